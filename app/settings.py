@@ -1,0 +1,22 @@
+"""Configuration from `REDRESS_*` environment variables; nothing is read at import time."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REDRESS_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///./redress.db",
+        description="SQLAlchemy async URL: SQLite (aiosqlite) or PostgreSQL (asyncpg).",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `redress serve` binds to.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `redress serve` binds to.")
+    log_level: str = Field(default="info", description="Log level for the service.")
+    max_body_bytes: int = Field(
+        default=256 * 1024, ge=1024, description="Largest request body accepted, in bytes."
+    )
+    db_pool_size: int = Field(default=10, ge=1, description="PostgreSQL connection pool size.")

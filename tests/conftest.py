@@ -1,0 +1,91 @@
+"""Shared fixtures: real databases (SQLite file and PostgreSQL server), migrated once per session.
+
+Every test that touches a database runs against both backends (the `database_url` fixture is
+parametrised). Set REDRESS_TEST_BACKENDS=sqlite to run only SQLite locally; CI runs both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+import pytest_asyncio
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app import migrations
+from app.db import create_engine
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "REDRESS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+BACKENDS = [
+    b.strip() for b in os.environ.get("REDRESS_TEST_BACKENDS", "sqlite,postgresql").split(",")
+]
+
+
+def _asyncpg_dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _pg_admin(sql: str) -> None:
+    connection = await asyncpg.connect(_asyncpg_dsn(POSTGRES_ADMIN_URL))
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A freshly created and migrated database, one per backend per test session."""
+    backend: str = request.param
+    if backend == "sqlite":
+        path: Path = tmp_path_factory.mktemp("sqlite") / "redress.db"
+        url = f"sqlite+aiosqlite:///{path}"
+        migrations.upgrade(url)
+        yield url
+        return
+    name = f"redress_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        migrations.upgrade(url)
+        yield url
+    finally:
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest_asyncio.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    eng = create_engine(database_url, pool_size=20)
+    yield eng
+    await eng.dispose()
+
+
+@pytest_asyncio.fixture
+async def db(engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
+    """The session's engine, with every table emptied after the test."""
+    yield engine
+    await truncate_all(engine)
+
+
+async def truncate_all(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        names = await connection.run_sync(lambda sync: sa.inspect(sync).get_table_names())
+        for name in names:
+            if name != "alembic_version":
+                await connection.execute(sa.text(f'DELETE FROM "{name}"'))
+
+
+@pytest.fixture
+def backend(database_url: str) -> str:
+    return make_url(database_url).get_backend_name()
