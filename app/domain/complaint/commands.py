@@ -1,0 +1,134 @@
+"""What a caller asks to happen to a complaint. `decide` turns a command into events or refuses it.
+
+Each command is named for the event it asks for (`Acknowledge` -> `acknowledged`). The stage is never
+given: it is the complaint's current stage, taken from the state. Ids, references, the pinned policy
+and the current time come in with the command, so `decide` reads no clock and no database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from app.domain.complaint.events import (
+    Channel,
+    ClosureReason,
+    Complainant,
+    ContactMethod,
+    DeclineReason,
+    NoteVisibility,
+    Outcome,
+    Representative,
+)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LogComplaint:
+    occurred_at: datetime
+    reference: str
+    landlord: str
+    policy_id: str
+    policy_version: int
+    channel: Channel
+    received_at: datetime
+    stage: int | None  # None: the policy's first stage
+    category: str
+    description: str
+    desired_outcome: str | None
+    complainant: Complainant
+    representative: Representative | None
+    anonymous: bool
+    vulnerability: str | None
+    reasonable_adjustments: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Acknowledge:
+    occurred_at: datetime
+    method: ContactMethod | None = None
+    summary: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RecordContact:
+    occurred_at: datetime
+    method: ContactMethod
+    summary: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Assign:
+    occurred_at: datetime
+    handler: str
+    role: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AgreeExtension:
+    occurred_at: datetime
+    response_due: date
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Respond:
+    occurred_at: datetime
+    outcome: Outcome
+    summary: str
+    remedies: tuple[str, ...] = ()
+    escalation_rights_signposted: bool = False
+    ombudsman_signposted: bool = False
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RequestEscalation:
+    occurred_at: datetime
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Escalate:
+    occurred_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RefuseEscalation:
+    occurred_at: datetime
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Decline:
+    occurred_at: datetime
+    reason: DeclineReason
+    explanation: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Close:
+    occurred_at: datetime
+    reason: ClosureReason
+    summary: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AddNote:
+    occurred_at: datetime
+    text: str
+    visibility: NoteVisibility = NoteVisibility.internal
+
+
+Command = (
+    LogComplaint
+    | Acknowledge
+    | RecordContact
+    | Assign
+    | AgreeExtension
+    | Respond
+    | RequestEscalation
+    | Escalate
+    | RefuseEscalation
+    | Decline
+    | Close
+    | AddNote
+)

@@ -1,0 +1,243 @@
+"""The facts of a complaint's life. Names follow SPEC.md section 1; each class records one fact.
+
+`stage` on an event is always the stage the fact concerns: for `EscalationRequested` and `Escalated`
+that is the stage asked for / moved to. Times are timezone-aware; `occurred_at` is given by the
+caller, never by the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    phone = "phone"
+    email = "email"
+    letter = "letter"
+    web = "web"
+    portal = "portal"
+    in_person = "in_person"
+    social_media = "social_media"
+    other = "other"
+
+
+class ContactMethod(StrEnum):
+    phone = "phone"
+    email = "email"
+    letter = "letter"
+    in_person = "in_person"
+    video = "video"
+    text_message = "text_message"
+
+
+class Outcome(StrEnum):
+    upheld = "upheld"
+    partly_upheld = "partly_upheld"
+    not_upheld = "not_upheld"
+
+
+class DeclineReason(StrEnum):
+    """Why something was not accepted as a complaint (the policy's exclusions)."""
+
+    service_request = "service_request"
+    legal_proceedings = "legal_proceedings"
+    out_of_time = "out_of_time"
+    insurance_claim = "insurance_claim"
+    other_route = "other_route"
+    previously_considered = "previously_considered"
+    other = "other"
+
+
+class ClosureReason(StrEnum):
+    resolved = "resolved"
+    resolved_at_first_contact = "resolved_at_first_contact"
+    withdrawn = "withdrawn"
+    no_escalation_requested = "no_escalation_requested"
+    final_response_issued = "final_response_issued"
+
+
+class NoteVisibility(StrEnum):
+    internal = "internal"
+    resident = "resident"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Complainant:
+    """The person complaining: personal data, to be protected and, one day, erased."""
+
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    resident_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Representative:
+    """Someone acting for the complainant (advocate, relative, councillor, MP)."""
+
+    name: str
+    relationship: str
+    contact: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Logged:
+    """The complaint was received and entered, starting at `stage` of the pinned policy."""
+
+    occurred_at: datetime
+    reference: str
+    landlord: str
+    policy_id: str
+    policy_version: int
+    channel: Channel
+    received_at: datetime
+    stage: int
+    category: str
+    description: str
+    desired_outcome: str | None
+    complainant: Complainant
+    representative: Representative | None
+    anonymous: bool
+    vulnerability: str | None
+    reasonable_adjustments: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Acknowledged:
+    """The current stage was acknowledged to the resident."""
+
+    occurred_at: datetime
+    stage: int
+    method: ContactMethod | None
+    summary: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Contacted:
+    """The handler spoke or wrote to the resident about the current stage."""
+
+    occurred_at: datetime
+    stage: int
+    method: ContactMethod
+    summary: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Assigned:
+    """A handler (in a role) now owns the current stage."""
+
+    occurred_at: datetime
+    stage: int
+    handler: str
+    role: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ExtensionAgreed:
+    """The response date of the current stage moved to `response_due`, for `reason`."""
+
+    occurred_at: datetime
+    stage: int
+    response_due: date
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Responded:
+    """The stage response was sent to the resident."""
+
+    occurred_at: datetime
+    stage: int
+    outcome: Outcome
+    summary: str
+    remedies: tuple[str, ...]
+    escalation_rights_signposted: bool
+    ombudsman_signposted: bool
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EscalationRequested:
+    """The resident asked for the complaint to go to `stage` (the next one)."""
+
+    occurred_at: datetime
+    stage: int
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Escalated:
+    """The complaint moved to `stage`; its clocks run from the escalation request."""
+
+    occurred_at: datetime
+    stage: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EscalationRefused:
+    """The request to go to `stage` was declined; `reason` is what the resident was told."""
+
+    occurred_at: datetime
+    stage: int
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Declined:
+    """Not accepted as a complaint under a policy exclusion; `explanation` was given."""
+
+    occurred_at: datetime
+    reason: DeclineReason
+    explanation: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Closed:
+    """The complaint ended (terminal)."""
+
+    occurred_at: datetime
+    reason: ClosureReason
+    summary: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NoteAdded:
+    """A note on the case, internal or visible to the resident."""
+
+    occurred_at: datetime
+    text: str
+    visibility: NoteVisibility
+
+
+ComplaintEvent = (
+    Logged
+    | Acknowledged
+    | Contacted
+    | Assigned
+    | ExtensionAgreed
+    | Responded
+    | EscalationRequested
+    | Escalated
+    | EscalationRefused
+    | Declined
+    | Closed
+    | NoteAdded
+)
+
+# The stored `type` of each event: snake_case, past tense (SPEC.md).
+EVENT_TYPES: dict[type[ComplaintEvent], str] = {
+    Logged: "logged",
+    Acknowledged: "acknowledged",
+    Contacted: "contacted",
+    Assigned: "assigned",
+    ExtensionAgreed: "extension_agreed",
+    Responded: "responded",
+    EscalationRequested: "escalation_requested",
+    Escalated: "escalated",
+    EscalationRefused: "escalation_refused",
+    Declined: "declined",
+    Closed: "closed",
+    NoteAdded: "note_added",
+}
