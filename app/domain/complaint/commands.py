@@ -1,8 +1,8 @@
 """What a caller asks to happen to a complaint. `decide` turns a command into events or refuses it.
 
-Each command is named for the event it asks for (`Acknowledge` -> `acknowledged`). The stage is never
-given: it is the complaint's current stage, taken from the state. Ids, references, the pinned policy
-and the current time come in with the command, so `decide` reads no clock and no database.
+Each command is named for the event it asks for (`Acknowledge` -> `acknowledged`). The stage is
+never given: it is the current stage, taken from the state. Ids, references, the pinned policy and
+the current time come in with the command, so `decide` reads no clock and no database.
 """
 
 from __future__ import annotations
