@@ -1,0 +1,264 @@
+"""Turn a command into the events it causes, or refuse it with a DomainError.
+
+`decide` is pure: the time (`now`), the pinned policy and the landlord's calendar come in as
+arguments. Checks run in a fixed order so a client sees the most fundamental problem first:
+timezone-less datetimes, then a time in the future, then whether the complaint exists, then the
+order of events, then a closed or declined complaint, and last the rules of the command itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import assert_never
+
+from app.domain.calendar import WorkingCalendar
+from app.domain.complaint.commands import (
+    Acknowledge,
+    AddNote,
+    AgreeExtension,
+    Assign,
+    Close,
+    Command,
+    Decline,
+    Escalate,
+    LogComplaint,
+    RecordContact,
+    RefuseEscalation,
+    RequestEscalation,
+    Respond,
+)
+from app.domain.complaint.errors import (
+    AlreadyAcknowledged,
+    AlreadyLogged,
+    AlreadyResponded,
+    ComplaintClosed,
+    ExtensionBeyondCap,
+    ExtensionNotLater,
+    InvalidReceivedAt,
+    InvalidTransition,
+    NaiveDatetime,
+    NoFurtherStage,
+    NotLogged,
+    OccurredBeforePreviousEvent,
+    OccurredInFuture,
+)
+from app.domain.complaint.events import (
+    Acknowledged,
+    Assigned,
+    Closed,
+    ComplaintEvent,
+    Contacted,
+    Declined,
+    Escalated,
+    EscalationRefused,
+    EscalationRequested,
+    ExtensionAgreed,
+    Logged,
+    NoteAdded,
+    Responded,
+)
+from app.domain.complaint.rules import can_decline, closure_reasons
+from app.domain.complaint.state import ComplaintState, Status
+from app.domain.deadlines import response_due
+from app.domain.policies.model import Policy
+
+
+def decide(
+    command: Command,
+    state: ComplaintState | None,
+    *,
+    policy: Policy,
+    calendar: WorkingCalendar,
+    now: datetime,
+) -> list[ComplaintEvent]:
+    """The events `command` causes on a complaint in `state`, under its pinned `policy`.
+
+    `policy` must be the one the complaint pinned (for LogComplaint: the one the command names);
+    a mismatch is a bug in the caller, not a client error, and raises ValueError.
+    """
+    _require_aware("now", now)
+    _require_aware("occurred_at", command.occurred_at)
+    if isinstance(command, LogComplaint):
+        _require_aware("received_at", command.received_at)
+    if command.occurred_at > now:
+        raise OccurredInFuture()
+    if isinstance(command, LogComplaint):
+        if state is not None:
+            raise AlreadyLogged()
+        return [_log(command, policy, now)]
+    if state is None:
+        raise NotLogged()
+    if (state.policy_id, state.policy_version) != (policy.id, policy.version):
+        raise ValueError("decide was given a policy other than the one the complaint pinned")
+    if command.occurred_at < state.last_occurred_at:
+        raise OccurredBeforePreviousEvent()
+    if state.is_terminal and not isinstance(command, AddNote):
+        raise ComplaintClosed(state.status)
+    return [_decide(command, state, policy, calendar)]
+
+
+def _require_aware(name: str, t: datetime) -> None:
+    if t.tzinfo is None or t.utcoffset() is None:
+        raise NaiveDatetime(name)
+
+
+def _log(command: LogComplaint, policy: Policy, now: datetime) -> Logged:
+    """Log at the policy's first stage, or at stage 1 where the first is an informal stage 0.
+
+    SPEC: a complaint starts at stage 0 only where the policy has one, else at stage 1; starting
+    part-way through (at stage 2) would leave clocks and reports without the earlier stage.
+    """
+    if (command.policy_id, command.policy_version) != (policy.id, policy.version):
+        raise ValueError("decide was given a policy other than the one the command names")
+    if command.received_at > now:
+        raise InvalidReceivedAt("it is in the future")
+    if command.received_at > command.occurred_at:
+        raise InvalidReceivedAt("it is after occurred_at: a complaint is received, then logged")
+    stage = policy.first_stage if command.stage is None else command.stage
+    policy.stage(stage)  # raises StageNotInPolicy
+    allowed = [policy.first_stage]
+    if policy.first_stage == 0 and policy.has_stage(1):
+        allowed.append(1)
+    if stage not in allowed:
+        listed = " or ".join(str(s) for s in allowed)
+        raise InvalidTransition(f"a complaint can only be logged at stage {listed}, not {stage}")
+    return Logged(
+        occurred_at=command.occurred_at,
+        reference=command.reference,
+        landlord=command.landlord,
+        policy_id=command.policy_id,
+        policy_version=command.policy_version,
+        channel=command.channel,
+        received_at=command.received_at,
+        stage=stage,
+        category=command.category,
+        description=command.description,
+        desired_outcome=command.desired_outcome,
+        complainant=command.complainant,
+        representative=command.representative,
+        anonymous=command.anonymous,
+        vulnerability=command.vulnerability,
+        reasonable_adjustments=command.reasonable_adjustments,
+    )
+
+
+def _refuse(state: ComplaintState, what: str, hint: str) -> InvalidTransition:
+    return InvalidTransition(
+        f"cannot {what}: the complaint is {state.status} at stage {state.stage}; {hint}"
+    )
+
+
+def _pending_escalation(state: ComplaintState, what: str) -> InvalidTransition:
+    return _refuse(
+        state,
+        what,
+        f"an escalation to stage {state.requested_stage} is pending: "
+        "record escalated or escalation_refused first",
+    )
+
+
+def _require_open(state: ComplaintState, what: str) -> None:
+    """The current stage awaits its response; otherwise say why not."""
+    if state.status is Status.open:
+        return
+    if state.current.responded_at is not None:
+        raise AlreadyResponded(state.stage)
+    raise _pending_escalation(state, what)
+
+
+def _decide(
+    command: Command, state: ComplaintState, policy: Policy, calendar: WorkingCalendar
+) -> ComplaintEvent:
+    at = command.occurred_at
+    stage = state.stage
+    match command:
+        case LogComplaint():
+            raise AlreadyLogged()
+        case Acknowledge(method=method, summary=summary):
+            # Checked before "already acknowledged": acknowledging now would be taken for the
+            # acknowledgement of the requested stage, which has not been entered yet.
+            if state.status is Status.escalation_requested:
+                raise _pending_escalation(state, "acknowledge")
+            if state.current.acknowledged_at is not None:
+                raise AlreadyAcknowledged(stage)
+            if state.status is not Status.open:
+                raise _refuse(state, "acknowledge", "the stage has already been responded to")
+            return Acknowledged(occurred_at=at, stage=stage, method=method, summary=summary)
+        case RecordContact(method=method, summary=summary):
+            return Contacted(occurred_at=at, stage=stage, method=method, summary=summary)
+        case Assign(handler=handler, role=role):
+            return Assigned(occurred_at=at, stage=stage, handler=handler, role=role)
+        case AgreeExtension():
+            _require_open(state, "agree an extension")
+            return _extend(command, state, policy, calendar)
+        case Respond():
+            _require_open(state, "respond")
+            return Responded(
+                occurred_at=at,
+                stage=stage,
+                outcome=command.outcome,
+                summary=command.summary,
+                remedies=command.remedies,
+                escalation_rights_signposted=command.escalation_rights_signposted,
+                ombudsman_signposted=command.ombudsman_signposted,
+            )
+        case RequestEscalation(reason=reason):
+            if state.status is Status.escalation_requested:
+                raise _pending_escalation(state, "request escalation")
+            following = policy.next_stage(stage)
+            if following is None:
+                raise NoFurtherStage(stage)
+            return EscalationRequested(occurred_at=at, stage=following, reason=reason)
+        case Escalate():
+            if state.requested_stage is None:
+                if policy.next_stage(stage) is None:
+                    raise NoFurtherStage(stage)
+                raise _refuse(state, "escalate", "record escalation_requested first")
+            return Escalated(occurred_at=at, stage=state.requested_stage)
+        case RefuseEscalation(reason=reason):
+            if state.requested_stage is None:
+                raise _refuse(state, "refuse escalation", "no escalation has been requested")
+            return EscalationRefused(occurred_at=at, stage=state.requested_stage, reason=reason)
+        case Decline(reason=reason, explanation=explanation):
+            if not can_decline(state):
+                raise _refuse(
+                    state,
+                    "decline",
+                    "a complaint can only be declined at the stage it was logged at, "
+                    "while open and before any response",
+                )
+            return Declined(occurred_at=at, reason=reason, explanation=explanation)
+        case Close(reason=reason, summary=summary):
+            allowed = closure_reasons(state, policy)
+            if reason not in allowed:
+                listed = ", ".join(allowed) if allowed else "none"
+                raise _refuse(state, f"close as {reason}", f"reasons possible now: {listed}")
+            return Closed(occurred_at=at, reason=reason, summary=summary)
+        case AddNote(text=text, visibility=visibility):
+            return NoteAdded(occurred_at=at, text=text, visibility=visibility)
+        case _:
+            assert_never(command)
+
+
+def _extend(
+    command: AgreeExtension, state: ComplaintState, policy: Policy, calendar: WorkingCalendar
+) -> ExtensionAgreed:
+    """Move the response date later, within the policy's cap.
+
+    The cap counts from the due date without any extension (from the acknowledgement, or
+    provisionally from the stage start before one), so several extensions share one allowance.
+    """
+    stage_policy = policy.stage(state.stage)
+    due = response_due(state.current, stage_policy, calendar)
+    if command.response_due <= due.due:
+        raise ExtensionNotLater(due.due)
+    if stage_policy.extension_cap_days is not None:
+        latest = calendar.add_working_days(due.original_due, stage_policy.extension_cap_days)
+        if command.response_due > latest:
+            raise ExtensionBeyondCap(state.stage, latest)
+    return ExtensionAgreed(
+        occurred_at=command.occurred_at,
+        stage=state.stage,
+        response_due=command.response_due,
+        reason=command.reason,
+    )

@@ -1,0 +1,148 @@
+"""Why a command was refused. Nothing is written when one of these is raised.
+
+Each kind has a stable kebab-case `code` (the API maps it to a problem `type`) and a `message` in
+plain English for an API client. Messages name statuses, stages, reasons and dates only: never
+anything a resident wrote or anything that identifies them, so they are safe to log and to return.
+Domain errors carry no HTTP status; the API layer chooses one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import ClassVar
+
+
+class DomainError(Exception):
+    code: ClassVar[str] = "domain-error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotLogged(DomainError):
+    code = "not-logged"
+
+    def __init__(self) -> None:
+        super().__init__("the complaint has not been logged yet: log it first")
+
+
+class AlreadyLogged(DomainError):
+    code = "already-logged"
+
+    def __init__(self) -> None:
+        super().__init__("the complaint has already been logged")
+
+
+class NaiveDatetime(DomainError):
+    code = "naive-datetime"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"{name} must include a timezone offset")
+        self.field = name
+
+
+class OccurredInFuture(DomainError):
+    code = "occurred-in-future"
+
+    def __init__(self) -> None:
+        super().__init__("occurred_at is in the future: record events only once they happen")
+
+
+class OccurredBeforePreviousEvent(DomainError):
+    code = "occurred-out-of-order"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "occurred_at is earlier than the previous event of this complaint: "
+            "events must be recorded in the order they happened"
+        )
+
+
+class InvalidReceivedAt(DomainError):
+    code = "invalid-received-at"
+
+    def __init__(self, why: str) -> None:
+        super().__init__(f"received_at is invalid: {why}")
+
+
+class InvalidTransition(DomainError):
+    """The event cannot happen in the current status and stage; the message says what can."""
+
+    code = "invalid-transition"
+
+
+class AlreadyAcknowledged(DomainError):
+    code = "already-acknowledged"
+
+    def __init__(self, stage: int) -> None:
+        super().__init__(f"stage {stage} has already been acknowledged")
+        self.stage = stage
+
+
+class AlreadyResponded(DomainError):
+    code = "already-responded"
+
+    def __init__(self, stage: int) -> None:
+        super().__init__(f"stage {stage} has already been responded to")
+        self.stage = stage
+
+
+class NoFurtherStage(DomainError):
+    code = "no-further-stage"
+
+    def __init__(self, stage: int) -> None:
+        super().__init__(
+            f"stage {stage} is the last stage of the policy: there is no further stage"
+        )
+        self.stage = stage
+
+
+class StageNotInPolicy(DomainError):
+    code = "stage-not-in-policy"
+
+    def __init__(self, policy_id: str, version: int, stage: int, stages: Iterable[int]) -> None:
+        known = ", ".join(str(s) for s in stages)
+        super().__init__(
+            f"policy {policy_id} version {version} has no stage {stage}; its stages are {known}"
+        )
+        self.stage = stage
+
+
+class ExtensionBeyondCap(DomainError):
+    code = "extension-beyond-cap"
+
+    def __init__(self, stage: int, latest: date) -> None:
+        super().__init__(
+            f"the policy caps extensions of stage {stage}: "
+            f"the latest response date allowed is {latest.isoformat()}"
+        )
+        self.latest = latest
+
+
+class ExtensionNotLater(DomainError):
+    code = "extension-not-later"
+
+    def __init__(self, current_due: date) -> None:
+        super().__init__(
+            f"an extension must move the response date later than the current due date "
+            f"{current_due.isoformat()}"
+        )
+        self.current_due = current_due
+
+
+class ComplaintClosed(DomainError):
+    code = "complaint-closed"
+
+    def __init__(self, status: str) -> None:
+        super().__init__(f"the complaint is {status}: only notes can be added")
+        self.status = status
+
+
+class UnknownPolicy(DomainError):
+    code = "unknown-policy"
+
+    def __init__(self, policy_id: str, version: int) -> None:
+        # Policy ids come from clients; cut them short so the message stays a message.
+        super().__init__(f"there is no policy {policy_id[:64]!r} version {version}")

@@ -1,0 +1,168 @@
+"""Fold events into state. Pure, and trusting: an event reaching here was accepted by `decide`
+(or was stored, which is the same), so only the impossible-to-fold cases raise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import assert_never
+
+from app.domain.complaint.errors import AlreadyLogged, NotLogged
+from app.domain.complaint.events import (
+    Acknowledged,
+    Assigned,
+    Closed,
+    ComplaintEvent,
+    Contacted,
+    Declined,
+    Escalated,
+    EscalationRefused,
+    EscalationRequested,
+    ExtensionAgreed,
+    Logged,
+    NoteAdded,
+    Responded,
+)
+from app.domain.complaint.state import ComplaintState, Note, StageRecord, Status
+
+
+def fold(events: Iterable[ComplaintEvent]) -> ComplaintState | None:
+    """The state after `events`, or None for an empty stream."""
+    state: ComplaintState | None = None
+    for event in events:
+        state = evolve(state, event)
+    return state
+
+
+def evolve(state: ComplaintState | None, event: ComplaintEvent) -> ComplaintState:
+    if isinstance(event, Logged):
+        if state is not None:
+            raise AlreadyLogged()
+        return _logged(event)
+    if state is None:
+        raise NotLogged()
+    return replace(
+        _apply(state, event),
+        version=state.version + 1,
+        last_occurred_at=event.occurred_at,
+    )
+
+
+def _logged(event: Logged) -> ComplaintState:
+    return ComplaintState(
+        reference=event.reference,
+        landlord=event.landlord,
+        policy_id=event.policy_id,
+        policy_version=event.policy_version,
+        channel=event.channel,
+        received_at=event.received_at,
+        category=event.category,
+        description=event.description,
+        desired_outcome=event.desired_outcome,
+        complainant=event.complainant,
+        representative=event.representative,
+        anonymous=event.anonymous,
+        vulnerability=event.vulnerability,
+        reasonable_adjustments=event.reasonable_adjustments,
+        status=Status.open,
+        stage=event.stage,
+        stages=(StageRecord(stage=event.stage, started_at=event.received_at),),
+        requested_stage=None,
+        handler=None,
+        closed_at=None,
+        closure_reason=None,
+        declined_at=None,
+        decline_reason=None,
+        decline_explanation=None,
+        notes=(),
+        version=1,
+        last_occurred_at=event.occurred_at,
+    )
+
+
+def _with_current(state: ComplaintState, record: StageRecord) -> tuple[StageRecord, ...]:
+    return (*state.stages[:-1], record)
+
+
+def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
+    current = state.current
+    match event:
+        case Logged():
+            raise AlreadyLogged()
+        case Acknowledged(occurred_at=at):
+            return replace(state, stages=_with_current(state, replace(current, acknowledged_at=at)))
+        case Contacted(occurred_at=at):
+            if current.contacted_at is not None:
+                return state
+            return replace(state, stages=_with_current(state, replace(current, contacted_at=at)))
+        case Assigned(handler=handler, role=role):
+            record = replace(current, handler=handler, handler_role=role)
+            return replace(state, handler=handler, stages=_with_current(state, record))
+        case ExtensionAgreed(response_due=due, reason=reason):
+            record = replace(
+                current,
+                response_due_extended_to=due,
+                extension_reasons=(*current.extension_reasons, reason),
+            )
+            return replace(state, stages=_with_current(state, record))
+        case Responded():
+            record = replace(
+                current,
+                responded_at=event.occurred_at,
+                outcome=event.outcome,
+                remedies=event.remedies,
+                escalation_rights_signposted=event.escalation_rights_signposted,
+                ombudsman_signposted=event.ombudsman_signposted,
+            )
+            return replace(state, status=Status.responded, stages=_with_current(state, record))
+        case EscalationRequested(occurred_at=at, stage=stage):
+            record = replace(current, escalation_requested_at=at)
+            return replace(
+                state,
+                status=Status.escalation_requested,
+                requested_stage=stage,
+                stages=_with_current(state, record),
+            )
+        case Escalated(occurred_at=at, stage=stage):
+            # The new stage starts at the request, as the Code's stage 2 clocks do.
+            started = current.escalation_requested_at or at
+            return replace(
+                state,
+                status=Status.open,
+                stage=stage,
+                stages=(*state.stages, StageRecord(stage=stage, started_at=started)),
+                requested_stage=None,
+                handler=None,
+            )
+        case EscalationRefused(reason=reason):
+            record = replace(
+                current,
+                escalation_requested_at=None,
+                escalation_refused_reasons=(*current.escalation_refused_reasons, reason),
+            )
+            back = Status.responded if current.responded_at is not None else Status.open
+            return replace(
+                state, status=back, requested_stage=None, stages=_with_current(state, record)
+            )
+        case Declined(occurred_at=at, reason=reason, explanation=explanation):
+            return replace(
+                state,
+                status=Status.declined,
+                declined_at=at,
+                decline_reason=reason,
+                decline_explanation=explanation,
+            )
+        case Closed(occurred_at=at, reason=reason):
+            return replace(
+                state,
+                status=Status.closed,
+                closed_at=at,
+                closure_reason=reason,
+                requested_stage=None,
+            )
+        case NoteAdded(occurred_at=at, text=text, visibility=visibility):
+            note = Note(occurred_at=at, text=text, visibility=visibility)
+            return replace(state, notes=(*state.notes, note))
+        case _:
+            assert_never(event)

@@ -1,0 +1,104 @@
+"""A complaint's current state: what its events add up to. Built only by `evolve`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from app.domain.complaint.events import (
+    Channel,
+    ClosureReason,
+    Complainant,
+    DeclineReason,
+    NoteVisibility,
+    Outcome,
+    Representative,
+)
+
+
+class Status(StrEnum):
+    open = "open"  # the current stage awaits its response
+    responded = "responded"  # the current stage has been responded to
+    escalation_requested = "escalation_requested"  # the resident asked for the next stage
+    closed = "closed"  # terminal
+    declined = "declined"  # terminal: not accepted as a complaint
+
+
+TERMINAL = frozenset({Status.closed, Status.declined})
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Note:
+    occurred_at: datetime
+    text: str
+    visibility: NoteVisibility
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StageRecord:
+    """What happened at one stage the complaint entered."""
+
+    stage: int
+    # Receipt for the stage the complaint was logged at; the escalation request for later stages,
+    # because the Code runs a later stage's clocks from the request.
+    started_at: datetime
+    acknowledged_at: datetime | None = None
+    responded_at: datetime | None = None
+    outcome: Outcome | None = None
+    response_due_extended_to: date | None = None  # the latest agreed extension
+    extension_reasons: tuple[str, ...] = ()
+    handler: str | None = None
+    handler_role: str | None = None
+    contacted_at: datetime | None = None  # the first contact only
+    # The pending or accepted request to leave this stage; a refused request clears it (the
+    # refusal's reason stays in escalation_refused_reasons).
+    escalation_requested_at: datetime | None = None
+    escalation_refused_reasons: tuple[str, ...] = ()
+    remedies: tuple[str, ...] = ()
+    escalation_rights_signposted: bool = False
+    ombudsman_signposted: bool = False
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ComplaintState:
+    reference: str
+    landlord: str
+    policy_id: str
+    policy_version: int
+    channel: Channel
+    received_at: datetime
+    category: str
+    description: str
+    desired_outcome: str | None
+    complainant: Complainant
+    representative: Representative | None
+    anonymous: bool
+    vulnerability: str | None
+    reasonable_adjustments: str | None
+    status: Status
+    stage: int
+    stages: tuple[StageRecord, ...]  # one per stage entered, in order; the last is the current
+    requested_stage: int | None  # set only while status is escalation_requested
+    handler: str | None  # the current stage's handler: a new stage starts unassigned
+    closed_at: datetime | None
+    closure_reason: ClosureReason | None
+    declined_at: datetime | None
+    decline_reason: DeclineReason | None
+    decline_explanation: str | None
+    notes: tuple[Note, ...]
+    version: int  # how many events were folded
+    last_occurred_at: datetime
+
+    @property
+    def current(self) -> StageRecord:
+        return self.stages[-1]
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in TERMINAL
+
+    @property
+    def ended_at(self) -> datetime | None:
+        """When the complaint ended (closed or declined), or None while it is live."""
+        return self.closed_at if self.closed_at is not None else self.declined_at

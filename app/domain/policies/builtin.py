@@ -1,0 +1,49 @@
+"""The built-in policies, as data. Each one is written from its source document."""
+
+from __future__ import annotations
+
+from app.domain.complaint.errors import UnknownPolicy
+from app.domain.policies.model import Policy, ResponseFrom, StagePolicy
+
+# Housing Ombudsman Complaint Handling Code, statutory from 1 April 2024.
+HOC_2024 = Policy(
+    id="hoc-2024",
+    version=1,
+    name="Housing Ombudsman Complaint Handling Code (2024)",
+    stages=(
+        StagePolicy(
+            number=1,
+            name="Stage 1",
+            # Code 5.4: acknowledge within 5 working days of receipt.
+            acknowledge_days=5,
+            # Code 5.6: respond within 10 working days of the acknowledgement.
+            response_days=10,
+            response_from=ResponseFrom.acknowledgement,
+            # Code 5.7: an extension must be no more than 10 further working days.
+            extension_cap_days=10,
+        ),
+        StagePolicy(
+            number=2,
+            name="Stage 2",
+            # Code 5.13: acknowledge within 5 working days of the escalation request; the
+            # stage's start is that request, not the moment the landlord escalates.
+            acknowledge_days=5,
+            # Code 5.16: respond within 20 working days of the acknowledgement.
+            response_days=20,
+            response_from=ResponseFrom.acknowledgement,
+            # Code 5.17: an extension must be no more than 20 further working days.
+            extension_cap_days=20,
+        ),
+    ),
+    warning_days=2,
+)
+
+BUILTIN_POLICIES: dict[str, Policy] = {p.id: p for p in (HOC_2024,)}
+
+
+def get_policy(policy_id: str, version: int) -> Policy:
+    """The built-in policy `policy_id` at `version`; any other id or version is UnknownPolicy."""
+    policy = BUILTIN_POLICIES.get(policy_id)
+    if policy is None or policy.version != version:
+        raise UnknownPolicy(policy_id, version)
+    return policy
