@@ -1,0 +1,65 @@
+"""The events table, as created by migration 0001_events."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Dialect
+
+
+class UtcDateTime(sa.types.TypeDecorator[datetime]):
+    """A timezone-aware timestamp that always comes back as UTC, on every backend.
+
+    PostgreSQL stores `timestamptz`; SQLite stores text without an offset, so we store UTC there
+    and attach UTC on the way out. Naive datetimes are refused: their meaning depends on the clock
+    of whoever made them.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value.isoformat()}: a timezone is required")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+POSITION = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+metadata = sa.MetaData()
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("position", POSITION, primary_key=True, autoincrement=False),
+    sa.Column("stream_id", sa.String(64), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("type", sa.String(64), nullable=False),
+    sa.Column("schema_version", sa.Integer, nullable=False),
+    sa.Column("data", JSON, nullable=False),
+    sa.Column("metadata", JSON, nullable=False),
+    sa.Column("occurred_at", UtcDateTime, nullable=False),
+    sa.Column("recorded_at", UtcDateTime, nullable=False),
+    sa.Column("hash", sa.CHAR(64), nullable=False),
+    sa.Column("previous_hash", sa.CHAR(64), nullable=True),
+    sa.UniqueConstraint("stream_id", "version", name="uq_events_stream_version"),
+    sa.CheckConstraint("position >= 1", name="ck_events_position_positive"),
+    sa.CheckConstraint("version >= 1", name="ck_events_version_positive"),
+)
+
+STREAM_VERSION_CONSTRAINT = "uq_events_stream_version"
+MAX_STREAM_ID_LENGTH = 64
+MAX_TYPE_LENGTH = 64
