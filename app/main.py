@@ -4,21 +4,36 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
+from app.api import complaints, errors, feed, health
+from app.api.middleware import HttpMiddleware, Metrics
+from app.api.openapi import build_openapi
 from app.db import create_engine
+from app.events.sql import SqlEventStore
+from app.migrations import head_revision
 from app.settings import Settings
+
+DESCRIPTION = """
+Every complaint is an append-only stream of facts; its stage, status and every deadline of the
+landlord's complaints policy are derived from them. Authenticate with `Authorization: Bearer <key>`
+(`redress keys create`, or the key `redress demo` prints). Errors are `application/problem+json`.
+"""
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
         app.state.engine = engine
+        app.state.store = SqlEventStore()
         app.state.settings = settings
+        app.state.schema_head = head_revision(settings.database_url)
         try:
             yield
         finally:
@@ -28,14 +43,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Redress",
         version="1.0.0",
         summary="Event-sourced complaint handling for social housing landlords.",
+        description=DESCRIPTION,
         lifespan=lifespan,
     )
+    app.state.metrics = metrics
+    errors.install(app)
+    app.include_router(complaints.router)
+    app.include_router(feed.router)
+    app.include_router(health.router)
+    app.add_middleware(HttpMiddleware, metrics=metrics, max_body_bytes=settings.max_body_bytes)
 
-    @app.get("/healthz", tags=["operations"])
-    async def healthz() -> dict[str, str]:
-        """Liveness: the process is up."""
-        return {"status": "ok"}
+    def openapi() -> dict[str, Any]:
+        return build_openapi(app)
 
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 

@@ -1,0 +1,104 @@
+"""Request bodies -> domain commands. The HTTP layer knows the JSON; the domain knows the facts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import assert_never
+
+from app.api.schemas import (
+    AcknowledgedIn,
+    AssignedIn,
+    ClosedIn,
+    ContactedIn,
+    DeclinedIn,
+    EscalatedIn,
+    EscalationRefusedIn,
+    EscalationRequestedIn,
+    EventRequest,
+    ExtensionAgreedIn,
+    LogComplaintRequest,
+    NoteAddedIn,
+    RespondedIn,
+)
+from app.domain.complaint import commands as c
+from app.domain.complaint.events import Complainant, Representative
+from app.domain.policies.model import Policy
+
+
+def log_command(
+    body: LogComplaintRequest,
+    *,
+    landlord: str,
+    policy: Policy,
+    now: datetime,
+    resident_id: str | None,
+) -> c.LogComplaint:
+    occurred_at = body.occurred_at or now
+    person = body.complainant
+    rep = body.representative
+    return c.LogComplaint(
+        occurred_at=occurred_at,
+        reference="",  # assigned by the service inside the logging transaction
+        landlord=landlord,
+        policy_id=policy.id,
+        policy_version=policy.version,
+        channel=body.channel,
+        received_at=body.received_at or occurred_at,
+        stage=body.stage,
+        category=body.category,
+        description=body.description,
+        desired_outcome=body.desired_outcome,
+        complainant=Complainant(
+            name=person.name,
+            email=person.email,
+            phone=person.phone,
+            address=person.address,
+            resident_id=resident_id or person.resident_id,
+        ),
+        representative=(
+            None
+            if rep is None
+            else Representative(name=rep.name, relationship=rep.relationship, contact=rep.contact)
+        ),
+        anonymous=body.anonymous,
+        vulnerability=body.vulnerability,
+        reasonable_adjustments=body.reasonable_adjustments,
+    )
+
+
+def event_command(body: EventRequest) -> c.Command:
+    at = body.occurred_at
+    match body:
+        case AcknowledgedIn():
+            return c.Acknowledge(occurred_at=at, method=body.method, summary=body.summary)
+        case ContactedIn():
+            return c.RecordContact(occurred_at=at, method=body.method, summary=body.summary)
+        case AssignedIn():
+            return c.Assign(occurred_at=at, handler=body.handler, role=body.role)
+        case ExtensionAgreedIn():
+            return c.AgreeExtension(
+                occurred_at=at, response_due=body.response_due, reason=body.reason
+            )
+        case RespondedIn():
+            return c.Respond(
+                occurred_at=at,
+                outcome=body.outcome,
+                summary=body.summary,
+                remedies=tuple(body.remedies),
+                escalation_rights_signposted=body.escalation_rights_signposted,
+                ombudsman_signposted=body.ombudsman_signposted,
+            )
+        case EscalationRequestedIn():
+            return c.RequestEscalation(occurred_at=at, reason=body.reason)
+        case EscalatedIn():
+            return c.Escalate(occurred_at=at)
+        case EscalationRefusedIn():
+            return c.RefuseEscalation(occurred_at=at, reason=body.reason)
+        case DeclinedIn():
+            return c.Decline(occurred_at=at, reason=body.reason, explanation=body.explanation)
+        case ClosedIn():
+            return c.Close(occurred_at=at, reason=body.reason, summary=body.summary)
+        case NoteAddedIn():
+            return c.AddNote(occurred_at=at, text=body.text, visibility=body.visibility)
+        case _:
+            assert_never(body)

@@ -1,0 +1,256 @@
+"""/v1/complaints: log, list, read (now or as of a past moment), append events, read the stream."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request
+from fastapi.responses import Response
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.api.commands import event_command, log_command
+from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
+from app.api.errors import ApiError
+from app.api.schemas import (
+    ComplaintPage,
+    ComplaintView,
+    EventRequest,
+    LogComplaintRequest,
+    Moment,
+    StreamEvents,
+)
+from app.api.views import complaint_view, event_view
+from app.api.writes import CorrelationId, IdempotencyKey, Written, dump, event_metadata, run_write
+from app.db import reading
+from app.domain.calendar import london_date
+from app.domain.complaint.state import Status
+from app.events.store import EventStore
+from app.projections import complaints as projection
+from app.services import complaints as service
+
+router = APIRouter(prefix="/v1", tags=["complaints"], dependencies=[Depends(reject_unknown_query)])
+
+ComplaintId = Annotated[str, Path(min_length=1, max_length=64, description="The complaint id.")]
+AsOf = Annotated[
+    Moment | None,
+    Query(description="Show the complaint as it stood at this moment (timezone required)."),
+]
+
+
+def _etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def _parse_if_match(value: str | None) -> int | None:
+    if value is None or value.strip() == "*":
+        return None
+    tag = value.strip()
+    tag = tag.removeprefix("W/").strip('"')
+    if not tag.isdigit() or len(tag) > 12:
+        raise ApiError(412, "stale-version", "If-Match must be the ETag of the complaint.")
+    return int(tag)
+
+
+async def _visible(
+    conn: AsyncConnection,
+    store: EventStore,
+    actor: Actor,
+    complaint_id: str,
+    as_of: datetime | None = None,
+) -> service.Complaint:
+    complaint = await service.load(conn, store, complaint_id, as_of=as_of)
+    # Another landlord's (or another resident's) complaint is indistinguishable from none.
+    if complaint is None or not actor.can_see(complaint.state):
+        raise ApiError(404, "not-found", "No such complaint.")
+    return complaint
+
+
+def _written(complaint: service.Complaint, actor: Actor, now: datetime) -> Written:
+    view = complaint_view(complaint, actor, at=now)
+    return Written(
+        201,
+        dump(view),
+        {"Location": f"/v1/complaints/{complaint.id}", "ETag": _etag(complaint.version)},
+    )
+
+
+@router.post(
+    "/complaints",
+    status_code=201,
+    response_model=ComplaintView,
+    summary="Log a complaint",
+    responses={409: {}, 412: {}},
+)
+async def log_complaint(
+    request: Request,
+    body: LogComplaintRequest,
+    engine: Engine,
+    store: Store,
+    actor: Annotated[Actor, Depends(authorize(Action.log_complaint))],
+    idempotency_key: IdempotencyKey = None,
+    correlation_id: CorrelationId = None,
+) -> Response:
+    async def operation(conn: AsyncConnection) -> Written:
+        now = datetime.now(UTC)
+        command = log_command(
+            body,
+            landlord=actor.landlord,
+            policy=service.policy_for_landlord(actor.landlord),
+            now=now,
+            resident_id=actor.resident_id,
+        )
+        complaint = await service.log_complaint(
+            conn, store, command, metadata=event_metadata(actor, correlation_id), now=now
+        )
+        return _written(complaint, actor, now)
+
+    return await run_write(request, engine, actor, idempotency_key, operation)
+
+
+@router.get("/complaints", response_model=ComplaintPage, summary="List complaints")
+async def list_complaints(
+    engine: Engine,
+    store: Store,
+    actor: Annotated[Actor, Depends(authorize(Action.read_complaint))],
+    landlord: Annotated[str | None, Query(max_length=64)] = None,
+    status: Status | None = None,
+    stage: Annotated[int | None, Query(ge=0, le=3)] = None,
+    sla: Literal["breached", "due_soon"] | None = None,
+    category: Annotated[str | None, Query(max_length=64)] = None,
+    handler: Annotated[str | None, Query(max_length=128)] = None,
+    received_from: Annotated[Moment | None, Query(description="Inclusive.")] = None,
+    received_to: Annotated[Moment | None, Query(description="Exclusive.")] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> Response:
+    if landlord is not None and landlord != actor.landlord:
+        raise ApiError(403, "forbidden", "This key may only list its own landlord's complaints.")
+    flt = projection.ListFilter(
+        landlord=actor.landlord,
+        status=status,
+        stage=stage,
+        sla=sla,
+        category=category,
+        handler=handler,
+        resident_id=actor.resident_id,
+        received_from=received_from,
+        received_to=received_to,
+    )
+    now = datetime.now(UTC)
+    async with reading(engine) as conn:
+        ids, next_cursor = await projection.list_ids(
+            conn, flt, today=london_date(now), limit=limit, cursor=cursor
+        )
+        loaded = await service.load_many(conn, store, ids)
+    page = ComplaintPage(
+        items=[complaint_view(c, actor, at=now) for c in loaded], next_cursor=next_cursor
+    )
+    return Response(dump(page), media_type="application/json")
+
+
+@router.get(
+    "/complaints/by-reference/{reference}",
+    response_model=ComplaintView,
+    summary="Find a complaint by the reference given to the resident",
+)
+async def get_by_reference(
+    reference: Annotated[str, Path(min_length=1, max_length=32)],
+    engine: Engine,
+    store: Store,
+    actor: Annotated[Actor, Depends(authorize(Action.read_complaint))],
+) -> Response:
+    now = datetime.now(UTC)
+    async with reading(engine) as conn:
+        complaint_id = await projection.find_id_by_reference(conn, actor.landlord, reference)
+        if complaint_id is None:
+            raise ApiError(404, "not-found", "No complaint has that reference.")
+        complaint = await _visible(conn, store, actor, complaint_id)
+    view = complaint_view(complaint, actor, at=now)
+    return Response(
+        dump(view), media_type="application/json", headers={"ETag": _etag(complaint.version)}
+    )
+
+
+@router.get("/complaints/{complaint_id}", response_model=ComplaintView, summary="Read a complaint")
+async def get_complaint(
+    complaint_id: ComplaintId,
+    engine: Engine,
+    store: Store,
+    actor: Annotated[Actor, Depends(authorize(Action.read_complaint))],
+    as_of: AsOf = None,
+) -> Response:
+    at = as_of or datetime.now(UTC)
+    async with reading(engine) as conn:
+        if as_of is not None:
+            # Existence and ownership are judged on the whole stream, not the past moment.
+            await _visible(conn, store, actor, complaint_id)
+        complaint = await _visible(conn, store, actor, complaint_id, as_of)
+    view = complaint_view(complaint, actor, at=at, as_of=as_of)
+    return Response(
+        dump(view), media_type="application/json", headers={"ETag": _etag(complaint.version)}
+    )
+
+
+@router.post(
+    "/complaints/{complaint_id}/events",
+    status_code=201,
+    response_model=ComplaintView,
+    summary="Record what happened on a complaint",
+    responses={409: {}, 412: {}},
+)
+async def append_event(
+    request: Request,
+    complaint_id: ComplaintId,
+    body: Annotated[EventRequest, Body()],
+    engine: Engine,
+    store: Store,
+    actor: Annotated[Actor, Depends(authorize(Action.record_event))],
+    if_match: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            pattern=r'^(\*|(W/)?"?[0-9]{1,12}"?)$',
+            description='The ETag last read, e.g. `"3"` (412 if stale).',
+        ),
+    ] = None,
+    idempotency_key: IdempotencyKey = None,
+    correlation_id: CorrelationId = None,
+) -> Response:
+    expected = _parse_if_match(if_match)
+    command = event_command(body)
+
+    async def operation(conn: AsyncConnection) -> Written:
+        now = datetime.now(UTC)
+        complaint = await _visible(conn, store, actor, complaint_id)
+        updated = await service.record(
+            conn,
+            store,
+            complaint,
+            command,
+            if_match=expected,
+            metadata=event_metadata(actor, correlation_id),
+            now=now,
+        )
+        return _written(updated, actor, now)
+
+    return await run_write(request, engine, actor, idempotency_key, operation)
+
+
+@router.get(
+    "/complaints/{complaint_id}/events",
+    response_model=StreamEvents,
+    summary="The complaint's events, in order",
+)
+async def list_complaint_events(
+    complaint_id: ComplaintId,
+    engine: Engine,
+    store: Store,
+    actor: Annotated[Actor, Depends(authorize(Action.read_events))],
+) -> Response:
+    async with reading(engine) as conn:
+        complaint = await _visible(conn, store, actor, complaint_id)
+    body = StreamEvents(items=[event_view(e, actor) for e in complaint.events])
+    return Response(
+        dump(body), media_type="application/json", headers={"ETag": _etag(complaint.version)}
+    )

@@ -1,0 +1,143 @@
+"""Request dependencies: the database, the event store, and who is calling with what rights.
+
+Authorisation is one table (`PERMISSIONS`) checked by one dependency (`authorize`), plus one rule
+for reading a complaint (`can_see`): never another landlord's, and for a portal only its resident's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.api.errors import ApiError
+from app.db import reading
+from app.domain.complaint.state import ComplaintState
+from app.events.store import EventStore
+from app.services.keys import ApiKey, Role, authenticate
+
+
+class Action(StrEnum):
+    log_complaint = "log_complaint"
+    read_complaint = "read_complaint"
+    record_event = "record_event"
+    read_events = "read_events"
+    read_feed = "read_feed"
+
+
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.log_complaint: frozenset({Role.portal, Role.crm, Role.admin}),
+    Action.read_complaint: frozenset({Role.portal, Role.crm, Role.analyst, Role.admin}),
+    Action.record_event: frozenset({Role.crm, Role.admin}),
+    Action.read_events: frozenset({Role.crm, Role.analyst, Role.admin}),
+    Action.read_feed: frozenset({Role.crm, Role.analyst, Role.admin}),
+}
+
+# Roles that see a complainant's personal data (a portal sees only its own resident's).
+PERSONAL_DATA_ROLES = frozenset({Role.crm, Role.admin, Role.portal})
+
+
+@dataclass(frozen=True)
+class Actor:
+    key_id: str
+    role: Role
+    landlord: str
+    resident_id: str | None  # the resident a portal acts for in this request
+
+    @property
+    def sees_personal_data(self) -> bool:
+        return self.role in PERSONAL_DATA_ROLES
+
+    @property
+    def sees_internal_notes(self) -> bool:
+        return self.role is not Role.portal
+
+    def can_see(self, state: ComplaintState) -> bool:
+        if state.landlord != self.landlord:
+            return False
+        if self.role is Role.portal:
+            return state.complainant.resident_id == self.resident_id
+        return True
+
+
+def get_engine(request: Request) -> AsyncEngine:
+    engine: AsyncEngine = request.app.state.engine
+    return engine
+
+
+def get_store(request: Request) -> EventStore:
+    store: EventStore = request.app.state.store
+    return store
+
+
+Engine = Annotated[AsyncEngine, Depends(get_engine)]
+Store = Annotated[EventStore, Depends(get_store)]
+
+_bearer = HTTPBearer(auto_error=False, description="An API key: `Bearer rdr_...`.")
+
+
+async def current_key(
+    engine: Engine,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> ApiKey:
+    challenge = {"WWW-Authenticate": 'Bearer realm="redress"'}
+    if credentials is None:
+        raise ApiError(401, "unauthenticated", "An API key is required.", challenge)
+    async with reading(engine) as conn:
+        key = await authenticate(conn, credentials.credentials)
+    if key is None:
+        raise ApiError(401, "unauthenticated", "The API key is not valid.", challenge)
+    return key
+
+
+def authorize(action: Action) -> Callable[..., Awaitable[Actor]]:
+    async def dependency(
+        key: Annotated[ApiKey, Depends(current_key)],
+        x_resident_id: Annotated[
+            str | None,
+            Header(
+                max_length=128,
+                description="Portal keys only: the resident the portal acts for.",
+            ),
+        ] = None,
+    ) -> Actor:
+        if key.role not in PERMISSIONS[action]:
+            raise ApiError(
+                403, "forbidden", f"A {key.role} key may not {action.replace('_', ' ')}."
+            )
+        if key.role is Role.portal and not x_resident_id:
+            raise ApiError(
+                403, "resident-required", "A portal key must name the resident (X-Resident-Id)."
+            )
+        resident = x_resident_id if key.role is Role.portal else None
+        return Actor(key_id=key.id, role=key.role, landlord=key.landlord, resident_id=resident)
+
+    return dependency
+
+
+async def reject_unknown_query(request: Request) -> None:
+    """A misspelt filter (`?stauts=open`) must not silently widen a listing: unknown query
+    parameters are refused."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known = _query_names(dependant)
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise ApiError(
+            422, "unknown-parameter", f"Unknown query parameter(s): {', '.join(unknown)[:200]}."
+        )
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names

@@ -1,0 +1,177 @@
+"""The one place where errors become HTTP: `application/problem+json` (RFC 9457), with a stable
+`type` per kind of error. Domain errors carry a code, never a status; the status is chosen here."""
+
+from __future__ import annotations
+
+import logging
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+
+from app.domain.complaint.errors import DomainError
+from app.events.store import ConcurrencyError
+from app.projections.complaints import InvalidCursor
+from app.services.complaints import VersionMismatch
+
+PROBLEM_TYPE_PREFIX = "urn:redress:problem:"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+log = logging.getLogger("redress.api")
+
+# Domain refusals that contradict the complaint's current state are conflicts; the rest of the
+# domain errors are about the request itself and are unprocessable.
+CONFLICT_CODES = frozenset(
+    {
+        "already-logged",
+        "invalid-transition",
+        "already-acknowledged",
+        "already-responded",
+        "no-further-stage",
+        "complaint-closed",
+    }
+)
+
+STATUS_CODES = {
+    400: "bad-request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    406: "not-acceptable",
+    409: "conflict",
+    412: "stale-version",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+    422: "validation-error",
+    429: "too-many-requests",
+    500: "internal-error",
+    503: "unavailable",
+}
+
+
+class ApiError(Exception):
+    """An error raised by the HTTP layer itself (authentication, lookups, headers)."""
+
+    def __init__(
+        self, status: int, code: str, detail: str, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.headers = headers or {}
+
+
+def problem(
+    status: int,
+    code: str,
+    detail: str | None,
+    *,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extensions: object,
+) -> Response:
+    title = code.replace("-", " ").capitalize()
+    body: dict[str, object] = {
+        "type": PROBLEM_TYPE_PREFIX + code,
+        "title": title,
+        "status": status,
+        "code": code,
+    }
+    if detail is not None:
+        body["detail"] = detail
+    if instance is not None:
+        body["instance"] = instance
+    body.update(extensions)
+    return Response(
+        orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+    )
+
+
+def _allowed_methods(app: FastAPI, request: Request) -> set[str]:
+    allowed: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        methods = getattr(route, "methods", None)
+        if match is not Match.NONE and methods:
+            allowed.update(methods)
+    return allowed
+
+
+def _path(request: Request) -> str:
+    return request.url.path
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, error: ApiError) -> Response:
+        return problem(
+            error.status, error.code, error.detail, instance=_path(request), headers=error.headers
+        )
+
+    @app.exception_handler(DomainError)
+    async def _domain_error(request: Request, error: DomainError) -> Response:
+        status = 409 if error.code in CONFLICT_CODES else 422
+        return problem(status, error.code, error.message, instance=_path(request))
+
+    @app.exception_handler(VersionMismatch)
+    async def _version_mismatch(request: Request, error: VersionMismatch) -> Response:
+        return problem(
+            412,
+            "stale-version",
+            f"If-Match names version {error.expected} but the complaint is at version "
+            f"{error.actual}; read it again and retry.",
+            instance=_path(request),
+            current_version=error.actual,
+        )
+
+    @app.exception_handler(ConcurrencyError)
+    async def _concurrency(request: Request, error: ConcurrencyError) -> Response:
+        return problem(
+            409,
+            "concurrent-modification",
+            "The complaint changed while this request was being handled; read it and retry.",
+            instance=_path(request),
+        )
+
+    @app.exception_handler(InvalidCursor)
+    async def _invalid_cursor(request: Request, error: InvalidCursor) -> Response:
+        return problem(422, "invalid-cursor", str(error), instance=_path(request))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, error: RequestValidationError) -> Response:
+        # The offending input is not echoed back: it may hold a resident's personal data.
+        errors: list[dict[str, object]] = [
+            {"loc": list(item.get("loc", ())), "msg": item.get("msg"), "type": item.get("type")}
+            for item in error.errors()
+        ]
+        return problem(
+            422,
+            "validation-error",
+            "The request is not valid; see `errors`.",
+            instance=_path(request),
+            errors=errors,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, error: StarletteHTTPException) -> Response:
+        code = STATUS_CODES.get(error.status_code, "http-error")
+        headers = dict(error.headers) if error.headers else {}
+        if error.status_code == 405:
+            # Starlette names only the first route matching the path; a path served by several
+            # routes (GET and POST) must list every method it allows.
+            headers["Allow"] = ", ".join(sorted(_allowed_methods(app, request)))
+        return problem(
+            error.status_code, code, str(error.detail), instance=_path(request), headers=headers
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, error: Exception) -> Response:
+        log.error(
+            "unhandled error on %s %s: %s", request.method, _path(request), type(error).__name__
+        )
+        return problem(500, "internal-error", "An unexpected error occurred.")

@@ -1,0 +1,315 @@
+"""Request and response bodies of the v1 API. Enumerations are the domain's own, so one name means
+one thing from the database to the OpenAPI document. Every string is bounded."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
+
+from app.domain.complaint.events import (
+    Channel,
+    ClosureReason,
+    ContactMethod,
+    DeclineReason,
+    NoteVisibility,
+    Outcome,
+)
+from app.domain.complaint.state import Status
+from app.domain.deadlines import ClockStatus
+
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10000)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+
+
+def _iso_moment(value: object) -> datetime:
+    """Query-string moments: ISO 8601 with an offset, nothing else (no epoch numbers)."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and len(value) <= 40:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError as error:
+            raise ValueError("expected an ISO 8601 date-time with an offset") from error
+    else:
+        raise ValueError("expected an ISO 8601 date-time with an offset")
+    if moment.tzinfo is None:
+        raise ValueError("the date-time must include a timezone offset")
+    return moment
+
+
+Moment = Annotated[
+    datetime,
+    BeforeValidator(_iso_moment),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ComplainantIn(Input):
+    name: ShortText
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}$")] | None = None
+    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()\-]{3,30}$")] | None = None
+    address: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
+    resident_id: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = Field(
+        default=None, description="The landlord's id for the resident (portals set it themselves)."
+    )
+
+
+class RepresentativeIn(Input):
+    name: ShortText
+    relationship: ShortText
+    contact: ShortText | None = None
+
+
+class LogComplaintRequest(Input):
+    channel: Channel
+    received_at: AwareDatetime | None = Field(
+        default=None, description="When the landlord received it; defaults to `occurred_at`."
+    )
+    occurred_at: AwareDatetime | None = Field(
+        default=None, description="When it was logged; defaults to now."
+    )
+    stage: Annotated[int, Field(ge=0, le=3)] | None = Field(
+        default=None, description="Stage it starts at; defaults to the policy's first stage."
+    )
+    category: Slug = Field(
+        description="Lower-case category, e.g. `repairs`, `anti_social_behaviour`."
+    )
+    description: LongText
+    desired_outcome: Text | None = None
+    complainant: ComplainantIn
+    representative: RepresentativeIn | None = None
+    anonymous: bool = False
+    vulnerability: Text | None = None
+    reasonable_adjustments: Text | None = None
+
+
+class _EventIn(Input):
+    occurred_at: AwareDatetime = Field(description="When it happened (not in the future).")
+
+
+class AcknowledgedIn(_EventIn):
+    type: Literal["acknowledged"]
+    method: ContactMethod | None = None
+    summary: Text | None = None
+
+
+class ContactedIn(_EventIn):
+    type: Literal["contacted"]
+    method: ContactMethod
+    summary: Text
+
+
+class AssignedIn(_EventIn):
+    type: Literal["assigned"]
+    handler: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+    role: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+
+
+class ExtensionAgreedIn(_EventIn):
+    type: Literal["extension_agreed"]
+    response_due: date = Field(description="The revised response date agreed with the resident.")
+    reason: Text
+
+
+class RespondedIn(_EventIn):
+    type: Literal["responded"]
+    outcome: Outcome
+    summary: LongText
+    remedies: list[Annotated[str, StringConstraints(min_length=1, max_length=500)]] = Field(
+        default_factory=list, max_length=50
+    )
+    escalation_rights_signposted: bool = False
+    ombudsman_signposted: bool = False
+
+
+class EscalationRequestedIn(_EventIn):
+    type: Literal["escalation_requested"]
+    reason: Text
+
+
+class EscalatedIn(_EventIn):
+    type: Literal["escalated"]
+
+
+class EscalationRefusedIn(_EventIn):
+    type: Literal["escalation_refused"]
+    reason: Text = Field(description="The reason given to the resident.")
+
+
+class DeclinedIn(_EventIn):
+    type: Literal["declined"]
+    reason: DeclineReason
+    explanation: Text
+
+
+class ClosedIn(_EventIn):
+    type: Literal["closed"]
+    reason: ClosureReason
+    summary: Text | None = None
+
+
+class NoteAddedIn(_EventIn):
+    type: Literal["note_added"]
+    text: LongText
+    visibility: NoteVisibility = NoteVisibility.internal
+
+
+EventRequest = Annotated[
+    AcknowledgedIn
+    | ContactedIn
+    | AssignedIn
+    | ExtensionAgreedIn
+    | RespondedIn
+    | EscalationRequestedIn
+    | EscalatedIn
+    | EscalationRefusedIn
+    | DeclinedIn
+    | ClosedIn
+    | NoteAddedIn,
+    Field(discriminator="type"),
+]
+
+
+# Responses
+
+
+class PolicyRef(BaseModel):
+    id: str
+    version: int
+
+
+class ClockView(BaseModel):
+    stage: int
+    due: date | None
+    met_at: datetime | None
+    status: ClockStatus
+    provisional: bool = Field(description="Computed from stage start: not yet acknowledged.")
+    original_due: date | None = Field(description="The due date before any extension.")
+    extended: bool
+
+
+class StageView(BaseModel):
+    stage: int
+    name: str
+    started_at: datetime
+    acknowledged_at: datetime | None
+    responded_at: datetime | None
+    outcome: Outcome | None
+    handler: str | None
+    response_due_extended_to: date | None
+    extension_reasons: list[str]
+    escalation_requested_at: datetime | None
+    remedies: list[str]
+    escalation_rights_signposted: bool
+    ombudsman_signposted: bool
+    sla: dict[str, ClockView]
+
+
+class ComplainantView(BaseModel):
+    name: str
+    email: str | None
+    phone: str | None
+    address: str | None
+    resident_id: str | None
+
+
+class RepresentativeView(BaseModel):
+    name: str
+    relationship: str
+    contact: str | None
+
+
+class NoteView(BaseModel):
+    occurred_at: datetime
+    text: str
+    visibility: NoteVisibility
+
+
+class ComplaintView(BaseModel):
+    id: str
+    reference: str
+    landlord: str
+    policy: PolicyRef
+    stage: int
+    status: Status
+    channel: Channel
+    category: str
+    received_at: datetime
+    version: int = Field(description="The stream version; also the ETag.")
+    handler: str | None
+    sla: dict[str, ClockView] = Field(description="Clocks of the current stage, keyed by name.")
+    outcome: dict[str, Outcome] = Field(description="Outcome of each responded stage, by stage.")
+    stages: list[StageView]
+    closed_at: datetime | None
+    closure_reason: ClosureReason | None
+    declined_at: datetime | None
+    decline_reason: DeclineReason | None
+    decline_explanation: str | None
+    evaluated_at: datetime = Field(description="The moment the clock statuses were evaluated at.")
+    as_of: datetime | None = Field(description="Set when the view is of a past moment.")
+    anonymous: bool
+    description: str | None = Field(description="Omitted for roles without personal data.")
+    desired_outcome: str | None
+    complainant: ComplainantView | None
+    representative: RepresentativeView | None
+    vulnerability: str | None
+    reasonable_adjustments: str | None
+    notes: list[NoteView]
+
+
+class ComplaintPage(BaseModel):
+    items: list[ComplaintView]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null at the end."
+    )
+
+
+class EventView(BaseModel):
+    position: int
+    complaint_id: str
+    version: int
+    type: str
+    schema_version: int
+    occurred_at: datetime
+    recorded_at: datetime
+    data: dict[str, object]
+    metadata: dict[str, object]
+    hash: str
+    previous_hash: str | None
+
+
+class EventPage(BaseModel):
+    items: list[EventView]
+    next_after: int = Field(description="Pass as `after` to continue; the last position returned.")
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem detail."""
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    code: str
+    errors: list[dict[str, object]] | None = None
+
+
+class StreamEvents(BaseModel):
+    items: list[EventView]

@@ -1,0 +1,147 @@
+"""Render a complaint for a caller: clocks evaluated at a moment, fields cut to its rights."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.api.deps import Actor
+from app.api.schemas import (
+    ClockView,
+    ComplainantView,
+    ComplaintView,
+    EventView,
+    NoteView,
+    PolicyRef,
+    RepresentativeView,
+    StageView,
+)
+from app.domain.complaint.events import NoteVisibility
+from app.domain.deadlines import Clock, clocks, stage_clocks
+from app.events.store import StoredEvent
+from app.services.complaints import Complaint
+
+# Keys of `logged` data that hold personal data, hidden from roles that may not see it.
+PERSONAL_FIELDS = (
+    "complainant",
+    "representative",
+    "description",
+    "desired_outcome",
+    "vulnerability",
+    "reasonable_adjustments",
+)
+
+
+def _clock(clock: Clock) -> ClockView:
+    return ClockView(
+        stage=clock.stage,
+        due=clock.due,
+        met_at=clock.met_at,
+        status=clock.status,
+        provisional=clock.provisional,
+        original_due=clock.original_due,
+        extended=clock.extended,
+    )
+
+
+def complaint_view(
+    complaint: Complaint, actor: Actor, *, at: datetime, as_of: datetime | None = None
+) -> ComplaintView:
+    state, policy, calendar = complaint.state, complaint.policy, complaint.calendar
+    stages = [
+        StageView(
+            stage=record.stage,
+            name=policy.stage(record.stage).name,
+            started_at=record.started_at,
+            acknowledged_at=record.acknowledged_at,
+            responded_at=record.responded_at,
+            outcome=record.outcome,
+            handler=record.handler,
+            response_due_extended_to=record.response_due_extended_to,
+            extension_reasons=list(record.extension_reasons),
+            escalation_requested_at=record.escalation_requested_at,
+            remedies=list(record.remedies),
+            escalation_rights_signposted=record.escalation_rights_signposted,
+            ombudsman_signposted=record.ombudsman_signposted,
+            sla={
+                name: _clock(c)
+                for name, c in stage_clocks(state, record, policy, calendar, at).items()
+            },
+        )
+        for record in state.stages
+    ]
+    personal = actor.sees_personal_data
+    complainant = state.complainant
+    representative = state.representative
+    return ComplaintView(
+        id=complaint.id,
+        reference=state.reference,
+        landlord=state.landlord,
+        policy=PolicyRef(id=state.policy_id, version=state.policy_version),
+        stage=state.stage,
+        status=state.status,
+        channel=state.channel,
+        category=state.category,
+        received_at=state.received_at,
+        version=state.version,
+        handler=state.handler,
+        sla={name: _clock(c) for name, c in clocks(state, policy, calendar, at).items()},
+        outcome={str(s.stage): s.outcome for s in state.stages if s.outcome is not None},
+        stages=stages,
+        closed_at=state.closed_at,
+        closure_reason=state.closure_reason,
+        declined_at=state.declined_at,
+        decline_reason=state.decline_reason,
+        decline_explanation=state.decline_explanation,
+        evaluated_at=at,
+        as_of=as_of,
+        anonymous=state.anonymous,
+        description=state.description if personal else None,
+        desired_outcome=state.desired_outcome if personal else None,
+        complainant=(
+            ComplainantView(
+                name=complainant.name,
+                email=complainant.email,
+                phone=complainant.phone,
+                address=complainant.address,
+                resident_id=complainant.resident_id,
+            )
+            if personal
+            else None
+        ),
+        representative=(
+            RepresentativeView(
+                name=representative.name,
+                relationship=representative.relationship,
+                contact=representative.contact,
+            )
+            if personal and representative is not None
+            else None
+        ),
+        vulnerability=state.vulnerability if personal else None,
+        reasonable_adjustments=state.reasonable_adjustments if personal else None,
+        notes=[
+            NoteView(occurred_at=note.occurred_at, text=note.text, visibility=note.visibility)
+            for note in state.notes
+            if actor.sees_internal_notes or note.visibility is NoteVisibility.resident
+        ],
+    )
+
+
+def event_view(event: StoredEvent, actor: Actor) -> EventView:
+    data = dict(event.data)
+    if event.type == "logged" and not actor.sees_personal_data:
+        for key in PERSONAL_FIELDS:
+            data.pop(key, None)
+    return EventView(
+        position=event.position,
+        complaint_id=event.stream_id,
+        version=event.version,
+        type=event.type,
+        schema_version=event.schema_version,
+        occurred_at=event.occurred_at,
+        recorded_at=event.recorded_at,
+        data=data,
+        metadata=dict(event.metadata),
+        hash=event.hash,
+        previous_hash=event.previous_hash,
+    )

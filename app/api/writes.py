@@ -1,0 +1,113 @@
+"""How every write request runs: one transaction holding the append, the projection row and the
+idempotency record; a replay of a remembered response; a bounded retry when another writer got in
+first (the retry re-reads the complaint, so an If-Match that is now stale becomes a 412)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Header, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from app.api.deps import Actor
+from app.api.errors import ApiError
+from app.events.store import ConcurrencyError, JsonValue
+from app.services import idempotency
+
+ATTEMPTS = 3
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=idempotency.MAX_KEY_LENGTH,
+        description="Retry-safe POST: the same key and body return the first response.",
+    ),
+]
+CorrelationId = Annotated[
+    str | None,
+    Header(
+        alias="X-Correlation-Id",
+        max_length=128,
+        description="Carried into each event's metadata; generated when absent.",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Written:
+    status_code: int
+    body: bytes
+    headers: dict[str, str]
+
+
+def event_metadata(actor: Actor, correlation_id: str | None) -> dict[str, JsonValue]:
+    return {
+        "actor": actor.key_id,
+        "role": actor.role.value,
+        "correlation_id": correlation_id or str(uuid.uuid4()),
+    }
+
+
+def json_response(written: Written, *, replayed: bool = False) -> Response:
+    headers = dict(written.headers)
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return Response(
+        written.body,
+        status_code=written.status_code,
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+async def run_write(
+    request: Request,
+    engine: AsyncEngine,
+    actor: Actor,
+    idempotency_key: str | None,
+    operation: Callable[[AsyncConnection], Awaitable[Written]],
+) -> Response:
+    request_hash = idempotency.request_hash(request.method, request.url.path, await request.body())
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            async with engine.begin() as conn:
+                if idempotency_key is not None:
+                    seen = await idempotency.find(conn, actor.key_id, idempotency_key)
+                    if seen is not None:
+                        if seen.request_hash != request_hash:
+                            raise ApiError(
+                                422,
+                                "idempotency-key-reused",
+                                "This Idempotency-Key was used for a different request.",
+                            )
+                        return json_response(
+                            Written(seen.status_code, seen.body, seen.headers), replayed=True
+                        )
+                written = await operation(conn)
+                if idempotency_key is not None:
+                    await idempotency.remember(
+                        conn,
+                        actor.key_id,
+                        idempotency_key,
+                        idempotency.StoredResponse(
+                            request_hash, written.status_code, written.body, written.headers
+                        ),
+                    )
+            return json_response(written)
+        except (ConcurrencyError, IntegrityError):
+            # Another writer committed first (same complaint, or the same idempotency key).
+            if attempt == ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def dump(model: BaseModel) -> bytes:
+    return model.model_dump_json().encode()

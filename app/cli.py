@@ -1,0 +1,183 @@
+"""The `redress` command: serve, migrate, keys, demo."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Annotated
+
+import typer
+import uvicorn
+from fastapi import FastAPI
+from rich.console import Console
+from rich.table import Table
+
+from app import migrations
+from app.db import create_engine, reading
+from app.events.sql import SqlEventStore
+from app.services import keys as key_service
+from app.services.keys import Role
+from app.settings import Settings
+
+cli = typer.Typer(help="Redress: event-sourced complaint handling.", no_args_is_help=True)
+keys_cli = typer.Typer(help="API keys: create (shown once), list, revoke.", no_args_is_help=True)
+cli.add_typer(keys_cli, name="keys")
+console = Console()
+
+Landlord = Annotated[str, typer.Option(help="Landlord id (slug).", min=1)]
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port.")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+) -> None:
+    """Run the HTTP API (run `redress migrate` first)."""
+    settings = Settings()
+    uvicorn.run(
+        "app.main:app",
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        log_level=settings.log_level,
+        # Access logs would carry query strings and references; metrics cover traffic instead.
+        access_log=False,
+    )
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply the database migrations."""
+    settings = Settings()
+    migrations.upgrade(settings.database_url)
+    console.print(f"database at revision {migrations.head_revision(settings.database_url)}")
+
+
+async def _create_key(role: Role, landlord: str, name: str | None) -> key_service.CreatedKey:
+    engine = create_engine(Settings().database_url)
+    try:
+        async with engine.begin() as conn:
+            return await key_service.create_key(conn, role=role, landlord=landlord, name=name)
+    finally:
+        await engine.dispose()
+
+
+@keys_cli.command("create")
+def keys_create(
+    role: Annotated[Role, typer.Option(help="portal, crm, analyst or admin.")],
+    landlord: Landlord,
+    name: Annotated[str | None, typer.Option(help="What the key is for.")] = None,
+) -> None:
+    """Create an API key; the token is printed once and never stored."""
+    created = asyncio.run(_create_key(role, landlord, name))
+    console.print(f"key {created.key.id} ({role.value} for {landlord}); keep this token safe:")
+    print(created.token)
+
+
+@keys_cli.command("list")
+def keys_list() -> None:
+    """List API keys (never their tokens)."""
+
+    async def run() -> list[key_service.ApiKey]:
+        engine = create_engine(Settings().database_url)
+        try:
+            async with reading(engine) as conn:
+                return await key_service.list_keys(conn)
+        finally:
+            await engine.dispose()
+
+    table = Table("id", "role", "landlord", "name", "created", "revoked")
+    for key in asyncio.run(run()):
+        table.add_row(
+            key.id,
+            key.role.value,
+            key.landlord,
+            key.name or "",
+            key.created_at.isoformat(timespec="seconds"),
+            key.revoked_at.isoformat(timespec="seconds") if key.revoked_at else "",
+        )
+    console.print(table)
+
+
+@keys_cli.command("revoke")
+def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key id.")]) -> None:
+    """Revoke a key: it is refused from the next request on."""
+
+    async def run() -> bool:
+        engine = create_engine(Settings().database_url)
+        try:
+            async with engine.begin() as conn:
+                return await key_service.revoke_key(conn, key_id)
+        finally:
+            await engine.dispose()
+
+    if not asyncio.run(run()):
+        console.print(f"no live key {key_id}")
+        raise typer.Exit(1)
+    console.print(f"key {key_id} revoked")
+
+
+@cli.command()
+def demo(
+    landlord: Annotated[str, typer.Option(help="Landlord id for the demo data.")] = "demo-homes",
+    copies: Annotated[int, typer.Option(min=1, max=50, help="Copies of each scenario.")] = 3,
+) -> None:
+    """Load made-up complaints (skipped if the landlord has some) and print a CRM key for them."""
+    from app.demo import load_demo
+    from app.projections.complaints import ListFilter, list_ids
+
+    async def run() -> tuple[int, key_service.CreatedKey]:
+        engine = create_engine(Settings().database_url)
+        try:
+            async with reading(engine) as conn:
+                from datetime import date
+
+                existing, _ = await list_ids(
+                    conn, ListFilter(landlord=landlord), today=date.today(), limit=1, cursor=None
+                )
+            count = 0
+            if not existing:
+                count = await load_demo(engine, SqlEventStore(), landlord=landlord, copies=copies)
+            async with engine.begin() as conn:
+                key = await key_service.create_key(
+                    conn, role=Role.crm, landlord=landlord, name="demo"
+                )
+            return count, key
+        finally:
+            await engine.dispose()
+
+    count, key = asyncio.run(run())
+    if count:
+        console.print(f"logged {count} made-up complaints for landlord {landlord}")
+    else:
+        console.print(f"landlord {landlord} already has complaints; none added")
+    console.print("a CRM key for them (Authorize in /docs with it):")
+    print(key.token)
+
+
+@cli.command()
+def openapi(
+    output: Annotated[str, typer.Option(help="Where to write the document.")] = (
+        "openapi/openapi.json"
+    ),
+) -> None:
+    """Write the OpenAPI document the app serves (committed, and tested against the app)."""
+    from pathlib import Path
+
+    from app.main import create_app
+
+    Path(output).write_text(openapi_json(create_app()))
+    console.print(f"wrote {output}")
+
+
+def openapi_json(app: FastAPI) -> str:
+    return json.dumps(app.openapi(), indent=2, sort_keys=True) + "\n"
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,276 @@
+"""Demo data: a few dozen made-up complaints across both stages of the Code, some breaching.
+
+Every person here is invented. Dates are placed relative to today in working days, so the demo
+always shows a mix of pending, due-soon, breached and met clocks.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.domain.calendar import WorkingCalendar
+from app.domain.complaint import commands as c
+from app.domain.complaint.events import (
+    Channel,
+    ClosureReason,
+    Complainant,
+    ContactMethod,
+    DeclineReason,
+    Outcome,
+)
+from app.events.store import EventStore
+from app.services import complaints as service
+
+LONDON = ZoneInfo("Europe/London")
+FIRST_NAMES = ["Ada", "Bram", "Cleo", "Dev", "Esme", "Finn", "Gus", "Hana", "Ivo", "Juno", "Kit"]
+LAST_NAMES = ["Testwood", "Sampleton", "Fictor", "Madeup", "Exampleby", "Notreal", "Placeholt"]
+CATEGORIES = ["repairs", "damp_and_mould", "anti_social_behaviour", "rent", "staff_conduct"]
+ISSUES = {
+    "repairs": "The kitchen tap has leaked for three weeks and the repair was not attended.",
+    "damp_and_mould": "Black mould keeps returning in the back bedroom after treatment.",
+    "anti_social_behaviour": "Reports of noise from the communal stairwell were not followed up.",
+    "rent": "A payment was applied to the wrong rent account and arrears letters followed.",
+    "staff_conduct": "An operative was rude during the visit and left without finishing.",
+}
+
+# Each scenario: (working days ago the complaint was received, steps). A step is
+# (working days after receipt, command factory taking the moment it happens).
+Step = tuple[int, Callable[[datetime], c.Command]]
+SCENARIOS: list[tuple[int, list[Step]]] = [
+    (1, []),
+    (4, []),
+    (8, []),
+    (6, [(2, lambda t: c.Acknowledge(occurred_at=t, method=ContactMethod.email))]),
+    (10, [(1, lambda t: c.Acknowledge(occurred_at=t, method=ContactMethod.phone))]),
+    (
+        14,
+        [
+            (3, lambda t: c.Acknowledge(occurred_at=t)),
+            (4, lambda t: c.Assign(occurred_at=t, handler="housing.officer.3")),
+        ],
+    ),
+    (
+        12,
+        [
+            (1, lambda t: c.Acknowledge(occurred_at=t)),
+            (
+                5,
+                lambda t: c.AgreeExtension(
+                    occurred_at=t, response_due=date.min, reason="Awaiting a surveyor's report"
+                ),
+            ),
+        ],
+    ),
+    (
+        15,
+        [
+            (2, lambda t: c.Acknowledge(occurred_at=t)),
+            (
+                3,
+                lambda t: c.RecordContact(
+                    occurred_at=t, method=ContactMethod.phone, summary="Agreed a visit."
+                ),
+            ),
+            (
+                9,
+                lambda t: c.Respond(
+                    occurred_at=t,
+                    outcome=Outcome.upheld,
+                    summary="Repair booked and apology given.",
+                    remedies=("repair", "apology"),
+                    escalation_rights_signposted=True,
+                ),
+            ),
+        ],
+    ),
+    (
+        25,
+        [
+            (1, lambda t: c.Acknowledge(occurred_at=t)),
+            (
+                8,
+                lambda t: c.Respond(
+                    occurred_at=t,
+                    outcome=Outcome.not_upheld,
+                    summary="The works met the standard.",
+                    escalation_rights_signposted=True,
+                ),
+            ),
+            (
+                12,
+                lambda t: c.RequestEscalation(
+                    occurred_at=t, reason="The resident disagrees with the findings."
+                ),
+            ),
+        ],
+    ),
+    (
+        30,
+        [
+            (1, lambda t: c.Acknowledge(occurred_at=t)),
+            (
+                10,
+                lambda t: c.Respond(
+                    occurred_at=t,
+                    outcome=Outcome.partly_upheld,
+                    summary="Partly upheld.",
+                    escalation_rights_signposted=True,
+                ),
+            ),
+            (
+                13,
+                lambda t: c.RequestEscalation(
+                    occurred_at=t, reason="Compensation offered is too low."
+                ),
+            ),
+            (14, lambda t: c.Escalate(occurred_at=t)),
+            (16, lambda t: c.Acknowledge(occurred_at=t)),
+        ],
+    ),
+    (
+        60,
+        [
+            (2, lambda t: c.Acknowledge(occurred_at=t)),
+            (
+                11,
+                lambda t: c.Respond(
+                    occurred_at=t,
+                    outcome=Outcome.not_upheld,
+                    summary="Not upheld.",
+                    escalation_rights_signposted=True,
+                ),
+            ),
+            (
+                15,
+                lambda t: c.RequestEscalation(
+                    occurred_at=t, reason="The resident asks for a review."
+                ),
+            ),
+            (16, lambda t: c.Escalate(occurred_at=t)),
+            (19, lambda t: c.Acknowledge(occurred_at=t)),
+            (
+                38,
+                lambda t: c.Respond(
+                    occurred_at=t,
+                    outcome=Outcome.upheld,
+                    summary="Upheld at review.",
+                    remedies=("compensation",),
+                    ombudsman_signposted=True,
+                ),
+            ),
+            (40, lambda t: c.Close(occurred_at=t, reason=ClosureReason.final_response_issued)),
+        ],
+    ),
+    (
+        20,
+        [
+            (
+                1,
+                lambda t: c.Decline(
+                    occurred_at=t,
+                    reason=DeclineReason.service_request,
+                    explanation="Logged as a repair request instead.",
+                ),
+            )
+        ],
+    ),
+    (
+        18,
+        [
+            (2, lambda t: c.Acknowledge(occurred_at=t)),
+            (4, lambda t: c.Close(occurred_at=t, reason=ClosureReason.withdrawn)),
+        ],
+    ),
+    (
+        40,
+        [
+            (1, lambda t: c.Acknowledge(occurred_at=t)),
+            (
+                7,
+                lambda t: c.Respond(
+                    occurred_at=t,
+                    outcome=Outcome.upheld,
+                    summary="Upheld.",
+                    escalation_rights_signposted=True,
+                ),
+            ),
+            (30, lambda t: c.Close(occurred_at=t, reason=ClosureReason.no_escalation_requested)),
+        ],
+    ),
+]
+
+
+def _moment(calendar: WorkingCalendar, day: date, rng: random.Random) -> datetime:
+    while not calendar.is_working_day(day):
+        day -= timedelta(days=1)
+    local = datetime.combine(day, time(9 + rng.randrange(8), rng.randrange(60)), tzinfo=LONDON)
+    return local.astimezone(UTC)
+
+
+async def load_demo(
+    engine: AsyncEngine, store: EventStore, *, landlord: str, copies: int = 3, seed: int = 7
+) -> int:
+    """Log `copies` complaints per scenario for `landlord`; returns how many were logged."""
+    rng = random.Random(seed)  # noqa: S311 - made-up demo data, not security
+    calendar = service.calendar_for(landlord)
+    policy = service.policy_for_landlord(landlord)
+    now = datetime.now(UTC)
+    today = now.astimezone(LONDON).date()
+    logged = 0
+    for copy in range(copies):
+        for ago, steps in SCENARIOS:
+            received_day = calendar.subtract_working_days(today, ago + copy)
+            received = _moment(calendar, received_day, rng)
+            category = rng.choice(CATEGORIES)
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            command = c.LogComplaint(
+                occurred_at=received,
+                reference="",
+                landlord=landlord,
+                policy_id=policy.id,
+                policy_version=policy.version,
+                channel=rng.choice(list(Channel)),
+                received_at=received,
+                stage=None,
+                category=category,
+                description=ISSUES[category],
+                desired_outcome="A proper fix and an apology.",
+                complainant=Complainant(
+                    name=f"{first} {last}",
+                    email=f"{first.lower()}.{last.lower()}@example.invalid",
+                    resident_id=f"R-{rng.randrange(10_000, 99_999)}",
+                ),
+                representative=None,
+                anonymous=False,
+                vulnerability=None,
+                reasonable_adjustments=None,
+            )
+            metadata = {"actor": "demo", "role": "admin", "correlation_id": "demo"}
+            async with engine.begin() as conn:
+                complaint = await service.log_complaint(
+                    conn, store, command, metadata=metadata, now=now
+                )
+                for offset, factory in steps:
+                    at = max(
+                        _moment(calendar, calendar.add_working_days(received_day, offset), rng),
+                        complaint.state.last_occurred_at,
+                    )
+                    if at > now:
+                        break
+                    step = factory(at)
+                    if isinstance(step, c.AgreeExtension):
+                        step = c.AgreeExtension(
+                            occurred_at=at,
+                            response_due=calendar.add_working_days(received_day, offset + 8),
+                            reason=step.reason,
+                        )
+                    complaint = await service.record(
+                        conn, store, complaint, step, if_match=None, metadata=metadata, now=now
+                    )
+            logged += 1
+    return logged

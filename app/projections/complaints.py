@@ -1,0 +1,147 @@
+"""The complaint projection: one row per complaint with the columns the list endpoint filters on.
+
+It is written in the same transaction as the append that changed the complaint, and holds nothing
+that cannot be derived from the events (see `row_for`), so it can be rebuilt from the log alone.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.domain.calendar import WorkingCalendar
+from app.domain.complaint.state import ComplaintState, Status
+from app.domain.deadlines import clocks, earliest_unmet_due
+from app.domain.policies.model import Policy
+from app.projections.tables import complaints
+
+Row = dict[str, object]
+
+
+def row_for(
+    complaint_id: str, state: ComplaintState, policy: Policy, calendar: WorkingCalendar
+) -> Row:
+    # Due dates do not depend on when they are read, so evaluating at the last event is exact.
+    sla_due = earliest_unmet_due(clocks(state, policy, calendar, state.last_occurred_at))
+    return {
+        "id": complaint_id,
+        "landlord": state.landlord,
+        "reference": state.reference,
+        "resident_id": state.complainant.resident_id,
+        "policy_id": state.policy_id,
+        "policy_version": state.policy_version,
+        "status": state.status.value,
+        "stage": state.stage,
+        "category": state.category,
+        "channel": state.channel.value,
+        "handler": state.handler,
+        "received_at": state.received_at,
+        "last_occurred_at": state.last_occurred_at,
+        "version": state.version,
+        "sla_due": sla_due,
+        "sla_due_soon_from": (
+            None
+            if sla_due is None
+            else calendar.subtract_working_days(sla_due, policy.warning_days)
+        ),
+    }
+
+
+async def upsert(conn: AsyncConnection, row: Row) -> None:
+    updated = await conn.execute(
+        sa.update(complaints).where(complaints.c.id == row["id"]).values(**row)
+    )
+    if updated.rowcount == 0:
+        await conn.execute(sa.insert(complaints).values(**row))
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    landlord: str
+    status: Status | None = None
+    stage: int | None = None
+    sla: str | None = None  # "breached" | "due_soon", judged on `today`
+    category: str | None = None
+    handler: str | None = None
+    resident_id: str | None = None
+    received_from: datetime | None = None
+    received_to: datetime | None = None
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+def encode_cursor(received_at: datetime, complaint_id: str) -> str:
+    raw = orjson.dumps([received_at.isoformat(), complaint_id])
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        received_at, complaint_id = orjson.loads(raw)
+        moment = datetime.fromisoformat(received_at)
+        if moment.tzinfo is None or not isinstance(complaint_id, str):
+            raise ValueError("bad cursor")
+    except (ValueError, TypeError) as error:
+        raise InvalidCursor("the cursor is not one this API issued") from error
+    return moment, complaint_id
+
+
+async def list_ids(
+    conn: AsyncConnection, flt: ListFilter, *, today: date, limit: int, cursor: str | None
+) -> tuple[list[str], str | None]:
+    """A page of complaint ids, newest received first, and the cursor of the next page."""
+    c = complaints.c
+    query = sa.select(c.id, c.received_at).where(c.landlord == flt.landlord)
+    if flt.status is not None:
+        query = query.where(c.status == flt.status.value)
+    if flt.stage is not None:
+        query = query.where(c.stage == flt.stage)
+    if flt.category is not None:
+        query = query.where(c.category == flt.category)
+    if flt.handler is not None:
+        query = query.where(c.handler == flt.handler)
+    if flt.resident_id is not None:
+        query = query.where(c.resident_id == flt.resident_id)
+    if flt.received_from is not None:
+        query = query.where(c.received_at >= flt.received_from)
+    if flt.received_to is not None:
+        query = query.where(c.received_at < flt.received_to)
+    if flt.sla == "breached":
+        query = query.where(c.sla_due < today)
+    elif flt.sla == "due_soon":
+        query = query.where(c.sla_due >= today, c.sla_due_soon_from <= today)
+    if cursor is not None:
+        after_received, after_id = decode_cursor(cursor)
+        query = query.where(
+            sa.or_(
+                c.received_at < after_received,
+                sa.and_(c.received_at == after_received, c.id < after_id),
+            )
+        )
+    query = query.order_by(c.received_at.desc(), c.id.desc()).limit(limit + 1)
+    rows = (await conn.execute(query)).all()
+    page = rows[:limit]
+    next_cursor = None
+    if len(rows) > limit:
+        last = page[-1]
+        next_cursor = encode_cursor(last.received_at, last.id)
+    return [str(row.id) for row in page], next_cursor
+
+
+async def find_id_by_reference(conn: AsyncConnection, landlord: str, reference: str) -> str | None:
+    row = (
+        await conn.execute(
+            sa.select(complaints.c.id).where(
+                complaints.c.landlord == landlord, complaints.c.reference == reference
+            )
+        )
+    ).first()
+    return None if row is None else str(row.id)

@@ -1,0 +1,69 @@
+"""Tables beside the event log: the complaint projection, API keys, idempotency records and the
+per-landlord reference counters. All but `api_keys` can be rebuilt from events or are ephemeral."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.events.tables import UtcDateTime
+
+metadata = sa.MetaData()
+
+complaints = sa.Table(
+    "complaints",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("landlord", sa.String(64), nullable=False),
+    sa.Column("reference", sa.String(32), nullable=False),
+    sa.Column("resident_id", sa.String(128), nullable=True),
+    sa.Column("policy_id", sa.String(64), nullable=False),
+    sa.Column("policy_version", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("stage", sa.Integer, nullable=False),
+    sa.Column("category", sa.String(64), nullable=False),
+    sa.Column("channel", sa.String(32), nullable=False),
+    sa.Column("handler", sa.String(128), nullable=True),
+    sa.Column("received_at", UtcDateTime, nullable=False),
+    sa.Column("last_occurred_at", UtcDateTime, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    # Earliest due date among the clocks not yet met, and the first day it counts as due soon:
+    # the list filters `sla=breached|due_soon` compare today's date with these.
+    sa.Column("sla_due", sa.Date, nullable=True),
+    sa.Column("sla_due_soon_from", sa.Date, nullable=True),
+    sa.UniqueConstraint("landlord", "reference", name="uq_complaints_landlord_reference"),
+    sa.Index("ix_complaints_landlord_received", "landlord", "received_at", "id"),
+    sa.Index("ix_complaints_landlord_sla_due", "landlord", "sla_due"),
+    sa.Index("ix_complaints_resident", "landlord", "resident_id"),
+)
+
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("secret_hash", sa.String(64), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("landlord", sa.String(64), nullable=False),
+    sa.Column("name", sa.String(128), nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("revoked_at", UtcDateTime, nullable=True),
+)
+
+idempotency_records = sa.Table(
+    "idempotency_records",
+    metadata,
+    sa.Column("api_key_id", sa.String(32), primary_key=True),
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("request_hash", sa.String(64), nullable=False),
+    sa.Column("status_code", sa.Integer, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("headers", sa.JSON, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+reference_counters = sa.Table(
+    "reference_counters",
+    metadata,
+    sa.Column("landlord", sa.String(64), primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("last", sa.Integer, nullable=False),
+)

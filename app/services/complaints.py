@@ -1,0 +1,166 @@
+"""Application service for complaints: load the stream, `decide`, append, project.
+
+Functions take the caller's connection and never commit: the route owns the transaction, so the
+append, the projection row and the idempotency record commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.domain.calendar import WorkingCalendar, london_date
+from app.domain.complaint.commands import Command, LogComplaint
+from app.domain.complaint.decide import decide
+from app.domain.complaint.events import ComplaintEvent
+from app.domain.complaint.evolve import evolve, fold
+from app.domain.complaint.state import ComplaintState
+from app.domain.policies.builtin import HOC_2024, get_policy
+from app.domain.policies.model import Policy
+from app.events.codec import decode, to_new_event
+from app.events.store import EventStore, JsonValue, StoredEvent
+from app.projections import complaints as projection
+from app.services.references import next_reference
+
+DEFAULT_POLICY = HOC_2024
+DEFAULT_CALENDAR = WorkingCalendar()
+
+
+class VersionMismatch(Exception):
+    """The caller's If-Match names a version that is not the complaint's current one."""
+
+    def __init__(self, expected: int, actual: int) -> None:
+        super().__init__(f"the complaint is at version {actual}, not {expected}")
+        self.expected = expected
+        self.actual = actual
+
+
+@dataclass(frozen=True)
+class Complaint:
+    """A complaint as read from its stream, with what is needed to evaluate its clocks."""
+
+    id: str
+    state: ComplaintState
+    policy: Policy
+    calendar: WorkingCalendar
+    events: tuple[StoredEvent, ...]
+
+    @property
+    def version(self) -> int:
+        return self.state.version
+
+
+def calendar_for(landlord: str) -> WorkingCalendar:
+    del landlord  # landlord calendars (regions, closure days) arrive with landlord configuration
+    return DEFAULT_CALENDAR
+
+
+def policy_for_landlord(landlord: str) -> Policy:
+    del landlord
+    return DEFAULT_POLICY
+
+
+def _complaint(complaint_id: str, stored: Sequence[StoredEvent]) -> Complaint | None:
+    state = fold(decode(event) for event in stored)
+    if state is None:
+        return None
+    return Complaint(
+        id=complaint_id,
+        state=state,
+        policy=get_policy(state.policy_id, state.policy_version),
+        calendar=calendar_for(state.landlord),
+        events=tuple(stored),
+    )
+
+
+async def load(
+    conn: AsyncConnection, store: EventStore, complaint_id: str, *, as_of: datetime | None = None
+) -> Complaint | None:
+    stored = await store.read_stream(conn, complaint_id)
+    if as_of is not None:
+        stored = [event for event in stored if event.occurred_at <= as_of]
+    return _complaint(complaint_id, stored)
+
+
+async def load_many(
+    conn: AsyncConnection, store: EventStore, complaint_ids: Sequence[str]
+) -> list[Complaint]:
+    streams = await store.read_streams(conn, complaint_ids)
+    loaded = (_complaint(cid, streams.get(cid, [])) for cid in complaint_ids)
+    return [complaint for complaint in loaded if complaint is not None]
+
+
+async def _commit_events(
+    conn: AsyncConnection,
+    store: EventStore,
+    complaint_id: str,
+    before: ComplaintState | None,
+    events: Sequence[ComplaintEvent],
+    metadata: Mapping[str, JsonValue],
+    prior: Sequence[StoredEvent],
+) -> Complaint:
+    state = before
+    for event in events:
+        state = evolve(state, event)
+    assert state is not None
+    policy = get_policy(state.policy_id, state.policy_version)
+    calendar = calendar_for(state.landlord)
+    # The projection row goes first: it needs no global lock, so the append's critical section
+    # (position assignment) stays as short as possible.
+    await projection.upsert(conn, projection.row_for(complaint_id, state, policy, calendar))
+    stored = await store.append(
+        conn,
+        complaint_id,
+        0 if before is None else before.version,
+        [to_new_event(event, metadata) for event in events],
+    )
+    return Complaint(
+        id=complaint_id,
+        state=state,
+        policy=policy,
+        calendar=calendar,
+        events=(*prior, *stored),
+    )
+
+
+async def log_complaint(
+    conn: AsyncConnection,
+    store: EventStore,
+    command: LogComplaint,
+    *,
+    metadata: Mapping[str, JsonValue],
+    now: datetime,
+) -> Complaint:
+    """Log a new complaint; the reference and complaint id are assigned here."""
+    policy = get_policy(command.policy_id, command.policy_version)
+    calendar = calendar_for(command.landlord)
+    # A refused command rolls the transaction back, and the reference number with it.
+    year = london_date(command.received_at).year
+    command = replace(command, reference=await next_reference(conn, command.landlord, year))
+    events = decide(command, None, policy=policy, calendar=calendar, now=now)
+    return await _commit_events(conn, store, str(uuid.uuid4()), None, events, metadata, ())
+
+
+async def record(
+    conn: AsyncConnection,
+    store: EventStore,
+    complaint: Complaint,
+    command: Command,
+    *,
+    if_match: int | None,
+    metadata: Mapping[str, JsonValue],
+    now: datetime,
+) -> Complaint:
+    """Apply a command to a complaint loaded in this transaction."""
+    if if_match is not None and if_match != complaint.version:
+        raise VersionMismatch(if_match, complaint.version)
+    events = decide(
+        command, complaint.state, policy=complaint.policy, calendar=complaint.calendar, now=now
+    )
+    return await _commit_events(
+        conn, store, complaint.id, complaint.state, events, metadata, complaint.events
+    )

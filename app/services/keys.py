@@ -1,0 +1,108 @@
+"""API keys: created once and shown once, stored as a SHA-256 hash, each bound to a role and a
+landlord. Keys are 256-bit random secrets, so a plain hash (no slow KDF) is enough to make a leaked
+table useless to an attacker."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.projections.tables import api_keys
+
+TOKEN_PREFIX = "rdr"  # noqa: S105 - a public prefix, not a secret
+
+
+class Role(StrEnum):
+    portal = "portal"
+    crm = "crm"
+    analyst = "analyst"
+    admin = "admin"
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    id: str
+    role: Role
+    landlord: str
+    name: str | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CreatedKey:
+    key: ApiKey
+    token: str  # shown once, never stored
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _row_to_key(row: sa.Row[tuple[object, ...]]) -> ApiKey:
+    m = row._mapping
+    return ApiKey(
+        id=str(m["id"]),
+        role=Role(str(m["role"])),
+        landlord=str(m["landlord"]),
+        name=m["name"],
+        created_at=m["created_at"],
+        revoked_at=m["revoked_at"],
+    )
+
+
+async def create_key(
+    conn: AsyncConnection, *, role: Role, landlord: str, name: str | None = None
+) -> CreatedKey:
+    key_id = secrets.token_hex(8)
+    secret = secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
+    await conn.execute(
+        sa.insert(api_keys).values(
+            id=key_id,
+            secret_hash=_hash(secret),
+            role=role.value,
+            landlord=landlord,
+            name=name,
+            created_at=now,
+        )
+    )
+    key = ApiKey(
+        id=key_id, role=role, landlord=landlord, name=name, created_at=now, revoked_at=None
+    )
+    return CreatedKey(key=key, token=f"{TOKEN_PREFIX}_{key_id}_{secret}")
+
+
+async def authenticate(conn: AsyncConnection, token: str) -> ApiKey | None:
+    """The live key a bearer token belongs to, or None (unknown, malformed or revoked)."""
+    prefix, _, rest = token.partition("_")
+    key_id, _, secret = rest.partition("_")
+    if prefix != TOKEN_PREFIX or not key_id or not secret or len(token) > 200:
+        return None
+    row = (await conn.execute(sa.select(api_keys).where(api_keys.c.id == key_id))).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    if not hmac.compare_digest(str(row.secret_hash), _hash(secret)):
+        return None
+    return _row_to_key(row)
+
+
+async def list_keys(conn: AsyncConnection) -> list[ApiKey]:
+    rows = await conn.execute(sa.select(api_keys).order_by(api_keys.c.created_at))
+    return [_row_to_key(row) for row in rows]
+
+
+async def revoke_key(conn: AsyncConnection, key_id: str) -> bool:
+    result = await conn.execute(
+        sa.update(api_keys)
+        .where(api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None))
+        .values(revoked_at=datetime.now(UTC))
+    )
+    return result.rowcount == 1

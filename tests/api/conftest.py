@@ -1,0 +1,68 @@
+"""A real uvicorn server per database backend; tests talk to it over HTTP with httpx."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+
+import httpx
+import pytest
+import pytest_asyncio
+import uvicorn
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.main import create_app
+from app.services.keys import Role, create_key
+from app.settings import Settings
+
+LANDLORD = "north-homes"
+OTHER_LANDLORD = "south-homes"
+
+MakeKey = Callable[..., Awaitable[str]]
+
+
+@pytest.fixture(scope="session")
+def server_url(database_url: str) -> Iterator[str]:
+    app = create_app(Settings(database_url=database_url, db_pool_size=20))
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=5)
+    )
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+@pytest_asyncio.fixture
+async def client(server_url: str, db: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client for the server; the database is emptied after the test."""
+    async with httpx.AsyncClient(base_url=server_url, timeout=30) as http:
+        yield http
+
+
+@pytest_asyncio.fixture
+async def make_key(db: AsyncEngine) -> MakeKey:
+    async def make(role: Role = Role.crm, landlord: str = LANDLORD) -> str:
+        async with db.begin() as conn:
+            created = await create_key(conn, role=role, landlord=landlord, name="test")
+        return created.token
+
+    return make
+
+
+@pytest_asyncio.fixture
+async def crm(make_key: MakeKey) -> dict[str, str]:
+    """Authorization headers of a CRM key for LANDLORD."""
+    return {"Authorization": f"Bearer {await make_key(Role.crm)}"}
