@@ -6,7 +6,8 @@ Run by hand (not part of the test suite):
 
 It creates a scratch database, migrates it, starts `redress serve` (uvicorn) in a subprocess, and
 has each client log complaints and append `note_added` events to them as fast as the server
-answers (every POST appends at least one event). Prints throughput and p50/p90/p99 latency, then drops the database.
+answers (every POST appends at least one event). Prints throughput and p50/p90/p99 latency, then
+drops the database.
 """
 
 from __future__ import annotations
@@ -115,8 +116,10 @@ def main() -> None:
         env = {**os.environ, "REDRESS_DATABASE_URL": url, "REDRESS_LOG_LEVEL": "warning"}
         env["REDRESS_DB_POOL_SIZE"] = str(max(10, args.clients))
         server = subprocess.Popen(  # noqa: S603 - our own console script
-            [sys.executable, "-m", "app.cli", "serve", "--port", str(args.port)]
-            + ["--workers", str(args.workers)],
+            [
+                *(sys.executable, "-m", "app.cli", "serve"),
+                *("--port", str(args.port), "--workers", str(args.workers)),
+            ],
             env=env,
         )
         base = f"http://127.0.0.1:{args.port}"
