@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import asyncpg
@@ -72,7 +73,7 @@ async def _run(base: str, token: str, clients: int, seconds: float, per: int) ->
         latencies: list[float] = []
         deadline = time.perf_counter() + seconds
 
-        async def timed(path: str, body: dict[str, object]) -> httpx.Response:
+        async def timed(path: str, body: Mapping[str, object]) -> httpx.Response:
             started = time.perf_counter()
             response = await http.post(path, json=body)
             if response.status_code != 201:
