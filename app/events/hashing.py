@@ -15,14 +15,13 @@ import hashlib
 import math
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import orjson
 
 from app.events.store import JsonValue, StoredEvent
 
-# Beyond 2**53 a float no longer holds every integer, and its decimal digits would not survive
-# PostgreSQL's numeric; orjson writes integers up to 64 bits.
-_MAX_SAFE_FLOAT_INTEGER = 2**53
+# orjson writes integers up to 64 bits.
 _MIN_INT, _MAX_INT = -(2**63), 2**64 - 1
 
 
@@ -45,9 +44,8 @@ def normalise(value: JsonValue, path: str = "$") -> JsonValue:
         if not math.isfinite(value):
             raise ValueError(f"{path}: {value} is not a JSON number")
         if value.is_integer():
-            if abs(value) > _MAX_SAFE_FLOAT_INTEGER:
-                raise ValueError(f"{path}: float too large to store exactly; use an integer")
-            return int(value)
+            # What PostgreSQL's numeric makes of the float's JSON text (1e16 -> 10000000000000000).
+            return normalise(int(Decimal(repr(value))), path)
         return value
     if isinstance(value, Mapping):
         result: dict[str, JsonValue] = {}
@@ -56,7 +54,7 @@ def normalise(value: JsonValue, path: str = "$") -> JsonValue:
                 raise ValueError(f"{path}: object keys must be strings, not {key!r}")
             result[str.__str__(key)] = normalise(item, f"{path}.{key}")
         return result
-    if isinstance(value, Sequence):
+    if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
         return [normalise(item, f"{path}[{index}]") for index, item in enumerate(value)]
     raise ValueError(f"{path}: {type(value).__name__} is not a JSON value")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,8 +10,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 import app.events.sql as sql
+from app.domain.complaint.events import ExtensionAgreed, Outcome, Responded
+from app.events.codec import decode, to_new_event
+from app.events.hashing import stored_event_hash, verify_stream
 from app.events.sql import SqlEventStore
-from app.events.store import ConcurrencyError, NewEvent
+from app.events.store import ConcurrencyError, JsonValue, NewEvent
 from app.events.tables import events as events_table
 from tests.contract.support import T0, new_event
 
@@ -303,3 +306,82 @@ class TestSchema:
         assert [(u["name"], u["column_names"]) for u in unique] == [
             ("uq_events_stream_version", ["stream_id", "version"])
         ]
+
+
+class TestHashChain:
+    async def test_the_chain_verifies_after_a_round_trip(
+        self, db: AsyncEngine, store: SqlEventStore
+    ) -> None:
+        # Keys out of order (JSONB sorts them), floats JSONB rewrites, text SQLite keeps as is,
+        # times with microseconds in a zone other than UTC (SQLite stores them as text).
+        awkward: dict[str, JsonValue] = {
+            "zeta": {"y": [3, 2, 1], "x": 'ünïcödé ✓ "quoted" \\ / \n'},
+            "alpha": [0.1, 1e-7, 1e16, -2.5, 2**62, None, False, ""],
+            "empty": {},
+        }
+        london = ZoneInfo("Europe/London")
+        first = NewEvent(
+            type="logged",
+            data=awkward,
+            occurred_at=datetime(2025, 6, 30, 23, 59, 59, 999999, tzinfo=london),
+            metadata={"causation_id": None, "actor": "portal:r-1", "correlation_id": "abc"},
+        )
+        async with db.begin() as conn:
+            appended = await store.append(conn, "c-1", 0, [first, new_event(2)])
+        async with db.begin() as conn:
+            appended += await store.append(
+                conn, "c-1", 2, [new_event(3, data=awkward)], recorded_at=RECORDED
+            )
+
+        async with db.connect() as conn:
+            read = await store.read_stream(conn, "c-1")
+            fed = await store.feed(conn, 0, 10)
+            streams = await store.read_streams(conn, ["c-1"])
+
+        assert read == appended == fed == streams["c-1"]
+        assert verify_stream(read) is None
+        assert [stored_event_hash(e) for e in read] == [e.hash for e in appended]
+        assert [e.previous_hash for e in read] == [None, read[0].hash, read[1].hash]
+
+    async def test_a_changed_row_is_caught(self, db: AsyncEngine, store: SqlEventStore) -> None:
+        async with db.begin() as conn:
+            await store.append(conn, "c-1", 0, [new_event(1), new_event(2), new_event(3)])
+        async with db.begin() as conn:
+            await conn.execute(
+                sa.update(events_table).where(events_table.c.version == 2).values(data={"n": 20})
+            )
+        async with db.connect() as conn:
+            assert verify_stream(await store.read_stream(conn, "c-1")) == 2
+
+
+class TestDomainEvents:
+    async def test_a_complaint_event_decodes_from_either_database(
+        self, db: AsyncEngine, store: SqlEventStore
+    ) -> None:
+        london = ZoneInfo("Europe/London")
+        responded = Responded(
+            occurred_at=datetime(2025, 7, 2, 16, 45, 1, 250, tzinfo=london),
+            stage=1,
+            outcome=Outcome.partly_upheld,
+            summary="Repair booked",
+            remedies=("apology", "repair"),
+            escalation_rights_signposted=True,
+            ombudsman_signposted=False,
+        )
+        extension = ExtensionAgreed(
+            occurred_at=datetime(2025, 7, 3, 9, 0, tzinfo=UTC),
+            stage=1,
+            response_due=date(2025, 7, 31),
+            reason="Awaiting contractor report",
+        )
+        metadata: dict[str, JsonValue] = {"actor": "crm:alice", "correlation_id": "r-9"}
+        async with db.begin() as conn:
+            await store.append(
+                conn, "c-1", 0, [to_new_event(e, metadata) for e in (extension, responded)]
+            )
+        async with db.connect() as conn:
+            read = await store.read_stream(conn, "c-1")
+
+        assert [decode(e) for e in read] == [extension, responded]
+        assert read[1].metadata == metadata
+        assert verify_stream(read) is None

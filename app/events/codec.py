@@ -1,0 +1,105 @@
+"""Complaint events to and from their stored form.
+
+The stored `data` is the event's fields as JSON (pydantic, mode="json"), without `occurred_at`,
+which has a column of its own. Old schema versions are upcast on read, one version at a time by
+`UPCASTERS`; the stored event is never rewritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from app.domain.complaint.events import EVENT_TYPES, ComplaintEvent
+from app.events.store import JsonValue, NewEvent, StoredEvent
+
+Data = dict[str, JsonValue]
+Upcaster = Callable[[Data], Data]
+
+# The schema version written for each event type today.
+SCHEMA_VERSIONS: dict[str, int] = dict.fromkeys(EVENT_TYPES.values(), 1)
+
+# (type, schema version) -> function turning that version's data into the next version's.
+UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+
+_ADAPTERS: dict[str, TypeAdapter[Any]] = {
+    name: TypeAdapter(cls) for cls, name in EVENT_TYPES.items()
+}
+
+
+class CodecError(Exception):
+    """A stored event cannot be turned into a domain event (or the reverse)."""
+
+
+class UnknownEventType(CodecError):
+    def __init__(self, event_type: str) -> None:
+        self.event_type = event_type
+        super().__init__(f"unknown event type {event_type!r}")
+
+
+class UnsupportedSchemaVersion(CodecError):
+    def __init__(self, event_type: str, schema_version: int) -> None:
+        self.event_type = event_type
+        self.schema_version = schema_version
+        super().__init__(
+            f"no way to read {event_type!r} events of schema version {schema_version} "
+            f"(current: {SCHEMA_VERSIONS.get(event_type)})"
+        )
+
+
+def event_type(event: ComplaintEvent) -> str:
+    try:
+        return EVENT_TYPES[type(event)]
+    except KeyError:
+        raise UnknownEventType(type(event).__name__) from None
+
+
+def to_new_event(
+    event: ComplaintEvent, metadata: Mapping[str, JsonValue] | None = None
+) -> NewEvent:
+    """The event ready to append, at the current schema version of its type."""
+    name = event_type(event)
+    data: Data = _ADAPTERS[name].dump_python(event, mode="json")
+    del data["occurred_at"]
+    return NewEvent(
+        type=name,
+        data=data,
+        occurred_at=event.occurred_at,
+        schema_version=SCHEMA_VERSIONS[name],
+        metadata=dict(metadata or {}),
+    )
+
+
+def decode(stored: StoredEvent) -> ComplaintEvent:
+    """The domain event recorded by `stored`, upcast to the current schema version."""
+    adapter = _ADAPTERS.get(stored.type)
+    if adapter is None:
+        raise UnknownEventType(stored.type)
+    data = upcast(stored.type, stored.schema_version, dict(stored.data))
+    try:
+        event: ComplaintEvent = adapter.validate_python({**data, "occurred_at": stored.occurred_at})
+    except ValidationError as error:
+        raise CodecError(
+            f"event {stored.stream_id}/{stored.version} ({stored.type!r}) does not decode: "
+            f"{error.error_count()} invalid field(s)"
+        ) from error
+    return event
+
+
+def upcast(event_type: str, schema_version: int, data: Data) -> Data:
+    """`data` of `schema_version` brought to the type's current schema version."""
+    current = SCHEMA_VERSIONS.get(event_type)
+    if current is None:
+        raise UnknownEventType(event_type)
+    version = schema_version
+    while version < current:
+        step = UPCASTERS.get((event_type, version))
+        if step is None:
+            raise UnsupportedSchemaVersion(event_type, schema_version)
+        data = step(data)
+        version += 1
+    if version != current:
+        raise UnsupportedSchemaVersion(event_type, schema_version)
+    return data
