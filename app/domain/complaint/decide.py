@@ -76,10 +76,10 @@ def decide(
     `policy` must be the one the complaint pinned (for LogComplaint: the one the command names);
     a mismatch is a bug in the caller, not a client error, and raises ValueError.
     """
-    _require_aware("now", now)
     _require_aware("occurred_at", command.occurred_at)
     if isinstance(command, LogComplaint):
         _require_aware("received_at", command.received_at)
+    _require_aware("now", now)
     if command.occurred_at > now:
         raise OccurredInFuture()
     if isinstance(command, LogComplaint):
