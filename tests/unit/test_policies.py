@@ -1,0 +1,107 @@
+"""The policy model and the built-in hoc-2024 policy."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.domain.complaint.errors import StageNotInPolicy, UnknownPolicy
+from app.domain.policies.builtin import BUILTIN_POLICIES, HOC_2024, get_policy
+from app.domain.policies.model import Policy, ResponseFrom, StagePolicy
+
+
+def stage(number: int, **changes: int | None) -> StagePolicy:
+    values: dict[str, int | None] = {
+        "acknowledge_days": 5,
+        "response_days": 10,
+        "extension_cap_days": 10,
+    }
+    values.update(changes)
+    return StagePolicy(
+        number=number,
+        name=f"Stage {number}",
+        acknowledge_days=values["acknowledge_days"],
+        response_days=values["response_days"] or 0,
+        response_from=ResponseFrom.acknowledgement,
+        extension_cap_days=values["extension_cap_days"],
+    )
+
+
+class TestHoc2024:
+    def test_identity(self) -> None:
+        assert (HOC_2024.id, HOC_2024.version) == ("hoc-2024", 1)
+        assert HOC_2024.name == "Housing Ombudsman Complaint Handling Code (2024)"
+        assert HOC_2024.warning_days == 2
+
+    def test_two_stages_and_no_stage_0(self) -> None:
+        assert [s.number for s in HOC_2024.stages] == [1, 2]
+        assert (HOC_2024.first_stage, HOC_2024.last_stage) == (1, 2)
+        assert not HOC_2024.has_stage(0)
+        assert not HOC_2024.has_stage(3)
+
+    @pytest.mark.parametrize(
+        ("number", "name", "acknowledge", "respond", "cap"),
+        [(1, "Stage 1", 5, 10, 10), (2, "Stage 2", 5, 20, 20)],
+    )
+    def test_timescales_of_the_code(
+        self, number: int, name: str, acknowledge: int, respond: int, cap: int
+    ) -> None:
+        s = HOC_2024.stage(number)
+        assert (s.name, s.acknowledge_days, s.response_days, s.extension_cap_days) == (
+            name,
+            acknowledge,
+            respond,
+            cap,
+        )
+        assert s.response_from is ResponseFrom.acknowledgement
+
+    def test_next_stage(self) -> None:
+        assert HOC_2024.next_stage(1) == 2
+        assert HOC_2024.next_stage(2) is None
+
+    def test_stage_not_in_policy(self) -> None:
+        with pytest.raises(StageNotInPolicy) as refused:
+            HOC_2024.stage(3)
+        assert (
+            refused.value.message == "policy hoc-2024 version 1 has no stage 3; its stages are 1, 2"
+        )
+        with pytest.raises(StageNotInPolicy):
+            HOC_2024.next_stage(0)
+
+
+class TestGetPolicy:
+    def test_builtin_policies_are_keyed_by_id(self) -> None:
+        assert BUILTIN_POLICIES["hoc-2024"] is HOC_2024
+        assert all(key == policy.id for key, policy in BUILTIN_POLICIES.items())
+
+    def test_finds_a_pinned_version(self) -> None:
+        assert get_policy("hoc-2024", 1) is HOC_2024
+
+    @pytest.mark.parametrize(("policy_id", "version"), [("hoc-2024", 2), ("nope", 1)])
+    def test_unknown_id_or_version(self, policy_id: str, version: int) -> None:
+        with pytest.raises(UnknownPolicy) as refused:
+            get_policy(policy_id, version)
+        assert refused.value.code == "unknown-policy"
+        assert f"version {version}" in refused.value.message
+
+
+class TestModel:
+    def test_stages_may_skip_numbers(self) -> None:
+        policy = Policy(id="p", version=1, name="p", stages=(stage(0), stage(1), stage(3)))
+        assert policy.next_stage(0) == 1
+        assert policy.next_stage(1) == 3
+        assert (policy.first_stage, policy.last_stage) == (0, 3)
+
+    @pytest.mark.parametrize(
+        "stages",
+        [(), (stage(2), stage(1)), (stage(1), stage(1))],
+        ids=["none", "descending", "duplicate"],
+    )
+    def test_stages_must_be_strictly_increasing(self, stages: tuple[StagePolicy, ...]) -> None:
+        with pytest.raises(ValueError, match="stage"):
+            Policy(id="p", version=1, name="p", stages=stages)
+
+    def test_negative_timescales_are_refused(self) -> None:
+        with pytest.raises(ValueError, match="response_days"):
+            stage(1, response_days=-1)
+        with pytest.raises(ValueError, match="warning_days"):
+            Policy(id="p", version=1, name="p", stages=(stage(1),), warning_days=-1)
