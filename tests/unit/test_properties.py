@@ -1,0 +1,161 @@
+"""Random command sequences through decide + evolve keep the complaint's invariants."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.domain.complaint.commands import (
+    Acknowledge,
+    AddNote,
+    AgreeExtension,
+    Assign,
+    Close,
+    Command,
+    Decline,
+    Escalate,
+    RecordContact,
+    RefuseEscalation,
+    RequestEscalation,
+    Respond,
+)
+from app.domain.complaint.decide import decide
+from app.domain.complaint.errors import DomainError
+from app.domain.complaint.events import (
+    Closed,
+    ClosureReason,
+    ComplaintEvent,
+    ContactMethod,
+    Declined,
+    DeclineReason,
+    NoteAdded,
+    Outcome,
+    Responded,
+)
+from app.domain.complaint.evolve import evolve, fold
+from app.domain.complaint.state import ComplaintState, Status
+from app.domain.deadlines import ClockStatus, clocks
+from app.domain.policies.builtin import HOC_2024
+from tests.unit.scenario import ENGLAND, LOGGED
+
+# Weighted so histories often reach stage 2 before a decline or a closure ends them.
+KINDS = [
+    *["acknowledge", "respond", "request", "escalate"] * 3,
+    "contact",
+    "assign",
+    "extend",
+    "refuse",
+    "decline",
+    "close",
+    "note",
+]
+
+
+@st.composite
+def commands(draw: st.DrawFn, after: datetime) -> tuple[Command, datetime]:
+    """A command at a time near `after` (sometimes before it), and the `now` it is decided at."""
+    kind = draw(st.sampled_from(KINDS))
+    at = after + timedelta(minutes=draw(st.integers(min_value=-90, max_value=60 * 24 * 12)))
+    now = at + timedelta(minutes=draw(st.integers(min_value=-5, max_value=60 * 24)))
+    command: Command
+    match kind:
+        case "acknowledge":
+            command = Acknowledge(occurred_at=at)
+        case "contact":
+            command = RecordContact(occurred_at=at, method=ContactMethod.phone, summary="s")
+        case "assign":
+            command = Assign(occurred_at=at, handler=draw(st.sampled_from(["h-1", "h-2"])))
+        case "extend":
+            days = draw(st.integers(min_value=0, max_value=70))
+            command = AgreeExtension(
+                occurred_at=at, response_due=at.date() + timedelta(days=days), reason="r"
+            )
+        case "respond":
+            command = Respond(occurred_at=at, outcome=draw(st.sampled_from(Outcome)), summary="s")
+        case "request":
+            command = RequestEscalation(occurred_at=at, reason="r")
+        case "escalate":
+            command = Escalate(occurred_at=at)
+        case "refuse":
+            command = RefuseEscalation(occurred_at=at, reason="r")
+        case "decline":
+            command = Decline(occurred_at=at, reason=DeclineReason.other, explanation="e")
+        case "close":
+            command = Close(occurred_at=at, reason=draw(st.sampled_from(ClosureReason)))
+        case _:
+            command = AddNote(occurred_at=at, text="n")
+    return command, now
+
+
+def check_invariants(state: ComplaintState, events: list[ComplaintEvent]) -> None:
+    assert state.version == len(events)
+    times = [e.occurred_at for e in events]
+    assert times == sorted(times)
+    assert state.last_occurred_at == times[-1]
+    assert HOC_2024.first_stage <= state.stage <= HOC_2024.last_stage
+    assert [r.stage for r in state.stages] == list(range(1, state.stage + 1))
+    assert state.current.stage == state.stage
+    assert (state.requested_stage is not None) == (state.status is Status.escalation_requested)
+    responses = [e.stage for e in events if isinstance(e, Responded)]
+    assert len(responses) == len(set(responses)), "a stage was responded to twice"
+    assert all((r.responded_at is None) == (r.outcome is None) for r in state.stages)
+    ended = [i for i, e in enumerate(events) if isinstance(e, Closed | Declined)]
+    if ended:
+        assert len(ended) == 1
+        assert state.is_terminal
+        assert all(isinstance(e, NoteAdded) for e in events[ended[0] + 1 :])
+    assert state == fold(events)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_random_histories_keep_the_invariants(data: st.DataObject) -> None:
+    events: list[ComplaintEvent] = [LOGGED]
+    state = fold(events)
+    assert state is not None
+    refusals: list[DomainError] = []
+    for _ in range(data.draw(st.integers(min_value=1, max_value=40))):
+        command, now = data.draw(commands(state.last_occurred_at))
+        try:
+            new = decide(command, state, policy=HOC_2024, calendar=ENGLAND, now=now)
+        except DomainError as refused:
+            refusals.append(refused)
+            continue
+        assert len(new) == 1
+        if state.is_terminal:
+            assert isinstance(new[0], NoteAdded)
+        for event in new:
+            state = evolve(state, event)
+        events.extend(new)
+        check_invariants(state, events)
+    assert all(r.code and r.message for r in refusals)
+    # Clocks can always be read, at any moment after the last event.
+    later = state.last_occurred_at + timedelta(days=data.draw(st.integers(0, 90)))
+    for clock in clocks(state, HOC_2024, ENGLAND, later).values():
+        assert clock.due is not None
+        if clock.status in (ClockStatus.met, ClockStatus.met_late):
+            assert clock.met_at is not None
+        assert clock.original_due is not None
+        assert clock.due >= clock.original_due
+
+
+@settings(max_examples=200)
+@given(st.data())
+def test_a_refused_command_changes_nothing(data: st.DataObject) -> None:
+    """decide is pure: deciding again on the same state gives the same answer."""
+    state = fold([LOGGED])
+    assert state is not None
+    for _ in range(15):
+        command, now = data.draw(commands(state.last_occurred_at))
+        outcomes: list[list[ComplaintEvent] | str] = []
+        for _attempt in range(2):
+            try:
+                outcomes.append(decide(command, state, policy=HOC_2024, calendar=ENGLAND, now=now))
+            except DomainError as refused:
+                outcomes.append(refused.code)
+        assert outcomes[0] == outcomes[1]
+        if isinstance(outcomes[0], list):
+            for event in outcomes[0]:
+                state = evolve(state, event)
