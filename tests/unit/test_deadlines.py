@@ -7,7 +7,14 @@ from datetime import UTC, date, datetime
 import pytest
 
 from app.domain.complaint.events import ClosureReason, ComplaintEvent
-from app.domain.deadlines import Clock, ClockStatus, clocks, earliest_unmet_due, stage_clocks
+from app.domain.deadlines import (
+    Clock,
+    ClockStatus,
+    clock_status,
+    clocks,
+    earliest_unmet_due,
+    stage_clocks,
+)
 from app.domain.policies.builtin import HOC_2024
 from app.domain.policies.model import Policy, ResponseFrom, StagePolicy
 from tests.unit.scenario import (
@@ -301,3 +308,12 @@ class TestEarliestUnmetDue:
 
     def test_none_without_clocks(self) -> None:
         assert earliest_unmet_due({}) is None
+
+
+class TestClockWithoutDueDate:
+    # A clock a policy sets no date for (a future "clock stopped" state) never breaches.
+    def test_pending_until_met_then_met(self) -> None:
+        at = uk(2027, 1, 1)
+        assert clock_status(None, None, at=at, policy=HOC_2024, calendar=ENGLAND) is S.pending
+        met = clock_status(None, uk(2026, 12, 1), at=at, policy=HOC_2024, calendar=ENGLAND)
+        assert met is S.met

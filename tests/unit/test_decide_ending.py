@@ -31,6 +31,7 @@ from app.domain.complaint.events import (
     Outcome,
 )
 from app.domain.complaint.evolve import evolve, fold
+from app.domain.complaint.rules import closure_reasons
 from app.domain.complaint.state import ComplaintState, Status
 from app.domain.deadlines import ClockStatus, clocks
 from app.domain.policies.builtin import HOC_2024
@@ -154,6 +155,8 @@ class TestClose:
         state = given(*STAGE_1_OPEN, closed(uk(2026, 3, 4)))
         with pytest.raises(ComplaintClosed, match="closed"):
             when(state, close(ClosureReason.withdrawn))
+        assert state is not None
+        assert closure_reasons(state, HOC_2024) == []
 
 
 class TestAddNote:
