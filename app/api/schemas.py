@@ -14,6 +14,7 @@ from pydantic import (
     Field,
     StringConstraints,
     WithJsonSchema,
+    model_validator,
 )
 
 from app.domain.complaint.events import (
@@ -56,8 +57,26 @@ Moment = Annotated[
 ]
 
 
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
 class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul_characters(cls, data: object) -> object:
+        # PostgreSQL cannot store U+0000 in text or JSONB; refuse it here rather than fail later.
+        if _has_nul(data):
+            raise ValueError("strings must not contain NUL characters")
+        return data
 
 
 class ComplainantIn(Input):
@@ -202,6 +221,10 @@ class ClockView(BaseModel):
     provisional: bool = Field(description="Computed from stage start: not yet acknowledged.")
     original_due: date | None = Field(description="The due date before any extension.")
     extended: bool
+    stopped: bool = Field(
+        description="The stage ended (escalated, closed, declined) before the clock was met; "
+        "`met_at` is when it ended, not a response."
+    )
 
 
 class StageView(BaseModel):

@@ -40,6 +40,7 @@ def _clock(clock: Clock) -> ClockView:
         provisional=clock.provisional,
         original_due=clock.original_due,
         extended=clock.extended,
+        stopped=clock.stopped,
     )
 
 

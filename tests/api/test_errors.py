@@ -24,6 +24,7 @@ async def test_invalid_bodies_are_problems(client: httpx.AsyncClient, crm: dict[
         complaint_body(received_at="2025-12-19T10:00:00"),  # no timezone
         complaint_body(unexpected="field"),
         complaint_body(description="x" * 10_001),
+        complaint_body(description="nul \x00 inside"),
     ]
     for body in cases:
         response = await client.post("/v1/complaints", json=body, headers=crm)

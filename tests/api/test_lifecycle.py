@@ -173,3 +173,16 @@ async def test_as_of_replays_only_what_had_happened(
         f"/v1/complaints/{cid}", params={"as_of": "2025-12-01T00:00:00+00:00"}, headers=crm
     )
     assert missing.status_code == 404
+
+
+async def test_a_clock_stopped_by_withdrawal_is_not_a_response(
+    client: httpx.AsyncClient, crm: dict[str, str]
+) -> None:
+    cid = (await log(client, crm))["id"]
+    response = await append(
+        client, crm, cid, "closed", "2025-12-22T09:00:00+00:00", reason="withdrawn"
+    )
+    view = response.json()
+    assert view["sla"]["response"]["stopped"] is True
+    assert view["sla"]["response"]["met_at"] == "2025-12-22T09:00:00Z"
+    assert view["stages"][0]["responded_at"] is None
