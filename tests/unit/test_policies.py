@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.domain.complaint.errors import StageNotInPolicy, UnknownPolicy
+from app.domain.complaint.events import DeclineReason
 from app.domain.policies.builtin import BUILTIN_POLICIES, HOC_2024, get_policy
 from app.domain.policies.model import Policy, ResponseFrom, StagePolicy
 
@@ -85,16 +86,24 @@ class TestGetPolicy:
 
 
 class TestModel:
-    def test_stages_may_skip_numbers(self) -> None:
-        policy = Policy(id="p", version=1, name="p", stages=(stage(0), stage(1), stage(3)))
+    def test_stages_run_from_0_or_1(self) -> None:
+        policy = Policy(id="p", version=1, name="p", stages=(stage(0), stage(1), stage(2)))
         assert policy.next_stage(0) == 1
-        assert policy.next_stage(1) == 3
-        assert (policy.first_stage, policy.last_stage) == (0, 3)
+        assert policy.next_stage(1) == 2
+        assert (policy.first_stage, policy.last_stage) == (0, 2)
+        assert policy.has_informal_stage
+        assert not HOC_2024.has_informal_stage
 
     @pytest.mark.parametrize(
         "stages",
-        [(), (stage(2), stage(1)), (stage(1), stage(1))],
-        ids=["none", "descending", "duplicate"],
+        [
+            (),
+            (stage(2), stage(1)),
+            (stage(1), stage(1)),
+            (stage(0), stage(1), stage(3)),
+            (stage(2), stage(3)),
+        ],
+        ids=["none", "descending", "duplicate", "gap", "no-stage-1"],
     )
     def test_stages_must_be_strictly_increasing(self, stages: tuple[StagePolicy, ...]) -> None:
         with pytest.raises(ValueError, match="stage"):
@@ -105,3 +114,66 @@ class TestModel:
             stage(1, response_days=-1)
         with pytest.raises(ValueError, match="warning_days"):
             Policy(id="p", version=1, name="p", stages=(stage(1),), warning_days=-1)
+
+    @pytest.mark.parametrize(
+        ("changes", "message"),
+        [
+            ({"contact_days": -1}, "contact_days"),
+            ({"escalation_window_days": -2}, "escalation_window_days"),
+            ({"escalation_window_days": 0}, "escalation_window_days"),
+            ({"name": " "}, "name"),
+            ({"number": 2, "informal": True}, "informal"),
+            ({"escalation_refusable": False, "refusal_reasons": ("x",)}, "refusal_reasons"),
+            ({"number": 1, "response_days": 0}, "response_days"),
+        ],
+        ids=["contact", "window", "zero-window", "name", "informal", "reasons", "zero-response"],
+    )
+    def test_stage_fields_are_validated(self, changes: dict[str, object], message: str) -> None:
+        values: dict[str, object] = {
+            "number": 1,
+            "name": "Stage 1",
+            "acknowledge_days": 5,
+            "response_days": 10,
+            "response_from": ResponseFrom.acknowledgement,
+            "extension_cap_days": 10,
+        }
+        values.update(changes)
+        with pytest.raises(ValueError, match=message):
+            StagePolicy(**values)  # type: ignore[arg-type]
+
+    def test_a_quick_fix_may_be_due_the_day_it_starts(self) -> None:
+        assert stage(0, response_days=0).response_days == 0
+
+    @pytest.mark.parametrize(
+        ("changes", "message"),
+        [
+            ({"survey_days_after_closure": 0}, "survey_days_after_closure"),
+            ({"overall_limit_days": -1}, "overall_limit_days"),
+            ({"version": 0}, "version"),
+            ({"id": ""}, "id"),
+        ],
+        ids=["survey", "overall", "version", "id"],
+    )
+    def test_policy_fields_are_validated(self, changes: dict[str, object], message: str) -> None:
+        values: dict[str, object] = {"id": "p", "version": 1, "name": "p", "stages": (stage(1),)}
+        values.update(changes)
+        with pytest.raises(ValueError, match=message):
+            Policy(**values)  # type: ignore[arg-type]
+
+    def test_exclusions_do_not_repeat(self) -> None:
+        with pytest.raises(ValueError, match="exclusions"):
+            Policy(
+                id="p",
+                version=1,
+                name="p",
+                stages=(stage(1),),
+                exclusions=(DeclineReason.out_of_time, DeclineReason.out_of_time),
+            )
+
+    def test_new_fields_default_to_the_code(self) -> None:
+        assert not HOC_2024.clock_stopping_allowed
+        assert HOC_2024.survey_days_after_closure is None
+        assert HOC_2024.overall_limit_days is None
+        assert not HOC_2024.reopening_allowed
+        for s in HOC_2024.stages:
+            assert (s.contact_days, s.escalation_window_days, s.informal) == (None, None, False)

@@ -21,6 +21,10 @@ HOC_2024 = Policy(
             response_from=ResponseFrom.acknowledgement,
             # Code 5.7: an extension must be no more than 10 further working days.
             extension_cap_days=10,
+            # The Code sets no window for asking for stage 2, and lets a landlord refuse it only
+            # for a valid reason it explains (no ground is listed here, so none beyond that).
+            escalation_window_days=None,
+            escalation_refusable=True,
         ),
         StagePolicy(
             number=2,
@@ -36,6 +40,9 @@ HOC_2024 = Policy(
         ),
     ),
     warning_days=2,
+    # The Code's tool for more time is the extension (5.7, 5.17): the clock never stops.
+    clock_stopping_allowed=False,
+    source="Housing Ombudsman Complaint Handling Code, April 2024",
 )
 
 BUILTIN_POLICIES: dict[str, Policy] = {p.id: p for p in (HOC_2024,)}

@@ -2,8 +2,8 @@
 
 A complaint pins the policy id and version in force when it was logged, so a policy is never edited
 in place: a change is a new version. Every field beyond the ones the Housing Ombudsman Code needs
-should be added with a default (stage 0, a panel stage, contact promises, escalation windows), so
-the policies already written keep their meaning.
+has a default (no contact promise, no escalation window, no survey, ...), so a policy written with
+only the Code's fields keeps its meaning.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from enum import StrEnum
 from itertools import pairwise
 
 from app.domain.complaint.errors import StageNotInPolicy
+from app.domain.complaint.events import DeclineReason
 
 
 class ResponseFrom(StrEnum):
@@ -24,21 +25,51 @@ class ResponseFrom(StrEnum):
 
 @dataclass(frozen=True, kw_only=True)
 class StagePolicy:
+    """One stage. The escalation fields describe leaving this stage for the next one."""
+
     number: int
     name: str
     acknowledge_days: int | None  # None: the policy sets no acknowledgement deadline
     response_days: int
     response_from: ResponseFrom
-    extension_cap_days: int | None  # None: extensions are not capped
+    # None: "agree a revised date" with the resident, with no cap on how far it may move.
+    extension_cap_days: int | None
+    contact_days: int | None = None  # a promise to speak to the resident, from stage start
+    # The resident's window, from this stage's response, to ask for the next stage.
+    escalation_window_days: int | None = None
+    escalation_refusable: bool = True
+    # The grounds the policy gives for refusing; empty means only the reasons the Code accepts.
+    refusal_reasons: tuple[str, ...] = ()
+    # The policy asks the resident to say why they want the next stage.
+    escalation_reasons_required: bool = False
+    informal: bool = False  # a stage 0 / quick fix before the formal process
 
     def __post_init__(self) -> None:
+        if self.number < 0:
+            raise ValueError(f"stage {self.number}: a stage number must not be negative")
+        if not self.name.strip():
+            raise ValueError(f"stage {self.number}: name must not be blank")
         for label, days in (
             ("acknowledge_days", self.acknowledge_days),
             ("response_days", self.response_days),
             ("extension_cap_days", self.extension_cap_days),
+            ("contact_days", self.contact_days),
+            ("escalation_window_days", self.escalation_window_days),
         ):
             if days is not None and days < 0:
                 raise ValueError(f"stage {self.number}: {label} must not be negative")
+        # A formal stage with no working days to respond in would breach on the day it starts;
+        # only a stage 0 "resolved at first contact" may be due the same day.
+        if self.response_days == 0 and not self.informal and self.number != 0:
+            raise ValueError(f"stage {self.number}: response_days must be positive")
+        if self.escalation_window_days == 0:
+            raise ValueError(f"stage {self.number}: escalation_window_days must be positive")
+        if self.refusal_reasons and not self.escalation_refusable:
+            raise ValueError(
+                f"stage {self.number}: refusal_reasons given but escalation is not refusable"
+            )
+        if self.informal and self.number != 0:
+            raise ValueError(f"stage {self.number}: only stage 0 can be informal")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,16 +79,39 @@ class Policy:
     name: str
     stages: tuple[StagePolicy, ...]
     warning_days: int = 2  # a clock is due soon this many working days before it is due
+    survey_days_after_closure: int | None = None  # a satisfaction survey after closure
+    overall_limit_days: int | None = None  # from receipt to the final closure, across stages
+    reopening_allowed: bool = False
+    closure_waits_for_actions: bool = False  # close only once every agreed action is done
+    exclusions: tuple[DeclineReason, ...] = ()  # what the policy says is not a complaint
+    clock_stopping_allowed: bool = False  # the Code's tool is the extension, not a paused clock
+    source: str | None = None  # the document the policy was written from
 
     def __post_init__(self) -> None:
+        if not self.id.strip():
+            raise ValueError("a policy id must not be blank")
+        if self.version < 1:
+            raise ValueError(f"policy {self.id}: version must be at least 1")
         numbers = [s.number for s in self.stages]
         if not numbers:
             raise ValueError(f"policy {self.id} has no stages")
         # Stages are ordered and unique so "the next stage" is simply the next one in the tuple.
         if any(a >= b for a, b in pairwise(numbers)):
             raise ValueError(f"policy {self.id}: stage numbers must be strictly increasing")
+        # Consecutive from 0 (an informal stage first) or 1: a gap would leave reports counting
+        # a stage nobody can enter.
+        if numbers != list(range(numbers[0], numbers[0] + len(numbers))) or numbers[0] > 1:
+            raise ValueError(f"policy {self.id}: stages must be numbered consecutively from 0 or 1")
         if self.warning_days < 0:
             raise ValueError(f"policy {self.id}: warning_days must not be negative")
+        for label, days in (
+            ("survey_days_after_closure", self.survey_days_after_closure),
+            ("overall_limit_days", self.overall_limit_days),
+        ):
+            if days is not None and days <= 0:
+                raise ValueError(f"policy {self.id}: {label} must be positive")
+        if len(set(self.exclusions)) != len(self.exclusions):
+            raise ValueError(f"policy {self.id}: exclusions must not repeat")
 
     def has_stage(self, n: int) -> bool:
         return any(s.number == n for s in self.stages)
@@ -75,6 +129,11 @@ class Policy:
     @property
     def last_stage(self) -> int:
         return self.stages[-1].number
+
+    @property
+    def has_informal_stage(self) -> bool:
+        """Whether complaints may start at a stage 0 before the formal process."""
+        return self.stages[0].number == 0
 
     def next_stage(self, n: int) -> int | None:
         """The stage after `n`, or None when `n` is the last; a stage not in the policy raises."""
