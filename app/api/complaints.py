@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
@@ -66,13 +67,16 @@ async def _visible(
     return complaint
 
 
-def _written(complaint: service.Complaint, actor: Actor, now: datetime) -> Written:
-    view = complaint_view(complaint, actor, at=now)
-    return Written(
-        201,
-        dump(view),
-        {"Location": f"/v1/complaints/{complaint.id}", "ETag": _etag(complaint.version)},
-    )
+def _written(complaint: service.Complaint, actor: Actor, now: datetime) -> Callable[[], Written]:
+    def render() -> Written:
+        view = complaint_view(complaint, actor, at=now)
+        return Written(
+            201,
+            dump(view),
+            {"Location": f"/v1/complaints/{complaint.id}", "ETag": _etag(complaint.version)},
+        )
+
+    return render
 
 
 @router.post(
@@ -91,7 +95,7 @@ async def log_complaint(
     idempotency_key: IdempotencyKey = None,
     correlation_id: CorrelationId = None,
 ) -> Response:
-    async def operation(conn: AsyncConnection) -> Written:
+    async def operation(conn: AsyncConnection) -> Callable[[], Written]:
         now = datetime.now(UTC)
         command = log_command(
             body,
@@ -220,7 +224,7 @@ async def append_event(
     expected = _parse_if_match(if_match)
     command = event_command(body)
 
-    async def operation(conn: AsyncConnection) -> Written:
+    async def operation(conn: AsyncConnection) -> Callable[[], Written]:
         now = datetime.now(UTC)
         complaint = await _visible(conn, store, actor, complaint_id)
         updated = await service.record(

@@ -73,8 +73,11 @@ async def run_write(
     engine: AsyncEngine,
     actor: Actor,
     idempotency_key: str | None,
-    operation: Callable[[AsyncConnection], Awaitable[Written]],
+    operation: Callable[[AsyncConnection], Awaitable[Callable[[], Written]]],
 ) -> Response:
+    """Run `operation` in a write transaction. It returns how to render its response: rendering
+    waits until after the commit (the append lock is held until then) unless an idempotency
+    record must be stored with the response in the same transaction."""
     request_hash = idempotency.request_hash(request.method, request.url.path, await request.body())
     for attempt in range(1, ATTEMPTS + 1):
         try:
@@ -91,8 +94,9 @@ async def run_write(
                         return json_response(
                             Written(seen.status_code, seen.body, seen.headers), replayed=True
                         )
-                written = await operation(conn)
-                if idempotency_key is not None:
+                render = await operation(conn)
+                written = None if idempotency_key is None else render()
+                if idempotency_key is not None and written is not None:
                     await idempotency.remember(
                         conn,
                         actor.key_id,
@@ -101,7 +105,7 @@ async def run_write(
                             request_hash, written.status_code, written.body, written.headers
                         ),
                     )
-            return json_response(written)
+            return json_response(written or render())
         except (ConcurrencyError, IntegrityError):
             # Another writer committed first (same complaint, or the same idempotency key).
             if attempt == ATTEMPTS:

@@ -76,7 +76,7 @@ class SqlEventStore:
         prepared = _prepare(stream_id, expected_version, events, recorded)
 
         # Critical section: from here to the caller's commit, appends are serialised.
-        await _lock_appends(conn)
+        await lock_appends(conn)
         last_position, head_version, head_hash = await _heads(conn, stream_id)
         if head_version != expected_version:
             raise ConcurrencyError(stream_id, expected_version, head_version)
@@ -184,7 +184,8 @@ def _prepare(
     return prepared
 
 
-async def _lock_appends(conn: AsyncConnection) -> None:
+async def lock_appends(conn: AsyncConnection) -> None:
+    """Take the append lock for the rest of the transaction (taking it again is harmless)."""
     dialect = conn.dialect.name
     if dialect == "postgresql":
         # Held until the transaction ends, so positions are assigned in commit order. It must be a
