@@ -89,3 +89,20 @@ async def truncate_all(engine: AsyncEngine) -> None:
 @pytest.fixture
 def backend(database_url: str) -> str:
     return make_url(database_url).get_backend_name()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many tests ran against each database, so a run shows both backends were used."""
+    counts: dict[str, dict[str, int]] = {}
+    for outcome in ("passed", "failed", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            nodeid = getattr(report, "nodeid", "")
+            for name in BACKENDS:
+                if f"[{name}]" in nodeid or f"-{name}]" in nodeid or f"[{name}-" in nodeid:
+                    counts.setdefault(name, {}).setdefault(outcome, 0)
+                    counts[name][outcome] += 1
+    if counts:
+        terminalreporter.section("database backends")
+        for name, by_outcome in sorted(counts.items()):
+            detail = ", ".join(f"{n} {o}" for o, n in sorted(by_outcome.items()))
+            terminalreporter.write_line(f"{name}: {detail}")
