@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from app.domain.complaint.errors import UnknownPolicy
+from app.domain.policies.jjh_2020 import JJH_2020
+from app.domain.policies.jliving_2018 import JLIVING_2018
 from app.domain.policies.model import Policy, ResponseFrom, StagePolicy
+from app.domain.policies.policy_2022 import POLICY_2022
+from app.domain.policies.tuntum_2017 import TUNTUM_2017
 
 # Housing Ombudsman Complaint Handling Code, statutory from 1 April 2024.
 HOC_2024 = Policy(
@@ -45,7 +49,10 @@ HOC_2024 = Policy(
     source="Housing Ombudsman Complaint Handling Code, April 2024",
 )
 
-BUILTIN_POLICIES: dict[str, Policy] = {p.id: p for p in (HOC_2024,)}
+# hoc-2024 first: it is the default, and the one every other policy is checked against.
+BUILTIN_POLICIES: dict[str, Policy] = {
+    p.id: p for p in (HOC_2024, JJH_2020, TUNTUM_2017, JLIVING_2018, POLICY_2022)
+}
 
 
 def get_policy(policy_id: str, version: int) -> Policy:
