@@ -1,4 +1,4 @@
-"""The `redress` command: serve, migrate, keys, demo."""
+"""The `redress` command: serve, migrate, keys, demo, verify."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app import migrations
+from app.audit.verify import VerifyReport
 from app.db import create_engine, reading
 from app.events.sql import SqlEventStore
 from app.services import keys as key_service
@@ -173,6 +174,26 @@ def openapi(
 
 def openapi_json(app: FastAPI) -> str:
     return json.dumps(app.openapi(), indent=2, sort_keys=True) + "\n"
+
+
+@cli.command()
+def verify() -> None:
+    """Check every stream's hash chain and the global positions; exit 1 if anything is wrong."""
+    from app.audit.report import render_verify_report
+    from app.audit.verify import verify as verify_log
+
+    async def run() -> VerifyReport:
+        engine = create_engine(Settings().database_url)
+        try:
+            async with reading(engine) as conn:
+                return await verify_log(conn)
+        finally:
+            await engine.dispose()
+
+    report = asyncio.run(run())
+    render_verify_report(console, report)
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ class Action(StrEnum):
     record_event = "record_event"
     read_events = "read_events"
     read_feed = "read_feed"
+    audit = "audit"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -37,6 +38,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.record_event: frozenset({Role.crm, Role.admin}),
     Action.read_events: frozenset({Role.crm, Role.analyst, Role.admin}),
     Action.read_feed: frozenset({Role.crm, Role.analyst, Role.admin}),
+    Action.audit: frozenset({Role.analyst, Role.admin}),
 }
 
 # Roles that see a complainant's personal data (a portal sees only its own resident's).

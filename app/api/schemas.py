@@ -336,3 +336,27 @@ class Problem(BaseModel):
 
 class StreamEvents(BaseModel):
     items: list[EventView]
+
+
+class AuditFinding(BaseModel):
+    kind: Literal["altered", "deleted", "inserted", "reordered"]
+    complaint_id: str
+    version: int = Field(description="The version concerned; for `deleted`, the missing one.")
+    position: int | None = Field(description="The row's position; null for a deleted row.")
+    detail: str
+
+
+class AuditPositions(BaseModel):
+    last: int = Field(description="The highest position in the log.")
+    gapless: bool = Field(description="Every position from 1 to `last` is present.")
+    first_missing: int | None
+
+
+class AuditVerifyReport(BaseModel):
+    ok: bool = Field(description="The whole log (every landlord's) verified without a problem.")
+    events: int
+    streams: int
+    positions: AuditPositions
+    findings: list[AuditFinding] = Field(
+        description="The first problem of each kind in this landlord's complaints."
+    )

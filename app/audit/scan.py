@@ -1,0 +1,71 @@
+"""Read the whole event log in batches, in bounded memory, without the store's per-stream API.
+
+Keyset pagination over an index (never OFFSET), so each batch costs the same however far in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import sqlalchemy as sa
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.events.store import StoredEvent
+from app.events.tables import events
+
+BATCH_SIZE = 1_000
+
+
+async def by_stream(
+    conn: AsyncConnection, *, batch_size: int = BATCH_SIZE
+) -> AsyncIterator[list[StoredEvent]]:
+    """Every event in (stream id, version) order — one stream's events are adjacent — in batches
+    over the unique (stream_id, version) index."""
+    cursor: tuple[str, int] | None = None
+    while True:
+        query = sa.select(*events.c).order_by(events.c.stream_id, events.c.version)
+        if cursor is not None:
+            # A row-value comparison: both databases answer it with a range scan of the index.
+            key = sa.tuple_(events.c.stream_id, events.c.version)
+            query = query.where(key > sa.tuple_(sa.literal(cursor[0]), sa.literal(cursor[1])))
+        batch = [stored(row._mapping) for row in await conn.execute(query.limit(batch_size))]
+        if not batch:
+            return
+        yield batch
+        cursor = (batch[-1].stream_id, batch[-1].version)
+
+
+async def positions(
+    conn: AsyncConnection, *, batch_size: int = BATCH_SIZE * 10
+) -> AsyncIterator[list[int]]:
+    """Every position, ascending, in batches over the primary key."""
+    after = 0
+    while True:
+        query = (
+            sa.select(events.c.position)
+            .where(events.c.position > after)
+            .order_by(events.c.position)
+            .limit(batch_size)
+        )
+        batch = [int(row.position) for row in await conn.execute(query)]
+        if not batch:
+            return
+        yield batch
+        after = batch[-1]
+
+
+def stored(mapping: RowMapping) -> StoredEvent:
+    return StoredEvent(
+        position=int(mapping["position"]),
+        stream_id=mapping["stream_id"],
+        version=int(mapping["version"]),
+        type=mapping["type"],
+        schema_version=int(mapping["schema_version"]),
+        data=mapping["data"],
+        metadata=mapping["metadata"],
+        occurred_at=mapping["occurred_at"],
+        recorded_at=mapping["recorded_at"],
+        hash=mapping["hash"],
+        previous_hash=mapping["previous_hash"],
+    )
