@@ -2,46 +2,65 @@
 
 Positions are assigned in commit order (see docs/adr/0001), so a follower that resumes from the last
 position it saw never misses an event. A key sees only its landlord's events; `next_after` is the
-last position examined, so pages thinned by that filter still advance.
+last position examined, so pages thinned by that filter still advance. With
+`Accept: application/x-ndjson` the whole selection streams as CloudEvents, one per line.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Query
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Header, Query
+from fastapi.responses import Response, StreamingResponse
 
 from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
-from app.api.schemas import EventPage
+from app.api.schemas import EventPage, Moment
 from app.api.views import event_view
 from app.api.writes import dump
 from app.db import reading
-from app.projections.tables import complaints
+from app.services import export
 
 router = APIRouter(prefix="/v1", tags=["events"], dependencies=[Depends(reject_unknown_query)])
 
+NDJSON_RESPONSE = {
+    200: {
+        "content": {
+            export.NDJSON: {
+                "schema": {"type": "string", "description": "One CloudEvent (JSON) per line."}
+            }
+        }
+    }
+}
 
-@router.get("/events", response_model=EventPage, summary="Follow the global event feed")
+
+@router.get(
+    "/events",
+    response_model=EventPage,
+    summary="Follow the global event feed, or export it as NDJSON CloudEvents",
+    responses=NDJSON_RESPONSE,  # type: ignore[arg-type]
+)
 async def feed(
     engine: Engine,
     store: Store,
     actor: Annotated[Actor, Depends(authorize(Action.read_feed))],
     after: Annotated[int, Query(ge=0, le=2**62, description="Last position already seen.")] = 0,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Page size (JSON only).")] = 100,
+    until: Annotated[int | None, Query(ge=1, le=2**62, description="Last position wanted.")] = None,
+    occurred_from: Annotated[Moment | None, Query(description="Inclusive.")] = None,
+    occurred_to: Annotated[Moment | None, Query(description="Exclusive.")] = None,
+    accept: Annotated[str | None, Header(max_length=500, include_in_schema=False)] = None,
 ) -> Response:
+    selection = export.Selection(
+        landlord=actor.landlord,
+        after=after,
+        until=until,
+        occurred_from=occurred_from,
+        occurred_to=occurred_to,
+    )
+    if accept is not None and export.NDJSON in accept:
+        lines = export.ndjson(engine, store, selection, personal=actor.sees_personal_data)
+        return StreamingResponse(lines, media_type=export.NDJSON)
     async with reading(engine) as conn:
-        batch = await store.feed(conn, after, limit)
-        stream_ids = sorted({event.stream_id for event in batch})
-        owned: set[str] = set()
-        if stream_ids:
-            rows = await conn.execute(
-                sa.select(complaints.c.id).where(
-                    complaints.c.id.in_(stream_ids), complaints.c.landlord == actor.landlord
-                )
-            )
-            owned = {str(row.id) for row in rows}
-    items = [event_view(event, actor) for event in batch if event.stream_id in owned]
-    page = EventPage(items=items, next_after=batch[-1].position if batch else after)
-    return Response(dump(page), media_type="application/json")
+        events, last = await export.page(conn, store, selection, after, limit)
+    body = EventPage(items=[event_view(e, actor) for e in events], next_after=last)
+    return Response(dump(body), media_type="application/json")

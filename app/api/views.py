@@ -19,16 +19,7 @@ from app.domain.complaint.events import NoteVisibility
 from app.domain.deadlines import Clock, clocks, stage_clocks
 from app.events.store import StoredEvent
 from app.services.complaints import Complaint
-
-# Keys of `logged` data that hold personal data, hidden from roles that may not see it.
-PERSONAL_FIELDS = (
-    "complainant",
-    "representative",
-    "description",
-    "desired_outcome",
-    "vulnerability",
-    "reasonable_adjustments",
-)
+from app.services.privacy import visible_data
 
 
 def _clock(clock: Clock) -> ClockView:
@@ -129,10 +120,6 @@ def complaint_view(
 
 
 def event_view(event: StoredEvent, actor: Actor) -> EventView:
-    data = dict(event.data)
-    if event.type == "logged" and not actor.sees_personal_data:
-        for key in PERSONAL_FIELDS:
-            data.pop(key, None)
     return EventView(
         position=event.position,
         complaint_id=event.stream_id,
@@ -141,7 +128,7 @@ def event_view(event: StoredEvent, actor: Actor) -> EventView:
         schema_version=event.schema_version,
         occurred_at=event.occurred_at,
         recorded_at=event.recorded_at,
-        data=data,
+        data=visible_data(event, personal=actor.sees_personal_data),
         metadata=dict(event.metadata),
         hash=event.hash,
         previous_hash=event.previous_hash,

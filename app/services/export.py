@@ -1,0 +1,100 @@
+"""The event log for followers and analysts: a landlord's events in position order, as pages or as
+a stream of CloudEvents (JSON format, one per line) in constant memory, resumable from a position.
+
+Each batch is read in its own short transaction; positions are assigned in commit order
+(docs/adr/0001), so resuming after the last position seen never skips or repeats an event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from app.db import reading
+from app.events.store import EventStore, JsonValue, StoredEvent
+from app.projections.tables import complaints
+from app.services.privacy import visible_data
+
+NDJSON = "application/x-ndjson"
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which events: a landlord's, after a position, up to a position, occurred in a period."""
+
+    landlord: str
+    after: int = 0
+    until: int | None = None  # inclusive
+    occurred_from: datetime | None = None  # inclusive
+    occurred_to: datetime | None = None  # exclusive
+
+    def wants(self, event: StoredEvent) -> bool:
+        if self.until is not None and event.position > self.until:
+            return False
+        if self.occurred_from is not None and event.occurred_at < self.occurred_from:
+            return False
+        return self.occurred_to is None or event.occurred_at < self.occurred_to
+
+
+async def page(
+    conn: AsyncConnection, store: EventStore, selection: Selection, after: int, limit: int
+) -> tuple[list[StoredEvent], int]:
+    """The selected events among the next `limit` of the log after `after`, and the last position
+    examined (the position to resume after; equal to `after` when the log has nothing newer)."""
+    batch = await store.feed(conn, after, limit)
+    if selection.until is not None:
+        batch = [event for event in batch if event.position <= selection.until]
+    if not batch:
+        return [], after
+    stream_ids = sorted({event.stream_id for event in batch})
+    rows = await conn.execute(
+        sa.select(complaints.c.id).where(
+            complaints.c.id.in_(stream_ids), complaints.c.landlord == selection.landlord
+        )
+    )
+    owned = {str(row.id) for row in rows}
+    chosen = [e for e in batch if e.stream_id in owned and selection.wants(e)]
+    return chosen, batch[-1].position
+
+
+def cloud_event(event: StoredEvent, landlord: str, *, personal: bool) -> dict[str, JsonValue]:
+    """CloudEvents 1.0, JSON format. Extension attributes carry what an auditor needs to resume
+    (`position`) and to check the chain (`streamversion`, `hash`, `previoushash`)."""
+    return {
+        "specversion": "1.0",
+        "id": f"{event.stream_id}/{event.version}",
+        "source": f"urn:redress:landlord:{landlord}",
+        "type": f"uk.redress.complaint.{event.type}",
+        "subject": event.stream_id,
+        "time": event.occurred_at.isoformat(),
+        "datacontenttype": "application/json",
+        "dataschemaversion": event.schema_version,
+        "position": event.position,
+        "streamversion": event.version,
+        "recordedtime": event.recorded_at.isoformat(),
+        "hash": event.hash,
+        "previoushash": event.previous_hash,
+        "actor": event.metadata.get("actor"),
+        "data": visible_data(event, personal=personal),
+    }
+
+
+async def ndjson(
+    engine: AsyncEngine, store: EventStore, selection: Selection, *, personal: bool
+) -> AsyncIterator[bytes]:
+    """Every selected event as one CloudEvents line, batch by batch, until the log's current end."""
+    after = selection.after
+    while True:
+        async with reading(engine) as conn:
+            events, last = await page(conn, store, selection, after, BATCH)
+        if last == after:
+            return
+        for event in events:
+            yield orjson.dumps(cloud_event(event, selection.landlord, personal=personal)) + b"\n"
+        after = last
