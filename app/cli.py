@@ -1,4 +1,4 @@
-"""The `redress` command: serve, migrate, keys, demo, verify."""
+"""The `redress` command: serve, migrate, keys, demo, verify, rebuild."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from app import migrations
 from app.audit.verify import VerifyReport
 from app.db import create_engine, reading
 from app.events.sql import SqlEventStore
+from app.projections.rebuild import RebuildReport
 from app.services import keys as key_service
 from app.services.keys import Role
 from app.settings import Settings
@@ -193,6 +194,49 @@ def verify() -> None:
     report = asyncio.run(run())
     render_verify_report(console, report)
     if not report.ok:
+        raise typer.Exit(1)
+
+
+@cli.command()
+def rebuild(
+    check: Annotated[
+        bool, typer.Option("--check", help="Only compare with the live projection; write nothing.")
+    ] = False,
+) -> None:
+    """Rebuild the complaint projection from the events alone (exit 1 if --check finds a
+    difference)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from app.audit.report import render_rebuild_report
+    from app.projections.rebuild import Mode, count_events
+    from app.projections.rebuild import rebuild as rebuild_projection
+
+    mode = Mode.check if check else Mode.apply
+
+    async def run() -> RebuildReport:
+        engine = create_engine(Settings().database_url)
+        try:
+            async with reading(engine) as conn:
+                total = await count_events(conn)
+            with Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=console,
+            ) as bar:
+                task = bar.add_task(f"{mode.value}: events", total=total)
+                transaction = reading(engine) if check else engine.begin()
+                async with transaction as conn:
+                    return await rebuild_projection(
+                        conn, mode, progress=lambda n: bar.advance(task, n)
+                    )
+        finally:
+            await engine.dispose()
+
+    report = asyncio.run(run())
+    render_rebuild_report(console, report)
+    if check and not report.equal:
         raise typer.Exit(1)
 
 

@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app.audit.verify import VerifyReport
+from app.projections.rebuild import Mode, RebuildReport
 
 
 def render_verify_report(console: Console, report: VerifyReport) -> None:
@@ -38,4 +39,20 @@ def render_verify_report(console: Console, report: VerifyReport) -> None:
             finding.landlord or "",
             finding.detail,
         )
+    console.print(table)
+
+
+def render_rebuild_report(console: Console, report: RebuildReport) -> None:
+    console.print(f"{report.events} events folded into {report.complaints} complaints")
+    if report.equal:
+        console.print("[green]the projection equals the rebuild[/green]")
+        return
+    done = "fixed" if report.mode is Mode.apply else "found"
+    console.print(f"[red]{report.differences} difference(s) {done}[/red]")
+    table = Table("complaint", "difference", "column", "live", "rebuilt")
+    for difference in report.listed:
+        if not difference.columns:
+            table.add_row(difference.complaint_id, difference.kind, "", "", "")
+        for name, (live, rebuilt) in difference.columns.items():
+            table.add_row(difference.complaint_id, difference.kind, name, str(live), str(rebuilt))
     console.print(table)
