@@ -19,38 +19,46 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from enum import StrEnum
 
 from app.domain.calendar import WorkingCalendar, london_date
+from app.domain.clock import UNMET as UNMET
+from app.domain.clock import Clock as Clock
+from app.domain.clock import ClockStatus as ClockStatus
+from app.domain.clock import clock_status as clock_status
+from app.domain.clock import known, stage_clock
 from app.domain.complaint.state import ComplaintState, StageRecord, Status
 from app.domain.policies.model import Policy, ResponseFrom, StagePolicy
+from app.domain.policy_clocks import (
+    CONTACT,
+    ESCALATION_WINDOW,
+    OVERALL,
+    SURVEY,
+    contact_clock,
+    escalation_window_clock,
+    overall_clock,
+    survey_clock,
+)
 
 ACKNOWLEDGEMENT = "acknowledgement"
 RESPONSE = "response"
-
-
-class ClockStatus(StrEnum):
-    pending = "pending"
-    due_soon = "due_soon"  # not met, and due within the policy's warning window
-    breached = "breached"  # not met, and the due day has passed
-    met = "met"
-    met_late = "met_late"
-
-
-UNMET = frozenset({ClockStatus.pending, ClockStatus.due_soon, ClockStatus.breached})
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Clock:
-    name: str
-    stage: int
-    due: date | None
-    met_at: datetime | None
-    status: ClockStatus
-    provisional: bool = False  # the response due is counted from stage start: not acknowledged yet
-    original_due: date | None = None  # before any extension; equal to `due` when not extended
-    extended: bool = False
-    stopped: bool = False  # met_at is the end of the stage, not the fact the clock waited for
+# The names of the clocks only some policies define, exported here beside the Code's two.
+__all__ = [
+    "ACKNOWLEDGEMENT",
+    "CONTACT",
+    "ESCALATION_WINDOW",
+    "OVERALL",
+    "RESPONSE",
+    "SURVEY",
+    "UNMET",
+    "Clock",
+    "ClockStatus",
+    "ResponseDue",
+    "clock_status",
+    "clocks",
+    "earliest_unmet_due",
+    "response_due",
+    "stage_clocks",
+]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -59,13 +67,6 @@ class ResponseDue:
     original_due: date
     provisional: bool
     extended: bool
-
-
-def _known(t: datetime | None, at: datetime | None) -> datetime | None:
-    """`t` if it had happened by `at`; facts from after `at` do not exist yet."""
-    if t is None or (at is not None and t > at):
-        return None
-    return t
 
 
 def response_due(
@@ -80,7 +81,7 @@ def response_due(
     a late acknowledgement then moves the original due date past the agreed one, the later date
     wins, so acknowledging never brings a deadline forward.
     """
-    acknowledged_at = _known(record.acknowledged_at, at)
+    acknowledged_at = known(record.acknowledged_at, at)
     provisional = False
     if stage_policy.response_from is ResponseFrom.acknowledgement and acknowledged_at is not None:
         start = london_date(acknowledged_at)
@@ -94,27 +95,6 @@ def response_due(
             due=extended_to, original_due=original, provisional=provisional, extended=True
         )
     return ResponseDue(due=original, original_due=original, provisional=provisional, extended=False)
-
-
-def clock_status(
-    due: date | None,
-    met_at: datetime | None,
-    *,
-    at: datetime,
-    policy: Policy,
-    calendar: WorkingCalendar,
-) -> ClockStatus:
-    met = _known(met_at, at)
-    if due is None:
-        return ClockStatus.pending if met is None else ClockStatus.met
-    if met is not None:
-        return ClockStatus.met if london_date(met) <= due else ClockStatus.met_late
-    today = london_date(at)
-    if today > due:
-        return ClockStatus.breached
-    if calendar.add_working_days(today, policy.warning_days) >= due:
-        return ClockStatus.due_soon
-    return ClockStatus.pending
 
 
 def _stage_end(state: ComplaintState, record: StageRecord) -> datetime | None:
@@ -131,32 +111,6 @@ def _stage_end(state: ComplaintState, record: StageRecord) -> datetime | None:
     return state.ended_at
 
 
-def _clock(
-    name: str,
-    record: StageRecord,
-    due: date,
-    fact_at: datetime | None,
-    ended_at: datetime | None,
-    *,
-    at: datetime,
-    policy: Policy,
-    calendar: WorkingCalendar,
-) -> Clock:
-    met_at = _known(fact_at, at)
-    stopped = met_at is None and ended_at is not None
-    if stopped:
-        met_at = ended_at
-    return Clock(
-        name=name,
-        stage=record.stage,
-        due=due,
-        met_at=met_at,
-        status=clock_status(due, met_at, at=at, policy=policy, calendar=calendar),
-        original_due=due,
-        stopped=stopped,
-    )
-
-
 def stage_clocks(
     state: ComplaintState,
     record: StageRecord,
@@ -166,14 +120,14 @@ def stage_clocks(
 ) -> dict[str, Clock]:
     """The clocks of one stage, evaluated at `at`. A clock the stage's policy lacks is left out."""
     stage_policy = policy.stage(record.stage)
-    ended_at = _known(_stage_end(state, record), at)
+    ended_at = known(_stage_end(state, record), at)
     result: dict[str, Clock] = {}
     if stage_policy.acknowledge_days is not None:
         start = london_date(record.started_at)
         due = calendar.add_working_days(start, stage_policy.acknowledge_days)
-        result[ACKNOWLEDGEMENT] = _clock(
+        result[ACKNOWLEDGEMENT] = stage_clock(
             ACKNOWLEDGEMENT,
-            record,
+            record.stage,
             due,
             record.acknowledged_at,
             ended_at,
@@ -181,11 +135,14 @@ def stage_clocks(
             policy=policy,
             calendar=calendar,
         )
+    contact = contact_clock(record, policy, calendar, ended_at, at)
+    if contact is not None:
+        result[CONTACT] = contact
     response = response_due(record, stage_policy, calendar, at)
     result[RESPONSE] = replace(
-        _clock(
+        stage_clock(
             RESPONSE,
-            record,
+            record.stage,
             response.due,
             record.responded_at,
             ended_at,
@@ -197,23 +154,34 @@ def stage_clocks(
         provisional=response.provisional,
         extended=response.extended,
     )
+    window = escalation_window_clock(record, policy, calendar, ended_at, at)
+    if window is not None:
+        result[ESCALATION_WINDOW] = window
     return result
 
 
 def clocks(
     state: ComplaintState, policy: Policy, calendar: WorkingCalendar, at: datetime
 ) -> dict[str, Clock]:
-    """The clocks of the current stage evaluated at `at`.
+    """The clocks of the current stage, then the complaint-wide ones, evaluated at `at`.
 
-    While an escalation is requested, these are the requested stage's clocks as if that stage had
-    started at the request: the Code runs the stage 2 acknowledgement from the request, so the
+    While an escalation is requested, the stage clocks are the requested stage's as if that stage
+    had started at the request: the Code runs the stage 2 acknowledgement from the request, so the
     landlord is on the clock before it records `escalated`.
     """
     if state.status is Status.escalation_requested and state.requested_stage is not None:
         requested_at = state.current.escalation_requested_at or state.last_occurred_at
         pending = StageRecord(stage=state.requested_stage, started_at=requested_at)
-        return stage_clocks(state, pending, policy, calendar, at)
-    return stage_clocks(state, state.current, policy, calendar, at)
+        result = stage_clocks(state, pending, policy, calendar, at)
+    else:
+        result = stage_clocks(state, state.current, policy, calendar, at)
+    for name, clock in (
+        (SURVEY, survey_clock(state, policy, calendar, at)),
+        (OVERALL, overall_clock(state, policy, calendar, at)),
+    ):
+        if clock is not None:
+            result[name] = clock
+    return result
 
 
 def earliest_unmet_due(clocks: Mapping[str, Clock]) -> date | None:

@@ -87,14 +87,18 @@ COMPLAINANT = Complainant(name="Ada Resident", email="ada@example.org", resident
 
 
 def log_complaint(
-    at: datetime, *, received_at: datetime | None = None, stage: int | None = None
+    at: datetime,
+    *,
+    received_at: datetime | None = None,
+    stage: int | None = None,
+    policy: Policy = HOC_2024,
 ) -> LogComplaint:
     return LogComplaint(
         occurred_at=at,
         reference="HOC-0001",
         landlord="riverside",
-        policy_id=HOC_2024.id,
-        policy_version=HOC_2024.version,
+        policy_id=policy.id,
+        policy_version=policy.version,
         channel=Channel.web,
         received_at=at if received_at is None else received_at,
         stage=stage,
@@ -109,8 +113,14 @@ def log_complaint(
     )
 
 
-def logged(at: datetime, *, received_at: datetime | None = None, stage: int = 1) -> Logged:
-    command = log_complaint(at, received_at=received_at)
+def logged(
+    at: datetime,
+    *,
+    received_at: datetime | None = None,
+    stage: int = 1,
+    policy: Policy = HOC_2024,
+) -> Logged:
+    command = log_complaint(at, received_at=received_at, policy=policy)
     return Logged(
         occurred_at=command.occurred_at,
         reference=command.reference,

@@ -117,7 +117,10 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
             )
             return replace(state, status=Status.responded, stages=_with_current(state, record))
         case EscalationRequested(occurred_at=at, stage=stage):
-            record = replace(current, escalation_requested_at=at)
+            first = current.escalation_first_requested_at or at
+            record = replace(
+                current, escalation_requested_at=at, escalation_first_requested_at=first
+            )
             return replace(
                 state,
                 status=Status.escalation_requested,

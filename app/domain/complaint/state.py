@@ -55,6 +55,9 @@ class StageRecord:
     # refusal's reason stays in escalation_refused_reasons).
     escalation_requested_at: datetime | None = None
     escalation_refused_reasons: tuple[str, ...] = ()
+    # The first request to leave this stage, kept when refused: the escalation window was met by
+    # the resident asking in time, whatever the landlord then decided.
+    escalation_first_requested_at: datetime | None = None
     remedies: tuple[str, ...] = ()
     escalation_rights_signposted: bool = False
     ombudsman_signposted: bool = False

@@ -1,0 +1,93 @@
+"""One clock of a complaint: a due date, the moment it was met, and its status at a moment.
+
+Kept apart from `deadlines` so the policy-specific clocks (`policy_clocks`) and the stage clocks
+share one definition of a clock and of its status without importing each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from app.domain.calendar import WorkingCalendar, london_date
+from app.domain.policies.model import Policy
+
+
+class ClockStatus(StrEnum):
+    pending = "pending"
+    due_soon = "due_soon"  # not met, and due within the policy's warning window
+    breached = "breached"  # not met, and the due day has passed
+    met = "met"
+    met_late = "met_late"
+
+
+UNMET = frozenset({ClockStatus.pending, ClockStatus.due_soon, ClockStatus.breached})
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Clock:
+    name: str
+    stage: int
+    due: date | None
+    met_at: datetime | None
+    status: ClockStatus
+    provisional: bool = False  # the response due is counted from stage start: not acknowledged yet
+    original_due: date | None = None  # before any extension; equal to `due` when not extended
+    extended: bool = False
+    stopped: bool = False  # met_at is the end of the stage, not the fact the clock waited for
+
+
+def known(t: datetime | None, at: datetime | None) -> datetime | None:
+    """`t` if it had happened by `at`; facts from after `at` do not exist yet."""
+    if t is None or (at is not None and t > at):
+        return None
+    return t
+
+
+def clock_status(
+    due: date | None,
+    met_at: datetime | None,
+    *,
+    at: datetime,
+    policy: Policy,
+    calendar: WorkingCalendar,
+) -> ClockStatus:
+    met = known(met_at, at)
+    if due is None:
+        return ClockStatus.pending if met is None else ClockStatus.met
+    if met is not None:
+        return ClockStatus.met if london_date(met) <= due else ClockStatus.met_late
+    today = london_date(at)
+    if today > due:
+        return ClockStatus.breached
+    if calendar.add_working_days(today, policy.warning_days) >= due:
+        return ClockStatus.due_soon
+    return ClockStatus.pending
+
+
+def stage_clock(
+    name: str,
+    stage: int,
+    due: date | None,
+    fact_at: datetime | None,
+    ended_at: datetime | None,
+    *,
+    at: datetime,
+    policy: Policy,
+    calendar: WorkingCalendar,
+) -> Clock:
+    """A clock met by `fact_at`, or stopped by the end of its stage (`ended_at`) if first."""
+    met_at = known(fact_at, at)
+    stopped = met_at is None and ended_at is not None
+    if stopped:
+        met_at = ended_at
+    return Clock(
+        name=name,
+        stage=stage,
+        due=due,
+        met_at=met_at,
+        status=clock_status(due, met_at, at=at, policy=policy, calendar=calendar),
+        original_due=due,
+        stopped=stopped,
+    )

@@ -1,0 +1,138 @@
+"""The clocks only some policies define: contact, escalation window, survey and overall limit.
+
+Each function returns None when the policy does not define its clock, so only the clocks a policy
+defines appear in a complaint's deadlines (and hoc-2024's clocks stay exactly the Code's two).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.domain.calendar import WorkingCalendar, london_date
+from app.domain.clock import Clock, ClockStatus, clock_status, known, stage_clock
+from app.domain.complaint.state import ComplaintState, StageRecord, Status
+from app.domain.policies.model import Policy
+
+CONTACT = "contact"
+ESCALATION_WINDOW = "escalation_window"
+SURVEY = "survey"
+OVERALL = "overall"
+
+
+def contact_clock(
+    record: StageRecord,
+    policy: Policy,
+    calendar: WorkingCalendar,
+    ended_at: datetime | None,
+    at: datetime,
+) -> Clock | None:
+    """The promise to speak to the resident, from stage start, met by the first `contacted`."""
+    days = policy.stage(record.stage).contact_days
+    if days is None:
+        return None
+    due = calendar.add_working_days(london_date(record.started_at), days)
+    return stage_clock(
+        CONTACT,
+        record.stage,
+        due,
+        record.contacted_at,
+        ended_at,
+        at=at,
+        policy=policy,
+        calendar=calendar,
+    )
+
+
+def escalation_window_clock(
+    record: StageRecord,
+    policy: Policy,
+    calendar: WorkingCalendar,
+    ended_at: datetime | None,
+    at: datetime,
+) -> Clock | None:
+    """The resident's window, from this stage's response, to ask for the next stage.
+
+    It is the resident's deadline, not the landlord's, so it never reads `breached`: a request in
+    time is `met`, a late one the landlord accepted is `met_late`, and a window that lapsed (or a
+    complaint that ended) with no request is `met` and `stopped`, with `met_at` the end of the
+    complaint or None for a lapse. Until the response its due date is unknown.
+    """
+    days = policy.stage(record.stage).escalation_window_days
+    if days is None or policy.next_stage(record.stage) is None:
+        return None
+    responded = known(record.responded_at, at)
+    due = None if responded is None else calendar.add_working_days(london_date(responded), days)
+    requested = known(record.escalation_first_requested_at, at)
+    if requested is not None:
+        status = clock_status(due, requested, at=at, policy=policy, calendar=calendar)
+        return Clock(
+            name=ESCALATION_WINDOW,
+            stage=record.stage,
+            due=due,
+            met_at=requested,
+            status=status,
+            original_due=due,
+        )
+    lapsed = due is not None and london_date(at) > due
+    if lapsed or ended_at is not None:
+        return Clock(
+            name=ESCALATION_WINDOW,
+            stage=record.stage,
+            due=due,
+            met_at=None if lapsed else ended_at,
+            status=ClockStatus.met,
+            original_due=due,
+            stopped=True,
+        )
+    status = clock_status(due, None, at=at, policy=policy, calendar=calendar)
+    return Clock(
+        name=ESCALATION_WINDOW,
+        stage=record.stage,
+        due=due,
+        met_at=None,
+        status=status,
+        original_due=due,
+    )
+
+
+def survey_clock(
+    state: ComplaintState, policy: Policy, calendar: WorkingCalendar, at: datetime
+) -> Clock | None:
+    """The satisfaction survey after closure; due once the complaint is closed.
+
+    There is no `satisfaction_recorded` event yet, so the clock is never met: after its due date
+    it reads `breached`, as a survey never recorded is. A declined complaint was never handled as
+    one, so it has no survey.
+    """
+    days = policy.survey_days_after_closure
+    if days is None or state.status is Status.declined:
+        return None
+    closed = known(state.closed_at, at)
+    due = None if closed is None else calendar.add_working_days(london_date(closed), days)
+    return Clock(
+        name=SURVEY,
+        stage=state.stage,
+        due=due,
+        met_at=None,
+        status=clock_status(due, None, at=at, policy=policy, calendar=calendar),
+        original_due=due,
+    )
+
+
+def overall_clock(
+    state: ComplaintState, policy: Policy, calendar: WorkingCalendar, at: datetime
+) -> Clock | None:
+    """The policy's limit across all stages, from receipt, met when the complaint ends."""
+    days = policy.overall_limit_days
+    if days is None:
+        return None
+    due = calendar.add_working_days(london_date(state.received_at), days)
+    ended = known(state.ended_at, at)
+    return Clock(
+        name=OVERALL,
+        stage=state.stage,
+        due=due,
+        met_at=ended,
+        status=clock_status(due, ended, at=at, policy=policy, calendar=calendar),
+        original_due=due,
+    )
