@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from app.api import audit, complaints, errors, feed, health
+from app.api import audit, complaints, errors, feed, health, history
 from app.api.middleware import HttpMiddleware, Metrics
 from app.api.openapi import build_openapi
 from app.db import create_engine
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = metrics
     errors.install(app)
     app.include_router(complaints.router)
+    app.include_router(history.router)
     app.include_router(feed.router)
     app.include_router(audit.router)
     app.include_router(health.router)

@@ -360,3 +360,18 @@ class AuditVerifyReport(BaseModel):
     findings: list[AuditFinding] = Field(
         description="The first problem of each kind in this landlord's complaints."
     )
+
+
+class HistoryEntry(BaseModel):
+    event: EventView
+    complaint: ComplaintView = Field(
+        description="The complaint as this event left it, clocks evaluated at its occurred_at."
+    )
+    recorded_lag_seconds: float = Field(
+        description="recorded_at minus occurred_at: how long after the fact it was recorded "
+        "(large values show backdating)."
+    )
+
+
+class ComplaintHistory(BaseModel):
+    items: list[HistoryEntry]

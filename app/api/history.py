@@ -1,0 +1,87 @@
+"""/v1/complaints/{id}/history: replay a complaint event by event.
+
+Each entry is an event and the complaint view it produced, with the clocks evaluated at the moment
+the event occurred ("what did the service show right after this happened?"), and how long after
+that moment the event was recorded, so backdated entries stand out.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+from fastapi.responses import Response
+
+from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
+from app.api.errors import ApiError
+from app.api.schemas import ComplaintHistory, HistoryEntry
+from app.api.views import complaint_view, event_view
+from app.api.writes import dump
+from app.db import reading
+from app.domain.complaint.evolve import evolve
+from app.domain.complaint.state import ComplaintState
+from app.domain.policies.builtin import get_policy
+from app.events.codec import decode
+from app.events.store import StoredEvent
+from app.services import complaints as service
+
+router = APIRouter(prefix="/v1", tags=["complaints"], dependencies=[Depends(reject_unknown_query)])
+
+
+@router.get(
+    "/complaints/{complaint_id}/history",
+    response_model=ComplaintHistory,
+    summary="Replay a complaint: each event and the view it produced",
+)
+async def history(
+    complaint_id: Annotated[
+        str, Path(min_length=1, max_length=64, description="The complaint id.")
+    ],
+    engine: Engine,
+    store: Store,
+    actor: Annotated[Actor, Depends(authorize(Action.read_complaint))],
+) -> Response:
+    async with reading(engine) as conn:
+        complaint = await service.load(conn, store, complaint_id)
+    # Another landlord's (or another resident's) complaint is indistinguishable from none.
+    if complaint is None or not actor.can_see(complaint.state):
+        raise ApiError(404, "not-found", "No such complaint.")
+    body = ComplaintHistory(items=replay(complaint_id, complaint.events, actor))
+    return Response(dump(body), media_type="application/json")
+
+
+def replay(complaint_id: str, events: tuple[StoredEvent, ...], actor: Actor) -> list[HistoryEntry]:
+    entries: list[HistoryEntry] = []
+    state: ComplaintState | None = None
+    for index, stored in enumerate(events):
+        state = evolve(state, decode(stored))
+        if not _shown(stored, actor):
+            continue
+        step = service.Complaint(
+            id=complaint_id,
+            state=state,
+            policy=get_policy(state.policy_id, state.policy_version),
+            calendar=service.calendar_for(state.landlord),
+            events=events[: index + 1],
+        )
+        event = event_view(stored, actor)
+        if not actor.sees_internal_notes:
+            # Who recorded what (key ids, correlation ids) is the landlord's, not the resident's.
+            event = event.model_copy(update={"metadata": {}})
+        entries.append(
+            HistoryEntry(
+                event=event,
+                complaint=complaint_view(
+                    step, actor, at=stored.occurred_at, as_of=stored.occurred_at
+                ),
+                recorded_lag_seconds=(stored.recorded_at - stored.occurred_at).total_seconds(),
+            )
+        )
+    return entries
+
+
+def _shown(stored: StoredEvent, actor: Actor) -> bool:
+    """Internal notes stay internal: a portal is not shown the events that record them."""
+    return actor.sees_internal_notes or not (
+        stored.type == "note_added" and stored.data.get("visibility") != "resident"
+    )
