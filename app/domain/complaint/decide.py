@@ -218,6 +218,15 @@ def _decide(
         case RefuseEscalation(reason=reason):
             if state.requested_stage is None:
                 raise _refuse(state, "refuse escalation", "no escalation has been requested")
+            if not policy.stage(stage).escalation_refusable:
+                # Where the policy makes the next stage the resident's right, only `escalated`
+                # answers the request.
+                raise _refuse(
+                    state,
+                    "refuse escalation",
+                    f"policy {policy.id} does not allow refusing escalation from stage {stage}: "
+                    "record escalated",
+                )
             return EscalationRefused(occurred_at=at, stage=state.requested_stage, reason=reason)
         case Decline(reason=reason, explanation=explanation):
             if not can_decline(state):
