@@ -29,6 +29,7 @@ from app.domain.complaint.state import Status
 from app.events.store import EventStore
 from app.projections import complaints as projection
 from app.services import complaints as service
+from app.services import listing
 
 router = APIRouter(prefix="/v1", tags=["complaints"], dependencies=[Depends(reject_unknown_query)])
 
@@ -127,7 +128,11 @@ async def list_complaints(
     received_to: Annotated[Moment | None, Query(description="Exclusive.")] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    as_of: AsOf = None,
 ) -> Response:
+    """Newest received first. With `as_of`, every filter (status, stage, handler, `sla`) is judged
+    on each complaint as it stood at that moment, e.g. `?sla=breached&as_of=2026-01-03T12:00:00Z`
+    lists the complaints that were breaching then."""
     if landlord is not None and landlord != actor.landlord:
         raise ApiError(403, "forbidden", "This key may only list its own landlord's complaints.")
     flt = projection.ListFilter(
@@ -141,14 +146,20 @@ async def list_complaints(
         received_from=received_from,
         received_to=received_to,
     )
-    now = datetime.now(UTC)
+    at = as_of or datetime.now(UTC)
     async with reading(engine) as conn:
-        ids, next_cursor = await projection.list_ids(
-            conn, flt, today=london_date(now), limit=limit, cursor=cursor
-        )
-        loaded = await service.load_many(conn, store, ids)
+        if as_of is not None:
+            loaded, next_cursor = await listing.list_as_of(
+                conn, store, flt, as_of=as_of, limit=limit, cursor=cursor
+            )
+        else:
+            ids, next_cursor = await projection.list_ids(
+                conn, flt, today=london_date(at), limit=limit, cursor=cursor
+            )
+            loaded = await service.load_many(conn, store, ids)
     page = ComplaintPage(
-        items=[complaint_view(c, actor, at=now) for c in loaded], next_cursor=next_cursor
+        items=[complaint_view(c, actor, at=at, as_of=as_of) for c in loaded],
+        next_cursor=next_cursor,
     )
     return Response(dump(page), media_type="application/json")
 

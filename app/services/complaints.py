@@ -87,9 +87,18 @@ async def load(
 
 
 async def load_many(
-    conn: AsyncConnection, store: EventStore, complaint_ids: Sequence[str]
+    conn: AsyncConnection,
+    store: EventStore,
+    complaint_ids: Sequence[str],
+    *,
+    as_of: datetime | None = None,
 ) -> list[Complaint]:
     streams = await store.read_streams(conn, complaint_ids)
+    if as_of is not None:
+        streams = {
+            cid: [event for event in events if event.occurred_at <= as_of]
+            for cid, events in streams.items()
+        }
     loaded = (_complaint(cid, streams.get(cid, [])) for cid in complaint_ids)
     return [complaint for complaint in loaded if complaint is not None]
 

@@ -93,3 +93,41 @@ async def test_health_readiness_and_metrics(client: httpx.AsyncClient) -> None:
     metrics = await client.get("/metrics")
     assert "redress_http_requests_total" in metrics.text
     assert 'route="/healthz"' in metrics.text
+
+
+async def test_the_list_as_it_stood_at_a_past_moment(
+    client: httpx.AsyncClient, crm: dict[str, str]
+) -> None:
+    # A: received Fri 19 Dec 2025, acknowledgement due Tue 30 Dec, acknowledged late on 2 January.
+    a = (await log(client, crm))["id"]
+    await append(client, crm, a, "acknowledged", "2026-01-02T10:00:00+00:00")
+    await append(
+        client, crm, a, "responded", "2026-01-05T10:00:00+00:00", outcome="upheld", summary="Done."
+    )
+    # B: received Mon 22 Dec, acknowledgement due Wed 31 Dec.
+    b_at = "2025-12-22T10:00:00+00:00"
+    b = (await log(client, crm, received_at=b_at, occurred_at=b_at))["id"]
+    # C: received after the moment asked about.
+    c_at = "2026-01-05T10:00:00+00:00"
+    await log(client, crm, received_at=c_at, occurred_at=c_at)
+    moment = "2025-12-31T12:00:00+00:00"
+
+    async def ids(**params: str | int) -> list[str]:
+        response = await client.get("/v1/complaints", params=params, headers=crm)
+        assert response.status_code == 200, response.text
+        return [item["id"] for item in response.json()["items"]]
+
+    assert await ids(sla="breached", as_of=moment) == [a]
+    assert await ids(sla="due_soon", as_of=moment) == [b]
+    assert await ids(status="open", as_of=moment) == [b, a]
+    assert await ids(status="responded", as_of=moment) == []
+    assert a not in await ids(sla="breached")
+    assert await ids(status="responded") == [a]
+    # Pages of the past work as pages of the present do.
+    first = (
+        await client.get("/v1/complaints", params={"as_of": moment, "limit": 1}, headers=crm)
+    ).json()
+    assert [item["id"] for item in first["items"]] == [b]
+    assert first["items"][0]["as_of"] == "2025-12-31T12:00:00Z"
+    second = await ids(as_of=moment, limit=1, cursor=first["next_cursor"])
+    assert second == [a]
