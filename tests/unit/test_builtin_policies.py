@@ -112,7 +112,10 @@ def test_policy_wide_fields(
 @pytest.mark.parametrize(
     ("policy_id", "exclusions"),
     [
-        ("hoc-2024", set()),
+        (
+            "hoc-2024",
+            {"service_request", "out_of_time", "legal_proceedings"} | {"previously_considered"},
+        ),
         (
             "jjh-2020",
             {"service_request", "other_route", "legal_proceedings", "insurance_claim"}

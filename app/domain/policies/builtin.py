@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.domain.complaint.errors import UnknownPolicy
+from app.domain.complaint.events import DeclineReason
 from app.domain.policies.jjh_2020 import JJH_2020
 from app.domain.policies.jliving_2018 import JLIVING_2018
 from app.domain.policies.model import Policy, ResponseFrom, StagePolicy
@@ -44,6 +45,14 @@ HOC_2024 = Policy(
         ),
     ),
     warning_days=2,
+    exclusions=(
+        # Code 1.2-1.3: a service request is not a complaint (until it is handled badly).
+        DeclineReason.service_request,
+        # Code 4.1: the valid reasons not to accept a complaint.
+        DeclineReason.out_of_time,  # "occurred over twelve months ago"
+        DeclineReason.legal_proceedings,  # "legal proceedings have started"
+        DeclineReason.previously_considered,  # "previously been considered"
+    ),
     # The Code's tool for more time is the extension (5.7, 5.17): the clock never stops.
     clock_stopping_allowed=False,
     source="Housing Ombudsman Complaint Handling Code, April 2024",
