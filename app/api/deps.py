@@ -30,9 +30,11 @@ class Action(StrEnum):
     read_events = "read_events"
     read_feed = "read_feed"
     audit = "audit"
+    read_policies = "read_policies"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.read_policies: frozenset(Role),
     Action.log_complaint: frozenset({Role.portal, Role.crm, Role.admin}),
     Action.read_complaint: frozenset({Role.portal, Role.crm, Role.analyst, Role.admin}),
     Action.record_event: frozenset({Role.crm, Role.admin}),
@@ -40,6 +42,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.read_feed: frozenset({Role.crm, Role.analyst, Role.admin}),
     Action.audit: frozenset({Role.analyst, Role.admin}),
 }
+
+# What a portal may do only on behalf of a named resident.
+RESIDENT_SCOPED = frozenset({Action.log_complaint, Action.read_complaint})
 
 # Roles that see a complainant's personal data (a portal sees only its own resident's).
 PERSONAL_DATA_ROLES = frozenset({Role.crm, Role.admin, Role.portal})
@@ -113,7 +118,7 @@ def authorize(action: Action) -> Callable[..., Awaitable[Actor]]:
             raise ApiError(
                 403, "forbidden", f"A {key.role} key may not {action.replace('_', ' ')}."
             )
-        if key.role is Role.portal and not x_resident_id:
+        if key.role is Role.portal and action in RESIDENT_SCOPED and not x_resident_id:
             raise ApiError(
                 403, "resident-required", "A portal key must name the resident (X-Resident-Id)."
             )

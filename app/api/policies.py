@@ -1,0 +1,85 @@
+"""/v1/policies: the built-in complaints policies as data, and where each breaks the Code."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, Field, TypeAdapter
+
+from app.api.deps import Action, Actor, authorize, reject_unknown_query
+from app.api.errors import ApiError
+from app.api.writes import dump
+from app.domain.policies.builtin import BUILTIN_POLICIES, HOC_2024
+from app.domain.policies.check import Divergence, check_policy
+from app.domain.policies.model import Policy
+
+router = APIRouter(prefix="/v1", tags=["policies"], dependencies=[Depends(reject_unknown_query)])
+
+PolicyId = Annotated[str, Path(min_length=1, max_length=64, description="e.g. `hoc-2024`.")]
+Version = Annotated[
+    int | None, Query(ge=1, le=10_000, description="A version; the current one by default.")
+]
+
+
+class PolicyRef(BaseModel):
+    id: str
+    version: int
+
+
+class PolicyList(BaseModel):
+    items: list[Policy]
+
+
+class PolicyCheck(BaseModel):
+    policy: PolicyRef
+    compared_with: PolicyRef
+    complies: bool = Field(description="True when no divergence from the Code was found.")
+    divergences: list[Divergence]
+
+
+def _find(policy_id: str, version: int | None) -> Policy:
+    policy = BUILTIN_POLICIES.get(policy_id)
+    if policy is None or (version is not None and version != policy.version):
+        raise ApiError(404, "not-found", "No such policy (or version).")
+    return policy
+
+
+@router.get("/policies", response_model=PolicyList, summary="The complaints policies")
+async def list_policies(
+    actor: Annotated[Actor, Depends(authorize(Action.read_policies))],
+) -> Response:
+    body = PolicyList(items=list(BUILTIN_POLICIES.values()))
+    return Response(dump(body), media_type="application/json")
+
+
+@router.get("/policies/{policy_id}", response_model=Policy, summary="One policy, as data")
+async def get_policy(
+    policy_id: PolicyId,
+    actor: Annotated[Actor, Depends(authorize(Action.read_policies))],
+    version: Version = None,
+) -> Response:
+    policy = _find(policy_id, version)
+    return Response(TypeAdapter(Policy).dump_json(policy), media_type="application/json")
+
+
+@router.get(
+    "/policies/{policy_id}/check",
+    response_model=PolicyCheck,
+    summary="Where the policy diverges from the Complaint Handling Code",
+)
+async def check(
+    policy_id: PolicyId,
+    actor: Annotated[Actor, Depends(authorize(Action.read_policies))],
+    version: Version = None,
+) -> Response:
+    policy = _find(policy_id, version)
+    divergences = check_policy(policy)
+    body = PolicyCheck(
+        policy=PolicyRef(id=policy.id, version=policy.version),
+        compared_with=PolicyRef(id=HOC_2024.id, version=HOC_2024.version),
+        complies=not divergences,
+        divergences=divergences,
+    )
+    return Response(dump(body), media_type="application/json")
