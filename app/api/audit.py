@@ -1,4 +1,4 @@
-"""/v1/audit: tamper evidence for analysts and auditors.
+"""/v1/audit: tamper evidence and backdated events, for analysts and auditors.
 
 The check runs over the whole log (a deleted row shows as a gap in global positions whoever owned
 it), but a key is shown findings only about its own landlord's complaints.
@@ -8,12 +8,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from app.api.deps import Action, Actor, Engine, authorize, reject_unknown_query
-from app.api.schemas import AuditFinding, AuditPositions, AuditVerifyReport
+from app.api.schemas import (
+    AuditFinding,
+    AuditPositions,
+    AuditVerifyReport,
+    BackdatedEvent,
+    BackdatedPage,
+)
 from app.api.writes import dump
+from app.audit.backdating import backdated
 from app.audit.verify import verify
 from app.db import reading
 
@@ -49,5 +56,45 @@ async def verify_log(
             )
             for finding in report.findings()
         ],
+    )
+    return Response(dump(body), media_type="application/json")
+
+
+@router.get(
+    "/backdated",
+    response_model=BackdatedPage,
+    summary="Events recorded more than N working days after they occurred",
+)
+async def list_backdated(
+    engine: Engine,
+    actor: Annotated[Actor, Depends(authorize(Action.audit))],
+    working_days: Annotated[
+        int, Query(ge=0, le=365, description="Report events recorded more than this late.")
+    ] = 5,
+    after: Annotated[int, Query(ge=0, le=2**62, description="Last position already seen.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> Response:
+    async with reading(engine) as conn:
+        page = await backdated(
+            conn, landlord=actor.landlord, working_days=working_days, after=after, limit=limit
+        )
+    body = BackdatedPage(
+        working_days=working_days,
+        items=[
+            BackdatedEvent(
+                position=item.event.position,
+                complaint_id=item.event.stream_id,
+                version=item.event.version,
+                type=item.event.type,
+                occurred_at=item.event.occurred_at,
+                recorded_at=item.event.recorded_at,
+                working_days_late=item.working_days,
+                recorded_lag_seconds=(
+                    item.event.recorded_at - item.event.occurred_at
+                ).total_seconds(),
+            )
+            for item in page.items
+        ],
+        next_after=page.next_after,
     )
     return Response(dump(body), media_type="application/json")

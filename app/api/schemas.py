@@ -375,3 +375,25 @@ class HistoryEntry(BaseModel):
 
 class ComplaintHistory(BaseModel):
     items: list[HistoryEntry]
+
+
+class BackdatedEvent(BaseModel):
+    position: int
+    complaint_id: str
+    version: int
+    type: str
+    occurred_at: datetime
+    recorded_at: datetime
+    working_days_late: int = Field(
+        description="Working days after the day it occurred (London) that it was recorded."
+    )
+    recorded_lag_seconds: float
+
+
+class BackdatedPage(BaseModel):
+    working_days: int = Field(description="Events recorded more than this many working days late.")
+    items: list[BackdatedEvent]
+    next_after: int = Field(
+        description="Pass as `after` to continue; the last position examined. The end of the log "
+        "is reached when it no longer moves."
+    )
