@@ -207,3 +207,28 @@ class TestHoc2024:
         case.do(ask(uk(2026, 3, 4)))
         case.do(RefuseEscalation(occurred_at=uk(2026, 3, 5), reason="Not a complaint"))
         assert case.state.status is Status.responded
+
+
+class TestClosingAfterTheWindow:
+    """JLiving 4.5: "closed if no request for a review has been received by the deadline"."""
+
+    def test_not_before_the_window_lapses(self) -> None:
+        case = Case(JLIVING_2018).log(uk(2026, 3, 2), stage=1).do(respond(uk(2026, 3, 10)))
+        # 4.2: 10 working days from Tuesday 10 March 2026: Tuesday 24 March.
+        with pytest.raises(InvalidTransition, match="resolved, withdrawn"):
+            case.do(
+                Close(occurred_at=uk(2026, 3, 24, 17), reason=ClosureReason.no_escalation_requested)
+            )
+        case.do(Close(occurred_at=uk(2026, 3, 25), reason=ClosureReason.no_escalation_requested))
+        assert case.state.status is Status.closed
+
+    def test_resolved_may_close_within_the_window(self) -> None:
+        case = Case(JLIVING_2018).log(uk(2026, 3, 2), stage=1).do(respond(uk(2026, 3, 10)))
+        case.do(Close(occurred_at=uk(2026, 3, 11), reason=ClosureReason.resolved))
+        assert case.state.status is Status.closed
+
+    def test_without_a_window_any_time_after_the_response(self) -> None:
+        case = Case(HOC_2024).log(uk(2026, 3, 2)).do(respond(uk(2026, 3, 10)))
+        reason = ClosureReason.no_escalation_requested
+        case.do(Close(occurred_at=uk(2026, 3, 10, 12), reason=reason))
+        assert case.state.status is Status.closed

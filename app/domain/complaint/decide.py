@@ -238,7 +238,7 @@ def _decide(
                 )
             return Declined(occurred_at=at, reason=reason, explanation=explanation)
         case Close(reason=reason, summary=summary):
-            allowed = closure_reasons(state, policy)
+            allowed = closure_reasons(state, policy, calendar, at)
             if reason not in allowed:
                 listed = ", ".join(allowed) if allowed else "none"
                 raise _refuse(state, f"close as {reason}", f"reasons possible now: {listed}")
