@@ -27,19 +27,16 @@ def render_verify_report(console: Console, report: VerifyReport) -> None:
         return
     counts = ", ".join(f"{kind}: {count}" for kind, count in sorted(report.counts.items()))
     console.print(f"[red]{report.problems} problem(s)[/red] ({counts or 'positions only'})")
-    table = Table(
-        "kind", "stream", "version", "position", "landlord", "detail", title="first of each kind"
-    )
+    # One line per finding, never truncated: the ids must survive a narrow terminal and grep.
+    console.print("first of each kind:")
     for finding in report.findings():
-        table.add_row(
-            finding.kind.value,
-            finding.stream_id,
-            str(finding.version),
-            "" if finding.position is None else str(finding.position),
-            finding.landlord or "",
-            finding.detail,
+        where = "deleted row" if finding.position is None else f"position {finding.position}"
+        owner = f", landlord {finding.landlord}" if finding.landlord else ""
+        console.print(
+            f"  [bold]{finding.kind.value}[/bold]: stream {finding.stream_id} version "
+            f"{finding.version} ({where}{owner}): {finding.detail}",
+            overflow="fold",
         )
-    console.print(table)
 
 
 def render_rebuild_report(console: Console, report: RebuildReport) -> None:
@@ -50,6 +47,8 @@ def render_rebuild_report(console: Console, report: RebuildReport) -> None:
     done = "fixed" if report.mode is Mode.apply else "found"
     console.print(f"[red]{report.differences} difference(s) {done}[/red]")
     table = Table("complaint", "difference", "column", "live", "rebuilt")
+    for column in table.columns:
+        column.overflow = "fold"  # ids must not be cut short
     for difference in report.listed:
         if not difference.columns:
             table.add_row(difference.complaint_id, difference.kind, "", "", "")

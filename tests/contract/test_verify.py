@@ -296,3 +296,4 @@ async def test_the_command_exits_1_and_names_the_row(db: AsyncEngine, database_u
     assert tampered.exit_code == 1
     assert "altered" in tampered.output
     assert str(target.position) in tampered.output
+    assert target.stream_id in tampered.output  # whole, however narrow the terminal
