@@ -183,12 +183,13 @@ def openapi_json(app: FastAPI) -> str:
 def verify() -> None:
     """Check every stream's hash chain and the global positions; exit 1 if anything is wrong."""
     from app.audit.report import render_verify_report
+    from app.audit.scan import snapshot
     from app.audit.verify import verify as verify_log
 
     async def run() -> VerifyReport:
         engine = create_engine(Settings().database_url)
         try:
-            async with reading(engine) as conn:
+            async with snapshot(engine) as conn:
                 return await verify_log(conn)
         finally:
             await engine.dispose()
@@ -210,6 +211,7 @@ def rebuild(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from app.audit.report import render_rebuild_report
+    from app.audit.scan import snapshot
     from app.projections.rebuild import Mode, count_events
     from app.projections.rebuild import rebuild as rebuild_projection
 
@@ -228,7 +230,7 @@ def rebuild(
                 console=console,
             ) as bar:
                 task = bar.add_task(f"{mode.value}: events", total=total)
-                transaction = reading(engine) if check else engine.begin()
+                transaction = snapshot(engine) if check else engine.begin()
                 async with transaction as conn:
                     return await rebuild_projection(
                         conn, mode, progress=lambda n: bar.advance(task, n)

@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from app import migrations
+from app.audit.scan import snapshot
 from app.db import create_engine, reading
 from app.demo import load_demo
 from app.events.hashing import event_hash
@@ -174,7 +175,7 @@ async def generate(url: str, target: int) -> tuple[int, int]:
 async def measure(url: str, batch_size: int) -> None:
     engine = create_engine(url)
     try:
-        async with reading(engine) as conn:
+        async with snapshot(engine) as conn:
             started = time.perf_counter()
             report = await rebuild(conn, Mode.check, batch_size=batch_size)
             elapsed = time.perf_counter() - started

@@ -21,6 +21,7 @@ from app.api.schemas import (
 )
 from app.api.writes import dump
 from app.audit.backdating import backdated
+from app.audit.scan import snapshot
 from app.audit.verify import verify
 from app.db import reading
 
@@ -35,7 +36,7 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"], dependencies=[Depends(rej
 async def verify_log(
     engine: Engine, actor: Annotated[Actor, Depends(authorize(Action.audit))]
 ) -> Response:
-    async with reading(engine) as conn:
+    async with snapshot(engine) as conn:
         report = await verify(conn, landlord=actor.landlord)
     body = AuditVerifyReport(
         ok=report.ok,

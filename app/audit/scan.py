@@ -6,15 +6,36 @@ Keyset pagination over an index (never OFFSET), so each batch costs the same how
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import sqlalchemy as sa
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from app.db import READ_ONLY_OPTION
 from app.events.store import StoredEvent
 from app.events.tables import events
 
 BATCH_SIZE = 1_000
+
+
+@asynccontextmanager
+async def snapshot(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A read-only transaction in which every statement sees the same committed state.
+
+    A whole-log pass runs many statements while writers carry on; under PostgreSQL's default
+    READ COMMITTED each would see a newer log, and a stream read before an append would be
+    compared with a projection row read after it. SQLite in WAL mode already reads one snapshot
+    for the whole transaction.
+    """
+    async with engine.connect() as connection:
+        options: dict[str, object] = {READ_ONLY_OPTION: True}
+        if connection.dialect.name == "postgresql":
+            options["isolation_level"] = "REPEATABLE READ"
+            options["postgresql_readonly"] = True
+        await connection.execution_options(**options)
+        async with connection.begin():
+            yield connection
 
 
 async def by_stream(

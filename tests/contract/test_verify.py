@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner
 
+from app.audit.scan import snapshot
 from app.audit.verify import Finding, Kind, VerifyReport, verify
 from app.cli import cli
 from app.db import reading
@@ -297,3 +298,16 @@ async def test_the_command_exits_1_and_names_the_row(db: AsyncEngine, database_u
     assert "altered" in tampered.output
     assert str(target.position) in tampered.output
     assert target.stream_id in tampered.output  # whole, however narrow the terminal
+
+
+async def test_a_whole_log_pass_reads_one_snapshot(db: AsyncEngine) -> None:
+    await populate(db)
+    count = sa.select(sa.func.count()).select_from(events)
+    async with snapshot(db) as conn:
+        before = (await conn.execute(count)).scalar_one()
+        # A writer carries on while the pass runs: the pass must not see its rows.
+        await load_demo(db, SqlEventStore(), landlord=OTHER, copies=1)
+        assert (await conn.execute(count)).scalar_one() == before
+        report = await verify(conn)
+    assert report.ok
+    assert report.events == before
