@@ -21,7 +21,7 @@ from app.api.schemas import (
     RespondedIn,
 )
 from app.domain.complaint import commands as c
-from app.domain.complaint.events import Complainant, Representative
+from app.domain.complaint.events import Complainant, PostalAddress, Representative
 from app.domain.policies.model import Policy
 
 
@@ -52,7 +52,13 @@ def log_command(
             name=person.name,
             email=person.email,
             phone=person.phone,
-            address=person.address,
+            address=(
+                None
+                if person.address is None
+                else PostalAddress(
+                    lines=tuple(person.address.lines), postcode=person.address.postcode
+                )
+            ),
             resident_id=resident_id or person.resident_id,
         ),
         representative=(

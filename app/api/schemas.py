@@ -79,11 +79,29 @@ class Input(BaseModel):
         return data
 
 
+AddressLine = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Postcode = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        to_upper=True,
+        pattern=r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$",
+    ),
+]
+
+
+class PostalAddressIn(Input):
+    lines: list[AddressLine] = Field(
+        min_length=1, max_length=6, description="Address lines, house first, without the postcode."
+    )
+    postcode: Postcode | None = Field(default=None, description="A UK postcode, e.g. `AB1 2CD`.")
+
+
 class ComplainantIn(Input):
     name: ShortText
     email: Annotated[str, StringConstraints(pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}$")] | None = None
     phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()\-]{3,30}$")] | None = None
-    address: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
+    address: PostalAddressIn | None = None
     resident_id: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = Field(
         default=None, description="The landlord's id for the resident (portals set it themselves)."
     )
@@ -244,11 +262,16 @@ class StageView(BaseModel):
     sla: dict[str, ClockView]
 
 
+class PostalAddressView(BaseModel):
+    lines: list[str]
+    postcode: str | None
+
+
 class ComplainantView(BaseModel):
     name: str
     email: str | None
     phone: str | None
-    address: str | None
+    address: PostalAddressView | None
     resident_id: str | None
 
 

@@ -12,6 +12,7 @@ from app.api.schemas import (
     EventView,
     NoteView,
     PolicyRef,
+    PostalAddressView,
     RepresentativeView,
     StageView,
 )
@@ -94,7 +95,14 @@ def complaint_view(
                 name=complainant.name,
                 email=complainant.email,
                 phone=complainant.phone,
-                address=complainant.address,
+                address=(
+                    None
+                    if complainant.address is None
+                    else PostalAddressView(
+                        lines=list(complainant.address.lines),
+                        postcode=complainant.address.postcode,
+                    )
+                ),
                 resident_id=complainant.resident_id,
             )
             if personal

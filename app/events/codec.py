@@ -14,15 +14,17 @@ from pydantic import TypeAdapter, ValidationError
 
 from app.domain.complaint.events import EVENT_TYPES, ComplaintEvent
 from app.events.store import JsonValue, NewEvent, StoredEvent
+from app.events.upcasters import LOGGED_VERSION, Data, logged_v1_to_v2
 
-Data = dict[str, JsonValue]
 Upcaster = Callable[[Data], Data]
 
 # The schema version written for each event type today.
-SCHEMA_VERSIONS: dict[str, int] = dict.fromkeys(EVENT_TYPES.values(), 1)
+SCHEMA_VERSIONS: dict[str, int] = dict.fromkeys(EVENT_TYPES.values(), 1) | {
+    "logged": LOGGED_VERSION
+}
 
 # (type, schema version) -> function turning that version's data into the next version's.
-UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+UPCASTERS: dict[tuple[str, int], Upcaster] = {("logged", 1): logged_v1_to_v2}
 
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {
     name: TypeAdapter(cls) for cls, name in EVENT_TYPES.items()

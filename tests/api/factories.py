@@ -6,11 +6,11 @@ from typing import Any
 
 import httpx
 
-RESIDENT = {
+RESIDENT: dict[str, Any] = {
     "name": "Wilma Fictional",
     "email": "wilma.fictional@example.invalid",
     "phone": "+44 20 7946 0000",
-    "address": "1 Nowhere Lane, Exampletown",
+    "address": {"lines": ["1 Nowhere Lane", "Exampletown"], "postcode": "ZZ9 9ZZ"},
     "resident_id": "R-0001",
 }
 

@@ -64,13 +64,22 @@ class NoteVisibility(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class PostalAddress:
+    """A postal address: its lines as written, and the postcode on its own, so that a letter can
+    be addressed and complaints can be matched to homes without parsing free text."""
+
+    lines: tuple[str, ...]
+    postcode: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Complainant:
     """The person complaining: personal data, to be protected and, one day, erased."""
 
     name: str
     email: str | None = None
     phone: str | None = None
-    address: str | None = None
+    address: PostalAddress | None = None
     resident_id: str | None = None
 
 

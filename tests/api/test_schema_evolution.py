@@ -1,0 +1,101 @@
+"""`logged` schema v2: the complainant's address is a postal address, not free text. Old rows are
+never rewritten; they are upcast on read and replay to the same view as new ones."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.audit.verify import verify
+from app.events.codec import SCHEMA_VERSIONS
+from app.events.sql import SqlEventStore
+from app.events.store import NewEvent
+from app.events.tables import events
+from app.events.upcasters import postal_address
+from app.projections import complaints as projection
+from app.services.complaints import load
+from tests.api.factories import log
+
+ADDRESS_CASES = [
+    ("1 Nowhere Lane, Exampletown, ZZ9 9ZZ", ["1 Nowhere Lane", "Exampletown"], "ZZ9 9ZZ"),
+    ("Flat 2\n3 High Street\nTestbury zz99zz", ["Flat 2", "3 High Street", "Testbury"], "ZZ9 9ZZ"),
+    ("4 Sample Road, Fictiontown", ["4 Sample Road", "Fictiontown"], None),
+    ("7 Placeholder Close, A1 1AA", ["7 Placeholder Close"], "A1 1AA"),
+    ("Unit 5, EC1A 1BB", ["Unit 5"], "EC1A 1BB"),
+]
+
+
+@pytest.mark.parametrize(("text", "lines", "postcode"), ADDRESS_CASES)
+def test_a_free_text_address_becomes_a_postal_address(
+    text: str, lines: list[str], postcode: str | None
+) -> None:
+    assert postal_address(text) == {"lines": lines, "postcode": postcode}
+
+
+@pytest.mark.asyncio
+async def test_old_and_new_logged_events_replay_to_the_same_view(
+    client: httpx.AsyncClient, crm: dict[str, str], db: AsyncEngine
+) -> None:
+    assert SCHEMA_VERSIONS["logged"] == 2
+    new = await log(client, crm)
+    stream = (await client.get(f"/v1/complaints/{new['id']}/events", headers=crm)).json()
+    logged: dict[str, Any] = stream["items"][0]
+    assert logged["schema_version"] == 2
+
+    # The same fact as an old client wrote it: schema v1, the address one string.
+    old_data = dict(logged["data"])
+    old_data["complainant"] = {
+        **old_data["complainant"],
+        "address": "1 Nowhere Lane, Exampletown, zz9 9zz",
+    }
+    old_data["reference"] = "RDR-2025-900001"
+    old_id = "old-style-complaint"
+    async with db.begin() as conn:
+        await SqlEventStore().append(
+            conn,
+            old_id,
+            0,
+            [
+                NewEvent(
+                    type="logged",
+                    schema_version=1,
+                    data=old_data,
+                    occurred_at=datetime.fromisoformat(logged["occurred_at"]),
+                    metadata={"actor": "legacy"},
+                )
+            ],
+        )
+        legacy = await load(conn, SqlEventStore(), old_id)
+        assert legacy is not None
+        await projection.upsert(
+            conn, projection.row_for(old_id, legacy.state, legacy.policy, legacy.calendar)
+        )
+
+    old = (await client.get(f"/v1/complaints/{old_id}", headers=crm)).json()
+    assert old["complainant"]["address"] == {
+        "lines": ["1 Nowhere Lane", "Exampletown"],
+        "postcode": "ZZ9 9ZZ",
+    }
+    different = {"id", "reference", "evaluated_at"}
+    assert {k: v for k, v in old.items() if k not in different} == {
+        k: v for k, v in new.items() if k not in different
+    }
+
+    # Nothing was rewritten: the old row is still v1 with its string, and the log verifies.
+    async with db.connect() as conn:
+        row = (
+            await conn.execute(
+                sa.select(events.c.schema_version, events.c.data).where(
+                    events.c.stream_id == old_id
+                )
+            )
+        ).one()
+        report = await verify(conn)
+    assert row.schema_version == 1
+    assert row.data["complainant"]["address"] == "1 Nowhere Lane, Exampletown, zz9 9zz"
+    assert report.ok
