@@ -246,7 +246,9 @@ def rebuild(
 
 @cli.command()
 def export(
-    landlord: Landlord,
+    landlord: Annotated[
+        str | None, typer.Option(help="Only this landlord's events (default: the whole log).")
+    ] = None,
     after: Annotated[int, typer.Option(min=0, help="Resume after this position.")] = 0,
     until: Annotated[int | None, typer.Option(min=1, help="Last position wanted.")] = None,
     occurred_from: Annotated[
@@ -260,7 +262,8 @@ def export(
         bool, typer.Option(help="Include complainants' personal data (omit it for analysts).")
     ] = False,
 ) -> None:
-    """Write a landlord's events as NDJSON CloudEvents, in position order, in constant memory.
+    """Write the log (or a landlord's part) as NDJSON CloudEvents, in position order, in
+    constant memory.
     Each line carries its `position`: rerun with `--after` the last one to resume."""
     from app.services.export import Selection, ndjson
 
@@ -294,7 +297,7 @@ def export(
     else:
         with open(output, "wb") as sink:
             count = asyncio.run(run(sink))
-    Console(stderr=True).print(f"exported {count} events for {landlord}")
+    Console(stderr=True).print(f"exported {count} events ({landlord or 'every landlord'})")
 
 
 def main() -> None:

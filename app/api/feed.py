@@ -61,6 +61,6 @@ async def feed(
         lines = export.ndjson(engine, store, selection, personal=actor.sees_personal_data)
         return StreamingResponse(lines, media_type=export.NDJSON)
     async with reading(engine) as conn:
-        events, last = await export.page(conn, store, selection, after, limit)
-    body = EventPage(items=[event_view(e, actor) for e in events], next_after=last)
+        found = await export.page(conn, store, selection, after, limit)
+    body = EventPage(items=[event_view(e, actor) for e in found.events], next_after=found.last)
     return Response(dump(body), media_type="application/json")

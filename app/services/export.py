@@ -26,9 +26,10 @@ BATCH = 1000
 
 @dataclass(frozen=True)
 class Selection:
-    """Which events: a landlord's, after a position, up to a position, occurred in a period."""
+    """Which events: a landlord's (or, for operators, every landlord's), after a position, up to
+    a position, occurred in a period."""
 
-    landlord: str
+    landlord: str | None
     after: int = 0
     until: int | None = None  # inclusive
     occurred_from: datetime | None = None  # inclusive
@@ -42,25 +43,29 @@ class Selection:
         return self.occurred_to is None or event.occurred_at < self.occurred_to
 
 
+@dataclass(frozen=True)
+class Page:
+    events: list[StoredEvent]
+    landlords: dict[str, str]  # stream id -> landlord, for the events in the page
+    last: int  # the last position examined: resume after it (== `after` when nothing is newer)
+
+
 async def page(
     conn: AsyncConnection, store: EventStore, selection: Selection, after: int, limit: int
-) -> tuple[list[StoredEvent], int]:
-    """The selected events among the next `limit` of the log after `after`, and the last position
-    examined (the position to resume after; equal to `after` when the log has nothing newer)."""
+) -> Page:
+    """The selected events among the next `limit` of the log after `after`."""
     batch = await store.feed(conn, after, limit)
     if selection.until is not None:
         batch = [event for event in batch if event.position <= selection.until]
     if not batch:
-        return [], after
+        return Page([], {}, after)
     stream_ids = sorted({event.stream_id for event in batch})
-    rows = await conn.execute(
-        sa.select(complaints.c.id).where(
-            complaints.c.id.in_(stream_ids), complaints.c.landlord == selection.landlord
-        )
-    )
-    owned = {str(row.id) for row in rows}
-    chosen = [e for e in batch if e.stream_id in owned and selection.wants(e)]
-    return chosen, batch[-1].position
+    query = sa.select(complaints.c.id, complaints.c.landlord).where(complaints.c.id.in_(stream_ids))
+    if selection.landlord is not None:
+        query = query.where(complaints.c.landlord == selection.landlord)
+    landlords = {str(row.id): str(row.landlord) for row in await conn.execute(query)}
+    chosen = [e for e in batch if e.stream_id in landlords and selection.wants(e)]
+    return Page(chosen, landlords, batch[-1].position)
 
 
 def cloud_event(event: StoredEvent, landlord: str, *, personal: bool) -> dict[str, JsonValue]:
@@ -92,9 +97,10 @@ async def ndjson(
     after = selection.after
     while True:
         async with reading(engine) as conn:
-            events, last = await page(conn, store, selection, after, BATCH)
-        if last == after:
+            found = await page(conn, store, selection, after, BATCH)
+        if found.last == after:
             return
-        for event in events:
-            yield orjson.dumps(cloud_event(event, selection.landlord, personal=personal)) + b"\n"
-        after = last
+        for event in found.events:
+            landlord = found.landlords[event.stream_id]
+            yield orjson.dumps(cloud_event(event, landlord, personal=personal)) + b"\n"
+        after = found.last
