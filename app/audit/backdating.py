@@ -17,8 +17,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.audit.scan import stored
 from app.domain.calendar import london_date
+from app.events.sql import stored_event
 from app.events.store import StoredEvent
 from app.events.tables import events
 from app.projections.tables import complaints
@@ -62,7 +62,7 @@ async def backdated(
             .order_by(events.c.position)
             .limit(min(CHUNK, examine - examined))
         )
-        chunk = [stored(row._mapping) for row in await conn.execute(query)]
+        chunk = [stored_event(row._mapping) for row in await conn.execute(query)]
         if not chunk:
             break
         for event in chunk:

@@ -9,10 +9,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import sqlalchemy as sa
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.db import READ_ONLY_OPTION
+from app.events.sql import stored_event
 from app.events.store import StoredEvent
 from app.events.tables import events
 
@@ -50,7 +50,7 @@ async def by_stream(
             # A row-value comparison: both databases answer it with a range scan of the index.
             key = sa.tuple_(events.c.stream_id, events.c.version)
             query = query.where(key > sa.tuple_(sa.literal(cursor[0]), sa.literal(cursor[1])))
-        batch = [stored(row._mapping) for row in await conn.execute(query.limit(batch_size))]
+        batch = [stored_event(row._mapping) for row in await conn.execute(query.limit(batch_size))]
         if not batch:
             return
         yield batch
@@ -74,19 +74,3 @@ async def positions(
             return
         yield batch
         after = batch[-1]
-
-
-def stored(mapping: RowMapping) -> StoredEvent:
-    return StoredEvent(
-        position=int(mapping["position"]),
-        stream_id=mapping["stream_id"],
-        version=int(mapping["version"]),
-        type=mapping["type"],
-        schema_version=int(mapping["schema_version"]),
-        data=mapping["data"],
-        metadata=mapping["metadata"],
-        occurred_at=mapping["occurred_at"],
-        recorded_at=mapping["recorded_at"],
-        hash=mapping["hash"],
-        previous_hash=mapping["previous_hash"],
-    )

@@ -111,7 +111,7 @@ class SqlEventStore:
 
     async def read_stream(self, conn: AsyncConnection, stream_id: str) -> list[StoredEvent]:
         query = sa.select(*_COLUMNS).where(table.c.stream_id == stream_id).order_by(table.c.version)
-        return [_stored(row._mapping) for row in await conn.execute(query)]
+        return [stored_event(row._mapping) for row in await conn.execute(query)]
 
     async def read_streams(
         self, conn: AsyncConnection, stream_ids: Sequence[str]
@@ -125,7 +125,7 @@ class SqlEventStore:
             .order_by(table.c.stream_id, table.c.version)
         )
         for row in await conn.execute(query):
-            result[row.stream_id].append(_stored(row._mapping))
+            result[row.stream_id].append(stored_event(row._mapping))
         return result
 
     async def stream_version(self, conn: AsyncConnection, stream_id: str) -> int:
@@ -143,7 +143,7 @@ class SqlEventStore:
             .order_by(table.c.position)
             .limit(limit)
         )
-        return [_stored(row._mapping) for row in await conn.execute(query)]
+        return [stored_event(row._mapping) for row in await conn.execute(query)]
 
     async def last_position(self, conn: AsyncConnection) -> int:
         query = sa.select(sa.func.coalesce(sa.func.max(table.c.position), 0))
@@ -241,7 +241,8 @@ def _row(event: StoredEvent) -> dict[str, object]:
     }
 
 
-def _stored(mapping: RowMapping) -> StoredEvent:
+def stored_event(mapping: RowMapping) -> StoredEvent:
+    """A row of the events table as the event it stores (also used by the audit scans)."""
     return StoredEvent(
         position=int(mapping["position"]),
         stream_id=mapping["stream_id"],
