@@ -59,9 +59,8 @@ async def _visible(
     store: EventStore,
     actor: Actor,
     complaint_id: str,
-    as_of: datetime | None = None,
 ) -> service.Complaint:
-    complaint = await service.load(conn, store, complaint_id, as_of=as_of)
+    complaint = await service.load(conn, store, complaint_id)
     # Another landlord's (or another resident's) complaint is indistinguishable from none.
     if complaint is None or not actor.can_see(complaint.state):
         raise ApiError(404, "not-found", "No such complaint.")
@@ -197,10 +196,13 @@ async def get_complaint(
 ) -> Response:
     at = as_of or datetime.now(UTC)
     async with reading(engine) as conn:
-        if as_of is not None:
-            # Existence and ownership are judged on the whole stream, not the past moment.
-            await _visible(conn, store, actor, complaint_id)
-        complaint = await _visible(conn, store, actor, complaint_id, as_of)
+        # Existence and ownership are judged on the whole stream, not the past moment.
+        complaint = await _visible(conn, store, actor, complaint_id)
+    if as_of is not None:
+        then = service.at_moment(complaint, as_of)
+        if then is None:
+            raise ApiError(404, "not-found", "No such complaint.")
+        complaint = then
     view = complaint_view(complaint, actor, at=at, as_of=as_of)
     return Response(
         dump(view), media_type="application/json", headers={"ETag": _etag(complaint.version)}

@@ -77,13 +77,22 @@ def _complaint(complaint_id: str, stored: Sequence[StoredEvent]) -> Complaint | 
     )
 
 
+def _up_to(stored: Sequence[StoredEvent], as_of: datetime | None) -> Sequence[StoredEvent]:
+    if as_of is None:
+        return stored
+    return [event for event in stored if event.occurred_at <= as_of]
+
+
+def at_moment(complaint: Complaint, as_of: datetime) -> Complaint | None:
+    """The complaint as it stood at `as_of`, from events already read (None: not yet logged)."""
+    return _complaint(complaint.id, _up_to(complaint.events, as_of))
+
+
 async def load(
     conn: AsyncConnection, store: EventStore, complaint_id: str, *, as_of: datetime | None = None
 ) -> Complaint | None:
     stored = await store.read_stream(conn, complaint_id)
-    if as_of is not None:
-        stored = [event for event in stored if event.occurred_at <= as_of]
-    return _complaint(complaint_id, stored)
+    return _complaint(complaint_id, _up_to(stored, as_of))
 
 
 async def load_many(
@@ -94,12 +103,7 @@ async def load_many(
     as_of: datetime | None = None,
 ) -> list[Complaint]:
     streams = await store.read_streams(conn, complaint_ids)
-    if as_of is not None:
-        streams = {
-            cid: [event for event in events if event.occurred_at <= as_of]
-            for cid, events in streams.items()
-        }
-    loaded = (_complaint(cid, streams.get(cid, [])) for cid in complaint_ids)
+    loaded = (_complaint(cid, _up_to(streams.get(cid, []), as_of)) for cid in complaint_ids)
     return [complaint for complaint in loaded if complaint is not None]
 
 
