@@ -1,4 +1,4 @@
-"""The `redress` command: serve, migrate, keys, demo, verify, rebuild."""
+"""The `redress` command: serve, migrate, keys, landlords, demo, verify, rebuild, export."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ from rich.table import Table
 
 from app import migrations
 from app.audit.verify import VerifyReport
+from app.cli_landlords import landlords_cli
 from app.db import create_engine, reading
 from app.events.sql import SqlEventStore
+from app.projections.landlords import find as landlord_rows
 from app.projections.rebuild import RebuildReport
 from app.services import keys as key_service
 from app.services.keys import Role
@@ -28,6 +30,7 @@ keys_cli = typer.Typer(help="API keys: create (shown once), list, revoke.", no_a
 cli.add_typer(keys_cli, name="keys")
 policies_cli = typer.Typer(help="The built-in complaints policies.", no_args_is_help=True)
 cli.add_typer(policies_cli, name="policies")
+cli.add_typer(landlords_cli, name="landlords")
 console = Console()
 
 Landlord = Annotated[str, typer.Option(help="Landlord id (slug).", min=1)]
@@ -60,11 +63,15 @@ def migrate() -> None:
     console.print(f"database at revision {migrations.head_revision(settings.database_url)}")
 
 
-async def _create_key(role: Role, landlord: str, name: str | None) -> key_service.CreatedKey:
+async def _create_key(
+    role: Role, landlord: str, name: str | None
+) -> tuple[key_service.CreatedKey, bool]:
     engine = create_engine(Settings().database_url)
     try:
         async with engine.begin() as conn:
-            return await key_service.create_key(conn, role=role, landlord=landlord, name=name)
+            registered = bool(await landlord_rows(conn, [landlord]))
+            created = await key_service.create_key(conn, role=role, landlord=landlord, name=name)
+            return created, registered
     finally:
         await engine.dispose()
 
@@ -76,9 +83,16 @@ def keys_create(
     name: Annotated[str | None, typer.Option(help="What the key is for.")] = None,
 ) -> None:
     """Create an API key; the token is printed once and never stored."""
-    created = asyncio.run(_create_key(role, landlord, name))
+    created, registered = asyncio.run(_create_key(role, landlord, name))
     console.print(f"key {created.key.id} ({role.value} for {landlord}); keep this token safe:")
     print(created.token)
+    if not registered:
+        # Not an error: the landlord's first admin key is how it registers itself via the API.
+        console.print(
+            f"note: landlord {landlord} is not registered yet; complaints can be logged once it "
+            f"is (`redress landlords create {landlord} --name ...`, or POST /v1/landlords with "
+            "an admin key)"
+        )
 
 
 @keys_cli.command("list")

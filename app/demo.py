@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.domain.calendar import WorkingCalendar
 from app.domain.complaint import commands as c
@@ -23,10 +23,14 @@ from app.domain.complaint.events import (
     DeclineReason,
     Outcome,
 )
-from app.events.store import EventStore
+from app.domain.landlord.commands import RegisterLandlord
+from app.events.store import EventStore, JsonValue
 from app.services import complaints as service
+from app.services import landlords
+from app.services.catalog import settings_for
 
 LONDON = ZoneInfo("Europe/London")
+DEMO_METADATA: dict[str, JsonValue] = {"actor": "demo", "role": "admin", "correlation_id": "demo"}
 FIRST_NAMES = ["Ada", "Bram", "Cleo", "Dev", "Esme", "Finn", "Gus", "Hana", "Ivo", "Juno", "Kit"]
 LAST_NAMES = ["Testwood", "Sampleton", "Fictor", "Madeup", "Exampleby", "Notreal", "Placeholt"]
 CATEGORIES = ["repairs", "damp_and_mould", "anti_social_behaviour", "rent", "staff_conduct"]
@@ -212,14 +216,35 @@ def _moment(calendar: WorkingCalendar, day: date, rng: random.Random) -> datetim
     return local.astimezone(UTC)
 
 
+async def register_demo_landlord(
+    conn: AsyncConnection, store: EventStore, landlord: str, now: datetime
+) -> None:
+    """A made-up housing association in England that shuts between Christmas and New Year."""
+    if await landlords.load(conn, store, landlord) is not None:
+        return
+    year = now.astimezone(LONDON).year
+    shutdown = tuple(date(year, 12, day) for day in (29, 30, 31))
+    command = RegisterLandlord(
+        occurred_at=now,
+        name="Demo Homes Housing Association",
+        region="england-and-wales",
+        closures=shutdown,
+        homes_rented=12_400,
+        homes_shared_ownership=850,
+    )
+    await landlords.execute(conn, store, landlord, command, metadata=DEMO_METADATA, now=now)
+
+
 async def load_demo(
     engine: AsyncEngine, store: EventStore, *, landlord: str, copies: int = 3, seed: int = 7
 ) -> int:
     """Log `copies` complaints per scenario for `landlord`; returns how many were logged."""
     rng = random.Random(seed)  # noqa: S311 - made-up demo data, not security
-    calendar = service.calendar_for(landlord)
-    policy = service.policy_for_landlord(landlord)
     now = datetime.now(UTC)
+    async with engine.begin() as conn:
+        await register_demo_landlord(conn, store, landlord, now)
+        settings = await settings_for(conn, landlord)
+    calendar, policy = settings.calendar, settings.policy
     today = now.astimezone(LONDON).date()
     logged = 0
     for copy in range(copies):
@@ -250,7 +275,7 @@ async def load_demo(
                 vulnerability=None,
                 reasonable_adjustments=None,
             )
-            metadata = {"actor": "demo", "role": "admin", "correlation_id": "demo"}
+            metadata = DEMO_METADATA
             async with engine.begin() as conn:
                 complaint = await service.log_complaint(
                     conn, store, command, metadata=metadata, now=now

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from app.api import audit, complaints, errors, feed, health, history, policies
+from app.api import audit, complaints, errors, feed, health, history, landlords, policies
 from app.api.middleware import HttpMiddleware, Metrics
 from app.api.openapi import build_openapi
 from app.db import create_engine
@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(feed.router)
     app.include_router(audit.router)
     app.include_router(policies.router)
+    app.include_router(landlords.router)
     app.include_router(health.router)
     app.add_middleware(HttpMiddleware, metrics=metrics, max_body_bytes=settings.max_body_bytes)
 

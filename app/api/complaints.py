@@ -30,6 +30,7 @@ from app.events.store import EventStore
 from app.projections import complaints as projection
 from app.services import complaints as service
 from app.services import listing
+from app.services.catalog import settings_for
 
 router = APIRouter(prefix="/v1", tags=["complaints"], dependencies=[Depends(reject_unknown_query)])
 
@@ -97,10 +98,11 @@ async def log_complaint(
 ) -> Response:
     async def operation(conn: AsyncConnection) -> Callable[[], Written]:
         now = datetime.now(UTC)
+        settings = await settings_for(conn, actor.landlord)
         command = log_command(
             body,
             landlord=actor.landlord,
-            policy=service.policy_for_landlord(actor.landlord),
+            policy=settings.policy,
             now=now,
             resident_id=actor.resident_id,
         )

@@ -31,6 +31,8 @@ class Action(StrEnum):
     read_feed = "read_feed"
     audit = "audit"
     read_policies = "read_policies"
+    read_landlord = "read_landlord"
+    manage_landlord = "manage_landlord"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -41,6 +43,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.read_events: frozenset({Role.crm, Role.analyst, Role.admin}),
     Action.read_feed: frozenset({Role.crm, Role.analyst, Role.admin}),
     Action.audit: frozenset({Role.analyst, Role.admin}),
+    Action.read_landlord: frozenset({Role.crm, Role.analyst, Role.admin}),
+    Action.manage_landlord: frozenset({Role.admin}),
 }
 
 # What a portal may do only on behalf of a named resident.

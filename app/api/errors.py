@@ -16,6 +16,7 @@ from app.domain.complaint.errors import DomainError
 from app.events.store import ConcurrencyError
 from app.projections.complaints import InvalidCursor
 from app.services.complaints import VersionMismatch
+from app.services.landlords import LandlordVersionMismatch
 
 PROBLEM_TYPE_PREFIX = "urn:redress:problem:"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -32,6 +33,9 @@ CONFLICT_CODES = frozenset(
         "already-responded",
         "no-further-stage",
         "complaint-closed",
+        "landlord-exists",
+        "policy-id-reserved",
+        "policy-version-conflict",
     }
 )
 
@@ -124,6 +128,19 @@ def install(app: FastAPI) -> None:
             412,
             "stale-version",
             f"If-Match names version {error.expected} but the complaint is at version "
+            f"{error.actual}; read it again and retry.",
+            instance=_path(request),
+            current_version=error.actual,
+        )
+
+    @app.exception_handler(LandlordVersionMismatch)
+    async def _landlord_version_mismatch(
+        request: Request, error: LandlordVersionMismatch
+    ) -> Response:
+        return problem(
+            412,
+            "stale-version",
+            f"If-Match names version {error.expected} but the landlord is at version "
             f"{error.actual}; read it again and retry.",
             instance=_path(request),
             current_version=error.actual,

@@ -7,6 +7,7 @@ that moment the event was recorded, so backdated entries stand out.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
@@ -20,7 +21,6 @@ from app.api.writes import dump
 from app.db import reading
 from app.domain.complaint.evolve import evolve
 from app.domain.complaint.state import ComplaintState
-from app.domain.policies.builtin import get_policy
 from app.events.codec import decode
 from app.events.store import StoredEvent
 from app.services import complaints as service
@@ -46,24 +46,20 @@ async def history(
     # Another landlord's (or another resident's) complaint is indistinguishable from none.
     if complaint is None or not actor.can_see(complaint.state):
         raise ApiError(404, "not-found", "No such complaint.")
-    body = ComplaintHistory(items=replay(complaint_id, complaint.events, actor))
+    body = ComplaintHistory(items=replay(complaint, actor))
     return Response(dump(body), media_type="application/json")
 
 
-def replay(complaint_id: str, events: tuple[StoredEvent, ...], actor: Actor) -> list[HistoryEntry]:
+def replay(complaint: service.Complaint, actor: Actor) -> list[HistoryEntry]:
+    """The complaint after each of its events; the pinned policy is the same throughout."""
     entries: list[HistoryEntry] = []
     state: ComplaintState | None = None
+    events = complaint.events
     for index, stored in enumerate(events):
         state = evolve(state, decode(stored))
         if not _shown(stored, actor):
             continue
-        step = service.Complaint(
-            id=complaint_id,
-            state=state,
-            policy=get_policy(state.policy_id, state.policy_version),
-            calendar=service.calendar_for(state.landlord),
-            events=events[: index + 1],
-        )
+        step = replace(complaint, state=state, events=events[: index + 1])
         event = event_view(stored, actor)
         if not actor.sees_internal_notes:
             # Who recorded what (key ids, correlation ids) is the landlord's, not the resident's.

@@ -1,4 +1,5 @@
-"""/v1/policies: the built-in complaints policies as data, and where each breaks the Code."""
+"""/v1/policies: the complaints policies as data (the built-in ones, and the key's landlord's own
+versions), and where each breaks the Code."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, TypeAdapter
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.api.deps import Action, Actor, authorize, reject_unknown_query
+from app.api.deps import Action, Actor, Engine, authorize, reject_unknown_query
 from app.api.errors import ApiError
 from app.api.writes import dump
+from app.db import reading
 from app.domain.policies.builtin import BUILTIN_POLICIES, HOC_2024
 from app.domain.policies.check import Divergence, check_policy
 from app.domain.policies.model import Policy
+from app.projections.landlords import list_policies as list_own
 
 router = APIRouter(prefix="/v1", tags=["policies"], dependencies=[Depends(reject_unknown_query)])
 
@@ -39,8 +43,17 @@ class PolicyCheck(BaseModel):
     divergences: list[Divergence]
 
 
-def _find(policy_id: str, version: int | None) -> Policy:
+async def _find(engine: AsyncEngine, actor: Actor, policy_id: str, version: int | None) -> Policy:
     policy = BUILTIN_POLICIES.get(policy_id)
+    if policy is None:
+        async with reading(engine) as conn:
+            versions = [p for p in await list_own(conn, actor.landlord) if p.id == policy_id]
+        if versions:
+            policy = (
+                versions[-1]
+                if version is None
+                else next((p for p in versions if p.version == version), None)
+            )
     if policy is None or (version is not None and version != policy.version):
         raise ApiError(404, "not-found", "No such policy (or version).")
     return policy
@@ -48,19 +61,24 @@ def _find(policy_id: str, version: int | None) -> Policy:
 
 @router.get("/policies", response_model=PolicyList, summary="The complaints policies")
 async def list_policies(
+    engine: Engine,
     actor: Annotated[Actor, Depends(authorize(Action.read_policies))],
 ) -> Response:
-    body = PolicyList(items=list(BUILTIN_POLICIES.values()))
+    """The built-in policies, then the latest version of each of the landlord's own."""
+    async with reading(engine) as conn:
+        own = {p.id: p for p in await list_own(conn, actor.landlord)}
+    body = PolicyList(items=[*BUILTIN_POLICIES.values(), *own.values()])
     return Response(dump(body), media_type="application/json")
 
 
 @router.get("/policies/{policy_id}", response_model=Policy, summary="One policy, as data")
 async def get_policy(
     policy_id: PolicyId,
+    engine: Engine,
     actor: Annotated[Actor, Depends(authorize(Action.read_policies))],
     version: Version = None,
 ) -> Response:
-    policy = _find(policy_id, version)
+    policy = await _find(engine, actor, policy_id, version)
     return Response(TypeAdapter(Policy).dump_json(policy), media_type="application/json")
 
 
@@ -71,10 +89,11 @@ async def get_policy(
 )
 async def check(
     policy_id: PolicyId,
+    engine: Engine,
     actor: Annotated[Actor, Depends(authorize(Action.read_policies))],
     version: Version = None,
 ) -> Response:
-    policy = _find(policy_id, version)
+    policy = await _find(engine, actor, policy_id, version)
     divergences = check_policy(policy)
     body = PolicyCheck(
         policy=PolicyRef(id=policy.id, version=policy.version),

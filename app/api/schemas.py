@@ -328,7 +328,11 @@ class ComplaintPage(BaseModel):
 
 class EventView(BaseModel):
     position: int
-    complaint_id: str
+    stream_id: str = Field(description="The complaint id, or `landlord:<id>` for a landlord's.")
+    complaint_id: str | None = Field(description="Null for a landlord's own events.")
+    landlord_id: str | None = Field(
+        description="Set on a landlord's own events (calendar, homes, policies)."
+    )
     version: int
     type: str
     schema_version: int

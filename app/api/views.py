@@ -19,6 +19,7 @@ from app.api.schemas import (
 from app.domain.complaint.events import NoteVisibility
 from app.domain.deadlines import Clock, clocks, stage_clocks
 from app.events.store import StoredEvent
+from app.events.streams import is_landlord_stream, landlord_of_stream
 from app.services.complaints import Complaint
 from app.services.privacy import visible_data
 
@@ -130,7 +131,11 @@ def complaint_view(
 def event_view(event: StoredEvent, actor: Actor) -> EventView:
     return EventView(
         position=event.position,
-        complaint_id=event.stream_id,
+        stream_id=event.stream_id,
+        complaint_id=None if is_landlord_stream(event.stream_id) else event.stream_id,
+        landlord_id=(
+            landlord_of_stream(event.stream_id) if is_landlord_stream(event.stream_id) else None
+        ),
         version=event.version,
         type=event.type,
         schema_version=event.schema_version,

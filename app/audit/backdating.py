@@ -22,7 +22,7 @@ from app.events.sql import stored_event
 from app.events.store import StoredEvent
 from app.events.tables import events
 from app.projections.tables import complaints
-from app.services.complaints import calendar_for
+from app.services.catalog import load_catalog
 
 CHUNK = 1_000
 
@@ -50,7 +50,7 @@ async def backdated(
 ) -> BackdatedPage:
     """Up to `limit` of `landlord`'s events after position `after` recorded more than
     `working_days` working days after they occurred, looking at no more than `examine` events."""
-    calendar = calendar_for(landlord)
+    calendar = (await load_catalog(conn, [landlord], [])).calendar(landlord)
     thresholds: dict[date, date] = {}
     items: list[Backdated] = []
     examined = 0

@@ -40,18 +40,21 @@ def render_verify_report(console: Console, report: VerifyReport) -> None:
 
 
 def render_rebuild_report(console: Console, report: RebuildReport) -> None:
-    console.print(f"{report.events} events folded into {report.complaints} complaints")
+    console.print(
+        f"{report.events} events folded into {report.complaints} complaints "
+        f"and {report.landlords} landlords"
+    )
     if report.equal:
         console.print("[green]the projection equals the rebuild[/green]")
         return
     done = "fixed" if report.mode is Mode.apply else "found"
     console.print(f"[red]{report.differences} difference(s) {done}[/red]")
-    table = Table("complaint", "difference", "column", "live", "rebuilt")
+    table = Table("subject", "difference", "column", "live", "rebuilt")
     for column in table.columns:
         column.overflow = "fold"  # ids must not be cut short
     for difference in report.listed:
         if not difference.columns:
-            table.add_row(difference.complaint_id, difference.kind, "", "", "")
+            table.add_row(difference.subject, difference.kind, "", "", "")
         for name, (live, rebuilt) in difference.columns.items():
-            table.add_row(difference.complaint_id, difference.kind, name, str(live), str(rebuilt))
+            table.add_row(difference.subject, difference.kind, name, str(live), str(rebuilt))
     console.print(table)

@@ -33,8 +33,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from app.audit import scan
 from app.events.hashing import stored_event_hash
 from app.events.store import StoredEvent
+from app.events.streams import (
+    LANDLORD_PREFIX,
+    is_landlord_stream,
+    landlord_of_stream,
+    landlord_stream,
+)
 from app.events.tables import events
-from app.projections.tables import complaints
+from app.projections.tables import complaints, landlords
 
 
 class Kind(StrEnum):
@@ -122,6 +128,20 @@ async def verify(
                 seen_at=report.last_position + 1,
             )
         )
+    stream = sa.literal(LANDLORD_PREFIX) + landlords.c.id
+    orphans = sa.select(landlords.c.id).where(~sa.exists().where(events.c.stream_id == stream))
+    for row in await conn.execute(orphans.order_by(landlords.c.id)):
+        checker.add(
+            Finding(
+                kind=Kind.deleted,
+                stream_id=landlord_stream(str(row.id)),
+                version=1,
+                position=None,
+                detail="the landlord has no events at all",
+                landlord=str(row.id),
+                seen_at=report.last_position + 1,
+            )
+        )
     return report
 
 
@@ -147,6 +167,17 @@ class _StreamChecker:
         if self.previous is not None and self.previous.stream_id in self.anchors:
             kept[self.previous.stream_id] = self.anchors[self.previous.stream_id]
         self.anchors = kept | {str(row.id): (int(row.version), str(row.landlord)) for row in rows}
+        # A landlord's stream is anchored by its landlord row, as a complaint's by its row.
+        landlord_ids = [landlord_of_stream(i) for i in ids if is_landlord_stream(i)]
+        if landlord_ids:
+            found = await conn.execute(
+                sa.select(landlords.c.id, landlords.c.version).where(
+                    landlords.c.id.in_(landlord_ids)
+                )
+            )
+            self.anchors |= {
+                landlord_stream(str(row.id)): (int(row.version), str(row.id)) for row in found
+            }
 
     def add(self, finding: Finding) -> None:
         report = self.report
@@ -199,9 +230,9 @@ class _StreamChecker:
             self._found(
                 Kind.inserted,
                 event,
-                "no complaint has this stream"
+                "no complaint or landlord has this stream"
                 if anchor is None
-                else f"past the complaint's version {anchor[0]}",
+                else f"past the projection's version {anchor[0]}",
             )
         elif event.previous_hash != (None if previous is None else previous.hash):
             self._found(Kind.inserted, event, "previous_hash does not link to the event before")
@@ -222,8 +253,8 @@ class _StreamChecker:
             self._found(
                 Kind.deleted,
                 last,
-                f"the stream ends at version {last.version} (position {last.position}) but the "
-                f"complaint is at version {anchor[0]}",
+                f"the stream ends at version {last.version} (position {last.position}) but its "
+                f"projection is at version {anchor[0]}",
                 missing=last.version + 1,
             )
 

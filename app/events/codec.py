@@ -13,15 +13,18 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from app.domain.complaint.events import EVENT_TYPES, ComplaintEvent
+from app.domain.landlord.events import LANDLORD_EVENT_TYPES, LandlordEvent
 from app.events.store import JsonValue, NewEvent, StoredEvent
 from app.events.upcasters import LOGGED_VERSION, Data, logged_v1_to_v2
 
 Upcaster = Callable[[Data], Data]
 
 # The schema version written for each event type today.
-SCHEMA_VERSIONS: dict[str, int] = dict.fromkeys(EVENT_TYPES.values(), 1) | {
-    "logged": LOGGED_VERSION
-}
+SCHEMA_VERSIONS: dict[str, int] = (
+    dict.fromkeys(EVENT_TYPES.values(), 1)
+    | dict.fromkeys(LANDLORD_EVENT_TYPES.values(), 1)
+    | {"logged": LOGGED_VERSION}
+)
 
 # (type, schema version) -> function turning that version's data into the next version's.
 UPCASTERS: dict[tuple[str, int], Upcaster] = {("logged", 1): logged_v1_to_v2}
@@ -29,6 +32,10 @@ UPCASTERS: dict[tuple[str, int], Upcaster] = {("logged", 1): logged_v1_to_v2}
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {
     name: TypeAdapter(cls) for cls, name in EVENT_TYPES.items()
 }
+_LANDLORD_ADAPTERS: dict[str, TypeAdapter[Any]] = {
+    name: TypeAdapter(cls) for cls, name in LANDLORD_EVENT_TYPES.items()
+}
+_NAMES: dict[type, str] = {**EVENT_TYPES, **LANDLORD_EVENT_TYPES}
 
 
 class CodecError(Exception):
@@ -51,19 +58,20 @@ class UnsupportedSchemaVersion(CodecError):
         )
 
 
-def event_type(event: ComplaintEvent) -> str:
+def event_type(event: ComplaintEvent | LandlordEvent) -> str:
     try:
-        return EVENT_TYPES[type(event)]
+        return _NAMES[type(event)]
     except KeyError:
         raise UnknownEventType(type(event).__name__) from None
 
 
 def to_new_event(
-    event: ComplaintEvent, metadata: Mapping[str, JsonValue] | None = None
+    event: ComplaintEvent | LandlordEvent, metadata: Mapping[str, JsonValue] | None = None
 ) -> NewEvent:
     """The event ready to append, at the current schema version of its type."""
     name = event_type(event)
-    data: Data = _ADAPTERS[name].dump_python(event, mode="json")
+    adapter = _ADAPTERS.get(name) or _LANDLORD_ADAPTERS[name]
+    data: Data = adapter.dump_python(event, mode="json")
     del data["occurred_at"]
     return NewEvent(
         type=name,
@@ -75,19 +83,29 @@ def to_new_event(
 
 
 def decode(stored: StoredEvent) -> ComplaintEvent:
-    """The domain event recorded by `stored`, upcast to the current schema version."""
-    adapter = _ADAPTERS.get(stored.type)
+    """The complaint event recorded by `stored`, upcast to the current schema version."""
+    event: ComplaintEvent = _decode(stored, _ADAPTERS)
+    return event
+
+
+def decode_landlord(stored: StoredEvent) -> LandlordEvent:
+    """The landlord event recorded by `stored`, upcast to the current schema version."""
+    event: LandlordEvent = _decode(stored, _LANDLORD_ADAPTERS)
+    return event
+
+
+def _decode(stored: StoredEvent, adapters: Mapping[str, TypeAdapter[Any]]) -> Any:
+    adapter = adapters.get(stored.type)
     if adapter is None:
         raise UnknownEventType(stored.type)
     data = upcast(stored.type, stored.schema_version, dict(stored.data))
     try:
-        event: ComplaintEvent = adapter.validate_python({**data, "occurred_at": stored.occurred_at})
+        return adapter.validate_python({**data, "occurred_at": stored.occurred_at})
     except ValidationError as error:
         raise CodecError(
             f"event {stored.stream_id}/{stored.version} ({stored.type!r}) does not decode: "
             f"{error.error_count()} invalid field(s)"
         ) from error
-    return event
 
 
 def upcast(event_type: str, schema_version: int, data: Data) -> Data:

@@ -1,4 +1,7 @@
-"""Rebuild the complaint projection from the events alone, in bounded memory.
+"""Rebuild the complaint and landlord projections from the events alone, in bounded memory.
+
+Landlord streams (few and short) are folded first, so complaint rows are computed with the
+calendars and policies the events say, not with the tables being checked.
 
 The log is read in `(stream_id, version)` order in batches (app/audit/scan.py), so one complaint's
 events are adjacent: each is folded as it arrives and only the current complaint's state is held.
@@ -24,12 +27,20 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from app.audit import scan
 from app.domain.complaint.evolve import evolve
 from app.domain.complaint.state import ComplaintState
-from app.domain.policies.builtin import get_policy
-from app.events.codec import decode
+from app.domain.landlord.state import LandlordState, evolve_landlord
+from app.events.codec import decode, decode_landlord
+from app.events.sql import stored_event
+from app.events.streams import (
+    LANDLORD_PREFIX,
+    is_landlord_stream,
+    landlord_of_stream,
+    landlord_stream,
+)
 from app.events.tables import events
+from app.projections import landlords as landlord_projection
 from app.projections.complaints import Row, row_for
-from app.projections.tables import complaints
-from app.services.complaints import calendar_for
+from app.projections.tables import complaints, landlord_policies, landlords
+from app.services.catalog import Catalog
 
 MAX_LISTED = 100
 
@@ -41,7 +52,7 @@ class Mode(StrEnum):
 
 @dataclass(frozen=True)
 class Difference:
-    complaint_id: str
+    subject: str  # a complaint id, or the stream id `landlord:<id>` of a landlord
     kind: str  # "missing" (no live row), "extra" (no events), "changed"
     # column -> (live value, rebuilt value); empty for missing and extra rows.
     columns: dict[str, tuple[object, object]] = field(default_factory=dict)
@@ -52,6 +63,7 @@ class RebuildReport:
     mode: Mode
     events: int = 0
     complaints: int = 0
+    landlords: int = 0
     differences: int = 0
     listed: list[Difference] = field(default_factory=list)  # the first MAX_LISTED differences
 
@@ -82,7 +94,14 @@ async def rebuild(
     """Rebuild in the caller's transaction (`apply` needs a writing one; the caller commits)."""
     report = RebuildReport(mode)
     if mode is Mode.apply and conn.dialect.name == "postgresql":
-        await conn.execute(sa.text("LOCK TABLE complaints IN SHARE ROW EXCLUSIVE MODE"))
+        await conn.execute(
+            sa.text(
+                "LOCK TABLE landlords, landlord_policies, complaints IN SHARE ROW EXCLUSIVE MODE"
+            )
+        )
+    # Landlords first: complaint rows are computed with their landlords' calendars and policies,
+    # and those must come from the events too, not from the tables being checked.
+    catalog = await _rebuild_landlords(conn, report)
     # Extras first: in `apply`, a rebuilt row may take back a reference an extra row holds.
     await _remove_extra(conn, report)
     stream_id: str | None = None
@@ -90,9 +109,11 @@ async def rebuild(
     rows: list[Row] = []
     async for batch in scan.by_stream(conn, batch_size=batch_size):
         for stored in batch:
+            if is_landlord_stream(stored.stream_id):
+                continue
             if stored.stream_id != stream_id:
                 if stream_id is not None and state is not None:
-                    rows.append(_row(stream_id, state))
+                    rows.append(_row(stream_id, state, catalog))
                 stream_id, state = stored.stream_id, None
             state = evolve(state, decode(stored))
         report.events += len(batch)
@@ -101,13 +122,77 @@ async def rebuild(
         if progress is not None:
             progress(len(batch))
     if stream_id is not None and state is not None:
-        await _compare(conn, report, [_row(stream_id, state)])
+        await _compare(conn, report, [_row(stream_id, state, catalog)])
     return report
 
 
-def _row(complaint_id: str, state: ComplaintState) -> Row:
-    policy = get_policy(state.policy_id, state.policy_version)
-    return row_for(complaint_id, state, policy, calendar_for(state.landlord))
+def _row(complaint_id: str, state: ComplaintState, catalog: Catalog) -> Row:
+    policy = catalog.policy(state.landlord, state.policy_id, state.policy_version)
+    return row_for(complaint_id, state, policy, catalog.calendar(state.landlord))
+
+
+async def _rebuild_landlords(conn: AsyncConnection, report: RebuildReport) -> Catalog:
+    """Fold every landlord stream, set the landlord tables right, and return what the complaint
+    rows need from them. Landlords are few, so they are read whole."""
+    query = (
+        sa.select(*events.c)
+        .where(events.c.stream_id.startswith(LANDLORD_PREFIX, autoescape=True))
+        .order_by(events.c.stream_id, events.c.version)
+    )
+    states: dict[str, LandlordState] = {}
+    for found in await conn.execute(query):
+        stored = stored_event(found._mapping)
+        landlord_id = landlord_of_stream(stored.stream_id)
+        states[landlord_id] = evolve_landlord(
+            landlord_id, states.get(landlord_id), decode_landlord(stored)
+        )
+    report.landlords = len(states)
+    live = {str(r.id): dict(r._mapping) for r in await conn.execute(sa.select(landlords))}
+    live_policies: dict[str, list[dict[str, object]]] = {}
+    policy_query = sa.select(landlord_policies).order_by(
+        landlord_policies.c.landlord, landlord_policies.c.policy_id, landlord_policies.c.version
+    )
+    for r in await conn.execute(policy_query):
+        live_policies.setdefault(str(r.landlord), []).append(dict(r._mapping))
+    stale: list[str] = []
+    for landlord_id in sorted(set(live) | set(states)):
+        subject = landlord_stream(landlord_id)
+        state = states.get(landlord_id)
+        current = live.get(landlord_id)
+        if state is None:
+            report._add(Difference(subject, "extra"))
+        elif current is None:
+            report._add(Difference(subject, "missing"))
+        else:
+            expected = landlord_projection.row_for(state)
+            changed = {
+                name: (current[name], value)
+                for name, value in expected.items()
+                if current[name] != value
+            }
+            policies = landlord_projection.policy_rows(state)
+            if live_policies.get(landlord_id, []) != policies:
+                changed["policies"] = (len(live_policies.get(landlord_id, [])), len(policies))
+            if not changed:
+                continue
+            report._add(Difference(subject, "changed", changed))
+        stale.append(landlord_id)
+    if report.mode is Mode.apply and stale:
+        await conn.execute(
+            sa.delete(landlord_policies).where(landlord_policies.c.landlord.in_(stale))
+        )
+        await conn.execute(sa.delete(landlords).where(landlords.c.id.in_(stale)))
+        for landlord_id in stale:
+            if landlord_id in states:
+                await landlord_projection.save(conn, None, states[landlord_id])
+    return Catalog(
+        calendars={landlord_id: state.calendar for landlord_id, state in states.items()},
+        policies={
+            (landlord_id, published.policy.id, published.policy.version): published.policy
+            for landlord_id, state in states.items()
+            for published in state.policies
+        },
+    )
 
 
 async def _compare(conn: AsyncConnection, report: RebuildReport, rows: Sequence[Row]) -> None:

@@ -1,5 +1,6 @@
-"""Tables beside the event log: the complaint projection, API keys, idempotency records and the
-per-landlord reference counters. All but `api_keys` can be rebuilt from events or are ephemeral."""
+"""Tables beside the event log: the complaint and landlord projections, API keys, idempotency
+records and the per-landlord reference counters. All but `api_keys` can be rebuilt from events or
+are ephemeral."""
 
 from __future__ import annotations
 
@@ -66,4 +67,32 @@ reference_counters = sa.Table(
     sa.Column("landlord", sa.String(64), primary_key=True),
     sa.Column("year", sa.Integer, primary_key=True),
     sa.Column("last", sa.Integer, nullable=False),
+)
+
+# A landlord's configuration as its stream (`landlord:<id>`) adds up to; rebuilt from events.
+landlords = sa.Table(
+    "landlords",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("region", sa.String(32), nullable=False),
+    sa.Column("closures", sa.JSON, nullable=False),  # ISO dates, sorted
+    sa.Column("homes_rented", sa.Integer, nullable=False),
+    sa.Column("homes_shared_ownership", sa.Integer, nullable=False),
+    sa.Column("default_policy_id", sa.String(64), nullable=False),
+    sa.Column("default_policy_version", sa.Integer, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("registered_at", UtcDateTime, nullable=False),
+    sa.Column("changed_at", UtcDateTime, nullable=False),
+)
+
+# Every published version of a landlord's own policies; a version is never rewritten.
+landlord_policies = sa.Table(
+    "landlord_policies",
+    metadata,
+    sa.Column("landlord", sa.String(64), primary_key=True),
+    sa.Column("policy_id", sa.String(64), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("document", sa.JSON, nullable=False),
+    sa.Column("published_at", UtcDateTime, nullable=False),
 )

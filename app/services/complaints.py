@@ -19,15 +19,12 @@ from app.domain.complaint.decide import decide
 from app.domain.complaint.events import ComplaintEvent
 from app.domain.complaint.evolve import evolve, fold
 from app.domain.complaint.state import ComplaintState
-from app.domain.policies.builtin import HOC_2024, get_policy
 from app.domain.policies.model import Policy
 from app.events.codec import decode, to_new_event
 from app.events.store import EventStore, JsonValue, StoredEvent
 from app.projections import complaints as projection
+from app.services.catalog import Catalog, load_catalog
 from app.services.references import next_reference
-
-DEFAULT_POLICY = HOC_2024
-DEFAULT_CALENDAR = WorkingCalendar()
 
 
 class VersionMismatch(Exception):
@@ -54,26 +51,24 @@ class Complaint:
         return self.state.version
 
 
-def calendar_for(landlord: str) -> WorkingCalendar:
-    del landlord  # landlord calendars (regions, closure days) arrive with landlord configuration
-    return DEFAULT_CALENDAR
-
-
-def policy_for_landlord(landlord: str) -> Policy:
-    del landlord
-    return DEFAULT_POLICY
-
-
-def _complaint(complaint_id: str, stored: Sequence[StoredEvent]) -> Complaint | None:
-    state = fold(decode(event) for event in stored)
-    if state is None:
-        return None
+def _with_state(
+    complaint_id: str, state: ComplaintState, catalog: Catalog, stored: Sequence[StoredEvent]
+) -> Complaint:
     return Complaint(
         id=complaint_id,
         state=state,
-        policy=get_policy(state.policy_id, state.policy_version),
-        calendar=calendar_for(state.landlord),
+        policy=catalog.policy(state.landlord, state.policy_id, state.policy_version),
+        calendar=catalog.calendar(state.landlord),
         events=tuple(stored),
+    )
+
+
+async def catalog_for(conn: AsyncConnection, states: Sequence[ComplaintState]) -> Catalog:
+    """The calendars and pinned policies of `states`, read in one go."""
+    return await load_catalog(
+        conn,
+        {state.landlord for state in states},
+        {(state.landlord, state.policy_id, state.policy_version) for state in states},
     )
 
 
@@ -84,15 +79,24 @@ def _up_to(stored: Sequence[StoredEvent], as_of: datetime | None) -> Sequence[St
 
 
 def at_moment(complaint: Complaint, as_of: datetime) -> Complaint | None:
-    """The complaint as it stood at `as_of`, from events already read (None: not yet logged)."""
-    return _complaint(complaint.id, _up_to(complaint.events, as_of))
+    """The complaint as it stood at `as_of`, from events already read (None: not yet logged).
+
+    The pinned policy is the same at every moment; the calendar is today's (see catalog)."""
+    stored = _up_to(complaint.events, as_of)
+    state = fold(decode(event) for event in stored)
+    if state is None:
+        return None
+    return replace(complaint, state=state, events=tuple(stored))
 
 
 async def load(
     conn: AsyncConnection, store: EventStore, complaint_id: str, *, as_of: datetime | None = None
 ) -> Complaint | None:
-    stored = await store.read_stream(conn, complaint_id)
-    return _complaint(complaint_id, _up_to(stored, as_of))
+    stored = _up_to(await store.read_stream(conn, complaint_id), as_of)
+    state = fold(decode(event) for event in stored)
+    if state is None:
+        return None
+    return _with_state(complaint_id, state, await catalog_for(conn, [state]), stored)
 
 
 async def load_many(
@@ -103,8 +107,14 @@ async def load_many(
     as_of: datetime | None = None,
 ) -> list[Complaint]:
     streams = await store.read_streams(conn, complaint_ids)
-    loaded = (_complaint(cid, _up_to(streams.get(cid, []), as_of)) for cid in complaint_ids)
-    return [complaint for complaint in loaded if complaint is not None]
+    folded: list[tuple[str, ComplaintState, Sequence[StoredEvent]]] = []
+    for cid in complaint_ids:
+        stored = _up_to(streams.get(cid, []), as_of)
+        state = fold(decode(event) for event in stored)
+        if state is not None:
+            folded.append((cid, state, stored))
+    catalog = await catalog_for(conn, [state for _, state, _ in folded])
+    return [_with_state(cid, state, catalog, stored) for cid, state, stored in folded]
 
 
 async def _commit_events(
@@ -115,13 +125,13 @@ async def _commit_events(
     events: Sequence[ComplaintEvent],
     metadata: Mapping[str, JsonValue],
     prior: Sequence[StoredEvent],
+    policy: Policy,
+    calendar: WorkingCalendar,
 ) -> Complaint:
     state = before
     for event in events:
         state = evolve(state, event)
     assert state is not None
-    policy = get_policy(state.policy_id, state.policy_version)
-    calendar = calendar_for(state.landlord)
     # The projection row goes first: it needs no global lock, so the append's critical section
     # (position assignment) stays as short as possible.
     await projection.upsert(conn, projection.row_for(complaint_id, state, policy, calendar))
@@ -148,14 +158,19 @@ async def log_complaint(
     metadata: Mapping[str, JsonValue],
     now: datetime,
 ) -> Complaint:
-    """Log a new complaint; the reference and complaint id are assigned here."""
-    policy = get_policy(command.policy_id, command.policy_version)
-    calendar = calendar_for(command.landlord)
+    """Log a new complaint under the policy the command pins (the landlord's default or one of
+    its own versions); the reference and complaint id are assigned here."""
+    pin = (command.landlord, command.policy_id, command.policy_version)
+    catalog = await load_catalog(conn, [command.landlord], [pin])
+    policy = catalog.policy(*pin)
+    calendar = catalog.calendar(command.landlord)
     # A refused command rolls the transaction back, and the reference number with it.
     year = london_date(command.received_at).year
     command = replace(command, reference=await next_reference(conn, command.landlord, year))
     events = decide(command, None, policy=policy, calendar=calendar, now=now)
-    return await _commit_events(conn, store, str(uuid.uuid4()), None, events, metadata, ())
+    return await _commit_events(
+        conn, store, str(uuid.uuid4()), None, events, metadata, (), policy, calendar
+    )
 
 
 async def record(
@@ -175,5 +190,13 @@ async def record(
         command, complaint.state, policy=complaint.policy, calendar=complaint.calendar, now=now
     )
     return await _commit_events(
-        conn, store, complaint.id, complaint.state, events, metadata, complaint.events
+        conn,
+        store,
+        complaint.id,
+        complaint.state,
+        events,
+        metadata,
+        complaint.events,
+        complaint.policy,
+        complaint.calendar,
     )

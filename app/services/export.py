@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.db import reading
 from app.events.store import EventStore, JsonValue, StoredEvent
+from app.events.streams import is_landlord_stream, landlord_of_stream
 from app.projections.tables import complaints
 from app.services.privacy import visible_data
 
@@ -64,6 +65,13 @@ async def page(
     if selection.landlord is not None:
         query = query.where(complaints.c.landlord == selection.landlord)
     landlords = {str(row.id): str(row.landlord) for row in await conn.execute(query)}
+    # A landlord's own stream (its calendar and policies) belongs to it, and is followed too: a
+    # new closure day moves deadlines.
+    for stream_id in stream_ids:
+        if is_landlord_stream(stream_id):
+            owner = landlord_of_stream(stream_id)
+            if selection.landlord in (None, owner):
+                landlords[stream_id] = owner
     chosen = [e for e in batch if e.stream_id in landlords and selection.wants(e)]
     return Page(chosen, landlords, batch[-1].position)
 
@@ -75,7 +83,7 @@ def cloud_event(event: StoredEvent, landlord: str, *, personal: bool) -> dict[st
         "specversion": "1.0",
         "id": f"{event.stream_id}/{event.version}",
         "source": f"urn:redress:landlord:{landlord}",
-        "type": f"uk.redress.complaint.{event.type}",
+        "type": f"uk.redress.{_family(event)}.{event.type}",
         "subject": event.stream_id,
         "time": event.occurred_at.isoformat(),
         "datacontenttype": "application/json",
@@ -88,6 +96,10 @@ def cloud_event(event: StoredEvent, landlord: str, *, personal: bool) -> dict[st
         "actor": event.metadata.get("actor"),
         "data": visible_data(event, personal=personal),
     }
+
+
+def _family(event: StoredEvent) -> str:
+    return "landlord" if is_landlord_stream(event.stream_id) else "complaint"
 
 
 async def ndjson(

@@ -6,14 +6,19 @@ import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import pytest
 import pytest_asyncio
 import uvicorn
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from app.domain.landlord.commands import RegisterLandlord
+from app.events.sql import SqlEventStore
 from app.main import create_app
+from app.services import landlords
 from app.services.keys import Role, create_key
 from app.settings import Settings
 
@@ -21,6 +26,18 @@ LANDLORD = "north-homes"
 OTHER_LANDLORD = "south-homes"
 
 MakeKey = Callable[..., Awaitable[str]]
+
+
+async def register(conn: AsyncConnection, landlord: str, **settings: Any) -> None:
+    """Register `landlord` (England and Wales, the Code) unless it already is."""
+    store = SqlEventStore()
+    if await landlords.load(conn, store, landlord) is not None:
+        return
+    now = datetime.now(UTC)
+    command = RegisterLandlord(
+        occurred_at=now, name=f"{landlord} (test)", region="england-and-wales", **settings
+    )
+    await landlords.execute(conn, store, landlord, command, metadata={"actor": "test"}, now=now)
 
 
 @pytest.fixture(scope="session")
@@ -56,6 +73,7 @@ async def client(server_url: str, db: AsyncEngine) -> AsyncIterator[httpx.AsyncC
 async def make_key(db: AsyncEngine) -> MakeKey:
     async def make(role: Role = Role.crm, landlord: str = LANDLORD) -> str:
         async with db.begin() as conn:
+            await register(conn, landlord)
             created = await create_key(conn, role=role, landlord=landlord, name="test")
         return created.token
 

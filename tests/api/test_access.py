@@ -30,7 +30,9 @@ async def test_another_landlords_key_sees_and_changes_nothing(
     write = await append(client, other, cid, "acknowledged", "2025-12-22T10:00:00+00:00")
     assert write.status_code == 404
     assert (await client.get("/v1/complaints", headers=other)).json()["items"] == []
-    assert (await client.get("/v1/events", headers=other)).json()["items"] == []
+    # The other landlord's feed holds only its own registration.
+    feed = (await client.get("/v1/events", headers=other)).json()["items"]
+    assert [(e["stream_id"], e["complaint_id"]) for e in feed] == [("landlord:south-homes", None)]
     forbidden = await client.get(
         "/v1/complaints", params={"landlord": "north-homes"}, headers=other
     )

@@ -59,7 +59,8 @@ async def test_only_events_recorded_late_are_listed(
     )
     assert logged["occurred_at"].startswith("2025-12-19T10:05:00")
     assert logged["recorded_lag_seconds"] > 0
-    assert body["next_after"] == 3  # every position examined (the timely one is first)
+    # Every position examined: the landlord's registration, then the timely complaint, first.
+    assert body["next_after"] == 4
 
 
 async def test_the_threshold_is_configurable(

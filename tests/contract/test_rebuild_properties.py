@@ -17,6 +17,7 @@ from app.db import reading
 from app.domain.complaint import commands as c
 from app.domain.complaint.errors import DomainError
 from app.domain.complaint.events import Channel, Complainant
+from app.domain.policies.builtin import HOC_2024
 from app.events.sql import SqlEventStore
 from app.projections.rebuild import Mode, rebuild
 from app.services import complaints as service
@@ -37,8 +38,8 @@ def log_command() -> c.LogComplaint:
         occurred_at=RECEIVED,
         reference="",
         landlord=LANDLORD,
-        policy_id=service.DEFAULT_POLICY.id,
-        policy_version=service.DEFAULT_POLICY.version,
+        policy_id=HOC_2024.id,
+        policy_version=HOC_2024.version,
         channel=Channel.email,
         received_at=RECEIVED,
         stage=None,
@@ -91,7 +92,7 @@ async def test_live_projection_rebuild_and_history_agree(
     assert report.complaints == 1
     assert stored.state == complaint.state
 
-    entries = replay(complaint.id, stored.events, ACTOR)
+    entries = replay(stored, ACTOR)
     assert [entry.event.version for entry in entries] == list(range(1, stored.version + 1))
     occurred = [event.occurred_at for event in stored.events]
     for entry, event in zip(entries, stored.events, strict=True):

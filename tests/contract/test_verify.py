@@ -72,8 +72,9 @@ async def test_an_untampered_log_verifies_clean(db: AsyncEngine) -> None:
     async with db.connect() as conn:
         count = (await conn.execute(sa.select(sa.func.count()).select_from(events))).scalar_one()
         complaints = (await conn.execute(sa.text("SELECT count(*) FROM complaints"))).scalar_one()
+        landlords = (await conn.execute(sa.text("SELECT count(*) FROM landlords"))).scalar_one()
     assert report.events == report.last_position == count
-    assert report.streams == complaints
+    assert report.streams == complaints + landlords == complaints + 2
     assert report.findings() == []
 
 

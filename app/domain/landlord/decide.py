@@ -1,0 +1,171 @@
+"""Turn a change to a landlord into events, or refuse it. Pure: the built-in policies and the time
+come in as arguments."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from app.domain.calendar import REGIONS
+from app.domain.complaint.errors import NaiveDatetime, OccurredInFuture, UnknownPolicy
+from app.domain.landlord.commands import (
+    ChangeLandlord,
+    LandlordCommand,
+    PolicyChoice,
+    PublishPolicy,
+    RegisterLandlord,
+)
+from app.domain.landlord.errors import (
+    InvalidLandlord,
+    LandlordExists,
+    LandlordNotRegistered,
+    PolicyIdReserved,
+    PolicyVersionConflict,
+)
+from app.domain.landlord.events import (
+    CHANGEABLE,
+    LandlordChanged,
+    LandlordEvent,
+    LandlordRegistered,
+    PolicyPublished,
+    PolicyRef,
+)
+from app.domain.landlord.state import LandlordState
+from app.domain.policies.model import Policy
+
+DEFAULT_POLICY_ID = "hoc-2024"
+MAX_NAME_LENGTH = 200
+
+
+def decide_landlord(
+    landlord_id: str,
+    command: LandlordCommand,
+    state: LandlordState | None,
+    *,
+    builtin: Mapping[str, Policy],
+    now: datetime,
+) -> list[LandlordEvent]:
+    """The events `command` causes; an empty list when a change changes nothing."""
+    if command.occurred_at.utcoffset() is None:
+        raise NaiveDatetime("occurred_at")
+    if command.occurred_at > now:
+        raise OccurredInFuture()
+    match command:
+        case RegisterLandlord():
+            if state is not None:
+                raise LandlordExists(landlord_id)
+            return [_register(command, builtin)]
+        case ChangeLandlord():
+            if state is None:
+                raise LandlordNotRegistered(landlord_id)
+            change = _change(command, state, builtin)
+            return [] if change is None else [change]
+        case PublishPolicy():
+            if state is None:
+                raise LandlordNotRegistered(landlord_id)
+            return _publish(command, state, builtin)
+
+
+def _register(command: RegisterLandlord, builtin: Mapping[str, Policy]) -> LandlordRegistered:
+    choice = command.default_policy or PolicyChoice(id=DEFAULT_POLICY_ID)
+    return LandlordRegistered(
+        occurred_at=command.occurred_at,
+        name=_name(command.name),
+        region=_region(command.region),
+        closures=_closures(command.closures),
+        homes_rented=_homes("homes_rented", command.homes_rented),
+        homes_shared_ownership=_homes("homes_shared_ownership", command.homes_shared_ownership),
+        default_policy=resolve_policy(choice, None, builtin),
+    )
+
+
+def _change(
+    command: ChangeLandlord, state: LandlordState, builtin: Mapping[str, Policy]
+) -> LandlordChanged | None:
+    wanted = {
+        "name": None if command.name is None else _name(command.name),
+        "region": None if command.region is None else _region(command.region),
+        "closures": None if command.closures is None else _closures(command.closures),
+        "homes_rented": (
+            None if command.homes_rented is None else _homes("homes_rented", command.homes_rented)
+        ),
+        "homes_shared_ownership": (
+            None
+            if command.homes_shared_ownership is None
+            else _homes("homes_shared_ownership", command.homes_shared_ownership)
+        ),
+        "default_policy": (
+            None
+            if command.default_policy is None
+            else resolve_policy(command.default_policy, state, builtin)
+        ),
+    }
+    # Only real changes are recorded, so the audit trail says exactly what moved.
+    changed = {
+        name: value
+        for name, value in wanted.items()
+        if value is not None and value != getattr(state, name)
+    }
+    if not changed:
+        return None
+    assert set(changed) <= set(CHANGEABLE)
+    return LandlordChanged(occurred_at=command.occurred_at, **changed)  # type: ignore[arg-type]
+
+
+def _publish(
+    command: PublishPolicy, state: LandlordState, builtin: Mapping[str, Policy]
+) -> list[LandlordEvent]:
+    policy_id = command.policy.id
+    if policy_id in builtin:
+        raise PolicyIdReserved(policy_id)
+    latest = state.own_policy(policy_id)
+    expected = 1 if latest is None else latest.version + 1
+    policy = command.policy
+    if policy.version != expected:
+        raise PolicyVersionConflict(policy_id, policy.version, expected)
+    events: list[LandlordEvent] = [PolicyPublished(occurred_at=command.occurred_at, policy=policy)]
+    if command.make_default:
+        events.append(
+            LandlordChanged(
+                occurred_at=command.occurred_at,
+                default_policy=PolicyRef(id=policy.id, version=policy.version),
+            )
+        )
+    return events
+
+
+def resolve_policy(
+    choice: PolicyChoice, state: LandlordState | None, builtin: Mapping[str, Policy]
+) -> PolicyRef:
+    """The exact version `choice` names: a built-in policy, or one of the landlord's own."""
+    found = builtin.get(choice.id)
+    if found is None and state is not None:
+        found = state.own_policy(choice.id, choice.version)
+    if found is None or (choice.version is not None and found.version != choice.version):
+        raise UnknownPolicy(choice.id, choice.version or 0)
+    return PolicyRef(id=found.id, version=found.version)
+
+
+def _name(name: str) -> str:
+    cleaned = name.strip()
+    if not cleaned or len(cleaned) > MAX_NAME_LENGTH:
+        raise InvalidLandlord(f"name must be 1 to {MAX_NAME_LENGTH} characters")
+    return cleaned
+
+
+def _region(region: str) -> str:
+    if region not in REGIONS:
+        known = ", ".join(sorted(REGIONS))
+        raise InvalidLandlord(f"unknown calendar region {region[:40]!r}; known regions: {known}")
+    return region
+
+
+def _closures(days: tuple[date, ...]) -> tuple[date, ...]:
+    # Sorted and without repeats, so the same set of days always reads (and hashes) the same.
+    return tuple(sorted(set(days)))
+
+
+def _homes(field: str, count: int) -> int:
+    if count < 0:
+        raise InvalidLandlord(f"{field} must not be negative")
+    return count
