@@ -138,6 +138,31 @@ def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key id.")]) -> N
     console.print(f"key {key_id} revoked")
 
 
+@keys_cli.command("rotate")
+def keys_rotate(
+    key_id: Annotated[str, typer.Argument(help="The key id.")],
+    grace_seconds: Annotated[
+        int, typer.Option(min=0, max=7 * 24 * 3600, help="How long the old key keeps working.")
+    ] = 0,
+) -> None:
+    """Replace a key: prints the new token once; the old key is revoked after the grace period."""
+
+    async def run() -> key_service.CreatedKey | None:
+        engine = create_engine(Settings().database_url)
+        try:
+            async with engine.begin() as conn:
+                return await key_service.rotate_key(conn, key_id, grace_seconds=grace_seconds)
+        finally:
+            await engine.dispose()
+
+    created = asyncio.run(run())
+    if created is None:
+        console.print(f"no live key {key_id}")
+        raise typer.Exit(1)
+    console.print(f"key {created.key.id} replaces {key_id}; keep this token safe:")
+    print(created.token)
+
+
 @cli.command()
 def demo(
     landlord: Annotated[str, typer.Option(help="Landlord id for the demo data.")] = "demo-homes",

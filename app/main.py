@@ -8,9 +8,20 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from app.api import audit, complaints, errors, feed, health, history, landlords, policies
+from app.api import (
+    audit,
+    complaints,
+    errors,
+    feed,
+    health,
+    history,
+    keys,
+    landlords,
+    policies,
+)
 from app.api.middleware import HttpMiddleware, Metrics
 from app.api.openapi import build_openapi
+from app.api.ratelimit import RateLimiter
 from app.db import create_engine
 from app.events.sql import SqlEventStore
 from app.migrations import head_revision
@@ -47,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.metrics = metrics
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
     errors.install(app)
     app.include_router(complaints.router)
     app.include_router(history.router)
@@ -54,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(audit.router)
     app.include_router(policies.router)
     app.include_router(landlords.router)
+    app.include_router(keys.router)
     app.include_router(health.router)
     app.add_middleware(HttpMiddleware, metrics=metrics, max_body_bytes=settings.max_body_bytes)
 

@@ -20,3 +20,11 @@ class Settings(BaseSettings):
         default=256 * 1024, ge=1024, description="Largest request body accepted, in bytes."
     )
     db_pool_size: int = Field(default=10, ge=1, description="PostgreSQL connection pool size.")
+    rate_limit_per_minute: int = Field(
+        default=1200,
+        ge=0,
+        description="Requests a minute each API key may make, per worker process (0: no limit).",
+    )
+    rate_limit_burst: int = Field(
+        default=200, ge=1, description="Requests a key may make at once before the limit applies."
+    )

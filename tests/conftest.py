@@ -7,6 +7,7 @@ parametrised). Set REDRESS_TEST_BACKENDS=sqlite to run only SQLite locally; CI r
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -21,6 +22,33 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import migrations
 from app.db import create_engine
+
+
+class LogTap(logging.Handler):
+    """Every log record of the test session, formatted, so tests can prove what never reaches a
+    log (a resident's name, email or address)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.lines.append(f"{record.name}: {record.getMessage()} {record.exc_text or ''}")
+        except Exception:
+            self.lines.append(f"{record.name}: <unformattable>")
+
+
+LOG_TAP = LogTap()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # INFO is what the service logs at in production (REDRESS_LOG_LEVEL default).
+    root = logging.getLogger()
+    root.addHandler(LOG_TAP)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
+
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "REDRESS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"

@@ -17,6 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api.errors import ApiError
+from app.api.ratelimit import RateLimiter, retry_after
 from app.db import reading
 from app.domain.complaint.state import ComplaintState
 from app.events.store import EventStore
@@ -33,6 +34,7 @@ class Action(StrEnum):
     read_policies = "read_policies"
     read_landlord = "read_landlord"
     manage_landlord = "manage_landlord"
+    manage_keys = "manage_keys"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -45,6 +47,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.audit: frozenset({Role.analyst, Role.admin}),
     Action.read_landlord: frozenset({Role.crm, Role.analyst, Role.admin}),
     Action.manage_landlord: frozenset({Role.admin}),
+    Action.manage_keys: frozenset({Role.admin}),
 }
 
 # What a portal may do only on behalf of a named resident.
@@ -94,6 +97,7 @@ _bearer = HTTPBearer(auto_error=False, description="An API key: `Bearer rdr_...`
 
 
 async def current_key(
+    request: Request,
     engine: Engine,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> ApiKey:
@@ -104,6 +108,16 @@ async def current_key(
         key = await authenticate(conn, credentials.credentials)
     if key is None:
         raise ApiError(401, "unauthenticated", "The API key is not valid.", challenge)
+    limiter: RateLimiter = request.app.state.rate_limiter
+    wait = limiter.acquire(key.id)
+    if wait is not None:
+        raise ApiError(
+            429,
+            "rate-limited",
+            "Too many requests with this API key; retry after the number of seconds in "
+            "Retry-After.",
+            {"Retry-After": retry_after(wait)},
+        )
     return key
 
 

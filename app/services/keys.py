@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -87,22 +87,52 @@ async def authenticate(conn: AsyncConnection, token: str) -> ApiKey | None:
     if prefix != TOKEN_PREFIX or not key_id or not secret or len(token) > 200:
         return None
     row = (await conn.execute(sa.select(api_keys).where(api_keys.c.id == key_id))).first()
-    if row is None or row.revoked_at is not None:
+    # A rotated key keeps working until the end of its grace period, then is refused.
+    if row is None or (row.revoked_at is not None and row.revoked_at <= datetime.now(UTC)):
         return None
     if not hmac.compare_digest(str(row.secret_hash), _hash(secret)):
         return None
     return _row_to_key(row)
 
 
-async def list_keys(conn: AsyncConnection) -> list[ApiKey]:
-    rows = await conn.execute(sa.select(api_keys).order_by(api_keys.c.created_at))
-    return [_row_to_key(row) for row in rows]
+async def list_keys(conn: AsyncConnection, landlord: str | None = None) -> list[ApiKey]:
+    query = sa.select(api_keys).order_by(api_keys.c.created_at, api_keys.c.id)
+    if landlord is not None:
+        query = query.where(api_keys.c.landlord == landlord)
+    return [_row_to_key(row) for row in await conn.execute(query)]
 
 
-async def revoke_key(conn: AsyncConnection, key_id: str) -> bool:
-    result = await conn.execute(
-        sa.update(api_keys)
-        .where(api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None))
-        .values(revoked_at=datetime.now(UTC))
-    )
-    return result.rowcount == 1
+async def find_key(conn: AsyncConnection, key_id: str, landlord: str | None) -> ApiKey | None:
+    query = sa.select(api_keys).where(api_keys.c.id == key_id)
+    if landlord is not None:
+        query = query.where(api_keys.c.landlord == landlord)
+    row = (await conn.execute(query)).first()
+    return None if row is None else _row_to_key(row)
+
+
+async def revoke_key(
+    conn: AsyncConnection, key_id: str, landlord: str | None = None, *, grace_seconds: int = 0
+) -> bool:
+    """Revoke a live key, at once or after `grace_seconds`; False when there is none to revoke.
+
+    A revocation already scheduled is only ever brought forward, never put back."""
+    now = datetime.now(UTC)
+    key = await find_key(conn, key_id, landlord)
+    if key is None or (key.revoked_at is not None and key.revoked_at <= now):
+        return False
+    at = now + timedelta(seconds=grace_seconds)
+    if key.revoked_at is not None:
+        at = min(at, key.revoked_at)
+    await conn.execute(sa.update(api_keys).where(api_keys.c.id == key_id).values(revoked_at=at))
+    return True
+
+
+async def rotate_key(
+    conn: AsyncConnection, key_id: str, landlord: str | None = None, *, grace_seconds: int = 0
+) -> CreatedKey | None:
+    """A new key with the same role, landlord and name; the old one is revoked (after the grace
+    period, so callers can switch over without an outage). None when there is no live key."""
+    old = await find_key(conn, key_id, landlord)
+    if old is None or not await revoke_key(conn, key_id, landlord, grace_seconds=grace_seconds):
+        return None
+    return await create_key(conn, role=old.role, landlord=old.landlord, name=old.name)

@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ import httpx
 import pytest
 import pytest_asyncio
 import uvicorn
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.domain.landlord.commands import RegisterLandlord
@@ -42,7 +44,15 @@ async def register(conn: AsyncConnection, landlord: str, **settings: Any) -> Non
 
 @pytest.fixture(scope="session")
 def server_url(database_url: str) -> Iterator[str]:
-    app = create_app(Settings(database_url=database_url, db_pool_size=20))
+    # No rate limit here: tests and the fuzzer make hundreds of requests with one key a second.
+    settings = Settings(database_url=database_url, db_pool_size=20, rate_limit_per_minute=0)
+    with serving(create_app(settings)) as url:
+        yield url
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """Run `app` under a real uvicorn server on a free port, in a thread."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
