@@ -11,6 +11,80 @@ from app.domain.policies.model import ResponseFrom
 START = ResponseFrom.start
 ACK = ResponseFrom.acknowledgement
 
+# (policy, version, name, stages): the id, version and stages each row of docs/policies.md is
+# about. A complaint pins (id, version), so these must never change under logged complaints.
+IDENTITIES = [
+    pytest.param(
+        "hoc-2024",
+        1,
+        "Housing Ombudsman Complaint Handling Code (2024)",
+        [(1, "Stage 1"), (2, "Stage 2")],
+        id="hoc",
+    ),
+    pytest.param(
+        "jjh-2020",
+        1,
+        'Johnnie Johnson Housing "Talk to Us" policy v3 (2020)',
+        [
+            (0, "Stage 0 (first point of contact)"),
+            (1, "Stage 1 (investigation)"),
+            (2, "Stage 2 (review)"),
+        ],
+        id="jjh",
+    ),
+    pytest.param(
+        "tuntum-2017",
+        1,
+        "Tuntum Housing Association Customer Feedback policy (2017)",
+        [
+            (0, "Stage 0 (quick fix)"),
+            (1, "Stage 1 (Officer stage)"),
+            (2, "Stage 2 (Head of Service stage)"),
+        ],
+        id="tuntum",
+    ),
+    pytest.param(
+        "jliving-2018",
+        1,
+        "JLiving complaints policy (2018)",
+        [
+            (0, "Informal resolution"),
+            (1, "Stage 1 (Director)"),
+            (2, "Stage 2 (Chief Executive review)"),
+            (3, "Stage 3 (Board panel review)"),
+        ],
+        id="jliving",
+    ),
+    pytest.param(
+        "policy-2022",
+        1,
+        "Complaints policy (2022)",
+        [
+            (1, "Stage 1"),
+            (2, "Stage 2 (review)"),
+        ],
+        id="p",
+    ),
+]
+
+
+@pytest.mark.parametrize(("policy_id", "version", "name", "stages"), IDENTITIES)
+def test_identity_and_stages(
+    policy_id: str, version: int, name: str, stages: list[tuple[int, str]]
+) -> None:
+    p = BUILTIN_POLICIES[policy_id]
+    assert (p.id, p.version, p.name) == (policy_id, version, name)
+    assert [(s.number, s.name) for s in p.stages] == stages
+    assert get_policy(policy_id, version) is p
+
+
+def test_hoc_2024_is_listed_first_and_cites_the_code() -> None:
+    assert next(iter(BUILTIN_POLICIES)) == "hoc-2024"
+    assert BUILTIN_POLICIES["hoc-2024"].source == (
+        "Housing Ombudsman Complaint Handling Code, April 2024"
+    )
+
+
 # (policy, stage, acknowledge, contact, response, from, cap, window, refusable, informal)
 STAGES = [
     pytest.param("hoc-2024", 1, 5, None, 10, ACK, 10, None, True, False, id="hoc 5.4-5.7"),

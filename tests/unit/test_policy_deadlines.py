@@ -14,12 +14,14 @@ import pytest
 from app.domain.calendar import WorkingCalendar
 from app.domain.complaint.events import ClosureReason, ComplaintEvent
 from app.domain.deadlines import Clock, ClockStatus, clocks, stage_clocks
-from app.domain.policies.builtin import HOC_2024
-from app.domain.policies.jjh_2020 import JJH_2020
-from app.domain.policies.jliving_2018 import JLIVING_2018
+from app.domain.policies.builtin import (
+    HOC_2024,
+    JJH_2020,
+    JLIVING_2018,
+    POLICY_2022,
+    TUNTUM_2017,
+)
 from app.domain.policies.model import Policy
-from app.domain.policies.policy_2022 import POLICY_2022
-from app.domain.policies.tuntum_2017 import TUNTUM_2017
 from tests.unit.scenario import (
     acknowledged,
     closed,
