@@ -1,0 +1,275 @@
+"""Every endpoint x every role x whose resource: own landlord, another landlord, another resident.
+
+Each cell is a real HTTP request with its expected status, and no response may carry the other
+landlord's or the other resident's data. A route the app serves but this matrix does not list fails
+`test_the_matrix_covers_every_route`, so a new endpoint cannot ship without its row.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from app.main import create_app
+from app.services.keys import Role
+from tests.api.conftest import LANDLORD, OTHER_LANDLORD, MakeKey
+from tests.api.factories import RESIDENT, complaint_body, log
+
+pytestmark = pytest.mark.asyncio
+
+OWN, OTHER_LANDLORD_T, OTHER_RESIDENT = "own", "other-landlord", "other-resident"
+NONE = "no key"
+ROLES = [NONE, Role.portal, Role.crm, Role.analyst, Role.admin]
+OTHER_PERSON = {**RESIDENT, "name": "Otto Otherperson", "email": "otto@example.invalid"}
+FOREIGN_PERSON = {**RESIDENT, "name": "Fenella Foreign", "email": "fenella@example.invalid"}
+_counter = itertools.count(1)
+
+
+@dataclass
+class World:
+    mine: dict[str, Any]  # resident R-0001's complaint at LANDLORD
+    neighbour: dict[str, Any]  # resident R-0002's complaint at LANDLORD
+    foreign: dict[str, Any]  # a complaint at OTHER_LANDLORD
+    own_key: str  # a spare key of LANDLORD, to revoke or rotate
+    foreign_key: str  # a key of OTHER_LANDLORD
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def target(self, kind: str) -> dict[str, Any]:
+        return {OWN: self.mine, OTHER_LANDLORD_T: self.foreign, OTHER_RESIDENT: self.neighbour}[
+            kind
+        ]
+
+
+@dataclass(frozen=True)
+class Cell:
+    method: str
+    path: str  # a template: {complaint}, {reference}, {landlord}, {key}, {policy}
+    expected: dict[str, dict[object, int]]  # target -> role -> status
+    body: Callable[[], Any] | None = None
+    params: dict[str, str] = field(default_factory=dict)
+
+
+def statuses(
+    portal: int, crm: int, analyst: int, admin: int, anonymous: int = 401
+) -> dict[object, int]:
+    return {
+        NONE: anonymous,
+        Role.portal: portal,
+        Role.crm: crm,
+        Role.analyst: analyst,
+        Role.admin: admin,
+    }
+
+
+def same(status: int) -> dict[object, int]:
+    return statuses(status, status, status, status)
+
+
+def new_policy() -> dict[str, Any]:
+    return {
+        "policy": {
+            "id": f"matrix-{next(_counter)}",
+            "version": 1,
+            "name": "Matrix policy",
+            "stages": [
+                {"number": 1, "name": "Stage 1", "acknowledge_days": 5, "response_days": 10,
+                 "response_from": "acknowledgement", "extension_cap_days": 10},
+            ],
+        }
+    }  # fmt: skip
+
+
+READ_COMPLAINT = {
+    OWN: same(200),
+    OTHER_LANDLORD_T: same(404),
+    OTHER_RESIDENT: statuses(404, 200, 200, 200),
+}
+CASE_FILE = {  # the stream itself: not for portals
+    OWN: statuses(403, 200, 200, 200),
+    OTHER_LANDLORD_T: statuses(403, 404, 404, 404),
+}
+ADMIN_ONLY_OWN = statuses(403, 403, 403, 200)
+MATRIX = [
+    Cell("GET", "/healthz", {OWN: same(200) | {NONE: 200}}),
+    Cell("GET", "/readyz", {OWN: same(200) | {NONE: 200}}),
+    Cell("GET", "/metrics", {OWN: same(200) | {NONE: 200}}),
+    Cell("POST", "/v1/complaints", {OWN: statuses(201, 201, 403, 201)}, body=complaint_body),
+    Cell("GET", "/v1/complaints", {OWN: same(200)}),
+    Cell(
+        "GET",
+        "/v1/complaints",
+        {OTHER_LANDLORD_T: statuses(403, 403, 403, 403)},
+        params={"landlord": OTHER_LANDLORD},
+    ),
+    # References are numbered per landlord, so the other landlord's first complaint has the same
+    # reference as this landlord's first: the key finds its own complaint, never the other's.
+    Cell(
+        "GET",
+        "/v1/complaints/by-reference/{reference}",
+        READ_COMPLAINT | {OTHER_LANDLORD_T: same(200)},
+    ),
+    Cell("GET", "/v1/complaints/{complaint}", READ_COMPLAINT),
+    Cell("GET", "/v1/complaints/{complaint}/history", READ_COMPLAINT),
+    Cell("GET", "/v1/complaints/{complaint}/events", CASE_FILE),
+    Cell(
+        "POST",
+        "/v1/complaints/{complaint}/events",
+        {OWN: statuses(403, 201, 403, 201), OTHER_LANDLORD_T: statuses(403, 404, 403, 404)},
+        body=lambda: {"type": "note_added", "occurred_at": "2025-12-22T10:00:00Z", "text": "n"},
+    ),
+    Cell("GET", "/v1/events", {OWN: statuses(403, 200, 200, 200)}),
+    Cell("GET", "/v1/audit/verify", {OWN: statuses(403, 403, 200, 200)}),
+    Cell("GET", "/v1/audit/backdated", {OWN: statuses(403, 403, 200, 200)}),
+    Cell("GET", "/v1/policies", {OWN: same(200)}),
+    Cell("GET", "/v1/policies/{policy}", {OWN: same(200)}),
+    Cell("GET", "/v1/policies/{policy}/check", {OWN: same(200)}),
+    Cell(
+        "POST",
+        "/v1/landlords",
+        {OWN: statuses(403, 403, 403, 409), OTHER_LANDLORD_T: statuses(403, 403, 403, 403)},
+        body=lambda: {"id": "{landlord}", "name": "Taken"},
+    ),
+    Cell("GET", "/v1/landlords", {OWN: statuses(403, 200, 200, 200)}),
+    Cell(
+        "GET",
+        "/v1/landlords/{landlord}",
+        {OWN: statuses(403, 200, 200, 200), OTHER_LANDLORD_T: statuses(403, 404, 404, 404)},
+    ),
+    Cell(
+        "PATCH",
+        "/v1/landlords/{landlord}",
+        {OWN: ADMIN_ONLY_OWN, OTHER_LANDLORD_T: statuses(403, 403, 403, 404)},
+        body=lambda: {"homes": {"rented": next(_counter)}},
+    ),
+    Cell(
+        "GET",
+        "/v1/landlords/{landlord}/events",
+        {OWN: statuses(403, 200, 200, 200), OTHER_LANDLORD_T: statuses(403, 404, 404, 404)},
+    ),
+    Cell(
+        "POST",
+        "/v1/landlords/{landlord}/policies",
+        {OWN: statuses(403, 403, 403, 201), OTHER_LANDLORD_T: statuses(403, 403, 403, 404)},
+        body=new_policy,
+    ),
+    Cell("GET", "/v1/keys", {OWN: ADMIN_ONLY_OWN}),
+    Cell("POST", "/v1/keys", {OWN: statuses(403, 403, 403, 201)}, body=lambda: {"role": "crm"}),
+    Cell(
+        "POST",
+        "/v1/keys/{key}/revoke",
+        {OWN: ADMIN_ONLY_OWN, OTHER_LANDLORD_T: statuses(403, 403, 403, 404)},
+    ),
+    Cell(
+        "POST",
+        "/v1/keys/{key}/rotate",
+        {OWN: statuses(403, 403, 403, 201), OTHER_LANDLORD_T: statuses(403, 403, 403, 404)},
+        body=lambda: {"grace_seconds": 60},
+    ),
+]
+
+
+async def test_the_matrix_covers_every_route() -> None:
+    served = {
+        (method.upper(), path)
+        for path, operations in create_app().openapi()["paths"].items()
+        for method in operations
+    }
+    names = {
+        "{complaint_id}": "{complaint}",
+        "{landlord_id}": "{landlord}",
+        "{key_id}": "{key}",
+        "{policy_id}": "{policy}",
+    }
+    covered = {(cell.method, cell.path) for cell in MATRIX}
+    for path in list(served):
+        renamed = path[1]
+        for old, new in names.items():
+            renamed = renamed.replace(old, new)
+        served.remove(path)
+        served.add((path[0], renamed))
+    assert served == covered
+
+
+async def world(client: httpx.AsyncClient, make_key: MakeKey) -> World:
+    crm = {"Authorization": f"Bearer {await make_key(Role.crm)}"}
+    foreign_crm = {"Authorization": f"Bearer {await make_key(Role.crm, OTHER_LANDLORD)}"}
+    mine = await log(client, crm)
+    neighbour = await log(client, crm, complainant={**OTHER_PERSON, "resident_id": "R-0002"})
+    foreign = await log(client, foreign_crm, complainant=FOREIGN_PERSON)
+    result = World(
+        mine=mine,
+        neighbour=neighbour,
+        foreign=foreign,
+        own_key=(await make_key(Role.analyst)).split("_")[1],
+        foreign_key=(await make_key(Role.analyst, OTHER_LANDLORD)).split("_")[1],
+    )
+    for role in Role:
+        result.headers[role] = {"Authorization": f"Bearer {await make_key(role)}"}
+    result.headers[Role.portal]["X-Resident-Id"] = "R-0001"
+    result.headers[NONE] = {}
+    return result
+
+
+def fill(template: str, target: str, w: World) -> str:
+    complaint = w.target(target)
+    landlord = OTHER_LANDLORD if target == OTHER_LANDLORD_T else LANDLORD
+    key = w.foreign_key if target == OTHER_LANDLORD_T else w.own_key
+    return (
+        template.replace("{complaint}", complaint["id"])
+        .replace("{reference}", complaint["reference"])
+        .replace("{landlord}", landlord)
+        .replace("{key}", key)
+        .replace("{policy}", "hoc-2024")
+    )
+
+
+def filled_body(cell: Cell, target: str, w: World) -> Any:
+    if cell.body is None:
+        return None
+    body = cell.body()
+    if isinstance(body, dict) and body.get("id") == "{landlord}":
+        body["id"] = OTHER_LANDLORD if target == OTHER_LANDLORD_T else LANDLORD
+    return body
+
+
+def forbidden_data(target: str, w: World, role: object) -> list[str]:
+    """What a response in this cell must never contain."""
+    never = [w.foreign["id"], FOREIGN_PERSON["name"], FOREIGN_PERSON["email"]]
+    if role is Role.portal:
+        never += [w.neighbour["id"], OTHER_PERSON["name"], OTHER_PERSON["email"]]
+    if role is Role.analyst:
+        never += [RESIDENT["name"], RESIDENT["email"], OTHER_PERSON["name"]]
+    return never
+
+
+@pytest.mark.parametrize("cell", MATRIX, ids=lambda c: f"{c.method} {c.path} {sorted(c.params)}")
+async def test_cell(client: httpx.AsyncClient, make_key: MakeKey, cell: Cell) -> None:
+    w = await world(client, make_key)
+    failures = []
+    for target, expected in cell.expected.items():
+        for role in ROLES:
+            if role not in expected:
+                continue
+            response = await client.request(
+                cell.method,
+                fill(cell.path, target, w),
+                params=cell.params,
+                json=filled_body(cell, target, w),
+                headers=w.headers[role],
+            )
+            if response.status_code != expected[role]:
+                failures.append((target, str(role), expected[role], response.status_code))
+                continue
+            # The problem's `instance` echoes the path the caller asked for: not a leak.
+            text = response.text.replace(response.request.url.path, "")
+            leaked = [value for value in forbidden_data(target, w, role) if value in text]
+            if leaked:
+                failures.append((target, str(role), "leaked", leaked))
+            if response.status_code >= 400 and cell.path.startswith("/v1"):
+                assert response.headers["content-type"] == "application/problem+json"
+    assert failures == []
