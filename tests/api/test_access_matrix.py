@@ -250,7 +250,7 @@ def forbidden_data(target: str, w: World, role: object) -> list[str]:
 @pytest.mark.parametrize("cell", MATRIX, ids=lambda c: f"{c.method} {c.path} {sorted(c.params)}")
 async def test_cell(client: httpx.AsyncClient, make_key: MakeKey, cell: Cell) -> None:
     w = await world(client, make_key)
-    failures = []
+    failures: list[tuple[str, str, object, object]] = []
     for target, expected in cell.expected.items():
         for role in ROLES:
             if role not in expected:
