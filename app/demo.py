@@ -22,6 +22,7 @@ from app.domain.complaint.events import (
     ContactMethod,
     DeclineReason,
     Outcome,
+    Tenure,
 )
 from app.domain.landlord.commands import RegisterLandlord
 from app.events.store import EventStore, JsonValue
@@ -41,6 +42,8 @@ ISSUES = {
     "rent": "A payment was applied to the wrong rent account and arrears letters followed.",
     "staff_conduct": "An operative was rude during the visit and left without finishing.",
 }
+
+TENURES = [*[Tenure.rented] * 7, Tenure.shared_ownership, Tenure.shared_ownership, None]
 
 # Each scenario: (working days ago the complaint was received, steps). A step is
 # (working days after receipt, command factory taking the moment it happens).
@@ -274,6 +277,8 @@ async def load_demo(
                 anonymous=False,
                 vulnerability=None,
                 reasonable_adjustments=None,
+                # Mostly rented homes, some shared ownership, a few not known.
+                tenure=TENURES[logged % len(TENURES)],
             )
             metadata = DEMO_METADATA
             async with engine.begin() as conn:

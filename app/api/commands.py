@@ -69,6 +69,7 @@ def log_command(
         anonymous=body.anonymous,
         vulnerability=body.vulnerability,
         reasonable_adjustments=body.reasonable_adjustments,
+        tenure=body.tenure,
     )
 
 

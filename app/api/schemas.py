@@ -24,6 +24,7 @@ from app.domain.complaint.events import (
     DeclineReason,
     NoteVisibility,
     Outcome,
+    Tenure,
 )
 from app.domain.complaint.state import Status
 from app.domain.deadlines import ClockStatus
@@ -134,6 +135,11 @@ class LogComplaintRequest(Input):
     anonymous: bool = False
     vulnerability: Text | None = None
     reasonable_adjustments: Text | None = None
+    tenure: Tenure | None = Field(
+        default=None,
+        description="The complainant's home: `rented` (social rent, LCRA) or `shared_ownership` "
+        "(LCHO). Leave it out when unknown: reports count unknown tenure apart, never guess.",
+    )
 
 
 class _EventIn(Input):
@@ -295,6 +301,7 @@ class ComplaintView(BaseModel):
     stage: int
     status: Status
     channel: Channel
+    tenure: Tenure | None = Field(description="Rented or shared ownership; null when unknown.")
     category: str
     received_at: datetime
     version: int = Field(description="The stream version; also the ETag.")

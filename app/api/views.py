@@ -74,6 +74,7 @@ def complaint_view(
         stage=state.stage,
         status=state.status,
         channel=state.channel,
+        tenure=state.tenure,
         category=state.category,
         received_at=state.received_at,
         version=state.version,

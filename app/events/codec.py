@@ -15,7 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 from app.domain.complaint.events import EVENT_TYPES, ComplaintEvent
 from app.domain.landlord.events import LANDLORD_EVENT_TYPES, LandlordEvent
 from app.events.store import JsonValue, NewEvent, StoredEvent
-from app.events.upcasters import LOGGED_VERSION, Data, logged_v1_to_v2
+from app.events.upcasters import LOGGED_VERSION, Data, logged_v1_to_v2, logged_v2_to_v3
 
 Upcaster = Callable[[Data], Data]
 
@@ -27,7 +27,10 @@ SCHEMA_VERSIONS: dict[str, int] = (
 )
 
 # (type, schema version) -> function turning that version's data into the next version's.
-UPCASTERS: dict[tuple[str, int], Upcaster] = {("logged", 1): logged_v1_to_v2}
+UPCASTERS: dict[tuple[str, int], Upcaster] = {
+    ("logged", 1): logged_v1_to_v2,
+    ("logged", 2): logged_v2_to_v3,
+}
 
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {
     name: TypeAdapter(cls) for cls, name in EVENT_TYPES.items()

@@ -4,6 +4,10 @@ never rewritten (its hash covers what was written), so every old version stays r
 `logged` v2 (2026-11): the complainant's `address` was one free-text string; it is now a postal
 address with its lines and the postcode apart. A v1 address is split on line breaks and commas,
 and a UK postcode at its end is lifted into `postcode`.
+
+`logged` v3 (2026-11): `tenure`, whether the complainant's home is rented or shared ownership (the
+Tenant Satisfaction Measures count complaints per 1,000 homes of each). Nothing recorded before
+says which, so a v2 event reads as tenure unknown (null), never as a guess.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from app.events.store import JsonValue
 
 Data = dict[str, JsonValue]
 
-LOGGED_VERSION = 2
+LOGGED_VERSION = 3
 
 # A UK postcode (outward and inward code), at the end of the text, any case, space optional.
 _POSTCODE = re.compile(
@@ -41,3 +45,7 @@ def logged_v1_to_v2(data: Data) -> Data:
     if not isinstance(address, str):
         return data
     return {**data, "complainant": {**complainant, "address": postal_address(address)}}
+
+
+def logged_v2_to_v3(data: Data) -> Data:
+    return {**data, "tenure": None}

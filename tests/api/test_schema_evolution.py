@@ -19,7 +19,7 @@ from app.events.tables import events
 from app.events.upcasters import postal_address
 from app.projections import complaints as projection
 from app.services.complaints import load
-from tests.api.factories import log
+from tests.api.factories import complaint_body, log
 
 ADDRESS_CASES = [
     ("1 Nowhere Lane, Exampletown, ZZ9 9ZZ", ["1 Nowhere Lane", "Exampletown"], "ZZ9 9ZZ"),
@@ -41,11 +41,13 @@ def test_a_free_text_address_becomes_a_postal_address(
 async def test_old_and_new_logged_events_replay_to_the_same_view(
     client: httpx.AsyncClient, crm: dict[str, str], db: AsyncEngine
 ) -> None:
-    assert SCHEMA_VERSIONS["logged"] == 2
+    assert SCHEMA_VERSIONS["logged"] == 3
     new = await log(client, crm)
     stream = (await client.get(f"/v1/complaints/{new['id']}/events", headers=crm)).json()
     logged: dict[str, Any] = stream["items"][0]
-    assert logged["schema_version"] == 2
+    assert logged["schema_version"] == 3
+    assert logged["data"]["tenure"] is None
+    del logged["data"]["tenure"]  # a v1 event has no tenure
 
     # The same fact as an old client wrote it: schema v1, the address one string.
     old_data = dict(logged["data"])
@@ -99,3 +101,19 @@ async def test_old_and_new_logged_events_replay_to_the_same_view(
     assert row.schema_version == 1
     assert row.data["complainant"]["address"] == "1 Nowhere Lane, Exampletown, zz9 9zz"
     assert report.ok
+
+
+@pytest.mark.asyncio
+async def test_tenure_is_recorded_when_given_and_null_when_not(
+    client: httpx.AsyncClient, crm: dict[str, str]
+) -> None:
+    shared = await log(client, crm, tenure="shared_ownership")
+    unknown = await log(client, crm)
+    assert shared["tenure"] == "shared_ownership"
+    assert unknown["tenure"] is None
+    stream = (await client.get(f"/v1/complaints/{shared['id']}/events", headers=crm)).json()
+    assert stream["items"][0]["data"]["tenure"] == "shared_ownership"
+    refused = await client.post(
+        "/v1/complaints", json={**complaint_body(), "tenure": "owner_occupied"}, headers=crm
+    )
+    assert refused.status_code == 422

@@ -38,6 +38,7 @@ from app.domain.complaint.events import (
     PostalAddress,
     Representative,
     Responded,
+    Tenure,
 )
 from app.events import codec
 from app.events.codec import (
@@ -71,6 +72,7 @@ EXAMPLES: list[ComplaintEvent] = [
         anonymous=False,
         vulnerability="asthma",
         reasonable_adjustments=None,
+        tenure=Tenure.shared_ownership,
     ),
     Acknowledged(occurred_at=T, stage=1, method=ContactMethod.email, summary=None),
     Contacted(occurred_at=T, stage=1, method=ContactMethod.phone, summary="Agreed a visit"),
@@ -250,7 +252,7 @@ class TestUpcasting:
             decode(stored_from(old))
 
     def test_every_old_version_has_a_path_to_the_current_one(self) -> None:
-        assert codec.SCHEMA_VERSIONS["logged"] == 2
+        assert codec.SCHEMA_VERSIONS["logged"] == 3
         for name, current in codec.SCHEMA_VERSIONS.items():
             for version in range(1, current):
                 assert (name, version) in codec.UPCASTERS, (name, version)
@@ -268,3 +270,18 @@ class TestUpcasting:
         assert decoded.complainant.address == PostalAddress(
             lines=("2 Sample St",), postcode="ZZ1 1ZZ"
         )
+
+    def test_a_v2_logged_reads_as_tenure_unknown(self) -> None:
+        # Before v3 nothing said whether the home was rented or shared ownership: null, no guess.
+        example = EXAMPLES[0]
+        assert isinstance(example, Logged)
+        new = to_new_event(example)
+        assert new.schema_version == 3
+        assert new.data["tenure"] == "shared_ownership"
+        v2 = dataclasses.replace(
+            new, schema_version=2, data={k: v for k, v in new.data.items() if k != "tenure"}
+        )
+        decoded = decode(stored_from(v2))
+        assert isinstance(decoded, Logged)
+        assert decoded.tenure is None
+        assert decoded == dataclasses.replace(example, tenure=None)

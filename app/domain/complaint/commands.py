@@ -19,6 +19,7 @@ from app.domain.complaint.events import (
     NoteVisibility,
     Outcome,
     Representative,
+    Tenure,
 )
 
 
@@ -40,6 +41,7 @@ class LogComplaint:
     anonymous: bool
     vulnerability: str | None
     reasonable_adjustments: str | None
+    tenure: Tenure | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

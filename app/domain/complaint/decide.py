@@ -139,6 +139,7 @@ def _log(command: LogComplaint, policy: Policy, now: datetime) -> Logged:
         anonymous=command.anonymous,
         vulnerability=command.vulnerability,
         reasonable_adjustments=command.reasonable_adjustments,
+        tenure=command.tenure,
     )
 
 

@@ -58,6 +58,13 @@ class ClosureReason(StrEnum):
     final_response_issued = "final_response_issued"
 
 
+class Tenure(StrEnum):
+    """The complainant's home: social rent (the TSM's LCRA) or shared ownership (LCHO)."""
+
+    rented = "rented"
+    shared_ownership = "shared_ownership"
+
+
 class NoteVisibility(StrEnum):
     internal = "internal"
     resident = "resident"
@@ -112,6 +119,8 @@ class Logged:
     anonymous: bool
     vulnerability: str | None
     reasonable_adjustments: str | None
+    # Since schema v3; None where the caller did not say (and for every older `logged`).
+    tenure: Tenure | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

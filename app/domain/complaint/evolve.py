@@ -56,6 +56,7 @@ def _logged(event: Logged) -> ComplaintState:
         policy_id=event.policy_id,
         policy_version=event.policy_version,
         channel=event.channel,
+        tenure=event.tenure,
         received_at=event.received_at,
         category=event.category,
         description=event.description,

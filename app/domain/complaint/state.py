@@ -14,6 +14,7 @@ from app.domain.complaint.events import (
     NoteVisibility,
     Outcome,
     Representative,
+    Tenure,
 )
 
 
@@ -70,6 +71,7 @@ class ComplaintState:
     policy_id: str
     policy_version: int
     channel: Channel
+    tenure: Tenure | None  # the complainant's home, where the complaint says
     received_at: datetime
     category: str
     description: str
