@@ -1,11 +1,14 @@
-"""Rebuild the complaint and landlord projections from the events alone, in bounded memory.
+"""Rebuild the complaint, reporting and landlord projections from the events alone, in bounded
+memory.
 
 Landlord streams (few and short) are folded first, so complaint rows are computed with the
 calendars and policies the events say, not with the tables being checked.
 
 The log is read in `(stream_id, version)` order in batches (app/audit/scan.py), so one complaint's
 events are adjacent: each is folded as it arrives and only the current complaint's state is held.
-Rebuilt rows are compared with the live table a batch at a time.
+Rebuilt rows are compared with the live tables a batch at a time: the complaint row, and the
+complaint's reporting rows (app/projections/reports.py), which differ as one finding per complaint
+naming each differing row and column (`report_stages[(id, 0)].response_due`).
 
 - `check` reports every difference (missing, extra or changed rows) and writes nothing;
 - `apply` does the same and, in the same transaction, writes the rebuilt rows where they differ
@@ -25,9 +28,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.audit import scan
+from app.domain.complaint.events import ComplaintEvent
 from app.domain.complaint.evolve import evolve
 from app.domain.complaint.state import ComplaintState
 from app.domain.landlord.state import LandlordState, evolve_landlord
+from app.domain.reporting.facts import Facts, complaint_facts
 from app.events.codec import decode, decode_landlord
 from app.events.sql import stored_event
 from app.events.streams import (
@@ -38,6 +43,7 @@ from app.events.streams import (
 )
 from app.events.tables import events
 from app.projections import landlords as landlord_projection
+from app.projections import reports
 from app.projections.complaints import Row, row_for
 from app.projections.tables import complaints, landlord_policies, landlords
 from app.services.catalog import Catalog
@@ -96,7 +102,8 @@ async def rebuild(
     if mode is Mode.apply and conn.dialect.name == "postgresql":
         await conn.execute(
             sa.text(
-                "LOCK TABLE landlords, landlord_policies, complaints IN SHARE ROW EXCLUSIVE MODE"
+                "LOCK TABLE landlords, landlord_policies, complaints, report_complaints, "
+                "report_stages, report_items IN SHARE ROW EXCLUSIVE MODE"
             )
         )
     # Landlords first: complaint rows are computed with their landlords' calendars and policies,
@@ -106,7 +113,9 @@ async def rebuild(
     await _remove_extra(conn, report)
     stream_id: str | None = None
     state: ComplaintState | None = None
+    history: list[ComplaintEvent] = []  # the current stream's events: streams are short
     rows: list[Row] = []
+    facts: list[Facts] = []
     async for batch in scan.by_stream(conn, batch_size=batch_size):
         for stored in batch:
             if is_landlord_stream(stored.stream_id):
@@ -114,21 +123,33 @@ async def rebuild(
             if stored.stream_id != stream_id:
                 if stream_id is not None and state is not None:
                     rows.append(_row(stream_id, state, catalog))
-                stream_id, state = stored.stream_id, None
-            state = evolve(state, decode(stored))
+                    facts.append(_facts(stream_id, state, history, catalog))
+                stream_id, state, history = stored.stream_id, None, []
+            event = decode(stored)
+            history.append(event)
+            state = evolve(state, event)
         report.events += len(batch)
         await _compare(conn, report, rows)
-        rows = []
+        await _compare_reports(conn, report, facts)
+        rows, facts = [], []
         if progress is not None:
             progress(len(batch))
     if stream_id is not None and state is not None:
         await _compare(conn, report, [_row(stream_id, state, catalog)])
+        await _compare_reports(conn, report, [_facts(stream_id, state, history, catalog)])
     return report
 
 
 def _row(complaint_id: str, state: ComplaintState, catalog: Catalog) -> Row:
     policy = catalog.policy(state.landlord, state.policy_id, state.policy_version)
     return row_for(complaint_id, state, policy, catalog.calendar(state.landlord))
+
+
+def _facts(
+    complaint_id: str, state: ComplaintState, history: list[ComplaintEvent], catalog: Catalog
+) -> Facts:
+    policy = catalog.policy(state.landlord, state.policy_id, state.policy_version)
+    return complaint_facts(complaint_id, state, history, policy, catalog.calendar(state.landlord))
 
 
 async def _rebuild_landlords(conn: AsyncConnection, report: RebuildReport) -> Catalog:
@@ -224,8 +245,47 @@ async def _compare(conn: AsyncConnection, report: RebuildReport, rows: Sequence[
         await conn.execute(sa.insert(complaints), list(stale))
 
 
+async def _compare_reports(
+    conn: AsyncConnection, report: RebuildReport, rebuilt: Sequence[Facts]
+) -> None:
+    if not rebuilt:
+        return
+    ids = [f.complaint.complaint_id for f in rebuilt]
+    live = await reports.live_rows(conn, ids)
+    stale: list[Facts] = []
+    for f in rebuilt:
+        changed = _row_differences(live[f.complaint.complaint_id], reports.rows_of(f))
+        if changed:
+            report._add(Difference(f.complaint.complaint_id, "changed", changed))
+            stale.append(f)
+    if report.mode is Mode.apply and stale:
+        await reports.replace(conn, [f.complaint.complaint_id for f in stale], stale)
+
+
+def _row_differences(
+    live: dict[str, dict[reports.Key, Row]], rebuilt: dict[str, dict[reports.Key, Row]]
+) -> dict[str, tuple[object, object]]:
+    """`table[key]` -> (live, rebuilt) for a missing or extra row, `table[key].column` for a
+    differing value."""
+    found: dict[str, tuple[object, object]] = {}
+    for table, expected in rebuilt.items():
+        current = live[table]
+        for key in sorted(current.keys() | expected.keys(), key=repr):
+            name = f"{table}[{key[0] if len(key) == 1 else key}]"
+            if key not in current:
+                found[name] = (None, "row")
+            elif key not in expected:
+                found[name] = ("row", None)
+            else:
+                for column, value in expected[key].items():
+                    if current[key][column] != value:
+                        found[f"{name}.{column}"] = (current[key][column], value)
+    return found
+
+
 async def _remove_extra(conn: AsyncConnection, report: RebuildReport) -> None:
-    """Live rows of complaints that have no events at all."""
+    """Live rows of complaints that have no events at all, in the complaint projection and in the
+    reporting one."""
     has_events = sa.exists().where(events.c.stream_id == complaints.c.id)
     query = sa.select(complaints.c.id).where(~has_events).order_by(complaints.c.id)
     extra = [str(row.id) for row in await conn.execute(query)]
@@ -233,3 +293,12 @@ async def _remove_extra(conn: AsyncConnection, report: RebuildReport) -> None:
         report._add(Difference(complaint_id, "extra"))
     if report.mode is Mode.apply and extra:
         await conn.execute(sa.delete(complaints).where(complaints.c.id.in_(extra)))
+    orphans: set[str] = set()
+    for table in reports.TABLES:
+        owner = table.c[reports.OWNER[table.name]]
+        lacking = ~sa.exists().where(events.c.stream_id == owner)
+        orphans |= {str(r[0]) for r in await conn.execute(sa.select(owner).where(lacking))}
+    for complaint_id in sorted(orphans - set(extra)):
+        report._add(Difference(complaint_id, "extra", {"reports": ("rows", None)}))
+    if report.mode is Mode.apply and orphans:
+        await reports.replace(conn, sorted(orphans), [])

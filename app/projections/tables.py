@@ -96,3 +96,71 @@ landlord_policies = sa.Table(
     sa.Column("document", sa.JSON, nullable=False),
     sa.Column("published_at", UtcDateTime, nullable=False),
 )
+
+# The reporting projection (app/projections/reports.py): what the reports need of each complaint,
+# one row per complaint, per stage record and per counted event. Rebuilt from events alone.
+report_complaints = sa.Table(
+    "report_complaints",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("landlord", sa.String(64), nullable=False),
+    sa.Column("policy_id", sa.String(64), nullable=False),
+    sa.Column("policy_version", sa.Integer, nullable=False),
+    sa.Column("received_at", UtcDateTime, nullable=False),
+    sa.Column("logged_stage", sa.Integer, nullable=False),
+    sa.Column("category", sa.String(64), nullable=False),
+    sa.Column("channel", sa.String(32), nullable=False),
+    sa.Column("tenure", sa.String(32), nullable=True),
+    sa.Column("declined_at", UtcDateTime, nullable=True),
+    sa.Column("decline_reason", sa.String(32), nullable=True),
+    sa.Column("ended_at", UtcDateTime, nullable=True),
+    sa.Column("last_event_at", UtcDateTime, nullable=False),
+    sa.Column("calendar_until", sa.Date, nullable=False),
+    # London dates of receipt and of the last event: a period selects the complaints that were
+    # received before it ended and either had an event in it or had not ended.
+    sa.Column("received_date", sa.Date, nullable=False),
+    sa.Column("last_date", sa.Date, nullable=False),
+    sa.Index("ix_report_complaints_landlord_received", "landlord", "received_date"),
+)
+
+report_stages = sa.Table(
+    "report_stages",
+    metadata,
+    sa.Column("complaint_id", sa.String(64), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("stage", sa.Integer, nullable=False),
+    sa.Column("informal", sa.Boolean, nullable=False),
+    sa.Column("reopened", sa.Boolean, nullable=False),
+    sa.Column("started_at", UtcDateTime, nullable=False),
+    sa.Column("acknowledged_at", UtcDateTime, nullable=True),
+    sa.Column("acknowledgement_due", sa.Date, nullable=True),
+    sa.Column("responded_at", UtcDateTime, nullable=True),
+    sa.Column("outcome", sa.String(32), nullable=True),
+    sa.Column("remedies", sa.JSON, nullable=False),
+    sa.Column("response_due", sa.Date, nullable=False),
+    sa.Column("response_original_due", sa.Date, nullable=False),
+    sa.Column("extended", sa.Boolean, nullable=False),
+    sa.Column("code_response_due", sa.Date, nullable=True),
+    sa.Column("code_extended_due", sa.Date, nullable=True),
+    sa.Column("working_days_to_respond", sa.Integer, nullable=True),
+    sa.Column("ended_at", UtcDateTime, nullable=True),
+    sa.Column("closed_at", UtcDateTime, nullable=True),
+    sa.Column("closure_reason", sa.String(32), nullable=True),
+)
+
+report_items = sa.Table(
+    "report_items",
+    metadata,
+    sa.Column("complaint_id", sa.String(64), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("stage", sa.Integer, nullable=True),
+    sa.Column("occurred_at", UtcDateTime, nullable=False),
+    sa.Column("code", sa.String(64), nullable=True),
+    sa.Column("text", sa.Text, nullable=True),
+    sa.Column("detail", sa.Text, nullable=True),
+    sa.Column("amount_pence", sa.BigInteger, nullable=True),
+    sa.Column("due", sa.Date, nullable=True),
+    sa.Column("status", sa.String(32), nullable=True),
+    sa.Column("answered_at", UtcDateTime, nullable=True),
+)

@@ -20,9 +20,11 @@ from app.domain.complaint.events import ComplaintEvent
 from app.domain.complaint.evolve import evolve, fold
 from app.domain.complaint.state import ComplaintState
 from app.domain.policies.model import Policy
+from app.domain.reporting.facts import complaint_facts
 from app.events.codec import decode, to_new_event
 from app.events.store import EventStore, JsonValue, StoredEvent
 from app.projections import complaints as projection
+from app.projections import reports
 from app.services.catalog import Catalog, load_catalog
 from app.services.references import next_reference
 
@@ -132,9 +134,15 @@ async def _commit_events(
     for event in events:
         state = evolve(state, event)
     assert state is not None
-    # The projection row goes first: it needs no global lock, so the append's critical section
+    # The projection rows go first: they need no global lock, so the append's critical section
     # (position assignment) stays as short as possible.
     await projection.upsert(conn, projection.row_for(complaint_id, state, policy, calendar))
+    history = [decode(event) for event in prior]
+    was = (
+        None if before is None else complaint_facts(complaint_id, before, history, policy, calendar)
+    )
+    now = complaint_facts(complaint_id, state, [*history, *events], policy, calendar)
+    await reports.write(conn, was, now)
     stored = await store.append(
         conn,
         complaint_id,

@@ -2,7 +2,8 @@
 
 A change of calendar (region or closure days) moves the deadlines of the landlord's complaints that
 still have a clock running, so their projection rows (the `sla` list filters) are recomputed in the
-same transaction. Policy changes never touch complaints already logged: they pinned their version.
+same transaction, and so are the reporting rows whose working-day figures span a changed day.
+Policy changes never touch complaints already logged: they pinned their version.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from app.projections import complaints as complaint_projection
 from app.projections import landlords as projection
 from app.projections.tables import complaints
 from app.services import complaints as complaint_service
+from app.services import reports
 
 REPROJECT_BATCH = 500
 
@@ -84,6 +86,9 @@ async def execute(
     )
     if before is not None and before.calendar != state.calendar:
         await reproject_running(conn, store, landlord_id)
+        await reports.reproject_calendar_change(
+            conn, store, landlord_id, before.calendar, state.calendar
+        )
     return Landlord(state, (*(found.events if found else ()), *stored))
 
 

@@ -1,0 +1,301 @@
+"""The Complaint Handling Code self-assessment figures for one landlord and period.
+
+Each figure answers a question of the Housing Ombudsman's self-assessment form that a landlord
+without an event log could not (see docs/reports.md for every definition and its source events).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from app.domain.calendar import london_date
+from app.domain.complaint.events import ClosureReason
+from app.domain.reporting.facts import ItemKind, RequestOutcome, StageFacts
+from app.domain.reporting.figures import Count, Ratio, TextCount, counts, ratio, text_counts
+from app.domain.reporting.period import Period
+from app.domain.reporting.selection import (
+    Acknowledgement,
+    ReportData,
+    Timeliness,
+    acknowledgement,
+    policy_timeliness,
+)
+
+CODE_STAGES = (1, 2)
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodView:
+    """The period covered, both days included."""
+
+    first_day: date
+    last_day: date
+
+
+def period_view(period: Period) -> PeriodView:
+    return PeriodView(first_day=period.start, last_day=period.end - timedelta(days=1))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Acknowledgements:
+    """The stage records received in the period against the policy's acknowledgement deadline."""
+
+    on_time: Ratio  # of those decided (on time + late)
+    late: int
+    not_due: int
+    no_deadline: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Responses:
+    """Responses sent in the period against the pinned policy's deadline."""
+
+    responded: int
+    on_time: int
+    on_time_within_extension: int
+    late: int
+    within_timescale: Ratio  # by the deadline as first set
+    within_timescale_with_extension: Ratio  # by the deadline or an agreed extension
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Extensions:
+    agreed: int  # extensions agreed in the period
+    stages_extended: int  # stage records they moved (one may be extended twice)
+    reasons: list[TextCount]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OpenAtEnd:
+    """Stage records still awaiting their response when the period ended."""
+
+    awaiting_response: int
+    past_due: int  # of which the response was due within the period (or before)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StageFigures:
+    stage: int
+    informal: bool
+    received: int
+    acknowledgements: Acknowledgements
+    responses: Responses
+    extensions: Extensions
+    # Complaints closed in the period at this stage, of all closed in it (withdrawn aside).
+    resolved: Ratio
+    open_at_end: OpenAtEnd
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Refusals:
+    refused: int  # refusals recorded in the period
+    explained: Ratio  # recorded with the reason given to the resident
+    reasons: list[TextCount]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EscalationFigures:
+    to_stage: int
+    requested: int  # requests made in the period; what became of them:
+    escalated: int
+    refused: Ratio  # of the requests
+    pending: int
+    ended: int  # the complaint closed before a decision
+    refusals: Refusals
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InformalFigures:
+    """Complaints logged at an informal stage 0 in the period."""
+
+    received: int
+    became_formal: Ratio  # went on to stage 1 (at any time since)
+    resolved_informally: int  # closed at stage 0, withdrawn aside
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Closures:
+    closed: int  # complaints closed in the period, withdrawn aside (the "resolved" denominator)
+    withdrawn: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Declines:
+    """Not accepted as complaints under the policy's exclusions, by the exclusion."""
+
+    declined: int
+    by_reason: list[Count]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CodeComplianceReport:
+    landlord: str
+    period: PeriodView
+    as_of: date  # "not yet due" is judged on this day
+    stages: list[StageFigures]
+    closures: Closures
+    escalations: list[EscalationFigures]
+    informal: InformalFigures
+    declined: Declines
+
+
+def code_compliance(
+    data: ReportData, period: Period, *, landlord: str, today: date
+) -> CodeComplianceReport:
+    received = data.received(period)
+    responded = data.responded(period)
+    last_closures = _last_closures(data, period)
+    resolved = [s for s in last_closures if s.closure_reason is not ClosureReason.withdrawn]
+    numbers = sorted(
+        {*CODE_STAGES, *(s.stage for s in received), *(s.stage for s in responded)}
+        | {s.stage for s in resolved}
+    )
+    informal = {s.stage for s in data.stages if s.informal}
+    stages = [
+        StageFigures(
+            stage=n,
+            informal=n in informal,
+            received=sum(1 for s in received if s.stage == n),
+            acknowledgements=_acknowledgements([s for s in received if s.stage == n], today),
+            responses=_responses([s for s in responded if s.stage == n]),
+            extensions=_extensions(data, period, n),
+            resolved=ratio(sum(1 for s in resolved if s.stage == n), len(resolved)),
+            open_at_end=_open_at_end(data, period, n),
+        )
+        for n in numbers
+    ]
+    return CodeComplianceReport(
+        landlord=landlord,
+        period=period_view(period),
+        as_of=today,
+        stages=stages,
+        closures=Closures(closed=len(resolved), withdrawn=len(last_closures) - len(resolved)),
+        escalations=_escalations(data, period),
+        informal=_informal(data, period),
+        declined=declines(data, period),
+    )
+
+
+def _acknowledgements(received: list[StageFacts], today: date) -> Acknowledgements:
+    tally = Counter(acknowledgement(s, today) for s in received)
+    on_time, late = tally[Acknowledgement.on_time], tally[Acknowledgement.late]
+    return Acknowledgements(
+        on_time=ratio(on_time, on_time + late),
+        late=late,
+        not_due=tally[Acknowledgement.not_due],
+        no_deadline=tally[Acknowledgement.no_deadline],
+    )
+
+
+def _responses(responded: list[StageFacts]) -> Responses:
+    tally = Counter(policy_timeliness(s) for s in responded)
+    on_time, extended = tally[Timeliness.on_time], tally[Timeliness.within_extension]
+    return Responses(
+        responded=len(responded),
+        on_time=on_time,
+        on_time_within_extension=extended,
+        late=tally[Timeliness.late],
+        within_timescale=ratio(on_time, len(responded)),
+        within_timescale_with_extension=ratio(on_time + extended, len(responded)),
+    )
+
+
+def _extensions(data: ReportData, period: Period, stage: int) -> Extensions:
+    agreed = [i for i in data.items_in(period, ItemKind.extension) if i.stage == stage]
+    return Extensions(
+        agreed=len(agreed),
+        stages_extended=len({(i.complaint_id, i.stage) for i in agreed}),
+        reasons=text_counts(i.text for i in agreed),
+    )
+
+
+def _open_at_end(data: ReportData, period: Period, stage: int) -> OpenAtEnd:
+    still_open = [
+        s
+        for s in data.stages
+        if s.stage == stage
+        and london_date(s.started_at) < period.end
+        and not period.ended_by(s.responded_at)
+        and not period.ended_by(s.ended_at)
+    ]
+    return OpenAtEnd(
+        awaiting_response=len(still_open),
+        past_due=sum(1 for s in still_open if s.response_due < period.end),
+    )
+
+
+def _last_closures(data: ReportData, period: Period) -> list[StageFacts]:
+    """Per complaint closed in the period, the stage record current at its last closure then."""
+    last: dict[str, StageFacts] = {}
+    for s in data.stages:
+        if s.closed_at is None or not period.holds(s.closed_at):
+            continue
+        seen = last.get(s.complaint_id)
+        if seen is None or _after(s.closed_at, seen.closed_at):
+            last[s.complaint_id] = s
+    return list(last.values())
+
+
+def _after(a: datetime, b: datetime | None) -> bool:
+    return b is None or a > b
+
+
+def _escalations(data: ReportData, period: Period) -> list[EscalationFigures]:
+    requests = data.items_in(period, ItemKind.escalation_request)
+    refusals = data.items_in(period, ItemKind.escalation_refusal)
+    targets = sorted({i.stage for i in [*requests, *refusals] if i.stage is not None} | {2})
+    figures = []
+    for target in targets:
+        asked = [i for i in requests if i.stage == target]
+        outcome = Counter(i.status for i in asked)
+        refused = [i for i in refusals if i.stage == target]
+        figures.append(
+            EscalationFigures(
+                to_stage=target,
+                requested=len(asked),
+                escalated=outcome[RequestOutcome.escalated.value],
+                refused=ratio(outcome[RequestOutcome.refused.value], len(asked)),
+                pending=outcome[RequestOutcome.pending.value],
+                ended=outcome[RequestOutcome.ended.value],
+                refusals=Refusals(
+                    refused=len(refused),
+                    explained=ratio(
+                        sum(1 for i in refused if i.text and i.text.strip()), len(refused)
+                    ),
+                    reasons=text_counts(i.text for i in refused),
+                ),
+            )
+        )
+    return figures
+
+
+def _informal(data: ReportData, period: Period) -> InformalFigures:
+    logged = {
+        c.complaint_id
+        for c in data.complaints.values()
+        if c.logged_stage == 0 and c.declined_at is None and period.holds(c.received_at)
+    }
+    formal = {s.complaint_id for s in data.stages if s.complaint_id in logged and s.stage >= 1}
+    resolved = {
+        s.complaint_id
+        for s in data.stages
+        if s.complaint_id in logged
+        and s.complaint_id not in formal
+        and s.closed_at is not None
+        and s.closure_reason is not ClosureReason.withdrawn
+    }
+    return InformalFigures(
+        received=len(logged),
+        became_formal=ratio(len(formal), len(logged)),
+        resolved_informally=len(resolved),
+    )
+
+
+def declines(data: ReportData, period: Period) -> Declines:
+    declined = [c for c in data.complaints.values() if period.holds(c.declined_at)]
+    return Declines(
+        declined=len(declined),
+        by_reason=counts(c.decline_reason.value for c in declined if c.decline_reason),
+    )

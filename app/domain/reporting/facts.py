@@ -1,0 +1,286 @@
+"""What the reports need to know about one complaint, derived from its events alone.
+
+One `ComplaintFacts`, one `StageFacts` per stage record and one `ItemFacts` per event the reports
+count (an extension, an escalation request, a refusal, ...). The reporting projection stores
+exactly these, written in the transaction of every append and rebuilt from the log, so a report
+reads a few rows per complaint instead of folding every stream.
+
+Everything that depends on the landlord's working-day calendar (due dates, working days taken) is
+computed here, with the calendar in force when the row is written; `calendar_until` says up to
+which day, so a change of calendar knows which complaints to write again.
+
+No personal data is derived: no complainant field, description, note or resident-written text.
+The free text kept (extension and refusal reasons) is the landlord's own, written for the case
+file; the reports decide what of it to show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from enum import StrEnum
+
+from app.domain.calendar import WorkingCalendar, london_date
+from app.domain.complaint.events import (
+    Closed,
+    ClosureReason,
+    ComplaintEvent,
+    Declined,
+    DeclineReason,
+    Escalated,
+    EscalationRefused,
+    EscalationRequested,
+    ExtensionAgreed,
+    Outcome,
+    Tenure,
+)
+from app.domain.complaint.state import ComplaintState, StageRecord, Status
+from app.domain.deadlines import ACKNOWLEDGEMENT, RESPONSE, stage_clocks
+from app.domain.policies.builtin import HOC_2024
+from app.domain.policies.model import Policy, ResponseFrom
+
+
+class ItemKind(StrEnum):
+    extension = "extension"  # text: the reason; due: the agreed date
+    escalation_request = "escalation_request"  # stage: the stage asked for; status: RequestOutcome
+    escalation_refusal = "escalation_refusal"  # stage: the stage refused; text: the reason given
+
+
+class RequestOutcome(StrEnum):
+    """What became of a request to go to the next stage, as far as the log knows."""
+
+    escalated = "escalated"
+    refused = "refused"
+    pending = "pending"
+    ended = "ended"  # the complaint was closed (or withdrawn) before the landlord decided
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ComplaintFacts:
+    complaint_id: str
+    landlord: str
+    policy_id: str
+    policy_version: int
+    received_at: datetime
+    logged_stage: int
+    category: str
+    channel: str
+    tenure: Tenure | None  # None: unknown
+    declined_at: datetime | None
+    decline_reason: DeclineReason | None
+    ended_at: datetime | None  # closed or declined; None while live
+    last_event_at: datetime
+    calendar_until: date  # the last day any working-day figure of this complaint depends on
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StageFacts:
+    """One stage record: a stage the complaint entered."""
+
+    complaint_id: str
+    seq: int  # the record's place among the complaint's stage records, from 0
+    stage: int
+    informal: bool  # the policy's stage 0 / quick fix
+    reopened: bool  # the record restarts a stage closed earlier (not a new receipt)
+    started_at: datetime  # receipt, or the escalation request
+    acknowledged_at: datetime | None
+    acknowledgement_due: date | None  # None: the policy sets no acknowledgement deadline
+    responded_at: datetime | None
+    outcome: Outcome | None
+    remedies: tuple[str, ...]
+    # The pinned policy's response deadline, after agreed extensions, and before them.
+    response_due: date
+    response_original_due: date
+    extended: bool
+    # The Complaint Handling Code's deadline for the same stage (stages 1 and 2 only), whatever
+    # policy the complaint was logged under; and, where an extension was agreed, the latest date
+    # it can count to under the Code's cap.
+    code_response_due: date | None
+    code_extended_due: date | None
+    working_days_to_respond: int | None  # from the stage's start, landlord's calendar
+    ended_at: datetime | None  # the next stage's start, or the complaint's end
+    closed_at: datetime | None  # the complaint was closed while this record was current
+    closure_reason: ClosureReason | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ItemFacts:
+    """One counted event, keyed by its version in the complaint's stream."""
+
+    complaint_id: str
+    version: int
+    kind: ItemKind
+    stage: int | None
+    occurred_at: datetime
+    code: str | None = None  # a category: an answer, a kind, a body, a root cause
+    text: str | None = None  # the landlord's own words (a reason, a lesson)
+    detail: str | None = None  # more of the landlord's words (a service improvement)
+    amount_pence: int | None = None
+    due: date | None = None
+    status: str | None = None
+    answered_at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Facts:
+    complaint: ComplaintFacts
+    stages: tuple[StageFacts, ...]
+    items: tuple[ItemFacts, ...]
+
+
+def complaint_facts(
+    complaint_id: str,
+    state: ComplaintState,
+    events: Sequence[ComplaintEvent],
+    policy: Policy,
+    calendar: WorkingCalendar,
+) -> Facts:
+    """The facts of a complaint whose events (in stream order) fold to `state`."""
+    stages = tuple(
+        _stage(complaint_id, seq, state, policy, calendar) for seq in range(len(state.stages))
+    )
+    dates = [london_date(state.last_occurred_at)]
+    for stage in stages:
+        dates += [stage.response_due, stage.response_original_due]
+        dates += [d for d in (stage.acknowledgement_due, stage.code_response_due) if d]
+        dates += [d for d in (stage.code_extended_due,) if d]
+    complaint = ComplaintFacts(
+        complaint_id=complaint_id,
+        landlord=state.landlord,
+        policy_id=state.policy_id,
+        policy_version=state.policy_version,
+        received_at=state.received_at,
+        logged_stage=state.stages[0].stage,
+        category=state.category,
+        channel=state.channel.value,
+        tenure=state.tenure,
+        declined_at=state.declined_at,
+        decline_reason=state.decline_reason,
+        ended_at=state.ended_at,
+        last_event_at=state.last_occurred_at,
+        calendar_until=max(dates),
+    )
+    return Facts(complaint=complaint, stages=stages, items=_items(complaint_id, events))
+
+
+def _stage(
+    complaint_id: str, seq: int, state: ComplaintState, policy: Policy, calendar: WorkingCalendar
+) -> StageFacts:
+    record = state.stages[seq]
+    # Due dates do not depend on the moment they are read, only on the facts known by then.
+    clocks = stage_clocks(state, record, policy, calendar, state.last_occurred_at)
+    response = clocks[RESPONSE]
+    acknowledgement = clocks.get(ACKNOWLEDGEMENT)
+    assert response.due is not None
+    assert response.original_due is not None
+    last = seq == len(state.stages) - 1
+    closed = last and state.status is Status.closed
+    code_due, code_extended = _code_dues(record, calendar)
+    return StageFacts(
+        complaint_id=complaint_id,
+        seq=seq,
+        stage=record.stage,
+        informal=policy.stage(record.stage).informal,
+        reopened=False,
+        started_at=record.started_at,
+        acknowledged_at=record.acknowledged_at,
+        acknowledgement_due=None if acknowledgement is None else acknowledgement.due,
+        responded_at=record.responded_at,
+        outcome=record.outcome,
+        remedies=record.remedies,
+        response_due=response.due,
+        response_original_due=response.original_due,
+        extended=response.extended,
+        code_response_due=code_due,
+        code_extended_due=code_extended,
+        working_days_to_respond=(
+            None
+            if record.responded_at is None
+            else calendar.working_days_between(
+                london_date(record.started_at), london_date(record.responded_at)
+            )
+        ),
+        ended_at=state.stages[seq + 1].started_at if not last else state.ended_at,
+        closed_at=state.closed_at if closed else None,
+        closure_reason=state.closure_reason if closed else None,
+    )
+
+
+def _code_dues(record: StageRecord, calendar: WorkingCalendar) -> tuple[date | None, date | None]:
+    """The Code's response deadline for the record's stage, and with a Code-capped extension.
+
+    The Code runs the response from the acknowledgement, which it wants within its own
+    acknowledgement deadline: a late (or missing) acknowledgement cannot buy time, so the clock
+    starts at the acknowledgement or at the Code's acknowledgement deadline, whichever is first.
+    An agreed extension counts up to the Code's cap past that deadline, never further, whatever
+    the pinned policy allowed.
+    """
+    if not HOC_2024.has_stage(record.stage):
+        return None, None
+    code = HOC_2024.stage(record.stage)
+    start = london_date(record.started_at)
+    clock_from = start
+    if code.response_from is ResponseFrom.acknowledgement and code.acknowledge_days is not None:
+        clock_from = calendar.add_working_days(start, code.acknowledge_days)
+        if record.acknowledged_at is not None:
+            clock_from = min(clock_from, london_date(record.acknowledged_at))
+    due = calendar.add_working_days(clock_from, code.response_days)
+    agreed = record.response_due_extended_to
+    if agreed is None or agreed <= due:
+        return due, None
+    cap = code.extension_cap_days
+    latest = agreed if cap is None else min(agreed, calendar.add_working_days(due, cap))
+    return due, latest
+
+
+def _items(complaint_id: str, events: Sequence[ComplaintEvent]) -> tuple[ItemFacts, ...]:
+    items: dict[int, ItemFacts] = {}
+    pending_request: int | None = None  # the version of the request awaiting a decision
+
+    def settle(outcome: RequestOutcome, at: datetime) -> None:
+        nonlocal pending_request
+        if pending_request is not None:
+            request = items[pending_request]
+            items[pending_request] = replace(request, status=outcome.value, answered_at=at)
+            pending_request = None
+
+    for version, event in enumerate(events, start=1):
+        match event:
+            case ExtensionAgreed():
+                items[version] = ItemFacts(
+                    complaint_id=complaint_id,
+                    version=version,
+                    kind=ItemKind.extension,
+                    stage=event.stage,
+                    occurred_at=event.occurred_at,
+                    text=event.reason,
+                    due=event.response_due,
+                )
+            case EscalationRequested():
+                items[version] = ItemFacts(
+                    complaint_id=complaint_id,
+                    version=version,
+                    kind=ItemKind.escalation_request,
+                    stage=event.stage,
+                    occurred_at=event.occurred_at,
+                    status=RequestOutcome.pending.value,
+                )
+                pending_request = version
+            case Escalated():
+                settle(RequestOutcome.escalated, event.occurred_at)
+            case EscalationRefused():
+                settle(RequestOutcome.refused, event.occurred_at)
+                items[version] = ItemFacts(
+                    complaint_id=complaint_id,
+                    version=version,
+                    kind=ItemKind.escalation_refusal,
+                    stage=event.stage,
+                    occurred_at=event.occurred_at,
+                    text=event.reason,
+                )
+            case Closed() | Declined():
+                settle(RequestOutcome.ended, event.occurred_at)
+            case _:
+                pass
+    return tuple(items[version] for version in sorted(items))

@@ -1,0 +1,151 @@
+"""Tenant Satisfaction Measures CH01 and CH02 for one landlord and reporting year.
+
+- CH01: stage 1 and stage 2 complaints received in the year per 1,000 homes, for rented homes
+  (low-cost rental accommodation, LCRA) and shared ownership (low-cost home ownership, LCHO).
+- CH02: the share of stage 1 and stage 2 responses sent in the year within the Complaint Handling
+  Code's timescales, whatever policy the complaint was logged under (see facts.`_code_dues`).
+
+A complaint whose tenure was not recorded is counted on a line of its own ("unknown"), never
+assigned to either; it is in the "all" line, whose homes are the landlord's total.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from app.domain.complaint.events import Tenure
+from app.domain.reporting.code_compliance import PeriodView, period_view
+from app.domain.reporting.facts import StageFacts
+from app.domain.reporting.figures import Ratio, ratio
+from app.domain.reporting.period import reporting_year
+from app.domain.reporting.selection import ReportData, Timeliness, code_timeliness
+
+UNKNOWN = "unknown"
+ALL = "all"
+# The regulator's names for the two kinds of home.
+TSM_NAMES = {Tenure.rented.value: "LCRA", Tenure.shared_ownership.value: "LCHO"}
+
+
+@dataclass(frozen=True, slots=True)
+class Homes:
+    """The landlord's homes, as its record stood at `as_at` (the end of the reporting year)."""
+
+    rented: int
+    shared_ownership: int
+    as_at: date
+
+    @property
+    def total(self) -> int:
+        return self.rented + self.shared_ownership
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rate:
+    count: int
+    homes: int | None  # null for complaints of unknown tenure: no homes to divide by
+    per_1000_homes: float | None
+
+
+def rate(count: int, homes: int | None) -> Rate:
+    per = None if not homes else round(1000 * count / homes, 2)
+    return Rate(count=count, homes=homes, per_1000_homes=per)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Ch01:
+    tenure: str  # rented, shared_ownership, unknown or all
+    tsm_name: str | None  # LCRA or LCHO
+    stage_1: Rate
+    stage_2: Rate
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CodeTimeliness:
+    responded: int
+    within_timescale: Ratio  # the measure: by the Code's deadline or a Code-capped extension
+    without_extension: Ratio  # by the Code's deadline as first set
+    within_extension: int  # of the measure's numerator, how many needed the extension
+    late: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Ch02:
+    tenure: str
+    tsm_name: str | None
+    stage_1: CodeTimeliness
+    stage_2: CodeTimeliness
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TsmReport:
+    landlord: str
+    year: str  # "2025/26"
+    period: PeriodView
+    homes: Homes
+    ch01: list[Ch01]
+    ch02: list[Ch02]
+
+
+def tsm(data: ReportData, year: int, *, landlord: str, homes: Homes) -> TsmReport:
+    period = reporting_year(year)
+    received = data.received(period)
+    responded = [s for s in data.responded(period) if s.code_response_due is not None]
+    homes_of = {
+        Tenure.rented.value: homes.rented,
+        Tenure.shared_ownership.value: homes.shared_ownership,
+        UNKNOWN: None,
+        ALL: homes.total,
+    }
+    ch01, ch02 = [], []
+    for tenure, count_homes in homes_of.items():
+        mine = _of_tenure(data, tenure)
+        stage_received = Counter(s.stage for s in received if mine(s))
+        ch01.append(
+            Ch01(
+                tenure=tenure,
+                tsm_name=TSM_NAMES.get(tenure),
+                stage_1=rate(stage_received[1], count_homes),
+                stage_2=rate(stage_received[2], count_homes),
+            )
+        )
+        ch02.append(
+            Ch02(
+                tenure=tenure,
+                tsm_name=TSM_NAMES.get(tenure),
+                stage_1=_timeliness([s for s in responded if s.stage == 1 and mine(s)]),
+                stage_2=_timeliness([s for s in responded if s.stage == 2 and mine(s)]),
+            )
+        )
+    return TsmReport(
+        landlord=landlord,
+        year=f"{year}/{(year + 1) % 100:02d}",
+        period=period_view(period),
+        homes=homes,
+        ch01=ch01,
+        ch02=ch02,
+    )
+
+
+def _of_tenure(data: ReportData, tenure: str) -> Callable[[StageFacts], bool]:
+    def matches(stage: StageFacts) -> bool:
+        if tenure == ALL:
+            return True
+        recorded = data.complaint(stage).tenure
+        return (recorded.value if recorded else UNKNOWN) == tenure
+
+    return matches
+
+
+def _timeliness(responded: list[StageFacts]) -> CodeTimeliness:
+    tally = Counter(code_timeliness(s) for s in responded)
+    on_time, extended = tally[Timeliness.on_time], tally[Timeliness.within_extension]
+    return CodeTimeliness(
+        responded=len(responded),
+        within_timescale=ratio(on_time + extended, len(responded)),
+        without_extension=ratio(on_time, len(responded)),
+        within_extension=extended,
+        late=tally[Timeliness.late],
+    )

@@ -1,0 +1,281 @@
+"""The reporting projection: the facts of each complaint (app/domain/reporting/facts.py) as rows.
+
+Written in the transaction of every append, beside the complaint row: only the rows that the new
+events changed are written (a complaint's facts before and after are compared in memory). Read by
+the reports a period at a time; rebuilt and checked from the events by `redress rebuild`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.domain.calendar import london_date
+from app.domain.complaint.events import ClosureReason, DeclineReason, Outcome, Tenure
+from app.domain.reporting.facts import ComplaintFacts, Facts, ItemFacts, ItemKind, StageFacts
+from app.domain.reporting.period import Period
+from app.domain.reporting.selection import ReportData
+from app.projections.tables import report_complaints, report_items, report_stages
+
+Row = dict[str, object]
+Key = tuple[object, ...]
+TABLES: tuple[sa.Table, ...] = (report_complaints, report_stages, report_items)
+_KEYS: dict[str, tuple[str, ...]] = {
+    report_complaints.name: ("id",),
+    report_stages.name: ("complaint_id", "seq"),
+    report_items.name: ("complaint_id", "version"),
+}
+OWNER: dict[str, str] = {  # the column naming the complaint a row belongs to
+    report_complaints.name: "id",
+    report_stages.name: "complaint_id",
+    report_items.name: "complaint_id",
+}
+
+
+def _complaint_row(c: ComplaintFacts) -> Row:
+    return {
+        "id": c.complaint_id,
+        "landlord": c.landlord,
+        "policy_id": c.policy_id,
+        "policy_version": c.policy_version,
+        "received_at": c.received_at,
+        "logged_stage": c.logged_stage,
+        "category": c.category,
+        "channel": c.channel,
+        "tenure": None if c.tenure is None else c.tenure.value,
+        "declined_at": c.declined_at,
+        "decline_reason": None if c.decline_reason is None else c.decline_reason.value,
+        "ended_at": c.ended_at,
+        "last_event_at": c.last_event_at,
+        "calendar_until": c.calendar_until,
+        "received_date": london_date(c.received_at),
+        "last_date": london_date(c.last_event_at),
+    }
+
+
+def _stage_row(s: StageFacts) -> Row:
+    return {
+        "complaint_id": s.complaint_id,
+        "seq": s.seq,
+        "stage": s.stage,
+        "informal": s.informal,
+        "reopened": s.reopened,
+        "started_at": s.started_at,
+        "acknowledged_at": s.acknowledged_at,
+        "acknowledgement_due": s.acknowledgement_due,
+        "responded_at": s.responded_at,
+        "outcome": None if s.outcome is None else s.outcome.value,
+        "remedies": list(s.remedies),
+        "response_due": s.response_due,
+        "response_original_due": s.response_original_due,
+        "extended": s.extended,
+        "code_response_due": s.code_response_due,
+        "code_extended_due": s.code_extended_due,
+        "working_days_to_respond": s.working_days_to_respond,
+        "ended_at": s.ended_at,
+        "closed_at": s.closed_at,
+        "closure_reason": None if s.closure_reason is None else s.closure_reason.value,
+    }
+
+
+def _item_row(i: ItemFacts) -> Row:
+    return {
+        "complaint_id": i.complaint_id,
+        "version": i.version,
+        "kind": i.kind.value,
+        "stage": i.stage,
+        "occurred_at": i.occurred_at,
+        "code": i.code,
+        "text": i.text,
+        "detail": i.detail,
+        "amount_pence": i.amount_pence,
+        "due": i.due,
+        "status": i.status,
+        "answered_at": i.answered_at,
+    }
+
+
+def rows_of(facts: Facts | None) -> dict[str, dict[Key, Row]]:
+    """The projection's rows for one complaint, by table name and primary key."""
+    tables: dict[str, list[Row]] = {t.name: [] for t in TABLES}
+    if facts is not None:
+        tables[report_complaints.name].append(_complaint_row(facts.complaint))
+        tables[report_stages.name] += [_stage_row(s) for s in facts.stages]
+        tables[report_items.name] += [_item_row(i) for i in facts.items]
+    return {
+        name: {tuple(row[k] for k in _KEYS[name]): row for row in rows}
+        for name, rows in tables.items()
+    }
+
+
+def _table(name: str) -> sa.Table:
+    return next(t for t in TABLES if t.name == name)
+
+
+def _where_key(table: sa.Table, key: Key) -> sa.ColumnElement[bool]:
+    return sa.and_(*(table.c[k] == v for k, v in zip(_KEYS[table.name], key, strict=True)))
+
+
+async def write(conn: AsyncConnection, before: Facts | None, after: Facts) -> None:
+    """Bring the complaint's rows from `before` to `after`, writing only what changed.
+
+    A changed row is updated, or inserted where it is missing (a complaint logged before the
+    projection existed, until `redress rebuild` fills it in)."""
+    old, new = rows_of(before), rows_of(after)
+    for table in TABLES:
+        was, now = old[table.name], new[table.name]
+        added = [row for key, row in now.items() if key not in was]
+        if before is None:
+            if added:
+                await conn.execute(sa.insert(table), added)
+            continue
+        for key, row in now.items():
+            if was.get(key) == row:
+                continue
+            result = await conn.execute(sa.update(table).where(_where_key(table, key)).values(row))
+            if result.rowcount == 0:
+                await conn.execute(sa.insert(table).values(row))
+        for key in was.keys() - now.keys():
+            await conn.execute(sa.delete(table).where(_where_key(table, key)))
+
+
+async def replace(
+    conn: AsyncConnection, complaint_ids: Sequence[str], facts: Iterable[Facts]
+) -> None:
+    """Delete every row of `complaint_ids` and insert the rows of `facts` in their place."""
+    if not complaint_ids:
+        return
+    for table in TABLES:
+        owner = table.c[OWNER[table.name]]
+        await conn.execute(sa.delete(table).where(owner.in_(list(complaint_ids))))
+    by_table: dict[str, list[Row]] = {t.name: [] for t in TABLES}
+    for f in facts:
+        for name, rows in rows_of(f).items():
+            by_table[name] += rows.values()
+    for table in TABLES:
+        if by_table[table.name]:
+            await conn.execute(sa.insert(table), by_table[table.name])
+
+
+async def live_rows(
+    conn: AsyncConnection, complaint_ids: Sequence[str]
+) -> dict[str, dict[str, dict[Key, Row]]]:
+    """The stored rows of `complaint_ids`: complaint id -> table name -> key -> row."""
+    found: dict[str, dict[str, dict[Key, Row]]] = {
+        cid: {t.name: {} for t in TABLES} for cid in complaint_ids
+    }
+    for table in TABLES:
+        owner = table.c[OWNER[table.name]]
+        for r in await conn.execute(sa.select(table).where(owner.in_(list(complaint_ids)))):
+            row = dict(r._mapping)
+            key = tuple(row[k] for k in _KEYS[table.name])
+            found[str(row[OWNER[table.name]])][table.name][key] = row
+    return found
+
+
+@dataclass(frozen=True)
+class Span:
+    complaint_id: str
+    first: date  # the day the complaint was received
+    last: date  # calendar_until
+
+
+async def calendar_spans(conn: AsyncConnection, landlord: str) -> list[Span]:
+    c = report_complaints.c
+    query = sa.select(c.id, c.received_date, c.calendar_until).where(c.landlord == landlord)
+    return [Span(str(r.id), r.received_date, r.calendar_until) for r in await conn.execute(query)]
+
+
+def _relevant(period: Period) -> sa.Select[tuple[str]]:
+    c = report_complaints.c
+    return sa.select(c.id).where(
+        c.received_date < period.end, sa.or_(c.last_date >= period.start, c.ended_at.is_(None))
+    )
+
+
+async def load(conn: AsyncConnection, landlord: str, period: Period) -> ReportData:
+    """The facts of the landlord's complaints that any figure of `period` can touch: received
+    before it ended, and with an event in it or still live (open at its end)."""
+    c = report_complaints.c
+    relevant = _relevant(period).where(c.landlord == landlord)
+    complaints = {
+        str(r.id): _complaint(r)
+        for r in await conn.execute(
+            sa.select(report_complaints).where(c.id.in_(relevant.scalar_subquery()))
+        )
+    }
+    stage_query = sa.select(report_stages).where(
+        report_stages.c.complaint_id.in_(relevant.scalar_subquery())
+    )
+    item_query = sa.select(report_items).where(
+        report_items.c.complaint_id.in_(relevant.scalar_subquery())
+    )
+    stages = [_stage(r) for r in await conn.execute(stage_query)]
+    items = [_item(r) for r in await conn.execute(item_query)]
+    return ReportData(complaints=complaints, stages=stages, items=items)
+
+
+def _complaint(r: sa.Row[Any]) -> ComplaintFacts:
+    return ComplaintFacts(
+        complaint_id=r.id,
+        landlord=r.landlord,
+        policy_id=r.policy_id,
+        policy_version=r.policy_version,
+        received_at=r.received_at,
+        logged_stage=r.logged_stage,
+        category=r.category,
+        channel=r.channel,
+        tenure=None if r.tenure is None else Tenure(r.tenure),
+        declined_at=r.declined_at,
+        decline_reason=None if r.decline_reason is None else DeclineReason(r.decline_reason),
+        ended_at=r.ended_at,
+        last_event_at=r.last_event_at,
+        calendar_until=r.calendar_until,
+    )
+
+
+def _stage(r: sa.Row[Any]) -> StageFacts:
+    return StageFacts(
+        complaint_id=r.complaint_id,
+        seq=r.seq,
+        stage=r.stage,
+        informal=r.informal,
+        reopened=r.reopened,
+        started_at=r.started_at,
+        acknowledged_at=r.acknowledged_at,
+        acknowledgement_due=r.acknowledgement_due,
+        responded_at=r.responded_at,
+        outcome=None if r.outcome is None else Outcome(r.outcome),
+        remedies=tuple(r.remedies),
+        response_due=r.response_due,
+        response_original_due=r.response_original_due,
+        extended=r.extended,
+        code_response_due=r.code_response_due,
+        code_extended_due=r.code_extended_due,
+        working_days_to_respond=r.working_days_to_respond,
+        ended_at=r.ended_at,
+        closed_at=r.closed_at,
+        closure_reason=None if r.closure_reason is None else ClosureReason(r.closure_reason),
+    )
+
+
+def _item(r: sa.Row[Any]) -> ItemFacts:
+    return ItemFacts(
+        complaint_id=r.complaint_id,
+        version=r.version,
+        kind=ItemKind(r.kind),
+        stage=r.stage,
+        occurred_at=r.occurred_at,
+        code=r.code,
+        text=r.text,
+        detail=r.detail,
+        amount_pence=r.amount_pence,
+        due=r.due,
+        status=r.status,
+        answered_at=r.answered_at,
+    )
