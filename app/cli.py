@@ -1,4 +1,4 @@
-"""The `redress` command: serve, migrate, keys, landlords, demo, verify, rebuild, export."""
+"""The `redress` command: serve, migrate, keys, landlords, demo, verify, rebuild, export, report."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from rich.table import Table
 from app import migrations
 from app.audit.verify import VerifyReport
 from app.cli_landlords import landlords_cli
+from app.cli_report import report_cli
 from app.db import create_engine, reading
 from app.events.sql import SqlEventStore
 from app.projections.landlords import find as landlord_rows
@@ -31,6 +32,7 @@ cli.add_typer(keys_cli, name="keys")
 policies_cli = typer.Typer(help="The built-in complaints policies.", no_args_is_help=True)
 cli.add_typer(policies_cli, name="policies")
 cli.add_typer(landlords_cli, name="landlords")
+cli.add_typer(report_cli, name="report")
 console = Console()
 
 Landlord = Annotated[str, typer.Option(help="Landlord id (slug).", min=1)]

@@ -18,6 +18,7 @@ from app.api import (
     keys,
     landlords,
     policies,
+    reports,
 )
 from app.api.middleware import HttpMiddleware, Metrics
 from app.api.openapi import build_openapi
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(history.router)
     app.include_router(feed.router)
     app.include_router(audit.router)
+    app.include_router(reports.router)
     app.include_router(policies.router)
     app.include_router(landlords.router)
     app.include_router(keys.router)

@@ -31,6 +31,7 @@ class Action(StrEnum):
     read_events = "read_events"
     read_feed = "read_feed"
     audit = "audit"
+    read_reports = "read_reports"
     read_policies = "read_policies"
     read_landlord = "read_landlord"
     manage_landlord = "manage_landlord"
@@ -45,6 +46,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.read_events: frozenset({Role.crm, Role.analyst, Role.admin}),
     Action.read_feed: frozenset({Role.crm, Role.analyst, Role.admin}),
     Action.audit: frozenset({Role.analyst, Role.admin}),
+    Action.read_reports: frozenset({Role.analyst, Role.admin}),
     Action.read_landlord: frozenset({Role.crm, Role.analyst, Role.admin}),
     Action.manage_landlord: frozenset({Role.admin}),
     Action.manage_keys: frozenset({Role.admin}),

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.calendar import WorkingCalendar, london_date
+from app.domain.landlord.errors import LandlordNotRegistered
 from app.domain.landlord.state import fold_landlord
 from app.domain.reporting.annual import AnnualReport, annual
 from app.domain.reporting.code_compliance import CodeComplianceReport, code_compliance
@@ -25,10 +26,6 @@ from app.services import complaints as complaint_service
 REPROJECT_BATCH = 500
 
 
-class LandlordUnknown(Exception):
-    """Reports need the landlord's record (its homes); it has none."""
-
-
 async def code_compliance_report(
     conn: AsyncConnection, landlord: str, period: Period, *, today: date
 ) -> CodeComplianceReport:
@@ -37,9 +34,9 @@ async def code_compliance_report(
 
 
 async def tsm_report(
-    conn: AsyncConnection, store: EventStore, landlord: str, year: int
+    conn: AsyncConnection, store: EventStore, landlord: str, year: int, *, today: date
 ) -> TsmReport:
-    homes = await homes_at_year_end(conn, store, landlord, year)
+    homes = await homes_at_year_end(conn, store, landlord, year, today=today)
     data = await projection.load(conn, landlord, reporting_year(year))
     return tsm(data, year, landlord=landlord, homes=homes)
 
@@ -50,15 +47,15 @@ async def annual_report(conn: AsyncConnection, landlord: str, year: int) -> Annu
 
 
 async def homes_at_year_end(
-    conn: AsyncConnection, store: EventStore, landlord: str, year: int
+    conn: AsyncConnection, store: EventStore, landlord: str, year: int, *, today: date
 ) -> Homes:
-    """The landlord's homes as its record stood on the last day of the reporting year (its
-    changes up to then), or as first registered if it registered after that day."""
-    last_day = reporting_year(year).end - timedelta(days=1)
+    """The landlord's homes as its record stood on the last day of the reporting year (today,
+    for a year not yet over), or as first registered if it registered after that day."""
+    last_day = min(reporting_year(year).end - timedelta(days=1), today)
     stored = await store.read_stream(conn, landlord_stream(landlord))
     events = [decode_landlord(e) for e in stored]
     if not events:
-        raise LandlordUnknown(landlord)
+        raise LandlordNotRegistered(landlord)
     then = [
         e for e, s in zip(events, stored, strict=True) if london_date(s.occurred_at) <= last_day
     ]

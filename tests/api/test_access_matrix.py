@@ -94,6 +94,7 @@ CASE_FILE = {  # the stream itself: not for portals
     OTHER_LANDLORD_T: statuses(403, 404, 404, 404),
 }
 ADMIN_ONLY_OWN = statuses(403, 403, 403, 200)
+REPORT = statuses(403, 403, 200, 200)
 MATRIX = [
     Cell("GET", "/healthz", {OWN: same(200) | {NONE: 200}}),
     Cell("GET", "/readyz", {OWN: same(200) | {NONE: 200}}),
@@ -125,6 +126,15 @@ MATRIX = [
     Cell("GET", "/v1/events", {OWN: statuses(403, 200, 200, 200)}),
     Cell("GET", "/v1/audit/verify", {OWN: statuses(403, 403, 200, 200)}),
     Cell("GET", "/v1/audit/backdated", {OWN: statuses(403, 403, 200, 200)}),
+    # A report is always of the key's own landlord: there is no other landlord to ask for.
+    Cell(
+        "GET",
+        "/v1/reports/code-compliance",
+        {OWN: REPORT},
+        params={"from": "2025-04-01", "to": "2026-04-01"},
+    ),
+    Cell("GET", "/v1/reports/tsm", {OWN: REPORT}, params={"year": "2025"}),
+    Cell("GET", "/v1/reports/annual", {OWN: REPORT}, params={"year": "2025", "format": "html"}),
     Cell("GET", "/v1/policies", {OWN: same(200)}),
     Cell("GET", "/v1/policies/{policy}", {OWN: same(200)}),
     Cell("GET", "/v1/policies/{policy}/check", {OWN: same(200)}),

@@ -69,10 +69,11 @@ class Extensions:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OpenAtEnd:
-    """Stage records still awaiting their response when the period ended."""
+    """Stage records still awaiting their response when the period ended (or today, if it has
+    not ended yet)."""
 
     awaiting_response: int
-    past_due: int  # of which the response was due within the period (or before)
+    past_due: int  # of which the response's due day had passed by then
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -162,7 +163,7 @@ def code_compliance(
             responses=_responses([s for s in responded if s.stage == n]),
             extensions=_extensions(data, period, n),
             resolved=ratio(sum(1 for s in resolved if s.stage == n), len(resolved)),
-            open_at_end=_open_at_end(data, period, n),
+            open_at_end=_open_at_end(data, period, n, today),
         )
         for n in numbers
     ]
@@ -211,7 +212,9 @@ def _extensions(data: ReportData, period: Period, stage: int) -> Extensions:
     )
 
 
-def _open_at_end(data: ReportData, period: Period, stage: int) -> OpenAtEnd:
+def _open_at_end(data: ReportData, period: Period, stage: int, today: date) -> OpenAtEnd:
+    # A period that has not ended yet is judged today: nothing is overdue before its day.
+    cutoff = min(period.end, today + timedelta(days=1))
     still_open = [
         s
         for s in data.stages
@@ -222,7 +225,7 @@ def _open_at_end(data: ReportData, period: Period, stage: int) -> OpenAtEnd:
     ]
     return OpenAtEnd(
         awaiting_response=len(still_open),
-        past_due=sum(1 for s in still_open if s.response_due < period.end),
+        past_due=sum(1 for s in still_open if s.response_due < cutoff),
     )
 
 

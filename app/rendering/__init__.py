@@ -1,0 +1,1 @@
+"""Reports as CSV and as self-contained HTML pages with server-drawn SVG charts."""

@@ -1,0 +1,296 @@
+"""The reports as pages for a board, a scrutiny panel or residents: a heading per question, a chart
+with its numbers written beside the bars, a sentence saying what it shows, and the table behind it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.domain.reporting.annual import AnnualReport
+from app.domain.reporting.code_compliance import CodeComplianceReport, PeriodView
+from app.domain.reporting.figures import Ratio, TextCount
+from app.domain.reporting.tsm import TsmReport
+from app.rendering.charts import Bar, bar_chart
+from app.rendering.page import Page
+
+TENURE_NAMES = {
+    "rented": "Rented homes (LCRA)",
+    "shared_ownership": "Shared ownership (LCHO)",
+    "unknown": "Tenure not recorded",
+    "all": "All homes",
+}
+
+
+def day(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def during(period: PeriodView) -> str:
+    return f"{day(period.first_day)} to {day(period.last_day)}"
+
+
+def share(r: Ratio) -> str:
+    if r.percent is None:
+        return f"{r.numerator} of {r.denominator}"
+    return f"{r.numerator} of {r.denominator} ({r.percent:.1f}%)"
+
+
+def percent_bar(label: str, r: Ratio, colour: int = 0) -> Bar:
+    return Bar(label, r.percent or 0.0, share(r), colour)
+
+
+def stage_name(stage: int) -> str:
+    return "Stage 0 (informal)" if stage == 0 else f"Stage {stage}"
+
+
+def pounds(pence: int) -> str:
+    return f"£{pence / 100:,.2f}"
+
+
+def _reasons(page: Page, caption: str, rows: list[tuple[str, TextCount]]) -> None:
+    page.table(caption, ["Stage", "Reason, in the landlord's words", "Times"], [
+        (stage, reason.text, reason.count) for stage, reason in rows
+    ])  # fmt: skip
+
+
+def code_compliance_page(report: CodeComplianceReport) -> str:
+    page = Page(
+        "Complaint Handling Code: self-assessment figures",
+        f"{report.landlord}, complaints from {during(report.period)}. Figures as the complaint "
+        f"records stood on {day(report.as_of)}.",
+    )
+    page.heading("Were responses sent on time?")
+    bars = []
+    for s in report.stages:
+        bars.append(percent_bar(f"{stage_name(s.stage)}: on time", s.responses.within_timescale))
+        bars.append(
+            percent_bar(
+                f"{stage_name(s.stage)}: with extensions",
+                s.responses.within_timescale_with_extension,
+                1,
+            )
+        )
+    page.chart(
+        bar_chart(
+            "Responses sent within the policy's timescale",
+            bars,
+            axis_label="Share of the responses sent in the period (%)",
+            fixed_max=100,
+        ),
+        "For each stage, the first bar is the share of responses sent by the date the policy "
+        "first set; the second also counts those sent late but by a date agreed with the "
+        "resident (an extension).",
+    )
+    page.table(
+        "Each stage in the period",
+        [
+            "Stage",
+            "Received",
+            "Acknowledged on time",
+            "Responses sent",
+            "On time",
+            "On time, counting extensions",
+            "Extensions agreed",
+            "Resolved at this stage (of complaints closed)",
+            "Awaiting a response at the end (overdue)",
+        ],
+        [
+            (
+                stage_name(s.stage),
+                s.received,
+                share(s.acknowledgements.on_time),
+                s.responses.responded,
+                share(s.responses.within_timescale),
+                share(s.responses.within_timescale_with_extension),
+                s.extensions.agreed,
+                share(s.resolved),
+                f"{s.open_at_end.awaiting_response} ({s.open_at_end.past_due})",
+            )
+            for s in report.stages
+        ],
+    )
+    page.heading("Why were timescales extended?")
+    _reasons(
+        page,
+        "Extensions agreed in the period, by the reason recorded",
+        [(stage_name(s.stage), r) for s in report.stages for r in s.extensions.reasons],
+    )
+    page.heading("Escalations asked for, and refused")
+    page.table(
+        "Requests to go to the next stage made in the period, and what became of them",
+        ["To", "Asked", "Escalated", "Refused", "Awaiting a decision", "Closed first"],
+        [
+            (stage_name(e.to_stage), e.requested, e.escalated, share(e.refused), e.pending, e.ended)
+            for e in report.escalations
+        ],
+    )
+    page.table(
+        "Refusals recorded in the period",
+        ["To", "Refused", "Reason given to the resident"],
+        [(stage_name(e.to_stage), e.refusals.refused, share(e.refusals.explained))
+         for e in report.escalations],
+    )  # fmt: skip
+    _reasons(
+        page,
+        "Reasons given for refusing",
+        [(stage_name(e.to_stage), r) for e in report.escalations for r in e.refusals.reasons],
+    )
+    page.heading("Informal complaints that became formal")
+    informal = report.informal
+    page.paragraph(
+        f"{informal.received} complaints were taken at an informal stage 0 in the period; "
+        f"{share(informal.became_formal)} went on to stage 1, and "
+        f"{informal.resolved_informally} were resolved informally."
+    )
+    page.heading("Complaints not accepted")
+    page.table(
+        f"{report.declined.declined} declined under the policy's exclusions, by exclusion",
+        ["Exclusion", "Declined"],
+        [(c.key.replace("_", " "), c.count) for c in report.declined.by_reason],
+    )
+    return page.render()
+
+
+def tsm_page(report: TsmReport) -> str:
+    homes = report.homes
+    page = Page(
+        "Tenant Satisfaction Measures: complaints",
+        f"{report.landlord}, reporting year {report.year} ({during(report.period)}). Homes on "
+        f"{day(homes.as_at)}: {homes.rented:,} rented, {homes.shared_ownership:,} shared "
+        "ownership.",
+    )
+    page.heading("CH01: complaints received per 1,000 homes")
+    page.chart(
+        bar_chart(
+            "Complaints received per 1,000 homes",
+            [
+                Bar(f"{TENURE_NAMES[g.tenure]}: stage {n}", r.per_1000_homes or 0.0,
+                    f"{r.per_1000_homes or 0:.2f} ({r.count:,} complaints)", n - 1)
+                for g in report.ch01
+                for n, r in ((1, g.stage_1), (2, g.stage_2)) if r.homes
+            ],
+            axis_label="Complaints per 1,000 homes",
+        ),
+        "Stage 1 complaints are those received in the year; stage 2 complaints are those the "
+        "resident escalated in the year. Complaints whose tenure was not recorded count only "
+        "in the all-homes line.",
+    )  # fmt: skip
+    page.table(
+        "CH01 and the counts behind it",
+        ["Homes", "Number of homes", "Stage 1", "Per 1,000", "Stage 2", "Per 1,000"],
+        [
+            (TENURE_NAMES[g.tenure], g.stage_1.homes, g.stage_1.count, g.stage_1.per_1000_homes,
+             g.stage_2.count, g.stage_2.per_1000_homes)
+            for g in report.ch01
+        ],
+    )  # fmt: skip
+    page.heading("CH02: responses within the Complaint Handling Code's timescales")
+    page.chart(
+        bar_chart(
+            "Responses sent within the Code's timescales",
+            [
+                percent_bar(f"{TENURE_NAMES[g.tenure]}: stage {n}", t.within_timescale, n - 1)
+                for g in report.ch02
+                for n, t in ((1, g.stage_1), (2, g.stage_2))
+                if t.responded
+            ],
+            axis_label="Share of the responses sent in the year (%)",
+            fixed_max=100,
+        ),
+        "A stage 1 response is within the Code's timescale if sent within 10 working days of "
+        "the acknowledgement (20 at stage 2), or within an extension the Code allows.",
+    )
+    page.table(
+        "CH02 and the counts behind it",
+        ["Homes", "Stage", "Responses", "Within timescale", "Needed an extension", "Late"],
+        [
+            (TENURE_NAMES[g.tenure], n, t.responded, share(t.within_timescale),
+             t.within_extension, t.late)
+            for g in report.ch02
+            for n, t in ((1, g.stage_1), (2, g.stage_2))
+        ],
+    )  # fmt: skip
+    return page.render()
+
+
+def annual_page(report: AnnualReport) -> str:
+    v = report.volumes
+    page = Page(
+        "Annual complaints performance and service improvement report",
+        f"{report.landlord}, {report.year}: complaints from {during(report.period)}.",
+    )
+    page.heading("How many complaints, and about what")
+    page.paragraph(
+        f"We received {v.received:,} complaints in the year. "
+        f"{v.declined.declined:,} more contacts were not accepted as complaints under our policy."
+    )
+    for title, items, caption in (
+        ("Complaints received, by subject", v.by_category,
+         "Each bar is the number of complaints received in the year about that subject."),
+        ("Complaints received, by how they reached us", v.by_channel,
+         "Each bar is the number of complaints received in the year through that channel."),
+    ):  # fmt: skip
+        page.chart(
+            bar_chart(
+                title,
+                [Bar(c.key.replace("_", " "), c.count, _count_share(c.count, v.received))
+                 for c in items],
+                axis_label="Complaints received",
+            ),
+            caption,
+        )  # fmt: skip
+    page.heading("What we found")
+    page.chart(
+        bar_chart(
+            "Responses by outcome",
+            [
+                Bar(f"{stage_name(o.stage)}: {c.key.replace('_', ' ')}", c.count,
+                    _count_share(c.count, o.responded), i)
+                for o in report.outcomes
+                for i, c in enumerate(o.by_outcome)
+            ],
+            axis_label="Responses sent in the year",
+        ),
+        "How many of the year's responses upheld the complaint in full, in part, or not at all.",
+    )  # fmt: skip
+    page.table(
+        "Remedies given in the year's responses",
+        ["Remedy", "Times"],
+        [(c.key, c.count) for c in report.remedies],
+    )
+    page.heading("How long we took to respond")
+    page.chart(
+        bar_chart(
+            "Working days from receipt to response",
+            [
+                bar
+                for t in report.time_to_respond
+                if t.working_days.count
+                for bar in (
+                    Bar(f"{stage_name(t.stage)}: median", t.working_days.median or 0.0,
+                        f"{t.working_days.median:g} days"),
+                    Bar(f"{stage_name(t.stage)}: 90% within", t.working_days.percentile_90
+                        or 0, f"{t.working_days.percentile_90} days", 1),
+                )
+            ],
+            axis_label="Working days (our calendar)",
+        ),
+        "The median is the middle response time: half were quicker. Nine in ten responses were "
+        "sent within the second figure. Stage 2 is counted from the resident's request to escalate.",
+    )  # fmt: skip
+    page.table(
+        "Response times and timeliness",
+        ["Stage", "Responses", "Median days", "90th percentile days", "Within our timescale"],
+        [
+            (stage_name(t.stage), t.working_days.count, t.working_days.median,
+             t.working_days.percentile_90, share(t.within_timescale))
+            for t in report.time_to_respond
+        ],
+    )  # fmt: skip
+    return page.render()
+
+
+def _count_share(count: int, total: int) -> str:
+    if not total:
+        return f"{count:,}"
+    return f"{count:,} ({100 * count / total:.1f}%)"
