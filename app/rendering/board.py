@@ -276,7 +276,8 @@ def annual_page(report: AnnualReport) -> str:
             axis_label="Working days (our calendar)",
         ),
         "The median is the middle response time: half were quicker. Nine in ten responses were "
-        "sent within the second figure. Stage 2 is counted from the resident's request to escalate.",
+        "sent within the second figure. Stage 2 is counted from the resident's request to "
+        "escalate.",
     )  # fmt: skip
     page.table(
         "Response times and timeliness",
