@@ -96,3 +96,20 @@ landlord_policies = sa.Table(
     sa.Column("document", sa.JSON, nullable=False),
     sa.Column("published_at", UtcDateTime, nullable=False),
 )
+
+# Each complaint's data keys (crypto-shredding), wrapped with the master key. Erasure deletes the
+# wrapped key and keeps the row, so when and why a complaint's data became unreadable is known.
+# Not rebuildable from events, by design: that is what makes erasure final.
+complainant_keys = sa.Table(
+    "complainant_keys",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("complaint_id", sa.String(64), nullable=False),
+    sa.Column("landlord", sa.String(64), nullable=False),
+    sa.Column("resident_id", sa.String(128), nullable=True),
+    sa.Column("wrapped_key", sa.Text, nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("erased_at", UtcDateTime, nullable=True),
+    sa.Index("ix_complainant_keys_complaint", "complaint_id"),
+    sa.Index("ix_complainant_keys_resident", "landlord", "resident_id"),
+)
