@@ -1,4 +1,4 @@
-"""complaints' data keys, for crypto-shredding
+"""complaints' data keys, for crypto-shredding; landlords' retention period
 
 Revision ID: 0004_complainant_keys
 Revises: 0003_landlords
@@ -31,6 +31,13 @@ def upgrade() -> None:
     op.create_index("ix_complainant_keys_complaint", "complainant_keys", ["complaint_id"])
     op.create_index("ix_complainant_keys_resident", "complainant_keys", ["landlord", "resident_id"])
 
+    with op.batch_alter_table("landlords") as batch:
+        batch.add_column(
+            sa.Column("retention_years", sa.Integer, nullable=False, server_default="6")
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("landlords") as batch:
+        batch.drop_column("retention_years")
     op.drop_table("complainant_keys")

@@ -81,6 +81,7 @@ landlords = sa.Table(
     sa.Column("homes_shared_ownership", sa.Integer, nullable=False),
     sa.Column("default_policy_id", sa.String(64), nullable=False),
     sa.Column("default_policy_version", sa.Integer, nullable=False),
+    sa.Column("retention_years", sa.Integer, nullable=False, server_default="6"),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("registered_at", UtcDateTime, nullable=False),
     sa.Column("changed_at", UtcDateTime, nullable=False),
