@@ -47,6 +47,7 @@ __all__ = [
     "CONTACT",
     "ESCALATION_WINDOW",
     "OVERALL",
+    "RESIDENT_CLOCKS",
     "RESPONSE",
     "SURVEY",
     "UNMET",
@@ -56,6 +57,7 @@ __all__ = [
     "clock_status",
     "clocks",
     "earliest_unmet_due",
+    "landlord_clocks",
     "response_due",
     "stage_clocks",
 ]
@@ -184,7 +186,20 @@ def clocks(
     return result
 
 
+# Deadlines the resident must meet, not the landlord: they never make a complaint breach its SLA.
+RESIDENT_CLOCKS = frozenset({ESCALATION_WINDOW})
+
+
+def landlord_clocks(clocks: Mapping[str, Clock]) -> dict[str, Clock]:
+    """The clocks the landlord must meet: what the SLA filters (`breached`, `due_soon`) judge."""
+    return {name: c for name, c in clocks.items() if name not in RESIDENT_CLOCKS}
+
+
 def earliest_unmet_due(clocks: Mapping[str, Clock]) -> date | None:
-    """The soonest due date among clocks not yet met, for "what is due next" list filters."""
-    dues = [c.due for c in clocks.values() if c.status in UNMET and c.due is not None]
+    """The soonest due date among the landlord's clocks not yet met, for "what is due next" list
+    filters. The resident's escalation window is not the landlord's deadline, so it never counts.
+    """
+    dues = [
+        c.due for c in landlord_clocks(clocks).values() if c.status in UNMET and c.due is not None
+    ]
     return min(dues, default=None)
