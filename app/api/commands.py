@@ -8,6 +8,8 @@ from typing import assert_never
 from app.api.schemas import (
     AcknowledgedIn,
     AssignedIn,
+    ClockRestartedIn,
+    ClockStoppedIn,
     ClosedIn,
     ContactedIn,
     DeclinedIn,
@@ -106,5 +108,11 @@ def event_command(body: EventRequest) -> c.Command:
             return c.Close(occurred_at=at, reason=body.reason, summary=body.summary)
         case NoteAddedIn():
             return c.AddNote(occurred_at=at, text=body.text, visibility=body.visibility)
+        case ClockStoppedIn():
+            return c.StopClock(
+                occurred_at=at, reason_category=body.reason_category, reason=body.reason
+            )
+        case ClockRestartedIn():
+            return c.RestartClock(occurred_at=at, reason=body.reason)
         case _:
             assert_never(body)

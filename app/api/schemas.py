@@ -24,6 +24,7 @@ from app.domain.complaint.events import (
     DeclineReason,
     NoteVisibility,
     Outcome,
+    StopReasonCategory,
 )
 from app.domain.complaint.state import Status
 from app.domain.deadlines import ClockStatus
@@ -207,6 +208,17 @@ class NoteAddedIn(_EventIn):
     visibility: NoteVisibility = NoteVisibility.internal
 
 
+class ClockStoppedIn(_EventIn):
+    type: Literal["clock_stopped"]
+    reason_category: StopReasonCategory
+    reason: Text
+
+
+class ClockRestartedIn(_EventIn):
+    type: Literal["clock_restarted"]
+    reason: Text | None = None
+
+
 EventRequest = Annotated[
     AcknowledgedIn
     | ContactedIn
@@ -218,7 +230,9 @@ EventRequest = Annotated[
     | EscalationRefusedIn
     | DeclinedIn
     | ClosedIn
-    | NoteAddedIn,
+    | NoteAddedIn
+    | ClockStoppedIn
+    | ClockRestartedIn,
     Field(discriminator="type"),
 ]
 
@@ -243,6 +257,18 @@ class ClockView(BaseModel):
         description="The stage ended (escalated, closed, declined) before the clock was met; "
         "`met_at` is when it ended, not a response."
     )
+    paused: bool = Field(
+        description="The stage's clock is stopped (`clock_stopped`): the clock cannot breach, "
+        "and `due` moves later by the working days stopped once `clock_restarted` is recorded."
+    )
+
+
+class ClockStopView(BaseModel):
+    stopped_at: datetime
+    reason_category: StopReasonCategory
+    reason: str | None = Field(description="Omitted for roles without personal data.")
+    restarted_at: datetime | None = Field(description="Null while the clock is stopped.")
+    restart_reason: str | None = Field(description="Omitted for roles without personal data.")
 
 
 class StageView(BaseModel):
@@ -259,6 +285,7 @@ class StageView(BaseModel):
     remedies: list[str]
     escalation_rights_signposted: bool
     ombudsman_signposted: bool
+    stops: list[ClockStopView] = Field(description="The stage's clock stops, in order.")
     sla: dict[str, ClockView]
 
 

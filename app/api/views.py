@@ -6,6 +6,7 @@ from datetime import datetime
 
 from app.api.deps import Actor
 from app.api.schemas import (
+    ClockStopView,
     ClockView,
     ComplainantView,
     ComplaintView,
@@ -33,6 +34,7 @@ def _clock(clock: Clock) -> ClockView:
         original_due=clock.original_due,
         extended=clock.extended,
         stopped=clock.stopped,
+        paused=clock.paused,
     )
 
 
@@ -40,6 +42,7 @@ def complaint_view(
     complaint: Complaint, actor: Actor, *, at: datetime, as_of: datetime | None = None
 ) -> ComplaintView:
     state, policy, calendar = complaint.state, complaint.policy, complaint.calendar
+    personal = actor.sees_personal_data
     stages = [
         StageView(
             stage=record.stage,
@@ -55,6 +58,16 @@ def complaint_view(
             remedies=list(record.remedies),
             escalation_rights_signposted=record.escalation_rights_signposted,
             ombudsman_signposted=record.ombudsman_signposted,
+            stops=[
+                ClockStopView(
+                    stopped_at=stop.stopped_at,
+                    reason_category=stop.reason_category,
+                    reason=stop.reason if personal else None,
+                    restarted_at=stop.restarted_at,
+                    restart_reason=stop.restart_reason if personal else None,
+                )
+                for stop in record.stops
+            ],
             sla={
                 name: _clock(c)
                 for name, c in stage_clocks(state, record, policy, calendar, at).items()
@@ -62,7 +75,6 @@ def complaint_view(
         )
         for record in state.stages
     ]
-    personal = actor.sees_personal_data
     complainant = state.complainant
     representative = state.representative
     return ComplaintView(

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from app.domain.calendar import WorkingCalendar, london_date
 from app.domain.clock import Clock, ClockStatus, clock_status, known, stage_clock
+from app.domain.clock_stops import earliest, moved_due
 from app.domain.complaint.state import ComplaintState, StageRecord, Status
 from app.domain.policies.model import Policy
 
@@ -30,7 +31,14 @@ def contact_clock(
     days = policy.stage(record.stage).contact_days
     if days is None:
         return None
-    due = calendar.add_working_days(london_date(record.started_at), days)
+    due, paused = moved_due(
+        calendar.add_working_days(london_date(record.started_at), days),
+        record.stops,
+        calendar,
+        running_from=record.started_at,
+        until=earliest(known(record.contacted_at, at), ended_at),
+        at=at,
+    )
     return stage_clock(
         CONTACT,
         record.stage,
@@ -40,6 +48,7 @@ def contact_clock(
         at=at,
         policy=policy,
         calendar=calendar,
+        paused=paused,
     )
 
 

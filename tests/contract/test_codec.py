@@ -19,6 +19,8 @@ from app.domain.complaint.events import (
     Acknowledged,
     Assigned,
     Channel,
+    ClockRestarted,
+    ClockStopped,
     Closed,
     ClosureReason,
     Complainant,
@@ -38,6 +40,7 @@ from app.domain.complaint.events import (
     PostalAddress,
     Representative,
     Responded,
+    StopReasonCategory,
 )
 from app.events import codec
 from app.events.codec import (
@@ -91,6 +94,13 @@ EXAMPLES: list[ComplaintEvent] = [
     Declined(occurred_at=T, reason=DeclineReason.legal_proceedings, explanation="In court"),
     Closed(occurred_at=T, reason=ClosureReason.final_response_issued, summary=None),
     NoteAdded(occurred_at=T, text="Called back", visibility=NoteVisibility.resident),
+    ClockStopped(
+        occurred_at=T,
+        stage=1,
+        reason_category=StopReasonCategory.legal_advice,
+        reason="Awaiting counsel's view",
+    ),
+    ClockRestarted(occurred_at=T, stage=1, reason=None),
 ]
 
 

@@ -24,6 +24,8 @@ from app.domain.complaint.commands import (
     RefuseEscalation,
     RequestEscalation,
     Respond,
+    RestartClock,
+    StopClock,
 )
 from app.domain.complaint.decide import decide
 from app.domain.complaint.events import (
@@ -47,6 +49,7 @@ from app.domain.complaint.events import (
     NoteVisibility,
     Outcome,
     Responded,
+    StopReasonCategory,
 )
 from app.domain.complaint.evolve import fold
 from app.domain.complaint.state import ComplaintState
@@ -220,6 +223,10 @@ def every_other_command(at: datetime) -> list[Command]:
         Decline(occurred_at=at, reason=DeclineReason.other, explanation="No"),
         Close(occurred_at=at, reason=ClosureReason.withdrawn),
         AddNote(occurred_at=at, text="A note"),
+        StopClock(
+            occurred_at=at, reason_category=StopReasonCategory.awaiting_resident, reason="Photos"
+        ),
+        RestartClock(occurred_at=at),
     ]
 
 

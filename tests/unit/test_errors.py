@@ -37,6 +37,7 @@ EXPECTED_CODES = {
     "ExtensionNotLater": "extension-not-later",
     "ComplaintClosed": "complaint-closed",
     "UnknownPolicy": "unknown-policy",
+    "ClockStoppingNotAllowed": "clock-stopping-not-allowed",
 }
 
 
@@ -70,6 +71,7 @@ def test_codes_are_kebab_case_and_distinct() -> None:
         errors.ExtensionNotLater(date(2027, 1, 12)),
         errors.ComplaintClosed("closed"),
         errors.UnknownPolicy("x" * 500, 1),
+        errors.ClockStoppingNotAllowed("x" * 500, 1),
     ],
     ids=lambda e: type(e).__name__,
 )

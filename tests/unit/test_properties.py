@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.domain.calendar import WorkingCalendar
 from app.domain.complaint.commands import (
     Acknowledge,
     AddNote,
@@ -20,6 +22,8 @@ from app.domain.complaint.commands import (
     RefuseEscalation,
     RequestEscalation,
     Respond,
+    RestartClock,
+    StopClock,
 )
 from app.domain.complaint.decide import decide
 from app.domain.complaint.errors import DomainError
@@ -33,16 +37,17 @@ from app.domain.complaint.events import (
     NoteAdded,
     Outcome,
     Responded,
+    StopReasonCategory,
 )
 from app.domain.complaint.evolve import evolve, fold
 from app.domain.complaint.state import ComplaintState, Status
 from app.domain.deadlines import ClockStatus, clocks
 from app.domain.policies.builtin import HOC_2024
-from tests.unit.scenario import ENGLAND, LOGGED
+from tests.unit.scenario import ENGLAND, LOGGED, logged, uk
 
 # Weighted so histories often reach stage 2 before a decline or a closure ends them.
 KINDS = [
-    *["acknowledge", "respond", "request", "escalate"] * 3,
+    *["acknowledge", "respond", "request", "escalate"] * 4,
     "contact",
     "assign",
     "extend",
@@ -50,6 +55,7 @@ KINDS = [
     "decline",
     "close",
     "note",
+    *["stop", "restart"] * 2,
 ]
 
 
@@ -84,6 +90,11 @@ def commands(draw: st.DrawFn, after: datetime) -> tuple[Command, datetime]:
             command = Decline(occurred_at=at, reason=DeclineReason.other, explanation="e")
         case "close":
             command = Close(occurred_at=at, reason=draw(st.sampled_from(ClosureReason)))
+        case "stop":
+            category = draw(st.sampled_from(StopReasonCategory))
+            command = StopClock(occurred_at=at, reason_category=category, reason="r")
+        case "restart":
+            command = RestartClock(occurred_at=at)
         case _:
             command = AddNote(occurred_at=at, text="n")
     return command, now
@@ -159,3 +170,55 @@ def test_a_refused_command_changes_nothing(data: st.DataObject) -> None:
         if isinstance(outcomes[0], list):
             for event in outcomes[0]:
                 state = evolve(state, event)
+
+
+# A policy that allows every event some policies allow: stopping the clock, reopening, and closure
+# waiting for agreed actions.
+EVERYTHING = replace(
+    HOC_2024,
+    id="hoc-everything",
+    clock_stopping_allowed=True,
+    reopening_allowed=True,
+    closure_waits_for_actions=True,
+)
+REGIONS = [WorkingCalendar(region=r) for r in ("england-and-wales", "scotland", "northern-ireland")]
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_random_histories_where_the_policy_allows_everything(data: st.DataObject) -> None:
+    calendar = data.draw(st.sampled_from(REGIONS))
+    events: list[ComplaintEvent] = [logged(uk(2026, 12, 14), policy=EVERYTHING)]
+    state = fold(events)
+    assert state is not None
+    for _ in range(data.draw(st.integers(min_value=1, max_value=40))):
+        command, now = data.draw(commands(state.last_occurred_at))
+        try:
+            new = decide(command, state, policy=EVERYTHING, calendar=calendar, now=now)
+        except DomainError:
+            continue
+        for event in new:
+            state = evolve(state, event)
+        events.extend(new)
+        assert state == fold(events)
+        for record in state.stages:
+            assert all(stop.restarted_at is not None for stop in record.stops[:-1])
+            moments = [t for s in record.stops for t in (s.stopped_at, s.restarted_at) if t]
+            assert moments == sorted(moments)
+        if state.current.clock_stopped and not state.is_terminal:
+            # Stopped while open; the resident may still ask for the next stage meanwhile.
+            assert state.status in {Status.open, Status.escalation_requested}
+    later = state.last_occurred_at + timedelta(days=data.draw(st.integers(0, 90)))
+    # Stops only ever move the landlord's deadlines later, and a paused clock cannot be late.
+    unstopped = replace(state, stages=tuple(replace(r, stops=()) for r in state.stages))
+    for moment in (*(e.occurred_at for e in events), later):
+        with_stops = clocks(state, EVERYTHING, calendar, moment)
+        without = clocks(unstopped, EVERYTHING, calendar, moment)
+        assert with_stops.keys() == without.keys()
+        for name, clock in with_stops.items():
+            if clock.paused:
+                assert (clock.status, clock.met_at) == (ClockStatus.pending, None)
+            due, plain = clock.due, without[name].due
+            assert (due is None) == (plain is None)
+            if due is not None and plain is not None:
+                assert due >= plain, name

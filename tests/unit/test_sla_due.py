@@ -10,6 +10,7 @@ from app.projections.complaints import row_for
 from app.services.complaints import Complaint
 from app.services.listing import sla_state
 from tests.unit.scenario import ENGLAND, given, logged, responded, uk
+from tests.unit.test_clock_stops import STOPPED_DEC_18, STOPPING, restarted
 
 # jliving-2018 stage 1 received Monday 1 March 2027 and answered on Friday 5 March: the resident
 # then has 10 working days to ask for stage 2 (to Friday 19 March), the landlord nothing to do.
@@ -45,3 +46,12 @@ def test_an_unmet_landlord_clock_still_counts() -> None:
     assert row["sla_due"] == date(2027, 3, 15)
     c = Complaint(id="c-1", state=state, policy=JLIVING_2018, calendar=ENGLAND, events=())
     assert sla_state(c, uk(2027, 3, 16)) == "breached"
+
+
+def test_paused_clocks_are_not_due_until_they_restart() -> None:
+    state = given(*STOPPED_DEC_18)
+    assert state is not None
+    assert row_for("c-1", state, STOPPING, ENGLAND)["sla_due"] is None
+    restarted_state = given(*STOPPED_DEC_18, restarted(uk(2027, 1, 4)))
+    assert restarted_state is not None
+    assert row_for("c-1", restarted_state, STOPPING, ENGLAND)["sla_due"] == date(2027, 1, 5)

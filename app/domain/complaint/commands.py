@@ -19,6 +19,7 @@ from app.domain.complaint.events import (
     NoteVisibility,
     Outcome,
     Representative,
+    StopReasonCategory,
 )
 
 
@@ -118,6 +119,19 @@ class AddNote:
     visibility: NoteVisibility = NoteVisibility.internal
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StopClock:
+    occurred_at: datetime
+    reason_category: StopReasonCategory
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RestartClock:
+    occurred_at: datetime
+    reason: str | None = None
+
+
 Command = (
     LogComplaint
     | Acknowledge
@@ -131,4 +145,6 @@ Command = (
     | Decline
     | Close
     | AddNote
+    | StopClock
+    | RestartClock
 )

@@ -140,6 +140,16 @@ class ComplaintClosed(DomainError):
         self.status = status
 
 
+class ClockStoppingNotAllowed(DomainError):
+    code = "clock-stopping-not-allowed"
+
+    def __init__(self, policy_id: str, version: int) -> None:
+        super().__init__(
+            f"policy {policy_id[:64]} version {version} does not allow stopping the clock: "
+            "agree an extension instead"
+        )
+
+
 class UnknownPolicy(DomainError):
     code = "unknown-policy"
 

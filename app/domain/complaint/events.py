@@ -58,6 +58,16 @@ class ClosureReason(StrEnum):
     final_response_issued = "final_response_issued"
 
 
+class StopReasonCategory(StrEnum):
+    """Why a stage's clock was stopped (only where the policy allows stopping it)."""
+
+    awaiting_resident = "awaiting_resident"
+    awaiting_third_party = "awaiting_third_party"
+    resident_unavailable = "resident_unavailable"
+    legal_advice = "legal_advice"
+    other = "other"
+
+
 class NoteVisibility(StrEnum):
     internal = "internal"
     resident = "resident"
@@ -212,6 +222,29 @@ class Closed:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class ClockStopped:
+    """The clocks of the current stage stopped running, for `reason_category` (`reason` says more).
+
+    Only where the policy allows it; the stage's unmet deadlines move later by the working days it
+    stays stopped.
+    """
+
+    occurred_at: datetime
+    stage: int
+    reason_category: StopReasonCategory
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ClockRestarted:
+    """The stopped clocks of the current stage run again."""
+
+    occurred_at: datetime
+    stage: int
+    reason: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class NoteAdded:
     """A note on the case, internal or visible to the resident."""
 
@@ -233,6 +266,8 @@ ComplaintEvent = (
     | Declined
     | Closed
     | NoteAdded
+    | ClockStopped
+    | ClockRestarted
 )
 
 # The stored `type` of each event: snake_case, past tense (SPEC.md).
@@ -249,4 +284,6 @@ EVENT_TYPES: dict[type[ComplaintEvent], str] = {
     Declined: "declined",
     Closed: "closed",
     NoteAdded: "note_added",
+    ClockStopped: "clock_stopped",
+    ClockRestarted: "clock_restarted",
 }

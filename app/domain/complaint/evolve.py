@@ -12,6 +12,8 @@ from app.domain.complaint.errors import AlreadyLogged, NotLogged
 from app.domain.complaint.events import (
     Acknowledged,
     Assigned,
+    ClockRestarted,
+    ClockStopped,
     Closed,
     ComplaintEvent,
     Contacted,
@@ -24,7 +26,7 @@ from app.domain.complaint.events import (
     NoteAdded,
     Responded,
 )
-from app.domain.complaint.state import ComplaintState, Note, StageRecord, Status
+from app.domain.complaint.state import ClockStop, ComplaintState, Note, StageRecord, Status
 
 
 def fold(events: Iterable[ComplaintEvent]) -> ComplaintState | None:
@@ -99,10 +101,11 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
         case Assigned(handler=handler, role=role):
             record = replace(current, handler=handler, handler_role=role)
             return replace(state, handler=handler, stages=_with_current(state, record))
-        case ExtensionAgreed(response_due=due, reason=reason):
+        case ExtensionAgreed(occurred_at=at, response_due=due, reason=reason):
             record = replace(
                 current,
                 response_due_extended_to=due,
+                response_due_extended_at=at,
                 extension_reasons=(*current.extension_reasons, reason),
             )
             return replace(state, stages=_with_current(state, record))
@@ -167,5 +170,14 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
         case NoteAdded(occurred_at=at, text=text, visibility=visibility):
             note = Note(occurred_at=at, text=text, visibility=visibility)
             return replace(state, notes=(*state.notes, note))
+        case ClockStopped(occurred_at=at, reason_category=category, reason=reason):
+            stop = ClockStop(stopped_at=at, reason_category=category, reason=reason)
+            record = replace(current, stops=(*current.stops, stop))
+            return replace(state, stages=_with_current(state, record))
+        case ClockRestarted(occurred_at=at, reason=reason):
+            *earlier, last = current.stops
+            restarted = replace(last, restarted_at=at, restart_reason=reason)
+            record = replace(current, stops=(*earlier, restarted))
+            return replace(state, stages=_with_current(state, record))
         case _:
             assert_never(event)

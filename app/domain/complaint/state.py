@@ -14,6 +14,7 @@ from app.domain.complaint.events import (
     NoteVisibility,
     Outcome,
     Representative,
+    StopReasonCategory,
 )
 
 
@@ -36,6 +37,17 @@ class Note:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class ClockStop:
+    """One stop of a stage's clocks; open until `restarted_at`."""
+
+    stopped_at: datetime
+    reason_category: StopReasonCategory
+    reason: str
+    restarted_at: datetime | None = None
+    restart_reason: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class StageRecord:
     """What happened at one stage the complaint entered."""
 
@@ -47,6 +59,8 @@ class StageRecord:
     responded_at: datetime | None = None
     outcome: Outcome | None = None
     response_due_extended_to: date | None = None  # the latest agreed extension
+    # When it was agreed: a stop begun before then does not move the agreed date (see clock_stops).
+    response_due_extended_at: datetime | None = None
     extension_reasons: tuple[str, ...] = ()
     handler: str | None = None
     handler_role: str | None = None
@@ -61,6 +75,12 @@ class StageRecord:
     remedies: tuple[str, ...] = ()
     escalation_rights_signposted: bool = False
     ombudsman_signposted: bool = False
+    stops: tuple[ClockStop, ...] = ()  # in order; only the last may still be open
+
+    @property
+    def clock_stopped(self) -> bool:
+        """Whether the stage's clocks are stopped now (its last stop has not been restarted)."""
+        return bool(self.stops) and self.stops[-1].restarted_at is None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

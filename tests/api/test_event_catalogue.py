@@ -1,0 +1,120 @@
+"""The rest of the event catalogue over HTTP under hoc-2024: what the Code allows is appended and
+shown in the view, what it does not is a problem+json that writes nothing, and an analyst never
+sees the free text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.api.factories import append, log
+
+pytestmark = pytest.mark.asyncio
+
+PROBLEM = "application/problem+json"
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def view_of(client: httpx.AsyncClient, headers: dict[str, str], cid: str) -> Any:
+    response = await client.get(f"/v1/complaints/{cid}", headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def events_of(client: httpx.AsyncClient, headers: dict[str, str], cid: str) -> Any:
+    response = await client.get(f"/v1/complaints/{cid}/events", headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()["items"]
+
+
+async def accepted(
+    client: httpx.AsyncClient,
+    crm: dict[str, str],
+    cid: str,
+    event_type: str,
+    occurred_at: str,
+    **fields: Any,
+) -> Any:
+    response = await append(client, crm, cid, event_type, occurred_at, **fields)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def refused(
+    client: httpx.AsyncClient,
+    crm: dict[str, str],
+    cid: str,
+    event_type: str,
+    occurred_at: str,
+    *,
+    code: str,
+    status: int,
+    **fields: Any,
+) -> Any:
+    """Append, expect the problem `code`, and check that nothing was written."""
+    before = await view_of(client, crm, cid)
+    response = await append(client, crm, cid, event_type, occurred_at, **fields)
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    problem = response.json()
+    assert (problem["type"], problem["code"]) == (f"urn:redress:problem:{code}", code)
+    after = await view_of(client, crm, cid)
+    assert after["version"] == before["version"]
+    assert len(await events_of(client, crm, cid)) == before["version"]
+    return problem
+
+
+class TestClockStopping:
+    async def test_hoc_2024_refuses_to_stop_or_restart_the_clock(
+        self, client: httpx.AsyncClient, crm: dict[str, str]
+    ) -> None:
+        cid = (await log(client, crm))["id"]
+        await accepted(client, crm, cid, "acknowledged", "2025-12-22T09:00:00+00:00")
+        problem = await refused(
+            client,
+            crm,
+            cid,
+            "clock_stopped",
+            "2025-12-23T09:00:00+00:00",
+            code="clock-stopping-not-allowed",
+            status=422,
+            reason_category="awaiting_resident",
+            reason="Waiting for Wilma's photos.",
+        )
+        assert problem["detail"] == (
+            "policy hoc-2024 version 1 does not allow stopping the clock: "
+            "agree an extension instead"
+        )
+        await refused(
+            client,
+            crm,
+            cid,
+            "clock_restarted",
+            "2025-12-23T09:00:00+00:00",
+            code="clock-stopping-not-allowed",
+            status=422,
+        )
+        view = await view_of(client, crm, cid)
+        assert view["stages"][0]["stops"] == []
+        assert all(clock["paused"] is False for clock in view["sla"].values())
+
+    async def test_an_unknown_reason_category_is_a_validation_error(
+        self, client: httpx.AsyncClient, crm: dict[str, str]
+    ) -> None:
+        cid = (await log(client, crm))["id"]
+        await refused(
+            client,
+            crm,
+            cid,
+            "clock_stopped",
+            "2025-12-23T09:00:00+00:00",
+            code="validation-error",
+            status=422,
+            reason_category="on_holiday",
+            reason="x",
+        )
