@@ -20,6 +20,7 @@ from app.api.schemas import (
     ExtensionAgreedIn,
     LogComplaintRequest,
     NoteAddedIn,
+    ReopenedIn,
     RespondedIn,
 )
 from app.domain.complaint import commands as c
@@ -114,5 +115,7 @@ def event_command(body: EventRequest) -> c.Command:
             )
         case ClockRestartedIn():
             return c.RestartClock(occurred_at=at, reason=body.reason)
+        case ReopenedIn():
+            return c.Reopen(occurred_at=at, reason=body.reason)
         case _:
             assert_never(body)

@@ -219,6 +219,11 @@ class ClockRestartedIn(_EventIn):
     reason: Text | None = None
 
 
+class ReopenedIn(_EventIn):
+    type: Literal["reopened"]
+    reason: Text
+
+
 EventRequest = Annotated[
     AcknowledgedIn
     | ContactedIn
@@ -232,7 +237,8 @@ EventRequest = Annotated[
     | ClosedIn
     | NoteAddedIn
     | ClockStoppedIn
-    | ClockRestartedIn,
+    | ClockRestartedIn
+    | ReopenedIn,
     Field(discriminator="type"),
 ]
 
@@ -286,6 +292,12 @@ class StageView(BaseModel):
     escalation_rights_signposted: bool
     ombudsman_signposted: bool
     stops: list[ClockStopView] = Field(description="The stage's clock stops, in order.")
+    closed_at: datetime | None = Field(description="The complaint was closed at this stage then.")
+    closure_reason: ClosureReason | None
+    reopened: bool = Field(
+        description="This record is a reopening: the stage started again at `started_at`."
+    )
+    reopen_reason: str | None = Field(description="Omitted for roles without personal data.")
     sla: dict[str, ClockView]
 
 

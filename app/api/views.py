@@ -68,6 +68,10 @@ def complaint_view(
                 )
                 for stop in record.stops
             ],
+            closed_at=record.closed_at,
+            closure_reason=record.closure_reason,
+            reopened=record.reopened,
+            reopen_reason=record.reopen_reason if personal else None,
             sla={
                 name: _clock(c)
                 for name, c in stage_clocks(state, record, policy, calendar, at).items()

@@ -134,14 +134,17 @@ def response_due(
 
 
 def _stage_end(state: ComplaintState, record: StageRecord) -> datetime | None:
-    """When `record`'s stage ended: the next stage's start, or the complaint's end for the last.
+    """When `record`'s stage ended: its closure, else the next record's start, else the
+    complaint's end (a decline) for the last.
 
-    A record not among the state's stages (a requested stage not yet entered) has not ended.
+    Records are found by identity, since a reopened stage has two records with one number; a
+    record not among the state's stages (a requested stage not yet entered) has not ended.
     """
-    numbers = [r.stage for r in state.stages]
-    if record.stage not in numbers:
+    if record.closed_at is not None:
+        return record.closed_at
+    index = next((i for i, r in enumerate(state.stages) if r is record), None)
+    if index is None:
         return None
-    index = numbers.index(record.stage)
     if index + 1 < len(state.stages):
         return state.stages[index + 1].started_at
     return state.ended_at

@@ -21,6 +21,7 @@ HIDDEN_FIELDS: dict[str, tuple[str, ...]] = {
     "logged": PERSONAL_FIELDS,
     "clock_stopped": ("reason",),
     "clock_restarted": ("reason",),
+    "reopened": ("reason",),
 }
 
 

@@ -118,3 +118,43 @@ class TestClockStopping:
             reason_category="on_holiday",
             reason="x",
         )
+
+
+class TestReopening:
+    async def test_hoc_2024_refuses_to_reopen(
+        self, client: httpx.AsyncClient, crm: dict[str, str]
+    ) -> None:
+        cid = (await log(client, crm))["id"]
+        kwargs: dict[str, Any] = {"reason": "Wilma says the boiler failed again."}
+        # Open: the policy is the reason, whatever the state.
+        await refused(
+            client,
+            crm,
+            cid,
+            "reopened",
+            "2025-12-22T09:00:00+00:00",
+            code="reopening-not-allowed",
+            status=422,
+            **kwargs,
+        )
+        await accepted(client, crm, cid, "closed", "2025-12-22T10:00:00+00:00", reason="withdrawn")
+        problem = await refused(
+            client,
+            crm,
+            cid,
+            "reopened",
+            "2025-12-23T09:00:00+00:00",
+            code="reopening-not-allowed",
+            status=422,
+            **kwargs,
+        )
+        assert problem["detail"] == (
+            "policy hoc-2024 version 1 does not allow reopening a closed complaint: "
+            "log a new complaint instead"
+        )
+        assert "Wilma" not in problem["detail"]
+        view = await view_of(client, crm, cid)
+        assert view["status"] == "closed"
+        assert [(s["stage"], s["reopened"], s["closure_reason"]) for s in view["stages"]] == [
+            (1, False, "withdrawn")
+        ]

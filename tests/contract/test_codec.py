@@ -38,6 +38,7 @@ from app.domain.complaint.events import (
     NoteVisibility,
     Outcome,
     PostalAddress,
+    Reopened,
     Representative,
     Responded,
     StopReasonCategory,
@@ -101,6 +102,7 @@ EXAMPLES: list[ComplaintEvent] = [
         reason="Awaiting counsel's view",
     ),
     ClockRestarted(occurred_at=T, stage=1, reason=None),
+    Reopened(occurred_at=T, stage=2, reason="The repair failed again"),
 ]
 
 

@@ -22,6 +22,7 @@ from app.domain.complaint.commands import (
     LogComplaint,
     RecordContact,
     RefuseEscalation,
+    Reopen,
     RequestEscalation,
     Respond,
     RestartClock,
@@ -227,6 +228,7 @@ def every_other_command(at: datetime) -> list[Command]:
             occurred_at=at, reason_category=StopReasonCategory.awaiting_resident, reason="Photos"
         ),
         RestartClock(occurred_at=at),
+        Reopen(occurred_at=at, reason="Repair failed again"),
     ]
 
 

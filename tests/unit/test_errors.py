@@ -38,6 +38,7 @@ EXPECTED_CODES = {
     "ComplaintClosed": "complaint-closed",
     "UnknownPolicy": "unknown-policy",
     "ClockStoppingNotAllowed": "clock-stopping-not-allowed",
+    "ReopeningNotAllowed": "reopening-not-allowed",
 }
 
 
@@ -72,6 +73,8 @@ def test_codes_are_kebab_case_and_distinct() -> None:
         errors.ComplaintClosed("closed"),
         errors.UnknownPolicy("x" * 500, 1),
         errors.ClockStoppingNotAllowed("x" * 500, 1),
+        errors.ReopeningNotAllowed("x" * 500, 1),
+        errors.ComplaintClosed("closed", ["notes", "actions", "reopening"]),
     ],
     ids=lambda e: type(e).__name__,
 )

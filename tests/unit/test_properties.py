@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -20,6 +21,7 @@ from app.domain.complaint.commands import (
     Escalate,
     RecordContact,
     RefuseEscalation,
+    Reopen,
     RequestEscalation,
     Respond,
     RestartClock,
@@ -56,6 +58,7 @@ KINDS = [
     "close",
     "note",
     *["stop", "restart"] * 2,
+    "reopen",
 ]
 
 
@@ -95,6 +98,8 @@ def commands(draw: st.DrawFn, after: datetime) -> tuple[Command, datetime]:
             command = StopClock(occurred_at=at, reason_category=category, reason="r")
         case "restart":
             command = RestartClock(occurred_at=at)
+        case "reopen":
+            command = Reopen(occurred_at=at, reason="r")
         case _:
             command = AddNote(occurred_at=at, text="n")
     return command, now
@@ -205,6 +210,11 @@ def test_random_histories_where_the_policy_allows_everything(data: st.DataObject
             assert all(stop.restarted_at is not None for stop in record.stops[:-1])
             moments = [t for s in record.stops for t in (s.stopped_at, s.restarted_at) if t]
             assert moments == sorted(moments)
+        # Each record enters the next stage, or reopens the stage of the record before it.
+        for before, record in itertools.pairwise(state.stages):
+            assert record.stage == before.stage + (0 if record.reopened else 1)
+            assert (before.closed_at is not None) == record.reopened
+        assert state.closed_at == state.current.closed_at
         if state.current.clock_stopped and not state.is_terminal:
             # Stopped while open; the resident may still ask for the next stage meanwhile.
             assert state.status in {Status.open, Status.escalation_requested}

@@ -132,6 +132,12 @@ class RestartClock:
     reason: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Reopen:
+    occurred_at: datetime
+    reason: str
+
+
 Command = (
     LogComplaint
     | Acknowledge
@@ -147,4 +153,5 @@ Command = (
     | AddNote
     | StopClock
     | RestartClock
+    | Reopen
 )

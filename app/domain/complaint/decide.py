@@ -24,6 +24,7 @@ from app.domain.complaint.commands import (
     LogComplaint,
     RecordContact,
     RefuseEscalation,
+    Reopen,
     RequestEscalation,
     Respond,
     RestartClock,
@@ -59,11 +60,16 @@ from app.domain.complaint.events import (
     NoteAdded,
     Responded,
 )
-from app.domain.complaint.policy_rules import restart_clock, stop_clock
+from app.domain.complaint.policy_rules import reopen, restart_clock, stop_clock
 from app.domain.complaint.rules import can_decline, closure_reasons, refuse
 from app.domain.complaint.state import ComplaintState, Status
 from app.domain.deadlines import response_due
 from app.domain.policies.model import Policy
+
+# What may still be recorded once a complaint has ended, named as a refusal lists them. A declined
+# complaint was never accepted as one, so it cannot be reopened.
+AFTER_CLOSURE: dict[type[Command], str] = {AddNote: "notes", Reopen: "reopening"}
+AFTER_DECLINE: dict[type[Command], str] = {AddNote: "notes"}
 
 
 def decide(
@@ -95,8 +101,10 @@ def decide(
         raise ValueError("decide was given a policy other than the one the complaint pinned")
     if command.occurred_at < state.last_occurred_at:
         raise OccurredBeforePreviousEvent()
-    if state.is_terminal and not isinstance(command, AddNote):
-        raise ComplaintClosed(state.status)
+    if state.is_terminal:
+        possible = AFTER_CLOSURE if state.status is Status.closed else AFTER_DECLINE
+        if type(command) not in possible:
+            raise ComplaintClosed(state.status, possible.values())
     return [_decide(command, state, policy, calendar)]
 
 
@@ -251,6 +259,8 @@ def _decide(
             return stop_clock(command, state, policy)
         case RestartClock():
             return restart_clock(command, state, policy)
+        case Reopen():
+            return reopen(command, state, policy)
         case _:
             assert_never(command)
 

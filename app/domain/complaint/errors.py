@@ -135,8 +135,10 @@ class ExtensionNotLater(DomainError):
 class ComplaintClosed(DomainError):
     code = "complaint-closed"
 
-    def __init__(self, status: str) -> None:
-        super().__init__(f"the complaint is {status}: only notes can be added")
+    def __init__(self, status: str, possible: Iterable[str] = ("notes",)) -> None:
+        *most, last = possible
+        listed = f"{', '.join(most)} and {last}" if most else last
+        super().__init__(f"the complaint is {status}: only {listed} can be recorded now")
         self.status = status
 
 
@@ -147,6 +149,16 @@ class ClockStoppingNotAllowed(DomainError):
         super().__init__(
             f"policy {policy_id[:64]} version {version} does not allow stopping the clock: "
             "agree an extension instead"
+        )
+
+
+class ReopeningNotAllowed(DomainError):
+    code = "reopening-not-allowed"
+
+    def __init__(self, policy_id: str, version: int) -> None:
+        super().__init__(
+            f"policy {policy_id[:64]} version {version} does not allow reopening a closed "
+            "complaint: log a new complaint instead"
         )
 
 

@@ -245,6 +245,18 @@ class ClockRestarted:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class Reopened:
+    """A closed complaint was reopened at `stage`, the stage it was closed at, for `reason`.
+
+    Only where the policy allows it. The stage starts again at the reopening, as a new record.
+    """
+
+    occurred_at: datetime
+    stage: int
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class NoteAdded:
     """A note on the case, internal or visible to the resident."""
 
@@ -268,6 +280,7 @@ ComplaintEvent = (
     | NoteAdded
     | ClockStopped
     | ClockRestarted
+    | Reopened
 )
 
 # The stored `type` of each event: snake_case, past tense (SPEC.md).
@@ -286,4 +299,5 @@ EVENT_TYPES: dict[type[ComplaintEvent], str] = {
     NoteAdded: "note_added",
     ClockStopped: "clock_stopped",
     ClockRestarted: "clock_restarted",
+    Reopened: "reopened",
 }

@@ -24,6 +24,7 @@ from app.domain.complaint.events import (
     ExtensionAgreed,
     Logged,
     NoteAdded,
+    Reopened,
     Responded,
 )
 from app.domain.complaint.state import ClockStop, ComplaintState, Note, StageRecord, Status
@@ -160,12 +161,32 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
                 decline_explanation=explanation,
             )
         case Closed(occurred_at=at, reason=reason):
+            record = replace(current, closed_at=at, closure_reason=reason)
             return replace(
                 state,
                 status=Status.closed,
                 closed_at=at,
                 closure_reason=reason,
                 requested_stage=None,
+                stages=_with_current(state, record),
+            )
+        case Reopened(occurred_at=at, stage=stage, reason=reason):
+            # A fresh record for the same stage, so its clocks run again from the reopening; the
+            # handler who closed it keeps it until it is reassigned.
+            record = StageRecord(
+                stage=stage,
+                started_at=at,
+                handler=current.handler,
+                handler_role=current.handler_role,
+                reopened=True,
+                reopen_reason=reason,
+            )
+            return replace(
+                state,
+                status=Status.open,
+                stages=(*state.stages, record),
+                closed_at=None,
+                closure_reason=None,
             )
         case NoteAdded(occurred_at=at, text=text, visibility=visibility):
             note = Note(occurred_at=at, text=text, visibility=visibility)

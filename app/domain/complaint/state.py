@@ -76,6 +76,11 @@ class StageRecord:
     escalation_rights_signposted: bool = False
     ombudsman_signposted: bool = False
     stops: tuple[ClockStop, ...] = ()  # in order; only the last may still be open
+    # The stage was closed here (and the complaint later reopened, if a record follows).
+    closed_at: datetime | None = None
+    closure_reason: ClosureReason | None = None
+    reopened: bool = False  # this record restarts, at `started_at`, a stage closed earlier
+    reopen_reason: str | None = None
 
     @property
     def clock_stopped(self) -> bool:
@@ -101,10 +106,11 @@ class ComplaintState:
     reasonable_adjustments: str | None
     status: Status
     stage: int
-    stages: tuple[StageRecord, ...]  # one per stage entered, in order; the last is the current
+    # One per stage entered (and per reopening), in order; the last is the current.
+    stages: tuple[StageRecord, ...]
     requested_stage: int | None  # set only while status is escalation_requested
     handler: str | None  # the current stage's handler: a new stage starts unassigned
-    closed_at: datetime | None
+    closed_at: datetime | None  # the current closure: cleared by a reopening
     closure_reason: ClosureReason | None
     declined_at: datetime | None
     decline_reason: DeclineReason | None
