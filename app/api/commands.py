@@ -7,6 +7,8 @@ from typing import assert_never
 
 from app.api.schemas import (
     AcknowledgedIn,
+    ActionAgreedIn,
+    ActionCompletedIn,
     AssignedIn,
     ClockRestartedIn,
     ClockStoppedIn,
@@ -117,5 +119,15 @@ def event_command(body: EventRequest) -> c.Command:
             return c.RestartClock(occurred_at=at, reason=body.reason)
         case ReopenedIn():
             return c.Reopen(occurred_at=at, reason=body.reason)
+        case ActionAgreedIn():
+            return c.AgreeAction(
+                occurred_at=at,
+                action_id=body.action_id,
+                description=body.description,
+                due=body.due,
+                owner=body.owner,
+            )
+        case ActionCompletedIn():
+            return c.CompleteAction(occurred_at=at, action_id=body.action_id, summary=body.summary)
         case _:
             assert_never(body)

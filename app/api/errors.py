@@ -34,6 +34,9 @@ CONFLICT_CODES = frozenset(
         "already-responded",
         "no-further-stage",
         "complaint-closed",
+        "action-already-agreed",
+        "action-already-completed",
+        "actions-outstanding",
     }
 )
 

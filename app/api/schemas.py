@@ -33,6 +33,11 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10000)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+ClientId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"),
+    Field(description="An id the client chooses, unique in the complaint, e.g. `A-1`."),
+]
 
 
 def _iso_moment(value: object) -> datetime:
@@ -224,6 +229,20 @@ class ReopenedIn(_EventIn):
     reason: Text
 
 
+class ActionAgreedIn(_EventIn):
+    type: Literal["action_agreed"]
+    action_id: ClientId
+    description: Text
+    due: date = Field(description="When the action is due (not before the day it is agreed).")
+    owner: ShortText | None = Field(default=None, description="Who delivers it.")
+
+
+class ActionCompletedIn(_EventIn):
+    type: Literal["action_completed"]
+    action_id: ClientId
+    summary: Text
+
+
 EventRequest = Annotated[
     AcknowledgedIn
     | ContactedIn
@@ -238,7 +257,9 @@ EventRequest = Annotated[
     | NoteAddedIn
     | ClockStoppedIn
     | ClockRestartedIn
-    | ReopenedIn,
+    | ReopenedIn
+    | ActionAgreedIn
+    | ActionCompletedIn,
     Field(discriminator="type"),
 ]
 
@@ -306,6 +327,19 @@ class PostalAddressView(BaseModel):
     postcode: str | None
 
 
+class ActionView(BaseModel):
+    action_id: str
+    description: str | None = Field(description="Omitted for roles without personal data.")
+    due: date
+    owner: str | None
+    agreed_at: datetime
+    completed_at: datetime | None
+    summary: str | None = Field(description="Omitted for roles without personal data.")
+    status: ClockStatus = Field(
+        description="Judged against its own due date at `evaluated_at`, as a clock is."
+    )
+
+
 class ComplainantView(BaseModel):
     name: str
     email: str | None
@@ -356,6 +390,7 @@ class ComplaintView(BaseModel):
     vulnerability: str | None
     reasonable_adjustments: str | None
     notes: list[NoteView]
+    actions: list[ActionView] = Field(description="Agreed remedial actions, in agreement order.")
 
 
 class ComplaintPage(BaseModel):

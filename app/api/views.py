@@ -6,6 +6,7 @@ from datetime import datetime
 
 from app.api.deps import Actor
 from app.api.schemas import (
+    ActionView,
     ClockStopView,
     ClockView,
     ComplainantView,
@@ -19,6 +20,7 @@ from app.api.schemas import (
 )
 from app.domain.complaint.events import NoteVisibility
 from app.domain.deadlines import Clock, clocks, stage_clocks
+from app.domain.policy_clocks import action_status
 from app.events.store import StoredEvent
 from app.services.complaints import Complaint
 from app.services.privacy import visible_data
@@ -139,6 +141,19 @@ def complaint_view(
             NoteView(occurred_at=note.occurred_at, text=note.text, visibility=note.visibility)
             for note in state.notes
             if actor.sees_internal_notes or note.visibility is NoteVisibility.resident
+        ],
+        actions=[
+            ActionView(
+                action_id=action.action_id,
+                description=action.description if personal else None,
+                due=action.due,
+                owner=action.owner,
+                agreed_at=action.agreed_at,
+                completed_at=action.completed_at,
+                summary=action.summary if personal else None,
+                status=action_status(action, policy, calendar, at),
+            )
+            for action in state.actions
         ],
     )
 

@@ -30,10 +30,12 @@ from app.domain.clock_stops import earliest, moved_due
 from app.domain.complaint.state import ComplaintState, StageRecord, Status
 from app.domain.policies.model import Policy, ResponseFrom, StagePolicy
 from app.domain.policy_clocks import (
+    ACTIONS,
     CONTACT,
     ESCALATION_WINDOW,
     OVERALL,
     SURVEY,
+    actions_clock,
     contact_clock,
     escalation_window_clock,
     overall_clock,
@@ -45,6 +47,7 @@ RESPONSE = "response"
 # The names of the clocks only some policies define, exported here beside the Code's two.
 __all__ = [
     "ACKNOWLEDGEMENT",
+    "ACTIONS",
     "CONTACT",
     "ESCALATION_WINDOW",
     "OVERALL",
@@ -226,6 +229,7 @@ def clocks(
     for name, clock in (
         (SURVEY, survey_clock(state, policy, calendar, at)),
         (OVERALL, overall_clock(state, policy, calendar, at)),
+        (ACTIONS, actions_clock(state, policy, calendar, at)),
     ):
         if clock is not None:
             result[name] = clock

@@ -1,7 +1,9 @@
-"""The clocks only some policies define: contact, escalation window, survey and overall limit.
+"""The clocks only some policies or complaints have: contact, escalation window, survey, overall
+limit, and the agreed actions.
 
-Each function returns None when the policy does not define its clock, so only the clocks a policy
-defines appear in a complaint's deadlines (and hoc-2024's clocks stay exactly the Code's two).
+Each function returns None when the policy does not define its clock (or the complaint has nothing
+for it to wait for), so only those clocks appear in a complaint's deadlines, and a hoc-2024
+complaint with no actions has exactly the Code's two.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ from datetime import datetime
 from app.domain.calendar import WorkingCalendar, london_date
 from app.domain.clock import Clock, ClockStatus, clock_status, known, stage_clock
 from app.domain.clock_stops import earliest, moved_due
-from app.domain.complaint.state import ComplaintState, StageRecord, Status
+from app.domain.complaint.state import AgreedAction, ComplaintState, StageRecord, Status
 from app.domain.policies.model import Policy
 
 CONTACT = "contact"
 ESCALATION_WINDOW = "escalation_window"
 SURVEY = "survey"
 OVERALL = "overall"
+ACTIONS = "actions"
 
 
 def contact_clock(
@@ -143,5 +146,47 @@ def overall_clock(
         due=due,
         met_at=ended,
         status=clock_status(due, ended, at=at, policy=policy, calendar=calendar),
+        original_due=due,
+    )
+
+
+def action_status(
+    action: AgreedAction, policy: Policy, calendar: WorkingCalendar, at: datetime
+) -> ClockStatus:
+    """One action judged against its own due date at `at`, as a clock is."""
+    return clock_status(
+        action.due, known(action.completed_at, at), at=at, policy=policy, calendar=calendar
+    )
+
+
+def actions_clock(
+    state: ComplaintState, policy: Policy, calendar: WorkingCalendar, at: datetime
+) -> Clock | None:
+    """The agreed actions, as one complaint-wide clock; None until an action is agreed.
+
+    While any is outstanding it runs to the earliest due date among them. Once all are completed
+    it is met at the last completion, and `met_late` if any was completed after its own due date;
+    its due date is then the latest of theirs. Actions outlive the complaint's end, so neither a
+    closure nor a decline stops this clock.
+    """
+    agreed = [a for a in state.actions if known(a.agreed_at, at) is not None]
+    if not agreed:
+        return None
+    outstanding = [a for a in agreed if known(a.completed_at, at) is None]
+    if outstanding:
+        due = min(a.due for a in outstanding)
+        status = clock_status(due, None, at=at, policy=policy, calendar=calendar)
+        return Clock(
+            name=ACTIONS, stage=state.stage, due=due, met_at=None, status=status, original_due=due
+        )
+    completions = [(a.completed_at, a.due) for a in agreed if a.completed_at is not None]
+    late = any(london_date(done) > due for done, due in completions)
+    due = max(a.due for a in agreed)
+    return Clock(
+        name=ACTIONS,
+        stage=state.stage,
+        due=due,
+        met_at=max(done for done, _ in completions),
+        status=ClockStatus.met_late if late else ClockStatus.met,
         original_due=due,
     )

@@ -22,6 +22,8 @@ HIDDEN_FIELDS: dict[str, tuple[str, ...]] = {
     "clock_stopped": ("reason",),
     "clock_restarted": ("reason",),
     "reopened": ("reason",),
+    "action_agreed": ("description",),
+    "action_completed": ("summary",),
 }
 
 

@@ -9,6 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
+from app.services.keys import Role
+from tests.api.conftest import MakeKey
 from tests.api.factories import append, log
 
 pytestmark = pytest.mark.asyncio
@@ -158,3 +160,151 @@ class TestReopening:
         assert [(s["stage"], s["reopened"], s["closure_reason"]) for s in view["stages"]] == [
             (1, False, "withdrawn")
         ]
+
+
+class TestActions:
+    async def test_agreed_completed_after_closure_and_hidden_from_analysts(
+        self, client: httpx.AsyncClient, crm: dict[str, str], make_key: MakeKey
+    ) -> None:
+        cid = (await log(client, crm))["id"]
+        await accepted(client, crm, cid, "acknowledged", "2025-12-22T09:00:00+00:00")
+        view = await accepted(
+            client,
+            crm,
+            cid,
+            "action_agreed",
+            "2025-12-22T10:00:00+00:00",
+            action_id="A-1",
+            description="Replace Wilma's boiler.",
+            due="2025-12-24",
+            owner="heating contractor",
+        )
+        assert view["sla"]["actions"]["due"] == "2025-12-24"
+        await accepted(
+            client,
+            crm,
+            cid,
+            "action_agreed",
+            "2025-12-22T11:00:00+00:00",
+            action_id="A-2",
+            description="Refund the heaters Wilma bought.",
+            due="2026-01-09",
+        )
+        await refused(
+            client,
+            crm,
+            cid,
+            "action_agreed",
+            "2025-12-22T12:00:00+00:00",
+            code="action-already-agreed",
+            status=409,
+            action_id="A-1",
+            description="Again.",
+            due="2025-12-24",
+        )
+        await refused(
+            client,
+            crm,
+            cid,
+            "action_agreed",
+            "2025-12-22T12:00:00+00:00",
+            code="invalid-due-date",
+            status=422,
+            action_id="A-3",
+            description="Backwards.",
+            due="2025-12-19",
+        )
+        await refused(
+            client,
+            crm,
+            cid,
+            "action_agreed",
+            "2025-12-22T12:00:00+00:00",
+            code="validation-error",
+            status=422,
+            action_id="not an id",
+            description="Spaces.",
+            due="2025-12-24",
+        )
+        await refused(
+            client,
+            crm,
+            cid,
+            "action_completed",
+            "2025-12-23T09:00:00+00:00",
+            code="unknown-action",
+            status=422,
+            action_id="A-9",
+            summary="Nothing.",
+        )
+        view = await accepted(
+            client,
+            crm,
+            cid,
+            "action_completed",
+            "2025-12-23T09:00:00+00:00",
+            action_id="A-1",
+            summary="Boiler replaced.",
+        )
+        await refused(
+            client,
+            crm,
+            cid,
+            "action_completed",
+            "2025-12-23T10:00:00+00:00",
+            code="action-already-completed",
+            status=409,
+            action_id="A-1",
+            summary="Twice.",
+        )
+        assert view["sla"]["actions"]["due"] == "2026-01-09"
+        then = await client.get(
+            f"/v1/complaints/{cid}", params={"as_of": "2025-12-23T09:30:00Z"}, headers=crm
+        )
+        assert [(a["action_id"], a["status"]) for a in then.json()["actions"]] == [
+            ("A-1", "met"),
+            ("A-2", "pending"),
+        ]
+        # hoc-2024 does not make closure wait for actions; A-2 is completed after the closure.
+        await accepted(
+            client,
+            crm,
+            cid,
+            "responded",
+            "2025-12-23T11:00:00+00:00",
+            outcome="upheld",
+            summary="Boiler replaced.",
+        )
+        await accepted(client, crm, cid, "closed", "2025-12-24T09:00:00+00:00", reason="resolved")
+        view = await accepted(
+            client,
+            crm,
+            cid,
+            "action_completed",
+            "2026-01-12T09:00:00+00:00",
+            action_id="A-2",
+            summary="Refund paid.",
+        )
+        assert view["status"] == "closed"
+        assert view["sla"]["actions"]["status"] == "met_late"
+        assert view["sla"]["actions"]["met_at"] == "2026-01-12T09:00:00Z"
+        assert view["actions"][1] == {
+            "action_id": "A-2",
+            "description": "Refund the heaters Wilma bought.",
+            "due": "2026-01-09",
+            "owner": None,
+            "agreed_at": "2025-12-22T11:00:00Z",
+            "completed_at": "2026-01-12T09:00:00Z",
+            "summary": "Refund paid.",
+            "status": "met_late",
+        }
+
+        analyst = bearer(await make_key(Role.analyst))
+        seen = await view_of(client, analyst, cid)
+        assert [(a["action_id"], a["description"], a["summary"]) for a in seen["actions"]] == [
+            ("A-1", None, None),
+            ("A-2", None, None),
+        ]
+        data = [e["data"] for e in await events_of(client, analyst, cid)]
+        assert {"action_id": "A-1", "due": "2025-12-24", "owner": "heating contractor"} in data
+        assert "Wilma" not in str(data[1:])

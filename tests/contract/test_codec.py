@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 from app.domain.complaint.events import (
     EVENT_TYPES,
     Acknowledged,
+    ActionAgreed,
+    ActionCompleted,
     Assigned,
     Channel,
     ClockRestarted,
@@ -103,6 +105,14 @@ EXAMPLES: list[ComplaintEvent] = [
     ),
     ClockRestarted(occurred_at=T, stage=1, reason=None),
     Reopened(occurred_at=T, stage=2, reason="The repair failed again"),
+    ActionAgreed(
+        occurred_at=T,
+        action_id="A-1",
+        description="Replace the extractor fan",
+        due=date(2025, 6, 30),
+        owner="repairs team",
+    ),
+    ActionCompleted(occurred_at=T, action_id="A-1", summary="Fan replaced"),
 ]
 
 

@@ -13,10 +13,12 @@ from app.domain.calendar import WorkingCalendar
 from app.domain.complaint.commands import (
     Acknowledge,
     AddNote,
+    AgreeAction,
     AgreeExtension,
     Assign,
     Close,
     Command,
+    CompleteAction,
     Decline,
     Escalate,
     LogComplaint,
@@ -229,6 +231,10 @@ def every_other_command(at: datetime) -> list[Command]:
         ),
         RestartClock(occurred_at=at),
         Reopen(occurred_at=at, reason="Repair failed again"),
+        AgreeAction(
+            occurred_at=at, action_id="A-1", description="Fit a fan", due=date(2026, 12, 31)
+        ),
+        CompleteAction(occurred_at=at, action_id="A-1", summary="Fan fitted"),
     ]
 
 

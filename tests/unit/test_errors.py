@@ -39,6 +39,11 @@ EXPECTED_CODES = {
     "UnknownPolicy": "unknown-policy",
     "ClockStoppingNotAllowed": "clock-stopping-not-allowed",
     "ReopeningNotAllowed": "reopening-not-allowed",
+    "InvalidDueDate": "invalid-due-date",
+    "ActionAlreadyAgreed": "action-already-agreed",
+    "UnknownAction": "unknown-action",
+    "ActionAlreadyCompleted": "action-already-completed",
+    "ActionsOutstanding": "actions-outstanding",
 }
 
 
@@ -75,6 +80,11 @@ def test_codes_are_kebab_case_and_distinct() -> None:
         errors.ClockStoppingNotAllowed("x" * 500, 1),
         errors.ReopeningNotAllowed("x" * 500, 1),
         errors.ComplaintClosed("closed", ["notes", "actions", "reopening"]),
+        errors.InvalidDueDate(date(2027, 1, 4), date(2027, 1, 5)),
+        errors.ActionAlreadyAgreed("A-1"),
+        errors.UnknownAction("A-1"),
+        errors.ActionAlreadyCompleted("A-1"),
+        errors.ActionsOutstanding("x" * 500, 12),
     ],
     ids=lambda e: type(e).__name__,
 )

@@ -13,10 +13,12 @@ from app.domain.calendar import WorkingCalendar
 from app.domain.complaint.commands import (
     Acknowledge,
     AddNote,
+    AgreeAction,
     AgreeExtension,
     Assign,
     Close,
     Command,
+    CompleteAction,
     Decline,
     Escalate,
     RecordContact,
@@ -30,6 +32,8 @@ from app.domain.complaint.commands import (
 from app.domain.complaint.decide import decide
 from app.domain.complaint.errors import DomainError
 from app.domain.complaint.events import (
+    ActionAgreed,
+    ActionCompleted,
     Closed,
     ClosureReason,
     ComplaintEvent,
@@ -59,7 +63,13 @@ KINDS = [
     "note",
     *["stop", "restart"] * 2,
     "reopen",
+    "agree_action",
+    "complete_action",
 ]
+# A few ids, so that histories reuse them (refused) and complete unknown ones (refused).
+ACTION_IDS = ["A-1", "A-2", "A-3"]
+# What may still happen once a complaint ended (under hoc-2024, which does not reopen).
+AFTER_THE_END = (NoteAdded, ActionAgreed, ActionCompleted)
 
 
 @st.composite
@@ -100,6 +110,13 @@ def commands(draw: st.DrawFn, after: datetime) -> tuple[Command, datetime]:
             command = RestartClock(occurred_at=at)
         case "reopen":
             command = Reopen(occurred_at=at, reason="r")
+        case "agree_action":
+            due = at.date() + timedelta(days=draw(st.integers(min_value=-2, max_value=40)))
+            action_id = draw(st.sampled_from(ACTION_IDS))
+            command = AgreeAction(occurred_at=at, action_id=action_id, description="d", due=due)
+        case "complete_action":
+            action_id = draw(st.sampled_from(ACTION_IDS))
+            command = CompleteAction(occurred_at=at, action_id=action_id, summary="s")
         case _:
             command = AddNote(occurred_at=at, text="n")
     return command, now
@@ -121,7 +138,7 @@ def check_invariants(state: ComplaintState, events: list[ComplaintEvent]) -> Non
     if ended:
         assert len(ended) == 1
         assert state.is_terminal
-        assert all(isinstance(e, NoteAdded) for e in events[ended[0] + 1 :])
+        assert all(isinstance(e, AFTER_THE_END) for e in events[ended[0] + 1 :])
     assert state == fold(events)
 
 
@@ -141,7 +158,7 @@ def test_random_histories_keep_the_invariants(data: st.DataObject) -> None:
             continue
         assert len(new) == 1
         if state.is_terminal:
-            assert isinstance(new[0], NoteAdded)
+            assert isinstance(new[0], AFTER_THE_END)
         for event in new:
             state = evolve(state, event)
         events.extend(new)
@@ -206,6 +223,10 @@ def test_random_histories_where_the_policy_allows_everything(data: st.DataObject
             state = evolve(state, event)
         events.extend(new)
         assert state == fold(events)
+        assert len({a.action_id for a in state.actions}) == len(state.actions)
+        for closure in (e for e in new if isinstance(e, Closed)):
+            # The policy closes only once every agreed action is done, unless withdrawn.
+            assert not state.outstanding_actions or closure.reason is ClosureReason.withdrawn
         for record in state.stages:
             assert all(stop.restarted_at is not None for stop in record.stops[:-1])
             moments = [t for s in record.stops for t in (s.stopped_at, s.restarted_at) if t]

@@ -106,13 +106,13 @@ class TestReopen:
         history = (CLOSED[0], declined(uk(2026, 12, 15)))
         with pytest.raises(ComplaintClosed) as refused:
             when(given(*history), REOPEN, policy=REOPENING)
-        assert refused.value.message == "the complaint is declined: only notes can be recorded now"
+        assert refused.value.code == "complaint-closed"
 
     def test_a_closed_complaint_names_what_can_still_be_recorded(self) -> None:
         with pytest.raises(ComplaintClosed) as refused:
             when(given(*CLOSED), Acknowledge(occurred_at=uk(2026, 12, 29)), policy=REOPENING)
         assert refused.value.message == (
-            "the complaint is closed: only notes and reopening can be recorded now"
+            "the complaint is closed: only notes, actions and reopening can be recorded now"
         )
 
 

@@ -138,6 +138,22 @@ class Reopen:
     reason: str
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AgreeAction:
+    occurred_at: datetime
+    action_id: str
+    description: str
+    due: date
+    owner: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CompleteAction:
+    occurred_at: datetime
+    action_id: str
+    summary: str
+
+
 Command = (
     LogComplaint
     | Acknowledge
@@ -154,4 +170,6 @@ Command = (
     | StopClock
     | RestartClock
     | Reopen
+    | AgreeAction
+    | CompleteAction
 )

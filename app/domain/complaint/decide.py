@@ -15,10 +15,12 @@ from app.domain.calendar import WorkingCalendar
 from app.domain.complaint.commands import (
     Acknowledge,
     AddNote,
+    AgreeAction,
     AgreeExtension,
     Assign,
     Close,
     Command,
+    CompleteAction,
     Decline,
     Escalate,
     LogComplaint,
@@ -61,6 +63,7 @@ from app.domain.complaint.events import (
     Responded,
 )
 from app.domain.complaint.policy_rules import reopen, restart_clock, stop_clock
+from app.domain.complaint.remedies import agree_action, complete_action, require_actions_done
 from app.domain.complaint.rules import can_decline, closure_reasons, refuse
 from app.domain.complaint.state import ComplaintState, Status
 from app.domain.deadlines import response_due
@@ -68,8 +71,12 @@ from app.domain.policies.model import Policy
 
 # What may still be recorded once a complaint has ended, named as a refusal lists them. A declined
 # complaint was never accepted as one, so it cannot be reopened.
-AFTER_CLOSURE: dict[type[Command], str] = {AddNote: "notes", Reopen: "reopening"}
-AFTER_DECLINE: dict[type[Command], str] = {AddNote: "notes"}
+AFTER_DECLINE: dict[type[Command], str] = {
+    AddNote: "notes",
+    AgreeAction: "actions",
+    CompleteAction: "actions",
+}
+AFTER_CLOSURE: dict[type[Command], str] = {**AFTER_DECLINE, Reopen: "reopening"}
 
 
 def decide(
@@ -252,6 +259,7 @@ def _decide(
             if reason not in allowed:
                 listed = ", ".join(allowed) if allowed else "none"
                 raise refuse(state, f"close as {reason}", f"reasons possible now: {listed}")
+            require_actions_done(command, state, policy)
             return Closed(occurred_at=at, reason=reason, summary=summary)
         case AddNote(text=text, visibility=visibility):
             return NoteAdded(occurred_at=at, text=text, visibility=visibility)
@@ -261,6 +269,10 @@ def _decide(
             return restart_clock(command, state, policy)
         case Reopen():
             return reopen(command, state, policy)
+        case AgreeAction():
+            return agree_action(command, state)
+        case CompleteAction():
+            return complete_action(command, state)
         case _:
             assert_never(command)
 

@@ -136,7 +136,7 @@ class ComplaintClosed(DomainError):
     code = "complaint-closed"
 
     def __init__(self, status: str, possible: Iterable[str] = ("notes",)) -> None:
-        *most, last = possible
+        *most, last = dict.fromkeys(possible)
         listed = f"{', '.join(most)} and {last}" if most else last
         super().__init__(f"the complaint is {status}: only {listed} can be recorded now")
         self.status = status
@@ -160,6 +160,53 @@ class ReopeningNotAllowed(DomainError):
             f"policy {policy_id[:64]} version {version} does not allow reopening a closed "
             "complaint: log a new complaint instead"
         )
+
+
+class InvalidDueDate(DomainError):
+    code = "invalid-due-date"
+
+    def __init__(self, due: date, earliest: date) -> None:
+        super().__init__(
+            f"the due date {due.isoformat()} is before {earliest.isoformat()}, "
+            "the day it was set: a due date cannot be in the past when it is set"
+        )
+
+
+class ActionAlreadyAgreed(DomainError):
+    code = "action-already-agreed"
+
+    def __init__(self, action_id: str) -> None:
+        # Ids are the client's: they stay out of the message.
+        super().__init__("an action with this action_id has already been agreed: use a new id")
+        self.action_id = action_id
+
+
+class UnknownAction(DomainError):
+    code = "unknown-action"
+
+    def __init__(self, action_id: str) -> None:
+        super().__init__("no action with this action_id has been agreed on this complaint")
+        self.action_id = action_id
+
+
+class ActionAlreadyCompleted(DomainError):
+    code = "action-already-completed"
+
+    def __init__(self, action_id: str) -> None:
+        super().__init__("the action with this action_id has already been completed")
+        self.action_id = action_id
+
+
+class ActionsOutstanding(DomainError):
+    code = "actions-outstanding"
+
+    def __init__(self, policy_id: str, outstanding: int) -> None:
+        actions = "action is" if outstanding == 1 else "actions are"
+        super().__init__(
+            f"policy {policy_id[:64]} closes a complaint only once its agreed actions are "
+            f"completed: {outstanding} {actions} outstanding (a withdrawal may still close it)"
+        )
+        self.outstanding = outstanding
 
 
 class UnknownPolicy(DomainError):

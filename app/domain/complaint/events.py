@@ -257,6 +257,27 @@ class Reopened:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class ActionAgreed:
+    """A remedial action was agreed, due by `due`; `action_id` is the client's, unique in the
+    complaint. Actions may be agreed at any time, also after the response or the closure."""
+
+    occurred_at: datetime
+    action_id: str
+    description: str
+    due: date
+    owner: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ActionCompleted:
+    """The agreed action `action_id` was completed."""
+
+    occurred_at: datetime
+    action_id: str
+    summary: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class NoteAdded:
     """A note on the case, internal or visible to the resident."""
 
@@ -281,6 +302,8 @@ ComplaintEvent = (
     | ClockStopped
     | ClockRestarted
     | Reopened
+    | ActionAgreed
+    | ActionCompleted
 )
 
 # The stored `type` of each event: snake_case, past tense (SPEC.md).
@@ -300,4 +323,6 @@ EVENT_TYPES: dict[type[ComplaintEvent], str] = {
     ClockStopped: "clock_stopped",
     ClockRestarted: "clock_restarted",
     Reopened: "reopened",
+    ActionAgreed: "action_agreed",
+    ActionCompleted: "action_completed",
 }

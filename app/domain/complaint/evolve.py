@@ -11,6 +11,8 @@ from typing import assert_never
 from app.domain.complaint.errors import AlreadyLogged, NotLogged
 from app.domain.complaint.events import (
     Acknowledged,
+    ActionAgreed,
+    ActionCompleted,
     Assigned,
     ClockRestarted,
     ClockStopped,
@@ -27,7 +29,14 @@ from app.domain.complaint.events import (
     Reopened,
     Responded,
 )
-from app.domain.complaint.state import ClockStop, ComplaintState, Note, StageRecord, Status
+from app.domain.complaint.state import (
+    AgreedAction,
+    ClockStop,
+    ComplaintState,
+    Note,
+    StageRecord,
+    Status,
+)
 
 
 def fold(events: Iterable[ComplaintEvent]) -> ComplaintState | None:
@@ -200,5 +209,20 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
             restarted = replace(last, restarted_at=at, restart_reason=reason)
             record = replace(current, stops=(*earlier, restarted))
             return replace(state, stages=_with_current(state, record))
+        case ActionAgreed():
+            action = AgreedAction(
+                action_id=event.action_id,
+                description=event.description,
+                due=event.due,
+                owner=event.owner,
+                agreed_at=event.occurred_at,
+            )
+            return replace(state, actions=(*state.actions, action))
+        case ActionCompleted(occurred_at=at, action_id=action_id, summary=summary):
+            actions = tuple(
+                replace(a, completed_at=at, summary=summary) if a.action_id == action_id else a
+                for a in state.actions
+            )
+            return replace(state, actions=actions)
         case _:
             assert_never(event)

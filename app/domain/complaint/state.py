@@ -37,6 +37,19 @@ class Note:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class AgreedAction:
+    """A remedial action and, once done, its completion."""
+
+    action_id: str
+    description: str
+    due: date
+    owner: str | None
+    agreed_at: datetime
+    completed_at: datetime | None = None
+    summary: str | None = None  # what was done
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ClockStop:
     """One stop of a stage's clocks; open until `restarted_at`."""
 
@@ -118,6 +131,8 @@ class ComplaintState:
     notes: tuple[Note, ...]
     version: int  # how many events were folded
     last_occurred_at: datetime
+    # The complaint-wide records, each in the order it was made.
+    actions: tuple[AgreedAction, ...] = ()
 
     @property
     def current(self) -> StageRecord:
@@ -126,6 +141,13 @@ class ComplaintState:
     @property
     def is_terminal(self) -> bool:
         return self.status in TERMINAL
+
+    @property
+    def outstanding_actions(self) -> tuple[AgreedAction, ...]:
+        return tuple(a for a in self.actions if a.completed_at is None)
+
+    def action(self, action_id: str) -> AgreedAction | None:
+        return next((a for a in self.actions if a.action_id == action_id), None)
 
     @property
     def ended_at(self) -> datetime | None:
