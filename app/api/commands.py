@@ -24,6 +24,7 @@ from app.api.schemas import (
     NoteAddedIn,
     ReopenedIn,
     RespondedIn,
+    SatisfactionRecordedIn,
 )
 from app.domain.complaint import commands as c
 from app.domain.complaint.events import Complainant, PostalAddress, Representative
@@ -129,5 +130,9 @@ def event_command(body: EventRequest) -> c.Command:
             )
         case ActionCompletedIn():
             return c.CompleteAction(occurred_at=at, action_id=body.action_id, summary=body.summary)
+        case SatisfactionRecordedIn():
+            return c.RecordSatisfaction(
+                occurred_at=at, satisfied=body.satisfied, comments=body.comments
+            )
         case _:
             assert_never(body)

@@ -24,6 +24,7 @@ from app.domain.complaint.events import (
     DeclineReason,
     NoteVisibility,
     Outcome,
+    Satisfaction,
     StopReasonCategory,
 )
 from app.domain.complaint.state import Status
@@ -243,6 +244,12 @@ class ActionCompletedIn(_EventIn):
     summary: Text
 
 
+class SatisfactionRecordedIn(_EventIn):
+    type: Literal["satisfaction_recorded"]
+    satisfied: Satisfaction
+    comments: Text | None = None
+
+
 EventRequest = Annotated[
     AcknowledgedIn
     | ContactedIn
@@ -259,7 +266,8 @@ EventRequest = Annotated[
     | ClockRestartedIn
     | ReopenedIn
     | ActionAgreedIn
-    | ActionCompletedIn,
+    | ActionCompletedIn
+    | SatisfactionRecordedIn,
     Field(discriminator="type"),
 ]
 
@@ -340,6 +348,12 @@ class ActionView(BaseModel):
     )
 
 
+class SatisfactionView(BaseModel):
+    recorded_at: datetime
+    satisfied: Satisfaction
+    comments: str | None = Field(description="Omitted for roles without personal data.")
+
+
 class ComplainantView(BaseModel):
     name: str
     email: str | None
@@ -391,6 +405,9 @@ class ComplaintView(BaseModel):
     reasonable_adjustments: str | None
     notes: list[NoteView]
     actions: list[ActionView] = Field(description="Agreed remedial actions, in agreement order.")
+    satisfaction: list[SatisfactionView] = Field(
+        description="Satisfaction surveys after closure (one per closure), in order."
+    )
 
 
 class ComplaintPage(BaseModel):

@@ -16,6 +16,7 @@ from app.api.schemas import (
     PolicyRef,
     PostalAddressView,
     RepresentativeView,
+    SatisfactionView,
     StageView,
 )
 from app.domain.complaint.events import NoteVisibility
@@ -154,6 +155,14 @@ def complaint_view(
                 status=action_status(action, policy, calendar, at),
             )
             for action in state.actions
+        ],
+        satisfaction=[
+            SatisfactionView(
+                recorded_at=survey.recorded_at,
+                satisfied=survey.satisfied,
+                comments=survey.comments if personal else None,
+            )
+            for survey in state.surveys
         ],
     )
 

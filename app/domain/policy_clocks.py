@@ -110,23 +110,24 @@ def escalation_window_clock(
 def survey_clock(
     state: ComplaintState, policy: Policy, calendar: WorkingCalendar, at: datetime
 ) -> Clock | None:
-    """The satisfaction survey after closure; due once the complaint is closed.
-
-    There is no `satisfaction_recorded` event yet, so the clock is never met: after its due date
-    it reads `breached`, as a survey never recorded is. A declined complaint was never handled as
-    one, so it has no survey.
+    """The satisfaction survey after closure: due once the complaint is closed, met by the first
+    `satisfaction_recorded` since that closure (a reopened complaint closed again is surveyed
+    again). Never recorded, it reads `breached` after its due date. A declined complaint was never
+    handled as one, so it has no survey.
     """
     days = policy.survey_days_after_closure
     if days is None or state.status is Status.declined:
         return None
     closed = known(state.closed_at, at)
     due = None if closed is None else calendar.add_working_days(london_date(closed), days)
+    survey = state.survey_since_closure
+    met_at = None if survey is None else known(survey.recorded_at, at)
     return Clock(
         name=SURVEY,
         stage=state.stage,
         due=due,
-        met_at=None,
-        status=clock_status(due, None, at=at, policy=policy, calendar=calendar),
+        met_at=met_at,
+        status=clock_status(due, met_at, at=at, policy=policy, calendar=calendar),
         original_due=due,
     )
 

@@ -24,6 +24,7 @@ HIDDEN_FIELDS: dict[str, tuple[str, ...]] = {
     "reopened": ("reason",),
     "action_agreed": ("description",),
     "action_completed": ("summary",),
+    "satisfaction_recorded": ("comments",),
 }
 
 

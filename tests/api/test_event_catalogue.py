@@ -308,3 +308,61 @@ class TestActions:
         data = [e["data"] for e in await events_of(client, analyst, cid)]
         assert {"action_id": "A-1", "due": "2025-12-24", "owner": "heating contractor"} in data
         assert "Wilma" not in str(data[1:])
+
+
+class TestSatisfaction:
+    async def test_recorded_once_after_the_closure(
+        self, client: httpx.AsyncClient, crm: dict[str, str], make_key: MakeKey
+    ) -> None:
+        cid = (await log(client, crm))["id"]
+        fields: dict[str, Any] = {
+            "satisfied": "fairly_dissatisfied",
+            "comments": "Wilma waited a month.",
+        }
+        problem = await refused(
+            client,
+            crm,
+            cid,
+            "satisfaction_recorded",
+            "2025-12-22T09:00:00+00:00",
+            code="invalid-transition",
+            status=409,
+            **fields,
+        )
+        assert "the survey follows the closure" in problem["detail"]
+        await accepted(client, crm, cid, "closed", "2025-12-22T10:00:00+00:00", reason="withdrawn")
+        view = await accepted(
+            client, crm, cid, "satisfaction_recorded", "2026-01-05T09:00:00+00:00", **fields
+        )
+        assert view["satisfaction"] == [
+            {
+                "recorded_at": "2026-01-05T09:00:00Z",
+                "satisfied": "fairly_dissatisfied",
+                "comments": "Wilma waited a month.",
+            }
+        ]
+        assert "survey" not in view["sla"]  # hoc-2024 sets no survey deadline
+        await refused(
+            client,
+            crm,
+            cid,
+            "satisfaction_recorded",
+            "2026-01-06T09:00:00+00:00",
+            code="invalid-transition",
+            status=409,
+            **fields,
+        )
+        await refused(
+            client,
+            crm,
+            cid,
+            "satisfaction_recorded",
+            "2026-01-06T09:00:00+00:00",
+            code="validation-error",
+            status=422,
+            satisfied="ecstatic",
+        )
+        analyst = bearer(await make_key(Role.analyst))
+        assert (await view_of(client, analyst, cid))["satisfaction"][0]["comments"] is None
+        last = (await events_of(client, analyst, cid))[-1]
+        assert last["data"] == {"satisfied": "fairly_dissatisfied"}

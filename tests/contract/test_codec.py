@@ -43,6 +43,8 @@ from app.domain.complaint.events import (
     Reopened,
     Representative,
     Responded,
+    Satisfaction,
+    SatisfactionRecorded,
     StopReasonCategory,
 )
 from app.events import codec
@@ -113,6 +115,9 @@ EXAMPLES: list[ComplaintEvent] = [
         owner="repairs team",
     ),
     ActionCompleted(occurred_at=T, action_id="A-1", summary="Fan replaced"),
+    SatisfactionRecorded(
+        occurred_at=T, satisfied=Satisfaction.very_dissatisfied, comments="Took too long"
+    ),
 ]
 
 

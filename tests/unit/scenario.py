@@ -23,6 +23,7 @@ from app.domain.complaint.commands import (
     Escalate,
     LogComplaint,
     RecordContact,
+    RecordSatisfaction,
     RefuseEscalation,
     Reopen,
     RequestEscalation,
@@ -52,6 +53,7 @@ from app.domain.complaint.events import (
     NoteVisibility,
     Outcome,
     Responded,
+    Satisfaction,
     StopReasonCategory,
 )
 from app.domain.complaint.evolve import fold
@@ -235,6 +237,7 @@ def every_other_command(at: datetime) -> list[Command]:
             occurred_at=at, action_id="A-1", description="Fit a fan", due=date(2026, 12, 31)
         ),
         CompleteAction(occurred_at=at, action_id="A-1", summary="Fan fitted"),
+        RecordSatisfaction(occurred_at=at, satisfied=Satisfaction.fairly_satisfied),
     ]
 
 

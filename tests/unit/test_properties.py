@@ -22,6 +22,7 @@ from app.domain.complaint.commands import (
     Decline,
     Escalate,
     RecordContact,
+    RecordSatisfaction,
     RefuseEscalation,
     Reopen,
     RequestEscalation,
@@ -43,6 +44,8 @@ from app.domain.complaint.events import (
     NoteAdded,
     Outcome,
     Responded,
+    Satisfaction,
+    SatisfactionRecorded,
     StopReasonCategory,
 )
 from app.domain.complaint.evolve import evolve, fold
@@ -65,11 +68,12 @@ KINDS = [
     "reopen",
     "agree_action",
     "complete_action",
+    "survey",
 ]
 # A few ids, so that histories reuse them (refused) and complete unknown ones (refused).
 ACTION_IDS = ["A-1", "A-2", "A-3"]
 # What may still happen once a complaint ended (under hoc-2024, which does not reopen).
-AFTER_THE_END = (NoteAdded, ActionAgreed, ActionCompleted)
+AFTER_THE_END = (NoteAdded, ActionAgreed, ActionCompleted, SatisfactionRecorded)
 
 
 @st.composite
@@ -114,6 +118,9 @@ def commands(draw: st.DrawFn, after: datetime) -> tuple[Command, datetime]:
             due = at.date() + timedelta(days=draw(st.integers(min_value=-2, max_value=40)))
             action_id = draw(st.sampled_from(ACTION_IDS))
             command = AgreeAction(occurred_at=at, action_id=action_id, description="d", due=due)
+        case "survey":
+            satisfied = draw(st.sampled_from(Satisfaction))
+            command = RecordSatisfaction(occurred_at=at, satisfied=satisfied)
         case "complete_action":
             action_id = draw(st.sampled_from(ACTION_IDS))
             command = CompleteAction(occurred_at=at, action_id=action_id, summary="s")

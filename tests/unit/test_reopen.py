@@ -112,7 +112,8 @@ class TestReopen:
         with pytest.raises(ComplaintClosed) as refused:
             when(given(*CLOSED), Acknowledge(occurred_at=uk(2026, 12, 29)), policy=REOPENING)
         assert refused.value.message == (
-            "the complaint is closed: only notes, actions and reopening can be recorded now"
+            "the complaint is closed: "
+            "only notes, actions, satisfaction and reopening can be recorded now"
         )
 
 

@@ -19,6 +19,7 @@ from app.domain.complaint.events import (
     NoteVisibility,
     Outcome,
     Representative,
+    Satisfaction,
     StopReasonCategory,
 )
 
@@ -154,6 +155,13 @@ class CompleteAction:
     summary: str
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RecordSatisfaction:
+    occurred_at: datetime
+    satisfied: Satisfaction
+    comments: str | None = None
+
+
 Command = (
     LogComplaint
     | Acknowledge
@@ -172,4 +180,5 @@ Command = (
     | Reopen
     | AgreeAction
     | CompleteAction
+    | RecordSatisfaction
 )

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import assert_never
 
 from app.domain.calendar import WorkingCalendar
+from app.domain.complaint.aftercare import record_satisfaction
 from app.domain.complaint.commands import (
     Acknowledge,
     AddNote,
@@ -25,6 +26,7 @@ from app.domain.complaint.commands import (
     Escalate,
     LogComplaint,
     RecordContact,
+    RecordSatisfaction,
     RefuseEscalation,
     Reopen,
     RequestEscalation,
@@ -76,7 +78,11 @@ AFTER_DECLINE: dict[type[Command], str] = {
     AgreeAction: "actions",
     CompleteAction: "actions",
 }
-AFTER_CLOSURE: dict[type[Command], str] = {**AFTER_DECLINE, Reopen: "reopening"}
+AFTER_CLOSURE: dict[type[Command], str] = {
+    **AFTER_DECLINE,
+    RecordSatisfaction: "satisfaction",
+    Reopen: "reopening",
+}
 
 
 def decide(
@@ -273,6 +279,8 @@ def _decide(
             return agree_action(command, state)
         case CompleteAction():
             return complete_action(command, state)
+        case RecordSatisfaction():
+            return record_satisfaction(command, state)
         case _:
             assert_never(command)
 

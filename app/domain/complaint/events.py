@@ -68,6 +68,16 @@ class StopReasonCategory(StrEnum):
     other = "other"
 
 
+class Satisfaction(StrEnum):
+    """The resident's answer to the satisfaction survey after closure."""
+
+    very_satisfied = "very_satisfied"
+    fairly_satisfied = "fairly_satisfied"
+    neither = "neither"
+    fairly_dissatisfied = "fairly_dissatisfied"
+    very_dissatisfied = "very_dissatisfied"
+
+
 class NoteVisibility(StrEnum):
     internal = "internal"
     resident = "resident"
@@ -278,6 +288,15 @@ class ActionCompleted:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class SatisfactionRecorded:
+    """The resident's satisfaction survey after the closure: how satisfied, and what they said."""
+
+    occurred_at: datetime
+    satisfied: Satisfaction
+    comments: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class NoteAdded:
     """A note on the case, internal or visible to the resident."""
 
@@ -304,6 +323,7 @@ ComplaintEvent = (
     | Reopened
     | ActionAgreed
     | ActionCompleted
+    | SatisfactionRecorded
 )
 
 # The stored `type` of each event: snake_case, past tense (SPEC.md).
@@ -325,4 +345,5 @@ EVENT_TYPES: dict[type[ComplaintEvent], str] = {
     Reopened: "reopened",
     ActionAgreed: "action_agreed",
     ActionCompleted: "action_completed",
+    SatisfactionRecorded: "satisfaction_recorded",
 }

@@ -28,6 +28,7 @@ from app.domain.complaint.events import (
     NoteAdded,
     Reopened,
     Responded,
+    SatisfactionRecorded,
 )
 from app.domain.complaint.state import (
     AgreedAction,
@@ -36,6 +37,7 @@ from app.domain.complaint.state import (
     Note,
     StageRecord,
     Status,
+    SurveyResult,
 )
 
 
@@ -224,5 +226,8 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
                 for a in state.actions
             )
             return replace(state, actions=actions)
+        case SatisfactionRecorded(occurred_at=at, satisfied=satisfied, comments=comments):
+            survey = SurveyResult(recorded_at=at, satisfied=satisfied, comments=comments)
+            return replace(state, surveys=(*state.surveys, survey))
         case _:
             assert_never(event)

@@ -14,6 +14,7 @@ from app.domain.complaint.events import (
     NoteVisibility,
     Outcome,
     Representative,
+    Satisfaction,
     StopReasonCategory,
 )
 
@@ -47,6 +48,13 @@ class AgreedAction:
     agreed_at: datetime
     completed_at: datetime | None = None
     summary: str | None = None  # what was done
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SurveyResult:
+    recorded_at: datetime
+    satisfied: Satisfaction
+    comments: str | None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -133,6 +141,7 @@ class ComplaintState:
     last_occurred_at: datetime
     # The complaint-wide records, each in the order it was made.
     actions: tuple[AgreedAction, ...] = ()
+    surveys: tuple[SurveyResult, ...] = ()
 
     @property
     def current(self) -> StageRecord:
@@ -148,6 +157,12 @@ class ComplaintState:
 
     def action(self, action_id: str) -> AgreedAction | None:
         return next((a for a in self.actions if a.action_id == action_id), None)
+
+    @property
+    def survey_since_closure(self) -> SurveyResult | None:
+        """The survey answering the current closure, if one was recorded."""
+        closed = self.closed_at
+        return next((s for s in self.surveys if closed and s.recorded_at >= closed), None)
 
     @property
     def ended_at(self) -> datetime | None:
