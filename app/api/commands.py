@@ -13,6 +13,9 @@ from app.api.schemas import (
     ClockRestartedIn,
     ClockStoppedIn,
     ClosedIn,
+    CompensationAcceptedIn,
+    CompensationDeclinedIn,
+    CompensationOfferedIn,
     ContactedIn,
     DeclinedIn,
     EscalatedIn,
@@ -134,5 +137,17 @@ def event_command(body: EventRequest) -> c.Command:
             return c.RecordSatisfaction(
                 occurred_at=at, satisfied=body.satisfied, comments=body.comments
             )
+        case CompensationOfferedIn():
+            return c.OfferCompensation(
+                occurred_at=at,
+                offer_id=body.offer_id,
+                amount_pence=body.amount_pence,
+                kind=body.kind,
+                reason=body.reason,
+            )
+        case CompensationAcceptedIn():
+            return c.AcceptCompensation(occurred_at=at, offer_id=body.offer_id)
+        case CompensationDeclinedIn():
+            return c.DeclineCompensation(occurred_at=at, offer_id=body.offer_id)
         case _:
             assert_never(body)

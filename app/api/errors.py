@@ -37,6 +37,8 @@ CONFLICT_CODES = frozenset(
         "action-already-agreed",
         "action-already-completed",
         "actions-outstanding",
+        "offer-already-made",
+        "offer-already-answered",
     }
 )
 

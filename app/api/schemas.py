@@ -20,6 +20,7 @@ from pydantic import (
 from app.domain.complaint.events import (
     Channel,
     ClosureReason,
+    CompensationKind,
     ContactMethod,
     DeclineReason,
     NoteVisibility,
@@ -27,7 +28,7 @@ from app.domain.complaint.events import (
     Satisfaction,
     StopReasonCategory,
 )
-from app.domain.complaint.state import Status
+from app.domain.complaint.state import OfferStatus, Status
 from app.domain.deadlines import ClockStatus
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -250,6 +251,24 @@ class SatisfactionRecordedIn(_EventIn):
     comments: Text | None = None
 
 
+class CompensationOfferedIn(_EventIn):
+    type: Literal["compensation_offered"]
+    offer_id: ClientId
+    amount_pence: int = Field(gt=0, le=100_000_000, description="In pence, up to £1,000,000.")
+    kind: CompensationKind
+    reason: Text
+
+
+class CompensationAcceptedIn(_EventIn):
+    type: Literal["compensation_accepted"]
+    offer_id: ClientId
+
+
+class CompensationDeclinedIn(_EventIn):
+    type: Literal["compensation_declined"]
+    offer_id: ClientId
+
+
 EventRequest = Annotated[
     AcknowledgedIn
     | ContactedIn
@@ -267,7 +286,10 @@ EventRequest = Annotated[
     | ReopenedIn
     | ActionAgreedIn
     | ActionCompletedIn
-    | SatisfactionRecordedIn,
+    | SatisfactionRecordedIn
+    | CompensationOfferedIn
+    | CompensationAcceptedIn
+    | CompensationDeclinedIn,
     Field(discriminator="type"),
 ]
 
@@ -354,6 +376,16 @@ class SatisfactionView(BaseModel):
     comments: str | None = Field(description="Omitted for roles without personal data.")
 
 
+class CompensationOfferView(BaseModel):
+    offer_id: str
+    amount_pence: int
+    kind: CompensationKind
+    reason: str | None = Field(description="Omitted for roles without personal data.")
+    offered_at: datetime
+    status: OfferStatus = Field(description="`offered` until the resident accepts or declines.")
+    answered_at: datetime | None
+
+
 class ComplainantView(BaseModel):
     name: str
     email: str | None
@@ -405,6 +437,9 @@ class ComplaintView(BaseModel):
     reasonable_adjustments: str | None
     notes: list[NoteView]
     actions: list[ActionView] = Field(description="Agreed remedial actions, in agreement order.")
+    compensation: list[CompensationOfferView] = Field(
+        description="Compensation offers and the resident's answers, in offer order."
+    )
     satisfaction: list[SatisfactionView] = Field(
         description="Satisfaction surveys after closure (one per closure), in order."
     )

@@ -9,6 +9,7 @@ from app.api.schemas import (
     ActionView,
     ClockStopView,
     ClockView,
+    CompensationOfferView,
     ComplainantView,
     ComplaintView,
     EventView,
@@ -155,6 +156,18 @@ def complaint_view(
                 status=action_status(action, policy, calendar, at),
             )
             for action in state.actions
+        ],
+        compensation=[
+            CompensationOfferView(
+                offer_id=offer.offer_id,
+                amount_pence=offer.amount_pence,
+                kind=offer.kind,
+                reason=offer.reason if personal else None,
+                offered_at=offer.offered_at,
+                status=offer.status,
+                answered_at=offer.answered_at,
+            )
+            for offer in state.compensation
         ],
         satisfaction=[
             SatisfactionView(

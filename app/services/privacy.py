@@ -25,6 +25,7 @@ HIDDEN_FIELDS: dict[str, tuple[str, ...]] = {
     "action_agreed": ("description",),
     "action_completed": ("summary",),
     "satisfaction_recorded": ("comments",),
+    "compensation_offered": ("reason",),
 }
 
 

@@ -366,3 +366,89 @@ class TestSatisfaction:
         assert (await view_of(client, analyst, cid))["satisfaction"][0]["comments"] is None
         last = (await events_of(client, analyst, cid))[-1]
         assert last["data"] == {"satisfied": "fairly_dissatisfied"}
+
+
+class TestCompensation:
+    async def test_offered_and_answered_once_and_hidden_from_analysts(
+        self, client: httpx.AsyncClient, crm: dict[str, str], make_key: MakeKey
+    ) -> None:
+        cid = (await log(client, crm))["id"]
+        offer: dict[str, Any] = {
+            "offer_id": "C-1",
+            "amount_pence": 15_000,
+            "kind": "time_and_trouble",
+            "reason": "Wilma took two days off work for missed visits.",
+        }
+        await accepted(client, crm, cid, "compensation_offered", "2025-12-22T09:00:00Z", **offer)
+        await refused(
+            client,
+            crm,
+            cid,
+            "compensation_offered",
+            "2025-12-22T10:00:00Z",
+            code="offer-already-made",
+            status=409,
+            **offer,
+        )
+        for amount in (0, -5, 100_000_001):
+            await refused(
+                client,
+                crm,
+                cid,
+                "compensation_offered",
+                "2025-12-22T10:00:00Z",
+                code="validation-error",
+                status=422,
+                **{**offer, "offer_id": "C-2", "amount_pence": amount},
+            )
+        await accepted(
+            client,
+            crm,
+            cid,
+            "compensation_offered",
+            "2025-12-22T11:00:00Z",
+            **{**offer, "offer_id": "C-2", "amount_pence": 5_000, "kind": "goodwill"},
+        )
+        await refused(
+            client,
+            crm,
+            cid,
+            "compensation_accepted",
+            "2025-12-23T09:00:00Z",
+            code="unknown-offer",
+            status=422,
+            offer_id="C-3",
+        )
+        await accepted(
+            client, crm, cid, "compensation_declined", "2025-12-23T09:00:00Z", offer_id="C-1"
+        )
+        await refused(
+            client,
+            crm,
+            cid,
+            "compensation_accepted",
+            "2025-12-23T10:00:00Z",
+            code="offer-already-answered",
+            status=409,
+            offer_id="C-1",
+        )
+        await accepted(client, crm, cid, "closed", "2025-12-23T11:00:00Z", reason="withdrawn")
+        view = await accepted(
+            client, crm, cid, "compensation_accepted", "2026-01-05T09:00:00Z", offer_id="C-2"
+        )
+        assert [
+            (o["offer_id"], o["amount_pence"], o["kind"], o["status"], o["answered_at"])
+            for o in view["compensation"]
+        ] == [
+            ("C-1", 15_000, "time_and_trouble", "declined", "2025-12-23T09:00:00Z"),
+            ("C-2", 5_000, "goodwill", "accepted", "2026-01-05T09:00:00Z"),
+        ]
+        assert view["compensation"][0]["reason"] == offer["reason"]
+
+        analyst = bearer(await make_key(Role.analyst))
+        seen = await view_of(client, analyst, cid)
+        assert [o["reason"] for o in seen["compensation"]] == [None, None]
+        assert seen["compensation"][1]["amount_pence"] == 5_000
+        data = [e["data"] for e in await events_of(client, analyst, cid)]
+        assert {"offer_id": "C-1", "amount_pence": 15_000, "kind": "time_and_trouble"} in data
+        assert "Wilma" not in str(data[1:])

@@ -25,6 +25,10 @@ from app.domain.complaint.events import (
     ClockStopped,
     Closed,
     ClosureReason,
+    CompensationAccepted,
+    CompensationDeclined,
+    CompensationKind,
+    CompensationOffered,
     Complainant,
     ComplaintEvent,
     Contacted,
@@ -118,6 +122,15 @@ EXAMPLES: list[ComplaintEvent] = [
     SatisfactionRecorded(
         occurred_at=T, satisfied=Satisfaction.very_dissatisfied, comments="Took too long"
     ),
+    CompensationOffered(
+        occurred_at=T,
+        offer_id="C-1",
+        amount_pence=25_000,
+        kind=CompensationKind.distress_and_inconvenience,
+        reason="Months of damp",
+    ),
+    CompensationAccepted(occurred_at=T, offer_id="C-1"),
+    CompensationDeclined(occurred_at=T, offer_id="C-2"),
 ]
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from app.domain.calendar import WorkingCalendar
 from app.domain.complaint.commands import (
+    AcceptCompensation,
     Acknowledge,
     AddNote,
     AgreeAction,
@@ -20,8 +21,10 @@ from app.domain.complaint.commands import (
     Command,
     CompleteAction,
     Decline,
+    DeclineCompensation,
     Escalate,
     LogComplaint,
+    OfferCompensation,
     RecordContact,
     RecordSatisfaction,
     RefuseEscalation,
@@ -38,6 +41,7 @@ from app.domain.complaint.events import (
     Channel,
     Closed,
     ClosureReason,
+    CompensationKind,
     Complainant,
     ComplaintEvent,
     Contacted,
@@ -238,6 +242,15 @@ def every_other_command(at: datetime) -> list[Command]:
         ),
         CompleteAction(occurred_at=at, action_id="A-1", summary="Fan fitted"),
         RecordSatisfaction(occurred_at=at, satisfied=Satisfaction.fairly_satisfied),
+        OfferCompensation(
+            occurred_at=at,
+            offer_id="C-1",
+            amount_pence=15_000,
+            kind=CompensationKind.time_and_trouble,
+            reason="Delay",
+        ),
+        AcceptCompensation(occurred_at=at, offer_id="C-1"),
+        DeclineCompensation(occurred_at=at, offer_id="C-1"),
     ]
 
 

@@ -44,6 +44,10 @@ EXPECTED_CODES = {
     "UnknownAction": "unknown-action",
     "ActionAlreadyCompleted": "action-already-completed",
     "ActionsOutstanding": "actions-outstanding",
+    "InvalidAmount": "invalid-amount",
+    "OfferAlreadyMade": "offer-already-made",
+    "UnknownOffer": "unknown-offer",
+    "OfferAlreadyAnswered": "offer-already-answered",
 }
 
 
@@ -85,6 +89,10 @@ def test_codes_are_kebab_case_and_distinct() -> None:
         errors.UnknownAction("A-1"),
         errors.ActionAlreadyCompleted("A-1"),
         errors.ActionsOutstanding("x" * 500, 12),
+        errors.InvalidAmount(),
+        errors.OfferAlreadyMade("C-1"),
+        errors.UnknownOffer("C-1"),
+        errors.OfferAlreadyAnswered("C-1", "accepted"),
     ],
     ids=lambda e: type(e).__name__,
 )

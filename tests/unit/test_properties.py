@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from app.domain.calendar import WorkingCalendar
 from app.domain.complaint.commands import (
+    AcceptCompensation,
     Acknowledge,
     AddNote,
     AgreeAction,
@@ -20,7 +21,9 @@ from app.domain.complaint.commands import (
     Command,
     CompleteAction,
     Decline,
+    DeclineCompensation,
     Escalate,
+    OfferCompensation,
     RecordContact,
     RecordSatisfaction,
     RefuseEscalation,
@@ -37,6 +40,10 @@ from app.domain.complaint.events import (
     ActionCompleted,
     Closed,
     ClosureReason,
+    CompensationAccepted,
+    CompensationDeclined,
+    CompensationKind,
+    CompensationOffered,
     ComplaintEvent,
     ContactMethod,
     Declined,
@@ -69,11 +76,23 @@ KINDS = [
     "agree_action",
     "complete_action",
     "survey",
+    "offer",
+    "accept",
+    "decline_offer",
 ]
+OFFER_IDS = ["C-1", "C-2"]
 # A few ids, so that histories reuse them (refused) and complete unknown ones (refused).
 ACTION_IDS = ["A-1", "A-2", "A-3"]
 # What may still happen once a complaint ended (under hoc-2024, which does not reopen).
-AFTER_THE_END = (NoteAdded, ActionAgreed, ActionCompleted, SatisfactionRecorded)
+AFTER_THE_END = (
+    NoteAdded,
+    ActionAgreed,
+    ActionCompleted,
+    SatisfactionRecorded,
+    CompensationOffered,
+    CompensationAccepted,
+    CompensationDeclined,
+)
 
 
 @st.composite
@@ -118,6 +137,19 @@ def commands(draw: st.DrawFn, after: datetime) -> tuple[Command, datetime]:
             due = at.date() + timedelta(days=draw(st.integers(min_value=-2, max_value=40)))
             action_id = draw(st.sampled_from(ACTION_IDS))
             command = AgreeAction(occurred_at=at, action_id=action_id, description="d", due=due)
+        case "offer":
+            command = OfferCompensation(
+                occurred_at=at,
+                offer_id=draw(st.sampled_from(OFFER_IDS)),
+                amount_pence=draw(st.integers(min_value=-100, max_value=10**7)),
+                kind=draw(st.sampled_from(CompensationKind)),
+                reason="r",
+            )
+        case "accept":
+            command = AcceptCompensation(occurred_at=at, offer_id=draw(st.sampled_from(OFFER_IDS)))
+        case "decline_offer":
+            offer_id = draw(st.sampled_from(OFFER_IDS))
+            command = DeclineCompensation(occurred_at=at, offer_id=offer_id)
         case "survey":
             satisfied = draw(st.sampled_from(Satisfaction))
             command = RecordSatisfaction(occurred_at=at, satisfied=satisfied)
@@ -231,6 +263,8 @@ def test_random_histories_where_the_policy_allows_everything(data: st.DataObject
         events.extend(new)
         assert state == fold(events)
         assert len({a.action_id for a in state.actions}) == len(state.actions)
+        assert len({o.offer_id for o in state.compensation}) == len(state.compensation)
+        assert all(o.amount_pence > 0 for o in state.compensation)
         for closure in (e for e in new if isinstance(e, Closed)):
             # The policy closes only once every agreed action is done, unless withdrawn.
             assert not state.outstanding_actions or closure.reason is ClosureReason.withdrawn

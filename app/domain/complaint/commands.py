@@ -13,6 +13,7 @@ from datetime import date, datetime
 from app.domain.complaint.events import (
     Channel,
     ClosureReason,
+    CompensationKind,
     Complainant,
     ContactMethod,
     DeclineReason,
@@ -162,6 +163,27 @@ class RecordSatisfaction:
     comments: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OfferCompensation:
+    occurred_at: datetime
+    offer_id: str
+    amount_pence: int
+    kind: CompensationKind
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AcceptCompensation:
+    occurred_at: datetime
+    offer_id: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DeclineCompensation:
+    occurred_at: datetime
+    offer_id: str
+
+
 Command = (
     LogComplaint
     | Acknowledge
@@ -181,4 +203,7 @@ Command = (
     | AgreeAction
     | CompleteAction
     | RecordSatisfaction
+    | OfferCompensation
+    | AcceptCompensation
+    | DeclineCompensation
 )

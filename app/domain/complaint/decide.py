@@ -14,6 +14,7 @@ from typing import assert_never
 from app.domain.calendar import WorkingCalendar
 from app.domain.complaint.aftercare import record_satisfaction
 from app.domain.complaint.commands import (
+    AcceptCompensation,
     Acknowledge,
     AddNote,
     AgreeAction,
@@ -23,8 +24,10 @@ from app.domain.complaint.commands import (
     Command,
     CompleteAction,
     Decline,
+    DeclineCompensation,
     Escalate,
     LogComplaint,
+    OfferCompensation,
     RecordContact,
     RecordSatisfaction,
     RefuseEscalation,
@@ -65,7 +68,13 @@ from app.domain.complaint.events import (
     Responded,
 )
 from app.domain.complaint.policy_rules import reopen, restart_clock, stop_clock
-from app.domain.complaint.remedies import agree_action, complete_action, require_actions_done
+from app.domain.complaint.remedies import (
+    agree_action,
+    answer_compensation,
+    complete_action,
+    offer_compensation,
+    require_actions_done,
+)
 from app.domain.complaint.rules import can_decline, closure_reasons, refuse
 from app.domain.complaint.state import ComplaintState, Status
 from app.domain.deadlines import response_due
@@ -77,6 +86,9 @@ AFTER_DECLINE: dict[type[Command], str] = {
     AddNote: "notes",
     AgreeAction: "actions",
     CompleteAction: "actions",
+    OfferCompensation: "compensation",
+    AcceptCompensation: "compensation",
+    DeclineCompensation: "compensation",
 }
 AFTER_CLOSURE: dict[type[Command], str] = {
     **AFTER_DECLINE,
@@ -281,6 +293,10 @@ def _decide(
             return complete_action(command, state)
         case RecordSatisfaction():
             return record_satisfaction(command, state)
+        case OfferCompensation():
+            return offer_compensation(command, state)
+        case AcceptCompensation() | DeclineCompensation():
+            return answer_compensation(command, state)
         case _:
             assert_never(command)
 

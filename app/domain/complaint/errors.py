@@ -209,6 +209,37 @@ class ActionsOutstanding(DomainError):
         self.outstanding = outstanding
 
 
+class InvalidAmount(DomainError):
+    code = "invalid-amount"
+
+    def __init__(self) -> None:
+        super().__init__("amount_pence must be a positive whole number of pence")
+
+
+class OfferAlreadyMade(DomainError):
+    code = "offer-already-made"
+
+    def __init__(self, offer_id: str) -> None:
+        super().__init__("an offer with this offer_id has already been made: use a new id")
+        self.offer_id = offer_id
+
+
+class UnknownOffer(DomainError):
+    code = "unknown-offer"
+
+    def __init__(self, offer_id: str) -> None:
+        super().__init__("no compensation offer with this offer_id has been made on this complaint")
+        self.offer_id = offer_id
+
+
+class OfferAlreadyAnswered(DomainError):
+    code = "offer-already-answered"
+
+    def __init__(self, offer_id: str, answer: str) -> None:
+        super().__init__(f"the offer with this offer_id has already been {answer}")
+        self.offer_id = offer_id
+
+
 class UnknownPolicy(DomainError):
     code = "unknown-policy"
 

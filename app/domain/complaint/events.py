@@ -78,6 +78,14 @@ class Satisfaction(StrEnum):
     very_dissatisfied = "very_dissatisfied"
 
 
+class CompensationKind(StrEnum):
+    financial = "financial"
+    goodwill = "goodwill"
+    time_and_trouble = "time_and_trouble"
+    distress_and_inconvenience = "distress_and_inconvenience"
+    other = "other"
+
+
 class NoteVisibility(StrEnum):
     internal = "internal"
     resident = "resident"
@@ -297,6 +305,34 @@ class SatisfactionRecorded:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class CompensationOffered:
+    """The landlord offered `amount_pence` of compensation of `kind`, for `reason`; `offer_id` is
+    the client's, unique in the complaint."""
+
+    occurred_at: datetime
+    offer_id: str
+    amount_pence: int
+    kind: CompensationKind
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CompensationAccepted:
+    """The resident accepted the offer `offer_id`."""
+
+    occurred_at: datetime
+    offer_id: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CompensationDeclined:
+    """The resident declined the offer `offer_id`."""
+
+    occurred_at: datetime
+    offer_id: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class NoteAdded:
     """A note on the case, internal or visible to the resident."""
 
@@ -324,6 +360,9 @@ ComplaintEvent = (
     | ActionAgreed
     | ActionCompleted
     | SatisfactionRecorded
+    | CompensationOffered
+    | CompensationAccepted
+    | CompensationDeclined
 )
 
 # The stored `type` of each event: snake_case, past tense (SPEC.md).
@@ -346,4 +385,7 @@ EVENT_TYPES: dict[type[ComplaintEvent], str] = {
     ActionAgreed: "action_agreed",
     ActionCompleted: "action_completed",
     SatisfactionRecorded: "satisfaction_recorded",
+    CompensationOffered: "compensation_offered",
+    CompensationAccepted: "compensation_accepted",
+    CompensationDeclined: "compensation_declined",
 }

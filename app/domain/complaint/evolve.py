@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import datetime
 from typing import assert_never
 
 from app.domain.complaint.errors import AlreadyLogged, NotLogged
@@ -17,6 +18,9 @@ from app.domain.complaint.events import (
     ClockRestarted,
     ClockStopped,
     Closed,
+    CompensationAccepted,
+    CompensationDeclined,
+    CompensationOffered,
     ComplaintEvent,
     Contacted,
     Declined,
@@ -33,8 +37,10 @@ from app.domain.complaint.events import (
 from app.domain.complaint.state import (
     AgreedAction,
     ClockStop,
+    CompensationOffer,
     ComplaintState,
     Note,
+    OfferStatus,
     StageRecord,
     Status,
     SurveyResult,
@@ -229,5 +235,28 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
         case SatisfactionRecorded(occurred_at=at, satisfied=satisfied, comments=comments):
             survey = SurveyResult(recorded_at=at, satisfied=satisfied, comments=comments)
             return replace(state, surveys=(*state.surveys, survey))
+        case CompensationOffered():
+            offer = CompensationOffer(
+                offer_id=event.offer_id,
+                amount_pence=event.amount_pence,
+                kind=event.kind,
+                reason=event.reason,
+                offered_at=event.occurred_at,
+            )
+            return replace(state, compensation=(*state.compensation, offer))
+        case CompensationAccepted(occurred_at=at, offer_id=offer_id):
+            return _answer(state, offer_id, OfferStatus.accepted, at)
+        case CompensationDeclined(occurred_at=at, offer_id=offer_id):
+            return _answer(state, offer_id, OfferStatus.declined, at)
         case _:
             assert_never(event)
+
+
+def _answer(
+    state: ComplaintState, offer_id: str, status: OfferStatus, at: datetime
+) -> ComplaintState:
+    offers = tuple(
+        replace(o, status=status, answered_at=at) if o.offer_id == offer_id else o
+        for o in state.compensation
+    )
+    return replace(state, compensation=offers)

@@ -1,4 +1,4 @@
-"""Rules for what a complaint puts right: agreed actions (and, with them, compensation).
+"""Rules for what a complaint puts right: agreed actions and compensation.
 
 They are not tied to a stage: a remedy may be agreed or delivered at any time after logging, also
 after the response and after the complaint ended (a repair finished after the closure).
@@ -7,16 +7,34 @@ after the response and after the complaint ended (a repair finished after the cl
 from __future__ import annotations
 
 from app.domain.calendar import london_date
-from app.domain.complaint.commands import AgreeAction, Close, CompleteAction
+from app.domain.complaint.commands import (
+    AcceptCompensation,
+    AgreeAction,
+    Close,
+    CompleteAction,
+    DeclineCompensation,
+    OfferCompensation,
+)
 from app.domain.complaint.errors import (
     ActionAlreadyAgreed,
     ActionAlreadyCompleted,
     ActionsOutstanding,
+    InvalidAmount,
     InvalidDueDate,
+    OfferAlreadyAnswered,
+    OfferAlreadyMade,
     UnknownAction,
+    UnknownOffer,
 )
-from app.domain.complaint.events import ActionAgreed, ActionCompleted, ClosureReason
-from app.domain.complaint.state import ComplaintState
+from app.domain.complaint.events import (
+    ActionAgreed,
+    ActionCompleted,
+    ClosureReason,
+    CompensationAccepted,
+    CompensationDeclined,
+    CompensationOffered,
+)
+from app.domain.complaint.state import ComplaintState, OfferStatus
 from app.domain.policies.model import Policy
 
 
@@ -54,3 +72,33 @@ def require_actions_done(command: Close, state: ComplaintState, policy: Policy) 
     outstanding = len(state.outstanding_actions)
     if outstanding:
         raise ActionsOutstanding(policy.id, outstanding)
+
+
+def offer_compensation(command: OfferCompensation, state: ComplaintState) -> CompensationOffered:
+    if state.offer(command.offer_id) is not None:
+        raise OfferAlreadyMade(command.offer_id)
+    # bool is an int to Python; an amount is a count of pence, never a flag.
+    if isinstance(command.amount_pence, bool) or command.amount_pence <= 0:
+        raise InvalidAmount()
+    return CompensationOffered(
+        occurred_at=command.occurred_at,
+        offer_id=command.offer_id,
+        amount_pence=command.amount_pence,
+        kind=command.kind,
+        reason=command.reason,
+    )
+
+
+def answer_compensation(
+    command: AcceptCompensation | DeclineCompensation, state: ComplaintState
+) -> CompensationAccepted | CompensationDeclined:
+    """The resident's answer to an offer still awaiting one: an answer is final (a changed mind
+    is a new offer)."""
+    offer = state.offer(command.offer_id)
+    if offer is None:
+        raise UnknownOffer(command.offer_id)
+    if offer.status is not OfferStatus.offered:
+        raise OfferAlreadyAnswered(command.offer_id, offer.status)
+    if isinstance(command, AcceptCompensation):
+        return CompensationAccepted(occurred_at=command.occurred_at, offer_id=command.offer_id)
+    return CompensationDeclined(occurred_at=command.occurred_at, offer_id=command.offer_id)

@@ -9,6 +9,7 @@ from enum import StrEnum
 from app.domain.complaint.events import (
     Channel,
     ClosureReason,
+    CompensationKind,
     Complainant,
     DeclineReason,
     NoteVisibility,
@@ -48,6 +49,23 @@ class AgreedAction:
     agreed_at: datetime
     completed_at: datetime | None = None
     summary: str | None = None  # what was done
+
+
+class OfferStatus(StrEnum):
+    offered = "offered"  # awaiting the resident's answer
+    accepted = "accepted"
+    declined = "declined"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CompensationOffer:
+    offer_id: str
+    amount_pence: int
+    kind: CompensationKind
+    reason: str
+    offered_at: datetime
+    status: OfferStatus = OfferStatus.offered
+    answered_at: datetime | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -142,6 +160,7 @@ class ComplaintState:
     # The complaint-wide records, each in the order it was made.
     actions: tuple[AgreedAction, ...] = ()
     surveys: tuple[SurveyResult, ...] = ()
+    compensation: tuple[CompensationOffer, ...] = ()
 
     @property
     def current(self) -> StageRecord:
@@ -157,6 +176,9 @@ class ComplaintState:
 
     def action(self, action_id: str) -> AgreedAction | None:
         return next((a for a in self.actions if a.action_id == action_id), None)
+
+    def offer(self, offer_id: str) -> CompensationOffer | None:
+        return next((o for o in self.compensation if o.offer_id == offer_id), None)
 
     @property
     def survey_since_closure(self) -> SurveyResult | None:
