@@ -25,6 +25,9 @@ from app.api.schemas import (
     ExtensionAgreedIn,
     LogComplaintRequest,
     NoteAddedIn,
+    OmbudsmanEvidenceProvidedIn,
+    OmbudsmanEvidenceRequestedIn,
+    ReferredIn,
     ReopenedIn,
     RespondedIn,
     SatisfactionRecordedIn,
@@ -149,5 +152,11 @@ def event_command(body: EventRequest) -> c.Command:
             return c.AcceptCompensation(occurred_at=at, offer_id=body.offer_id)
         case CompensationDeclinedIn():
             return c.DeclineCompensation(occurred_at=at, offer_id=body.offer_id)
+        case ReferredIn():
+            return c.Refer(occurred_at=at, to=body.to, reason=body.reason)
+        case OmbudsmanEvidenceRequestedIn():
+            return c.RequestOmbudsmanEvidence(occurred_at=at, due=body.due)
+        case OmbudsmanEvidenceProvidedIn():
+            return c.ProvideOmbudsmanEvidence(occurred_at=at)
         case _:
             assert_never(body)

@@ -25,6 +25,7 @@ from app.domain.complaint.events import (
     DeclineReason,
     NoteVisibility,
     Outcome,
+    ReferralBody,
     Satisfaction,
     StopReasonCategory,
 )
@@ -269,6 +270,21 @@ class CompensationDeclinedIn(_EventIn):
     offer_id: ClientId
 
 
+class ReferredIn(_EventIn):
+    type: Literal["referred"]
+    to: ReferralBody
+    reason: Text | None = None
+
+
+class OmbudsmanEvidenceRequestedIn(_EventIn):
+    type: Literal["ombudsman_evidence_requested"]
+    due: date = Field(description="When the Ombudsman wants the case file by.")
+
+
+class OmbudsmanEvidenceProvidedIn(_EventIn):
+    type: Literal["ombudsman_evidence_provided"]
+
+
 EventRequest = Annotated[
     AcknowledgedIn
     | ContactedIn
@@ -289,7 +305,10 @@ EventRequest = Annotated[
     | SatisfactionRecordedIn
     | CompensationOfferedIn
     | CompensationAcceptedIn
-    | CompensationDeclinedIn,
+    | CompensationDeclinedIn
+    | ReferredIn
+    | OmbudsmanEvidenceRequestedIn
+    | OmbudsmanEvidenceProvidedIn,
     Field(discriminator="type"),
 ]
 
@@ -386,6 +405,19 @@ class CompensationOfferView(BaseModel):
     answered_at: datetime | None
 
 
+class ReferralView(BaseModel):
+    referred_at: datetime
+    to: ReferralBody
+    reason: str | None = Field(description="Omitted for roles without personal data.")
+
+
+class EvidenceRequestView(BaseModel):
+    requested_at: datetime
+    due: date
+    provided_at: datetime | None
+    status: ClockStatus = Field(description="Judged against `due` at `evaluated_at`.")
+
+
 class ComplainantView(BaseModel):
     name: str
     email: str | None
@@ -439,6 +471,11 @@ class ComplaintView(BaseModel):
     actions: list[ActionView] = Field(description="Agreed remedial actions, in agreement order.")
     compensation: list[CompensationOfferView] = Field(
         description="Compensation offers and the resident's answers, in offer order."
+    )
+    referrals: list[ReferralView] = Field(description="Referrals outside the landlord, in order.")
+    ombudsman_evidence: list[EvidenceRequestView] = Field(
+        description="The Ombudsman's requests for the case file, in order; the latest is the "
+        "`ombudsman_evidence` clock."
     )
     satisfaction: list[SatisfactionView] = Field(
         description="Satisfaction surveys after closure (one per closure), in order."

@@ -13,13 +13,16 @@ from app.api.schemas import (
     ComplainantView,
     ComplaintView,
     EventView,
+    EvidenceRequestView,
     NoteView,
     PolicyRef,
     PostalAddressView,
+    ReferralView,
     RepresentativeView,
     SatisfactionView,
     StageView,
 )
+from app.domain.clock import clock_status, known
 from app.domain.complaint.events import NoteVisibility
 from app.domain.deadlines import Clock, clocks, stage_clocks
 from app.domain.policy_clocks import action_status
@@ -168,6 +171,29 @@ def complaint_view(
                 answered_at=offer.answered_at,
             )
             for offer in state.compensation
+        ],
+        referrals=[
+            ReferralView(
+                referred_at=referral.referred_at,
+                to=referral.to,
+                reason=referral.reason if personal else None,
+            )
+            for referral in state.referrals
+        ],
+        ombudsman_evidence=[
+            EvidenceRequestView(
+                requested_at=request.requested_at,
+                due=request.due,
+                provided_at=request.provided_at,
+                status=clock_status(
+                    request.due,
+                    known(request.provided_at, at),
+                    at=at,
+                    policy=policy,
+                    calendar=calendar,
+                ),
+            )
+            for request in state.evidence_requests
         ],
         satisfaction=[
             SatisfactionView(

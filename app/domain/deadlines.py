@@ -33,11 +33,13 @@ from app.domain.policy_clocks import (
     ACTIONS,
     CONTACT,
     ESCALATION_WINDOW,
+    OMBUDSMAN_EVIDENCE,
     OVERALL,
     SURVEY,
     actions_clock,
     contact_clock,
     escalation_window_clock,
+    ombudsman_evidence_clock,
     overall_clock,
     survey_clock,
 )
@@ -50,6 +52,7 @@ __all__ = [
     "ACTIONS",
     "CONTACT",
     "ESCALATION_WINDOW",
+    "OMBUDSMAN_EVIDENCE",
     "OVERALL",
     "RESIDENT_CLOCKS",
     "RESPONSE",
@@ -230,6 +233,7 @@ def clocks(
         (SURVEY, survey_clock(state, policy, calendar, at)),
         (OVERALL, overall_clock(state, policy, calendar, at)),
         (ACTIONS, actions_clock(state, policy, calendar, at)),
+        (OMBUDSMAN_EVIDENCE, ombudsman_evidence_clock(state, policy, calendar, at)),
     ):
         if clock is not None:
             result[name] = clock

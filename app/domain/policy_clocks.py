@@ -1,5 +1,5 @@
 """The clocks only some policies or complaints have: contact, escalation window, survey, overall
-limit, and the agreed actions.
+limit, the agreed actions and the Ombudsman's evidence request.
 
 Each function returns None when the policy does not define its clock (or the complaint has nothing
 for it to wait for), so only those clocks appear in a complaint's deadlines, and a hoc-2024
@@ -21,6 +21,7 @@ ESCALATION_WINDOW = "escalation_window"
 SURVEY = "survey"
 OVERALL = "overall"
 ACTIONS = "actions"
+OMBUDSMAN_EVIDENCE = "ombudsman_evidence"
 
 
 def contact_clock(
@@ -190,4 +191,24 @@ def actions_clock(
         met_at=max(done for done, _ in completions),
         status=ClockStatus.met_late if late else ClockStatus.met,
         original_due=due,
+    )
+
+
+def ombudsman_evidence_clock(
+    state: ComplaintState, policy: Policy, calendar: WorkingCalendar, at: datetime
+) -> Clock | None:
+    """The Ombudsman's latest request for the case file: due on the date it gave, met when the
+    file is sent; None until a request. It belongs to the complaint and outlives its end."""
+    requests = [r for r in state.evidence_requests if known(r.requested_at, at) is not None]
+    if not requests:
+        return None
+    latest = requests[-1]
+    met_at = known(latest.provided_at, at)
+    return Clock(
+        name=OMBUDSMAN_EVIDENCE,
+        stage=state.stage,
+        due=latest.due,
+        met_at=met_at,
+        status=clock_status(latest.due, met_at, at=at, policy=policy, calendar=calendar),
+        original_due=latest.due,
     )

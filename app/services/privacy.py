@@ -26,6 +26,7 @@ HIDDEN_FIELDS: dict[str, tuple[str, ...]] = {
     "action_completed": ("summary",),
     "satisfaction_recorded": ("comments",),
     "compensation_offered": ("reason",),
+    "referred": ("reason",),
 }
 
 

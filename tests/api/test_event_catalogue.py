@@ -452,3 +452,104 @@ class TestCompensation:
         data = [e["data"] for e in await events_of(client, analyst, cid)]
         assert {"offer_id": "C-1", "amount_pence": 15_000, "kind": "time_and_trouble"} in data
         assert "Wilma" not in str(data[1:])
+
+
+class TestReferralAndOmbudsmanEvidence:
+    async def test_after_the_closure_with_the_evidence_clock(
+        self, client: httpx.AsyncClient, crm: dict[str, str], make_key: MakeKey
+    ) -> None:
+        cid = (await log(client, crm))["id"]
+        await accepted(client, crm, cid, "closed", "2025-12-22T10:00:00Z", reason="withdrawn")
+        await refused(
+            client,
+            crm,
+            cid,
+            "ombudsman_evidence_provided",
+            "2026-01-05T09:00:00Z",
+            code="invalid-transition",
+            status=409,
+        )
+        await refused(
+            client,
+            crm,
+            cid,
+            "referred",
+            "2026-01-05T09:00:00Z",
+            code="validation-error",
+            status=422,
+            to="the_press",
+        )
+        view = await accepted(
+            client,
+            crm,
+            cid,
+            "referred",
+            "2026-01-05T09:00:00Z",
+            to="housing_ombudsman",
+            reason="Wilma says the withdrawal was pressured.",
+        )
+        assert view["referrals"] == [
+            {
+                "referred_at": "2026-01-05T09:00:00Z",
+                "to": "housing_ombudsman",
+                "reason": "Wilma says the withdrawal was pressured.",
+            }
+        ]
+        await refused(
+            client,
+            crm,
+            cid,
+            "ombudsman_evidence_requested",
+            "2026-01-12T09:00:00Z",
+            code="invalid-due-date",
+            status=422,
+            due="2026-01-09",
+        )
+        view = await accepted(
+            client,
+            crm,
+            cid,
+            "ombudsman_evidence_requested",
+            "2026-01-12T09:00:00Z",
+            due="2026-01-26",
+        )
+        assert view["sla"]["ombudsman_evidence"]["due"] == "2026-01-26"
+        await refused(
+            client,
+            crm,
+            cid,
+            "ombudsman_evidence_requested",
+            "2026-01-13T09:00:00Z",
+            code="invalid-transition",
+            status=409,
+            due="2026-01-30",
+        )
+        soon = await client.get(
+            f"/v1/complaints/{cid}", params={"as_of": "2026-01-22T12:00:00Z"}, headers=crm
+        )
+        assert soon.json()["sla"]["ombudsman_evidence"]["status"] == "due_soon"
+        assert soon.json()["ombudsman_evidence"][0]["status"] == "due_soon"
+        view = await accepted(
+            client, crm, cid, "ombudsman_evidence_provided", "2026-01-23T15:00:00Z"
+        )
+        assert view["status"] == "closed"
+        assert view["sla"]["ombudsman_evidence"]["status"] == "met"
+        assert view["ombudsman_evidence"] == [
+            {
+                "requested_at": "2026-01-12T09:00:00Z",
+                "due": "2026-01-26",
+                "provided_at": "2026-01-23T15:00:00Z",
+                "status": "met",
+            }
+        ]
+
+        analyst = bearer(await make_key(Role.analyst))
+        seen = await view_of(client, analyst, cid)
+        assert seen["referrals"][0] == {
+            "referred_at": "2026-01-05T09:00:00Z",
+            "to": "housing_ombudsman",
+            "reason": None,
+        }
+        data = [e["data"] for e in await events_of(client, analyst, cid)]
+        assert {"to": "housing_ombudsman"} in data
+        assert "Wilma" not in str(data[1:])

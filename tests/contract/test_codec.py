@@ -42,8 +42,12 @@ from app.domain.complaint.events import (
     Logged,
     NoteAdded,
     NoteVisibility,
+    OmbudsmanEvidenceProvided,
+    OmbudsmanEvidenceRequested,
     Outcome,
     PostalAddress,
+    ReferralBody,
+    Referred,
     Reopened,
     Representative,
     Responded,
@@ -131,6 +135,9 @@ EXAMPLES: list[ComplaintEvent] = [
     ),
     CompensationAccepted(occurred_at=T, offer_id="C-1"),
     CompensationDeclined(occurred_at=T, offer_id="C-2"),
+    Referred(occurred_at=T, to=ReferralBody.housing_ombudsman, reason=None),
+    OmbudsmanEvidenceRequested(occurred_at=T, due=date(2025, 7, 1)),
+    OmbudsmanEvidenceProvided(occurred_at=T),
 ]
 
 

@@ -25,11 +25,14 @@ from app.domain.complaint.commands import (
     Escalate,
     LogComplaint,
     OfferCompensation,
+    ProvideOmbudsmanEvidence,
     RecordContact,
     RecordSatisfaction,
+    Refer,
     RefuseEscalation,
     Reopen,
     RequestEscalation,
+    RequestOmbudsmanEvidence,
     Respond,
     RestartClock,
     StopClock,
@@ -56,6 +59,7 @@ from app.domain.complaint.events import (
     NoteAdded,
     NoteVisibility,
     Outcome,
+    ReferralBody,
     Responded,
     Satisfaction,
     StopReasonCategory,
@@ -251,6 +255,9 @@ def every_other_command(at: datetime) -> list[Command]:
         ),
         AcceptCompensation(occurred_at=at, offer_id="C-1"),
         DeclineCompensation(occurred_at=at, offer_id="C-1"),
+        Refer(occurred_at=at, to=ReferralBody.housing_ombudsman),
+        RequestOmbudsmanEvidence(occurred_at=at, due=date(2026, 12, 31)),
+        ProvideOmbudsmanEvidence(occurred_at=at),
     ]
 
 

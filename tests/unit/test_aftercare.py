@@ -1,4 +1,5 @@
-"""What follows a complaint's handling: the satisfaction survey after closure (and its clock)."""
+"""What follows a complaint's handling: the satisfaction survey after closure (and its clock),
+referrals, and the Ombudsman's evidence requests (and their clock)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,20 @@ from datetime import date, datetime
 import pytest
 
 from app.domain.calendar import WorkingCalendar
-from app.domain.complaint.commands import RecordSatisfaction
-from app.domain.complaint.errors import ComplaintClosed, InvalidTransition
+from app.domain.complaint.commands import (
+    ProvideOmbudsmanEvidence,
+    RecordSatisfaction,
+    Refer,
+    RequestOmbudsmanEvidence,
+)
+from app.domain.complaint.errors import ComplaintClosed, InvalidDueDate, InvalidTransition
 from app.domain.complaint.events import (
     ClosureReason,
     ComplaintEvent,
+    OmbudsmanEvidenceProvided,
+    OmbudsmanEvidenceRequested,
+    ReferralBody,
+    Referred,
     Reopened,
     Satisfaction,
     SatisfactionRecorded,
@@ -123,3 +133,106 @@ class TestSurveyClock:
     def test_read_as_of_before_the_survey(self) -> None:
         clock = survey_clock((*JJH_CLOSED, surveyed(uk(2027, 1, 4))), uk(2026, 12, 31))
         assert (clock.met_at, clock.status) == (None, S.due_soon)
+
+
+class TestRefer:
+    @pytest.mark.parametrize(
+        "history",
+        [RESPONDED[:1], CLOSED, (RESPONDED[0], declined(uk(2026, 12, 15)))],
+        ids=["open", "closed", "declined"],
+    )
+    def test_referred_at_any_time(self, history: tuple[ComplaintEvent, ...]) -> None:
+        command = Refer(occurred_at=uk(2027, 1, 4), to=ReferralBody.housing_ombudsman, reason="x")
+        assert when(given(*history), command) == [
+            Referred(occurred_at=uk(2027, 1, 4), to=ReferralBody.housing_ombudsman, reason="x")
+        ]
+
+    def test_the_state_keeps_every_referral(self) -> None:
+        state = given(
+            *CLOSED,
+            Referred(occurred_at=uk(2027, 1, 4), to=ReferralBody.designated_person, reason=None),
+            Referred(occurred_at=uk(2027, 2, 1), to=ReferralBody.housing_ombudsman, reason="x"),
+        )
+        assert state is not None
+        assert [r.to for r in state.referrals] == [
+            ReferralBody.designated_person,
+            ReferralBody.housing_ombudsman,
+        ]
+
+
+def requested(at: datetime, due: date) -> OmbudsmanEvidenceRequested:
+    return OmbudsmanEvidenceRequested(occurred_at=at, due=due)
+
+
+def provided(at: datetime) -> OmbudsmanEvidenceProvided:
+    return OmbudsmanEvidenceProvided(occurred_at=at)
+
+
+# The Ombudsman asks on Christmas Eve 2026 for the file by Friday 8 January 2027.
+ASKED = (*CLOSED, requested(uk(2026, 12, 24), date(2027, 1, 8)))
+
+
+def evidence_clock(events: tuple[ComplaintEvent, ...], at: datetime) -> Clock | None:
+    state = given(*events)
+    assert state is not None
+    return clocks(state, HOC_2024, ENGLAND, at).get("ombudsman_evidence")
+
+
+class TestOmbudsmanEvidence:
+    def test_requested_and_provided_after_the_closure(self) -> None:
+        ask = RequestOmbudsmanEvidence(occurred_at=uk(2026, 12, 24), due=date(2027, 1, 8))
+        assert when(given(*CLOSED), ask) == [requested(uk(2026, 12, 24), date(2027, 1, 8))]
+        send = ProvideOmbudsmanEvidence(occurred_at=uk(2027, 1, 7))
+        assert when(given(*ASKED), send) == [provided(uk(2027, 1, 7))]
+
+    def test_one_request_at_a_time(self) -> None:
+        again = RequestOmbudsmanEvidence(occurred_at=uk(2027, 1, 4), due=date(2027, 1, 15))
+        with pytest.raises(InvalidTransition, match="the previous request is outstanding"):
+            when(given(*ASKED), again)
+        assert when(given(*ASKED, provided(uk(2027, 1, 4))), again)
+
+    def test_provided_only_when_requested(self) -> None:
+        send = ProvideOmbudsmanEvidence(occurred_at=uk(2027, 1, 7))
+        for history in (CLOSED, (*ASKED, provided(uk(2027, 1, 4)))):
+            with pytest.raises(InvalidTransition, match="no Ombudsman evidence request"):
+                when(given(*history), send)
+
+    def test_the_due_date_is_not_before_the_request(self) -> None:
+        ask = RequestOmbudsmanEvidence(occurred_at=uk(2026, 12, 24), due=date(2026, 12, 23))
+        with pytest.raises(InvalidDueDate):
+            when(given(*CLOSED), ask)
+
+    def test_the_clock_runs_to_the_given_date_and_outlives_the_closure(self) -> None:
+        assert evidence_clock(CLOSED, uk(2027, 1, 4)) is None
+        statuses = {
+            uk(2026, 12, 29): S.pending,
+            uk(2027, 1, 6): S.due_soon,  # two working days before 8 January
+            uk(2027, 1, 8, 23, 30): S.due_soon,
+            uk(2027, 1, 11): S.breached,
+        }
+        for at, status in statuses.items():
+            clock = evidence_clock(ASKED, at)
+            assert clock is not None
+            assert (clock.due, clock.status, clock.stopped) == (date(2027, 1, 8), status, False)
+
+    def test_met_or_met_late_by_the_file(self) -> None:
+        on_time = evidence_clock((*ASKED, provided(uk(2027, 1, 8, 16))), uk(2027, 2, 1))
+        late = evidence_clock((*ASKED, provided(uk(2027, 1, 11))), uk(2027, 2, 1))
+        assert on_time is not None
+        assert late is not None
+        assert (on_time.status, on_time.met_at) == (S.met, uk(2027, 1, 8, 16))
+        assert late.status is S.met_late
+
+    def test_the_clock_follows_the_latest_request(self) -> None:
+        events = (
+            *ASKED,
+            provided(uk(2027, 1, 7)),
+            requested(uk(2027, 3, 1), date(2027, 3, 12)),
+        )
+        clock = evidence_clock(events, uk(2027, 3, 2))
+        assert clock is not None
+        assert (clock.due, clock.met_at, clock.status) == (date(2027, 3, 12), None, S.pending)
+        # As of before the second request, the first one, met.
+        first = evidence_clock(events, uk(2027, 2, 1))
+        assert first is not None
+        assert (first.due, first.status) == (date(2027, 1, 8), S.met)

@@ -24,11 +24,14 @@ from app.domain.complaint.commands import (
     DeclineCompensation,
     Escalate,
     OfferCompensation,
+    ProvideOmbudsmanEvidence,
     RecordContact,
     RecordSatisfaction,
+    Refer,
     RefuseEscalation,
     Reopen,
     RequestEscalation,
+    RequestOmbudsmanEvidence,
     Respond,
     RestartClock,
     StopClock,
@@ -49,7 +52,11 @@ from app.domain.complaint.events import (
     Declined,
     DeclineReason,
     NoteAdded,
+    OmbudsmanEvidenceProvided,
+    OmbudsmanEvidenceRequested,
     Outcome,
+    ReferralBody,
+    Referred,
     Responded,
     Satisfaction,
     SatisfactionRecorded,
@@ -79,6 +86,9 @@ KINDS = [
     "offer",
     "accept",
     "decline_offer",
+    "refer",
+    "evidence_requested",
+    "evidence_provided",
 ]
 OFFER_IDS = ["C-1", "C-2"]
 # A few ids, so that histories reuse them (refused) and complete unknown ones (refused).
@@ -92,6 +102,9 @@ AFTER_THE_END = (
     CompensationOffered,
     CompensationAccepted,
     CompensationDeclined,
+    Referred,
+    OmbudsmanEvidenceRequested,
+    OmbudsmanEvidenceProvided,
 )
 
 
@@ -150,6 +163,13 @@ def commands(draw: st.DrawFn, after: datetime) -> tuple[Command, datetime]:
         case "decline_offer":
             offer_id = draw(st.sampled_from(OFFER_IDS))
             command = DeclineCompensation(occurred_at=at, offer_id=offer_id)
+        case "refer":
+            command = Refer(occurred_at=at, to=draw(st.sampled_from(ReferralBody)))
+        case "evidence_requested":
+            due = at.date() + timedelta(days=draw(st.integers(min_value=-2, max_value=30)))
+            command = RequestOmbudsmanEvidence(occurred_at=at, due=due)
+        case "evidence_provided":
+            command = ProvideOmbudsmanEvidence(occurred_at=at)
         case "survey":
             satisfied = draw(st.sampled_from(Satisfaction))
             command = RecordSatisfaction(occurred_at=at, satisfied=satisfied)

@@ -19,6 +19,7 @@ from app.domain.complaint.events import (
     DeclineReason,
     NoteVisibility,
     Outcome,
+    ReferralBody,
     Representative,
     Satisfaction,
     StopReasonCategory,
@@ -184,6 +185,24 @@ class DeclineCompensation:
     offer_id: str
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Refer:
+    occurred_at: datetime
+    to: ReferralBody
+    reason: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RequestOmbudsmanEvidence:
+    occurred_at: datetime
+    due: date
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ProvideOmbudsmanEvidence:
+    occurred_at: datetime
+
+
 Command = (
     LogComplaint
     | Acknowledge
@@ -206,4 +225,7 @@ Command = (
     | OfferCompensation
     | AcceptCompensation
     | DeclineCompensation
+    | Refer
+    | RequestOmbudsmanEvidence
+    | ProvideOmbudsmanEvidence
 )

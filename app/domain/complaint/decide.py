@@ -12,7 +12,12 @@ from datetime import datetime
 from typing import assert_never
 
 from app.domain.calendar import WorkingCalendar
-from app.domain.complaint.aftercare import record_satisfaction
+from app.domain.complaint.aftercare import (
+    provide_evidence,
+    record_satisfaction,
+    refer,
+    request_evidence,
+)
 from app.domain.complaint.commands import (
     AcceptCompensation,
     Acknowledge,
@@ -28,11 +33,14 @@ from app.domain.complaint.commands import (
     Escalate,
     LogComplaint,
     OfferCompensation,
+    ProvideOmbudsmanEvidence,
     RecordContact,
     RecordSatisfaction,
+    Refer,
     RefuseEscalation,
     Reopen,
     RequestEscalation,
+    RequestOmbudsmanEvidence,
     Respond,
     RestartClock,
     StopClock,
@@ -89,6 +97,9 @@ AFTER_DECLINE: dict[type[Command], str] = {
     OfferCompensation: "compensation",
     AcceptCompensation: "compensation",
     DeclineCompensation: "compensation",
+    Refer: "referral",
+    RequestOmbudsmanEvidence: "Ombudsman evidence",
+    ProvideOmbudsmanEvidence: "Ombudsman evidence",
 }
 AFTER_CLOSURE: dict[type[Command], str] = {
     **AFTER_DECLINE,
@@ -297,6 +308,12 @@ def _decide(
             return offer_compensation(command, state)
         case AcceptCompensation() | DeclineCompensation():
             return answer_compensation(command, state)
+        case Refer():
+            return refer(command)
+        case RequestOmbudsmanEvidence():
+            return request_evidence(command, state)
+        case ProvideOmbudsmanEvidence():
+            return provide_evidence(command, state)
         case _:
             assert_never(command)
 

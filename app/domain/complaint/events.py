@@ -86,6 +86,16 @@ class CompensationKind(StrEnum):
     other = "other"
 
 
+class ReferralBody(StrEnum):
+    """Where a complaint was referred outside the landlord's own process."""
+
+    housing_ombudsman = "housing_ombudsman"
+    designated_person = "designated_person"
+    panel = "panel"
+    tribunal = "tribunal"
+    other = "other"
+
+
 class NoteVisibility(StrEnum):
     internal = "internal"
     resident = "resident"
@@ -333,6 +343,31 @@ class CompensationDeclined:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class Referred:
+    """The complaint was referred `to` a body outside the landlord's process (the Housing
+    Ombudsman, a designated person, a panel, a tribunal)."""
+
+    occurred_at: datetime
+    to: ReferralBody
+    reason: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OmbudsmanEvidenceRequested:
+    """The Housing Ombudsman asked for the case file, to be sent by `due`."""
+
+    occurred_at: datetime
+    due: date
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OmbudsmanEvidenceProvided:
+    """The case file the Ombudsman asked for was sent."""
+
+    occurred_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class NoteAdded:
     """A note on the case, internal or visible to the resident."""
 
@@ -363,6 +398,9 @@ ComplaintEvent = (
     | CompensationOffered
     | CompensationAccepted
     | CompensationDeclined
+    | Referred
+    | OmbudsmanEvidenceRequested
+    | OmbudsmanEvidenceProvided
 )
 
 # The stored `type` of each event: snake_case, past tense (SPEC.md).
@@ -388,4 +426,7 @@ EVENT_TYPES: dict[type[ComplaintEvent], str] = {
     CompensationOffered: "compensation_offered",
     CompensationAccepted: "compensation_accepted",
     CompensationDeclined: "compensation_declined",
+    Referred: "referred",
+    OmbudsmanEvidenceRequested: "ombudsman_evidence_requested",
+    OmbudsmanEvidenceProvided: "ombudsman_evidence_provided",
 }

@@ -30,6 +30,9 @@ from app.domain.complaint.events import (
     ExtensionAgreed,
     Logged,
     NoteAdded,
+    OmbudsmanEvidenceProvided,
+    OmbudsmanEvidenceRequested,
+    Referred,
     Reopened,
     Responded,
     SatisfactionRecorded,
@@ -39,8 +42,10 @@ from app.domain.complaint.state import (
     ClockStop,
     CompensationOffer,
     ComplaintState,
+    EvidenceRequest,
     Note,
     OfferStatus,
+    Referral,
     StageRecord,
     Status,
     SurveyResult,
@@ -248,6 +253,16 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
             return _answer(state, offer_id, OfferStatus.accepted, at)
         case CompensationDeclined(occurred_at=at, offer_id=offer_id):
             return _answer(state, offer_id, OfferStatus.declined, at)
+        case Referred(occurred_at=at, to=to, reason=reason):
+            referral = Referral(referred_at=at, to=to, reason=reason)
+            return replace(state, referrals=(*state.referrals, referral))
+        case OmbudsmanEvidenceRequested(occurred_at=at, due=due):
+            request = EvidenceRequest(requested_at=at, due=due)
+            return replace(state, evidence_requests=(*state.evidence_requests, request))
+        case OmbudsmanEvidenceProvided(occurred_at=at):
+            *before, latest = state.evidence_requests
+            answered = replace(latest, provided_at=at)
+            return replace(state, evidence_requests=(*before, answered))
         case _:
             assert_never(event)
 

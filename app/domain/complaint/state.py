@@ -14,6 +14,7 @@ from app.domain.complaint.events import (
     DeclineReason,
     NoteVisibility,
     Outcome,
+    ReferralBody,
     Representative,
     Satisfaction,
     StopReasonCategory,
@@ -66,6 +67,22 @@ class CompensationOffer:
     offered_at: datetime
     status: OfferStatus = OfferStatus.offered
     answered_at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Referral:
+    referred_at: datetime
+    to: ReferralBody
+    reason: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EvidenceRequest:
+    """One request of the Ombudsman for the case file, and when it was answered."""
+
+    requested_at: datetime
+    due: date
+    provided_at: datetime | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -161,6 +178,8 @@ class ComplaintState:
     actions: tuple[AgreedAction, ...] = ()
     surveys: tuple[SurveyResult, ...] = ()
     compensation: tuple[CompensationOffer, ...] = ()
+    referrals: tuple[Referral, ...] = ()
+    evidence_requests: tuple[EvidenceRequest, ...] = ()
 
     @property
     def current(self) -> StageRecord:
@@ -176,6 +195,11 @@ class ComplaintState:
 
     def action(self, action_id: str) -> AgreedAction | None:
         return next((a for a in self.actions if a.action_id == action_id), None)
+
+    @property
+    def evidence_outstanding(self) -> bool:
+        """Whether the Ombudsman's latest request for evidence awaits the file."""
+        return bool(self.evidence_requests) and self.evidence_requests[-1].provided_at is None
 
     def offer(self, offer_id: str) -> CompensationOffer | None:
         return next((o for o in self.compensation if o.offer_id == offer_id), None)
