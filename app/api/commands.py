@@ -23,6 +23,7 @@ from app.api.schemas import (
     EscalationRequestedIn,
     EventRequest,
     ExtensionAgreedIn,
+    LearningRecordedIn,
     LogComplaintRequest,
     NoteAddedIn,
     OmbudsmanEvidenceProvidedIn,
@@ -158,5 +159,12 @@ def event_command(body: EventRequest) -> c.Command:
             return c.RequestOmbudsmanEvidence(occurred_at=at, due=body.due)
         case OmbudsmanEvidenceProvidedIn():
             return c.ProvideOmbudsmanEvidence(occurred_at=at)
+        case LearningRecordedIn():
+            return c.RecordLearning(
+                occurred_at=at,
+                root_cause=body.root_cause,
+                lesson=body.lesson,
+                improvement=body.improvement,
+            )
         case _:
             assert_never(body)

@@ -285,6 +285,13 @@ class OmbudsmanEvidenceProvidedIn(_EventIn):
     type: Literal["ombudsman_evidence_provided"]
 
 
+class LearningRecordedIn(_EventIn):
+    type: Literal["learning_recorded"]
+    root_cause: Text
+    lesson: Text
+    improvement: Text = Field(description="The service improvement it leads to.")
+
+
 EventRequest = Annotated[
     AcknowledgedIn
     | ContactedIn
@@ -308,7 +315,8 @@ EventRequest = Annotated[
     | CompensationDeclinedIn
     | ReferredIn
     | OmbudsmanEvidenceRequestedIn
-    | OmbudsmanEvidenceProvidedIn,
+    | OmbudsmanEvidenceProvidedIn
+    | LearningRecordedIn,
     Field(discriminator="type"),
 ]
 
@@ -418,6 +426,13 @@ class EvidenceRequestView(BaseModel):
     status: ClockStatus = Field(description="Judged against `due` at `evaluated_at`.")
 
 
+class LearningView(BaseModel):
+    recorded_at: datetime
+    root_cause: str | None = Field(description="Omitted for roles without personal data.")
+    lesson: str | None = Field(description="Omitted for roles without personal data.")
+    improvement: str | None = Field(description="Omitted for roles without personal data.")
+
+
 class ComplainantView(BaseModel):
     name: str
     email: str | None
@@ -477,6 +492,7 @@ class ComplaintView(BaseModel):
         description="The Ombudsman's requests for the case file, in order; the latest is the "
         "`ombudsman_evidence` clock."
     )
+    learning: list[LearningView] = Field(description="Lessons learnt, in order.")
     satisfaction: list[SatisfactionView] = Field(
         description="Satisfaction surveys after closure (one per closure), in order."
     )

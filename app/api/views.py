@@ -14,6 +14,7 @@ from app.api.schemas import (
     ComplaintView,
     EventView,
     EvidenceRequestView,
+    LearningView,
     NoteView,
     PolicyRef,
     PostalAddressView,
@@ -194,6 +195,15 @@ def complaint_view(
                 ),
             )
             for request in state.evidence_requests
+        ],
+        learning=[
+            LearningView(
+                recorded_at=learnt.recorded_at,
+                root_cause=learnt.root_cause if personal else None,
+                lesson=learnt.lesson if personal else None,
+                improvement=learnt.improvement if personal else None,
+            )
+            for learnt in state.learning
         ],
         satisfaction=[
             SatisfactionView(

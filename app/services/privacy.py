@@ -27,6 +27,7 @@ HIDDEN_FIELDS: dict[str, tuple[str, ...]] = {
     "satisfaction_recorded": ("comments",),
     "compensation_offered": ("reason",),
     "referred": ("reason",),
+    "learning_recorded": ("root_cause", "lesson", "improvement"),
 }
 
 

@@ -553,3 +553,47 @@ class TestReferralAndOmbudsmanEvidence:
         data = [e["data"] for e in await events_of(client, analyst, cid)]
         assert {"to": "housing_ombudsman"} in data
         assert "Wilma" not in str(data[1:])
+
+
+class TestLearning:
+    async def test_recorded_after_the_closure_and_hidden_from_analysts(
+        self, client: httpx.AsyncClient, crm: dict[str, str], make_key: MakeKey
+    ) -> None:
+        cid = (await log(client, crm))["id"]
+        await accepted(client, crm, cid, "closed", "2025-12-22T10:00:00Z", reason="withdrawn")
+        lesson: dict[str, Any] = {
+            "root_cause": "Wilma's boiler was serviced by an unqualified engineer.",
+            "lesson": "Check engineers' registration before a visit.",
+            "improvement": "Registration is now checked when a job is booked.",
+        }
+        view = await accepted(
+            client, crm, cid, "learning_recorded", "2026-01-05T09:00:00Z", **lesson
+        )
+        assert view["learning"] == [{"recorded_at": "2026-01-05T09:00:00Z", **lesson}]
+        await refused(
+            client,
+            crm,
+            cid,
+            "learning_recorded",
+            "2026-01-05T09:00:00Z",
+            code="validation-error",
+            status=422,
+            root_cause="Only a cause.",
+        )
+        analyst = bearer(await make_key(Role.analyst))
+        seen = await view_of(client, analyst, cid)
+        assert seen["learning"] == [
+            {
+                "recorded_at": "2026-01-05T09:00:00Z",
+                "root_cause": None,
+                "lesson": None,
+                "improvement": None,
+            }
+        ]
+        assert (await events_of(client, analyst, cid))[-1]["data"] == {}
+        # Analysts read; they never write.
+        write = await append(
+            client, analyst, cid, "learning_recorded", "2026-01-06T09:00:00Z", **lesson
+        )
+        assert write.status_code == 403
+        assert (await view_of(client, crm, cid))["version"] == 3

@@ -39,6 +39,7 @@ from app.domain.complaint.events import (
     EscalationRefused,
     EscalationRequested,
     ExtensionAgreed,
+    LearningRecorded,
     Logged,
     NoteAdded,
     NoteVisibility,
@@ -138,6 +139,12 @@ EXAMPLES: list[ComplaintEvent] = [
     Referred(occurred_at=T, to=ReferralBody.housing_ombudsman, reason=None),
     OmbudsmanEvidenceRequested(occurred_at=T, due=date(2025, 7, 1)),
     OmbudsmanEvidenceProvided(occurred_at=T),
+    LearningRecorded(
+        occurred_at=T,
+        root_cause="Repairs booked without a survey",
+        lesson="Survey damp before booking works",
+        improvement="A damp survey is now part of every damp repair order",
+    ),
 ]
 
 

@@ -27,6 +27,7 @@ from app.domain.complaint.commands import (
     OfferCompensation,
     ProvideOmbudsmanEvidence,
     RecordContact,
+    RecordLearning,
     RecordSatisfaction,
     Refer,
     RefuseEscalation,
@@ -258,6 +259,7 @@ def every_other_command(at: datetime) -> list[Command]:
         Refer(occurred_at=at, to=ReferralBody.housing_ombudsman),
         RequestOmbudsmanEvidence(occurred_at=at, due=date(2026, 12, 31)),
         ProvideOmbudsmanEvidence(occurred_at=at),
+        RecordLearning(occurred_at=at, root_cause="c", lesson="l", improvement="i"),
     ]
 
 

@@ -1,5 +1,5 @@
 """What follows a complaint's handling: the satisfaction survey after closure (and its clock),
-referrals, and the Ombudsman's evidence requests (and their clock)."""
+referrals, the Ombudsman's evidence requests (and their clock), and the lessons learnt."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from app.domain.calendar import WorkingCalendar
 from app.domain.complaint.commands import (
     ProvideOmbudsmanEvidence,
+    RecordLearning,
     RecordSatisfaction,
     Refer,
     RequestOmbudsmanEvidence,
@@ -19,6 +20,7 @@ from app.domain.complaint.errors import ComplaintClosed, InvalidDueDate, Invalid
 from app.domain.complaint.events import (
     ClosureReason,
     ComplaintEvent,
+    LearningRecorded,
     OmbudsmanEvidenceProvided,
     OmbudsmanEvidenceRequested,
     ReferralBody,
@@ -236,3 +238,38 @@ class TestOmbudsmanEvidence:
         first = evidence_clock(events, uk(2027, 2, 1))
         assert first is not None
         assert (first.due, first.status) == (date(2027, 1, 8), S.met)
+
+
+class TestRecordLearning:
+    COMMAND = RecordLearning(
+        occurred_at=uk(2027, 1, 4),
+        root_cause="The contractor was booked without a damp survey",
+        lesson="Survey damp before booking works",
+        improvement="Damp repair orders now include a survey",
+    )
+
+    @pytest.mark.parametrize(
+        "history",
+        [RESPONDED[:1], RESPONDED, CLOSED, (RESPONDED[0], declined(uk(2026, 12, 15)))],
+        ids=["open", "responded", "closed", "declined"],
+    )
+    def test_recorded_at_any_time(self, history: tuple[ComplaintEvent, ...]) -> None:
+        assert when(given(*history), self.COMMAND) == [
+            LearningRecorded(
+                occurred_at=uk(2027, 1, 4),
+                root_cause="The contractor was booked without a damp survey",
+                lesson="Survey damp before booking works",
+                improvement="Damp repair orders now include a survey",
+            )
+        ]
+
+    def test_the_state_keeps_every_lesson(self) -> None:
+        [first] = when(given(*CLOSED), self.COMMAND)
+        assert isinstance(first, LearningRecorded)
+        second = replace(first, occurred_at=uk(2027, 2, 1), lesson="Call back within a day")
+        state = given(*CLOSED, first, second)
+        assert state is not None
+        assert [(x.recorded_at, x.lesson) for x in state.learning] == [
+            (uk(2027, 1, 4), "Survey damp before booking works"),
+            (uk(2027, 2, 1), "Call back within a day"),
+        ]

@@ -220,8 +220,8 @@ class TestEndedComplaint:
         with pytest.raises(ComplaintClosed) as refused:
             when(state, Acknowledge(occurred_at=uk(2026, 3, 20)))
         assert refused.value.message == (
-            "the complaint is declined: "
-            "only notes, actions, compensation, referral and Ombudsman evidence can be recorded now"
+            "the complaint is declined: only notes, actions, compensation, referral, "
+            "Ombudsman evidence and learning can be recorded now"
         )
 
 

@@ -26,6 +26,7 @@ from app.domain.complaint.commands import (
     OfferCompensation,
     ProvideOmbudsmanEvidence,
     RecordContact,
+    RecordLearning,
     RecordSatisfaction,
     Refer,
     RefuseEscalation,
@@ -51,6 +52,7 @@ from app.domain.complaint.events import (
     ContactMethod,
     Declined,
     DeclineReason,
+    LearningRecorded,
     NoteAdded,
     OmbudsmanEvidenceProvided,
     OmbudsmanEvidenceRequested,
@@ -89,6 +91,7 @@ KINDS = [
     "refer",
     "evidence_requested",
     "evidence_provided",
+    "learning",
 ]
 OFFER_IDS = ["C-1", "C-2"]
 # A few ids, so that histories reuse them (refused) and complete unknown ones (refused).
@@ -105,6 +108,7 @@ AFTER_THE_END = (
     Referred,
     OmbudsmanEvidenceRequested,
     OmbudsmanEvidenceProvided,
+    LearningRecorded,
 )
 
 
@@ -170,6 +174,8 @@ def commands(draw: st.DrawFn, after: datetime) -> tuple[Command, datetime]:
             command = RequestOmbudsmanEvidence(occurred_at=at, due=due)
         case "evidence_provided":
             command = ProvideOmbudsmanEvidence(occurred_at=at)
+        case "learning":
+            command = RecordLearning(occurred_at=at, root_cause="c", lesson="l", improvement="i")
         case "survey":
             satisfied = draw(st.sampled_from(Satisfaction))
             command = RecordSatisfaction(occurred_at=at, satisfied=satisfied)

@@ -9,12 +9,14 @@ from __future__ import annotations
 from app.domain.calendar import london_date
 from app.domain.complaint.commands import (
     ProvideOmbudsmanEvidence,
+    RecordLearning,
     RecordSatisfaction,
     Refer,
     RequestOmbudsmanEvidence,
 )
 from app.domain.complaint.errors import InvalidDueDate
 from app.domain.complaint.events import (
+    LearningRecorded,
     OmbudsmanEvidenceProvided,
     OmbudsmanEvidenceRequested,
     Referred,
@@ -70,3 +72,13 @@ def provide_evidence(
             "no Ombudsman evidence request is outstanding",
         )
     return OmbudsmanEvidenceProvided(occurred_at=command.occurred_at)
+
+
+def record_learning(command: RecordLearning) -> LearningRecorded:
+    """Any time after logging: the lesson is often clear only after the closure (or a decline)."""
+    return LearningRecorded(
+        occurred_at=command.occurred_at,
+        root_cause=command.root_cause,
+        lesson=command.lesson,
+        improvement=command.improvement,
+    )

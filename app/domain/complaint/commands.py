@@ -203,6 +203,14 @@ class ProvideOmbudsmanEvidence:
     occurred_at: datetime
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RecordLearning:
+    occurred_at: datetime
+    root_cause: str
+    lesson: str
+    improvement: str
+
+
 Command = (
     LogComplaint
     | Acknowledge
@@ -228,4 +236,5 @@ Command = (
     | Refer
     | RequestOmbudsmanEvidence
     | ProvideOmbudsmanEvidence
+    | RecordLearning
 )

@@ -14,6 +14,7 @@ from typing import assert_never
 from app.domain.calendar import WorkingCalendar
 from app.domain.complaint.aftercare import (
     provide_evidence,
+    record_learning,
     record_satisfaction,
     refer,
     request_evidence,
@@ -35,6 +36,7 @@ from app.domain.complaint.commands import (
     OfferCompensation,
     ProvideOmbudsmanEvidence,
     RecordContact,
+    RecordLearning,
     RecordSatisfaction,
     Refer,
     RefuseEscalation,
@@ -100,6 +102,7 @@ AFTER_DECLINE: dict[type[Command], str] = {
     Refer: "referral",
     RequestOmbudsmanEvidence: "Ombudsman evidence",
     ProvideOmbudsmanEvidence: "Ombudsman evidence",
+    RecordLearning: "learning",
 }
 AFTER_CLOSURE: dict[type[Command], str] = {
     **AFTER_DECLINE,
@@ -314,6 +317,8 @@ def _decide(
             return request_evidence(command, state)
         case ProvideOmbudsmanEvidence():
             return provide_evidence(command, state)
+        case RecordLearning():
+            return record_learning(command)
         case _:
             assert_never(command)
 

@@ -368,6 +368,17 @@ class OmbudsmanEvidenceProvided:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class LearningRecorded:
+    """What the complaint taught the landlord: its root cause, the lesson, and the improvement to
+    the service it leads to."""
+
+    occurred_at: datetime
+    root_cause: str
+    lesson: str
+    improvement: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class NoteAdded:
     """A note on the case, internal or visible to the resident."""
 
@@ -401,6 +412,7 @@ ComplaintEvent = (
     | Referred
     | OmbudsmanEvidenceRequested
     | OmbudsmanEvidenceProvided
+    | LearningRecorded
 )
 
 # The stored `type` of each event: snake_case, past tense (SPEC.md).
@@ -429,4 +441,5 @@ EVENT_TYPES: dict[type[ComplaintEvent], str] = {
     Referred: "referred",
     OmbudsmanEvidenceRequested: "ombudsman_evidence_requested",
     OmbudsmanEvidenceProvided: "ombudsman_evidence_provided",
+    LearningRecorded: "learning_recorded",
 }

@@ -28,6 +28,7 @@ from app.domain.complaint.events import (
     EscalationRefused,
     EscalationRequested,
     ExtensionAgreed,
+    LearningRecorded,
     Logged,
     NoteAdded,
     OmbudsmanEvidenceProvided,
@@ -43,6 +44,7 @@ from app.domain.complaint.state import (
     CompensationOffer,
     ComplaintState,
     EvidenceRequest,
+    Learning,
     Note,
     OfferStatus,
     Referral,
@@ -263,6 +265,14 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
             *before, latest = state.evidence_requests
             answered = replace(latest, provided_at=at)
             return replace(state, evidence_requests=(*before, answered))
+        case LearningRecorded(occurred_at=at):
+            learnt = Learning(
+                recorded_at=at,
+                root_cause=event.root_cause,
+                lesson=event.lesson,
+                improvement=event.improvement,
+            )
+            return replace(state, learning=(*state.learning, learnt))
         case _:
             assert_never(event)
 

@@ -86,6 +86,14 @@ class EvidenceRequest:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class Learning:
+    recorded_at: datetime
+    root_cause: str
+    lesson: str
+    improvement: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class SurveyResult:
     recorded_at: datetime
     satisfied: Satisfaction
@@ -180,6 +188,7 @@ class ComplaintState:
     compensation: tuple[CompensationOffer, ...] = ()
     referrals: tuple[Referral, ...] = ()
     evidence_requests: tuple[EvidenceRequest, ...] = ()
+    learning: tuple[Learning, ...] = ()
 
     @property
     def current(self) -> StageRecord:
