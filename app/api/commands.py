@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import assert_never
 
-from app.api.schemas import (
+from app.api.event_requests import (
     AcknowledgedIn,
     ActionAgreedIn,
     ActionCompletedIn,
@@ -24,7 +24,6 @@ from app.api.schemas import (
     EventRequest,
     ExtensionAgreedIn,
     LearningRecordedIn,
-    LogComplaintRequest,
     NoteAddedIn,
     OmbudsmanEvidenceProvidedIn,
     OmbudsmanEvidenceRequestedIn,
@@ -33,6 +32,7 @@ from app.api.schemas import (
     RespondedIn,
     SatisfactionRecordedIn,
 )
+from app.api.schemas import LogComplaintRequest
 from app.domain.complaint import commands as c
 from app.domain.complaint.events import Complainant, PostalAddress, Representative
 from app.domain.policies.model import Policy
