@@ -152,6 +152,17 @@ class PolicyRef(BaseModel):
     version: int
 
 
+class CalendarRef(BaseModel):
+    """The working-day calendar a clock was computed with: today's, since a bank holiday or a
+    closure day added later moves the deadlines of clocks still running."""
+
+    region: str
+    holidays_version: str = Field(description="The `holidays` package the bank holidays come from.")
+    closures: list[date] = Field(
+        description="The landlord's closure days between the complaint's receipt and the due date."
+    )
+
+
 class ClockView(BaseModel):
     stage: int
     due: date | None
@@ -168,6 +179,7 @@ class ClockView(BaseModel):
         description="The stage's clock is stopped (`clock_stopped`): the clock cannot breach, "
         "and `due` moves later by the working days stopped once `clock_restarted` is recorded."
     )
+    calendar: CalendarRef
 
 
 class ClockStopView(BaseModel):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from app.api.deps import Actor
 from app.api.schemas import (
     ActionView,
+    CalendarRef,
     ClockStopView,
     ClockView,
     CompensationOfferView,
@@ -23,6 +24,7 @@ from app.api.schemas import (
     SatisfactionView,
     StageView,
 )
+from app.domain.calendar import WorkingCalendar, holidays_version, london_date
 from app.domain.clock import clock_status, known
 from app.domain.complaint.events import NoteVisibility
 from app.domain.deadlines import Clock, clocks, stage_clocks
@@ -33,8 +35,20 @@ from app.services.complaints import Complaint
 from app.services.privacy import visible_data
 
 
-def _clock(clock: Clock) -> ClockView:
+def _calendar(
+    calendar: WorkingCalendar, since: date, due: date | None, at: datetime
+) -> CalendarRef:
+    until = due or london_date(at)
+    return CalendarRef(
+        region=calendar.region,
+        holidays_version=holidays_version(),
+        closures=sorted(d for d in calendar.closures if since <= d <= until),
+    )
+
+
+def _clock(clock: Clock, calendar: WorkingCalendar, since: date, at: datetime) -> ClockView:
     return ClockView(
+        calendar=_calendar(calendar, since, clock.due, at),
         stage=clock.stage,
         due=clock.due,
         met_at=clock.met_at,
@@ -51,6 +65,7 @@ def complaint_view(
     complaint: Complaint, actor: Actor, *, at: datetime, as_of: datetime | None = None
 ) -> ComplaintView:
     state, policy, calendar = complaint.state, complaint.policy, complaint.calendar
+    received = london_date(state.received_at)
     personal = actor.sees_personal_data
     stages = [
         StageView(
@@ -82,7 +97,7 @@ def complaint_view(
             reopened=record.reopened,
             reopen_reason=record.reopen_reason if personal else None,
             sla={
-                name: _clock(c)
+                name: _clock(c, calendar, received, at)
                 for name, c in stage_clocks(state, record, policy, calendar, at).items()
             },
         )
@@ -102,7 +117,10 @@ def complaint_view(
         received_at=state.received_at,
         version=state.version,
         handler=state.handler,
-        sla={name: _clock(c) for name, c in clocks(state, policy, calendar, at).items()},
+        sla={
+            name: _clock(c, calendar, received, at)
+            for name, c in clocks(state, policy, calendar, at).items()
+        },
         outcome={str(s.stage): s.outcome for s in state.stages if s.outcome is not None},
         stages=stages,
         closed_at=state.closed_at,
