@@ -19,7 +19,7 @@ from app.audit.verify import VerifyReport
 from app.cli_landlords import landlords_cli
 from app.cli_report import report_cli
 from app.db import create_engine, reading
-from app.events.sql import SqlEventStore
+from app.events.factory import make_store
 from app.projections.landlords import find as landlord_rows
 from app.projections.rebuild import RebuildReport
 from app.services import keys as key_service
@@ -185,7 +185,9 @@ def demo(
                 )
             count = 0
             if not existing:
-                count = await load_demo(engine, SqlEventStore(), landlord=landlord, copies=copies)
+                count = await load_demo(
+                    engine, make_store(Settings()), landlord=landlord, copies=copies
+                )
             async with engine.begin() as conn:
                 key = await key_service.create_key(
                     conn, role=Role.crm, landlord=landlord, name="demo"
@@ -327,7 +329,9 @@ def export(
         engine = create_engine(Settings().database_url)
         count = 0
         try:
-            async for line in ndjson(engine, SqlEventStore(), selection, personal=personal_data):
+            async for line in ndjson(
+                engine, make_store(Settings()), selection, personal=personal_data
+            ):
                 sink.write(line)
                 count += 1
         finally:

@@ -107,6 +107,7 @@ def create(
     homes_rented: Annotated[int, typer.Option(min=0)] = 0,
     homes_shared_ownership: Annotated[int, typer.Option(min=0)] = 0,
     policy: PolicyOpt = None,
+    retention_years: Annotated[int, typer.Option(min=1, max=100)] = 6,
 ) -> None:
     """Register a landlord (England and Wales and the Code by default)."""
     command = RegisterLandlord(
@@ -117,6 +118,7 @@ def create(
         homes_rented=homes_rented,
         homes_shared_ownership=homes_shared_ownership,
         default_policy=_choice(policy),
+        retention_years=retention_years,
     )
     _show(_execute(landlord_id, command))
 
@@ -135,6 +137,7 @@ def update(
     homes_rented: Annotated[int | None, typer.Option(min=0)] = None,
     homes_shared_ownership: Annotated[int | None, typer.Option(min=0)] = None,
     policy: PolicyOpt = None,
+    retention_years: Annotated[int | None, typer.Option(min=1, max=100)] = None,
 ) -> None:
     """Change a landlord; closure days added or removed move its running deadlines."""
     closures: tuple[date, ...] | None = None
@@ -154,6 +157,7 @@ def update(
         homes_rented=homes_rented,
         homes_shared_ownership=homes_shared_ownership,
         default_policy=_choice(policy),
+        retention_years=retention_years,
     )
     _show(_execute(landlord_id, command))
 

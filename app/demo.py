@@ -1,4 +1,5 @@
-"""Demo data: a few dozen made-up complaints across both stages of the Code, some breaching.
+"""Demo data: a few dozen made-up complaints across both stages of the Code, some breaching, with
+agreed actions, compensation, surveys, lessons learnt and a referral to the Ombudsman.
 
 Every person here is invented. Dates are placed relative to today in working days, so the demo
 always shows a mix of pending, due-soon, breached and met clocks.
@@ -18,10 +19,13 @@ from app.domain.complaint import commands as c
 from app.domain.complaint.events import (
     Channel,
     ClosureReason,
+    CompensationKind,
     Complainant,
     ContactMethod,
     DeclineReason,
     Outcome,
+    ReferralBody,
+    Satisfaction,
     Tenure,
 )
 from app.domain.landlord.commands import RegisterLandlord
@@ -171,6 +175,130 @@ SCENARIOS: list[tuple[int, list[Step]]] = [
                 ),
             ),
             (40, lambda t: c.Close(occurred_at=t, reason=ClosureReason.final_response_issued)),
+        ],
+    ),
+    # Upheld with a repair and compensation; the repair finishes after the closure, then the
+    # survey and the lesson learnt.
+    (
+        35,
+        [
+            (1, lambda t: c.Acknowledge(occurred_at=t, method=ContactMethod.email)),
+            (
+                6,
+                lambda t: c.AgreeAction(
+                    occurred_at=t,
+                    action_id="REPAIR-1",
+                    description="Replace the failed part and test the system.",
+                    due=t.date() + timedelta(days=21),
+                    owner="repairs contractor",
+                ),
+            ),
+            (
+                8,
+                lambda t: c.OfferCompensation(
+                    occurred_at=t,
+                    offer_id="COMP-1",
+                    amount_pence=12_500,
+                    kind=CompensationKind.time_and_trouble,
+                    reason="Repeated missed appointments.",
+                ),
+            ),
+            (
+                9,
+                lambda t: c.Respond(
+                    occurred_at=t,
+                    outcome=Outcome.upheld,
+                    summary="Upheld: repair ordered and compensation offered.",
+                    remedies=("repair", "compensation"),
+                    escalation_rights_signposted=True,
+                ),
+            ),
+            (11, lambda t: c.AcceptCompensation(occurred_at=t, offer_id="COMP-1")),
+            (12, lambda t: c.Close(occurred_at=t, reason=ClosureReason.resolved)),
+            (
+                18,
+                lambda t: c.CompleteAction(
+                    occurred_at=t, action_id="REPAIR-1", summary="Part replaced and tested."
+                ),
+            ),
+            (
+                20,
+                lambda t: c.RecordSatisfaction(
+                    occurred_at=t, satisfied=Satisfaction.fairly_satisfied
+                ),
+            ),
+            (
+                22,
+                lambda t: c.RecordLearning(
+                    occurred_at=t,
+                    root_cause="Appointments were booked without confirming access.",
+                    lesson="Confirm access the day before a visit.",
+                    improvement="Reminder texts now go out the day before every repair visit.",
+                ),
+            ),
+        ],
+    ),
+    # An action still outstanding after the closure keeps the complaint in the SLA lists.
+    (
+        16,
+        [
+            (1, lambda t: c.Acknowledge(occurred_at=t)),
+            (
+                3,
+                lambda t: c.AgreeAction(
+                    occurred_at=t,
+                    action_id="SURVEY-1",
+                    description="Damp survey of the whole property.",
+                    due=t.date() + timedelta(days=7),
+                ),
+            ),
+            (
+                5,
+                lambda t: c.Respond(
+                    occurred_at=t,
+                    outcome=Outcome.partly_upheld,
+                    summary="Partly upheld: a survey is booked.",
+                    escalation_rights_signposted=True,
+                ),
+            ),
+            (6, lambda t: c.Close(occurred_at=t, reason=ClosureReason.resolved)),
+        ],
+    ),
+    # After the final response the resident went to the Ombudsman, who asked for the case file.
+    (
+        70,
+        [
+            (1, lambda t: c.Acknowledge(occurred_at=t)),
+            (
+                9,
+                lambda t: c.Respond(
+                    occurred_at=t,
+                    outcome=Outcome.not_upheld,
+                    summary="Not upheld.",
+                    escalation_rights_signposted=True,
+                ),
+            ),
+            (11, lambda t: c.RequestEscalation(occurred_at=t, reason="Asks for a review.")),
+            (12, lambda t: c.Escalate(occurred_at=t)),
+            (13, lambda t: c.Acknowledge(occurred_at=t)),
+            (
+                30,
+                lambda t: c.Respond(
+                    occurred_at=t,
+                    outcome=Outcome.not_upheld,
+                    summary="Not upheld at review.",
+                    ombudsman_signposted=True,
+                ),
+            ),
+            (31, lambda t: c.Close(occurred_at=t, reason=ClosureReason.final_response_issued)),
+            (45, lambda t: c.Refer(occurred_at=t, to=ReferralBody.housing_ombudsman)),
+            (
+                50,
+                lambda t: c.RequestOmbudsmanEvidence(
+                    occurred_at=t, due=t.date() + timedelta(days=14)
+                ),
+            ),
+            (58, lambda t: c.ProvideOmbudsmanEvidence(occurred_at=t)),
         ],
     ),
     (

@@ -24,7 +24,7 @@ from app.api.middleware import HttpMiddleware, Metrics
 from app.api.openapi import build_openapi
 from app.api.ratelimit import RateLimiter
 from app.db import create_engine
-from app.events.sql import SqlEventStore
+from app.events.factory import make_store
 from app.migrations import head_revision
 from app.settings import Settings
 
@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
         app.state.engine = engine
-        app.state.store = SqlEventStore()
+        app.state.store = make_store(settings)
         app.state.settings = settings
         app.state.schema_head = head_revision(settings.database_url)
         try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pathlib import Path
+
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -27,4 +29,14 @@ class Settings(BaseSettings):
     )
     rate_limit_burst: int = Field(
         default=200, ge=1, description="Requests a key may make at once before the limit applies."
+    )
+    master_key: SecretStr | None = Field(
+        default=None,
+        description="Base64 of 32 random bytes: wraps every complaint's data key. Losing it loses "
+        "all personal data; set it in production (e.g. `openssl rand -base64 32`).",
+    )
+    master_key_file: Path = Field(
+        default=Path("redress-master.key"),
+        description="Where the master key is kept when REDRESS_MASTER_KEY is not set (created "
+        "on first use, readable by its owner only).",
     )

@@ -23,6 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app import migrations
 from app.db import create_engine
 
+# One made-up master key for the whole session (servers, CLIs run as subprocesses), so no test
+# creates a key file in the working directory.
+os.environ.setdefault("REDRESS_MASTER_KEY", "bWFkZS11cC1tYXN0ZXIta2V5LWZvci10ZXN0cy0zMmI=")
+
 
 class LogTap(logging.Handler):
     """Every log record of the test session, formatted, so tests can prove what never reaches a

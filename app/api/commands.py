@@ -5,10 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import assert_never
 
-from app.api.schemas import (
+from app.api.event_requests import (
     AcknowledgedIn,
+    ActionAgreedIn,
+    ActionCompletedIn,
     AssignedIn,
+    ClockRestartedIn,
+    ClockStoppedIn,
     ClosedIn,
+    CompensationAcceptedIn,
+    CompensationDeclinedIn,
+    CompensationOfferedIn,
     ContactedIn,
     DeclinedIn,
     EscalatedIn,
@@ -16,10 +23,16 @@ from app.api.schemas import (
     EscalationRequestedIn,
     EventRequest,
     ExtensionAgreedIn,
-    LogComplaintRequest,
+    LearningRecordedIn,
     NoteAddedIn,
+    OmbudsmanEvidenceProvidedIn,
+    OmbudsmanEvidenceRequestedIn,
+    ReferredIn,
+    ReopenedIn,
     RespondedIn,
+    SatisfactionRecordedIn,
 )
+from app.api.schemas import LogComplaintRequest
 from app.domain.complaint import commands as c
 from app.domain.complaint.events import Complainant, PostalAddress, Representative
 from app.domain.policies.model import Policy
@@ -107,5 +120,52 @@ def event_command(body: EventRequest) -> c.Command:
             return c.Close(occurred_at=at, reason=body.reason, summary=body.summary)
         case NoteAddedIn():
             return c.AddNote(occurred_at=at, text=body.text, visibility=body.visibility)
+        case ClockStoppedIn():
+            return c.StopClock(
+                occurred_at=at, reason_category=body.reason_category, reason=body.reason
+            )
+        case ClockRestartedIn():
+            return c.RestartClock(occurred_at=at, reason=body.reason)
+        case ReopenedIn():
+            return c.Reopen(occurred_at=at, reason=body.reason)
+        case ActionAgreedIn():
+            return c.AgreeAction(
+                occurred_at=at,
+                action_id=body.action_id,
+                description=body.description,
+                due=body.due,
+                owner=body.owner,
+            )
+        case ActionCompletedIn():
+            return c.CompleteAction(occurred_at=at, action_id=body.action_id, summary=body.summary)
+        case SatisfactionRecordedIn():
+            return c.RecordSatisfaction(
+                occurred_at=at, satisfied=body.satisfied, comments=body.comments
+            )
+        case CompensationOfferedIn():
+            return c.OfferCompensation(
+                occurred_at=at,
+                offer_id=body.offer_id,
+                amount_pence=body.amount_pence,
+                kind=body.kind,
+                reason=body.reason,
+            )
+        case CompensationAcceptedIn():
+            return c.AcceptCompensation(occurred_at=at, offer_id=body.offer_id)
+        case CompensationDeclinedIn():
+            return c.DeclineCompensation(occurred_at=at, offer_id=body.offer_id)
+        case ReferredIn():
+            return c.Refer(occurred_at=at, to=body.to, reason=body.reason)
+        case OmbudsmanEvidenceRequestedIn():
+            return c.RequestOmbudsmanEvidence(occurred_at=at, due=body.due)
+        case OmbudsmanEvidenceProvidedIn():
+            return c.ProvideOmbudsmanEvidence(occurred_at=at)
+        case LearningRecordedIn():
+            return c.RecordLearning(
+                occurred_at=at,
+                root_cause=body.root_cause,
+                lesson=body.lesson,
+                improvement=body.improvement,
+            )
         case _:
             assert_never(body)

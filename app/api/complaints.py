@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from app.api.commands import event_command, log_command
 from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
 from app.api.errors import ApiError
+from app.api.event_requests import EventRequest
 from app.api.schemas import (
     ComplaintPage,
     ComplaintView,
-    EventRequest,
     LogComplaintRequest,
     Moment,
     StreamEvents,

@@ -24,7 +24,9 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("redress.api")
 
 # Domain refusals that contradict the complaint's current state are conflicts; the rest of the
-# domain errors are about the request itself and are unprocessable.
+# domain errors are about the request itself and are unprocessable. What the complaint's policy
+# forbids outright (`stage-not-in-policy`, `extension-beyond-cap`, `clock-stopping-not-allowed`)
+# is unprocessable: no later state of the complaint would accept the same request.
 CONFLICT_CODES = frozenset(
     {
         "already-logged",
@@ -36,6 +38,11 @@ CONFLICT_CODES = frozenset(
         "landlord-exists",
         "policy-id-reserved",
         "policy-version-conflict",
+        "action-already-agreed",
+        "action-already-completed",
+        "actions-outstanding",
+        "offer-already-made",
+        "offer-already-answered",
     }
 )
 

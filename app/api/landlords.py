@@ -44,6 +44,15 @@ POLICY_ID = r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$"
 Region = Literal["england-and-wales", "scotland", "northern-ireland"]
 HomesCount = Annotated[int, Field(ge=0, le=10_000_000)]
 Closures = Annotated[list[date], Field(max_length=1000)]
+RetentionYears = Annotated[
+    int,
+    Field(
+        ge=1,
+        le=100,
+        description="Years after closure a complaint's personal data is kept "
+        "(`redress retention run` erases it after).",
+    ),
+]
 LandlordId = Annotated[
     str, Path(min_length=1, max_length=32, pattern=SLUG, description="The landlord id.")
 ]
@@ -81,6 +90,7 @@ class LandlordCreate(_Strict):
     default_policy: PolicyChoiceIn | None = Field(
         default=None, description="The policy new complaints are logged under; hoc-2024 if omitted."
     )
+    retention_years: RetentionYears = 6
 
 
 class LandlordPatch(_Strict):
@@ -91,6 +101,7 @@ class LandlordPatch(_Strict):
     closures: Closures | None = None
     homes: HomesPatch | None = None
     default_policy: PolicyChoiceIn | None = None
+    retention_years: RetentionYears | None = None
 
 
 class PolicyRefView(BaseModel):
@@ -123,6 +134,7 @@ class LandlordView(BaseModel):
     closures: list[date]
     homes: HomesView
     default_policy: PolicyRefView
+    retention_years: int
     policies: list[PublishedPolicyView] = Field(description="The landlord's own policy versions.")
     calendar: CalendarView
     version: int
@@ -183,6 +195,7 @@ def view(state: LandlordState) -> LandlordView:
         default_policy=PolicyRefView(
             id=state.default_policy.id, version=state.default_policy.version
         ),
+        retention_years=state.retention_years,
         policies=[
             PublishedPolicyView(
                 id=p.policy.id, version=p.policy.version, published_at=p.published_at
@@ -285,6 +298,7 @@ async def register_landlord(
         homes_rented=body.homes.rented,
         homes_shared_ownership=body.homes.shared_ownership,
         default_policy=_choice(body.default_policy),
+        retention_years=body.retention_years,
     )
     return await _write(
         request,
@@ -367,6 +381,7 @@ async def change_landlord(
         homes_rented=homes.rented,
         homes_shared_ownership=homes.shared_ownership,
         default_policy=_choice(body.default_policy),
+        retention_years=body.retention_years,
     )
     return await _write(
         request,

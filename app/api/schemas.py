@@ -20,19 +20,27 @@ from pydantic import (
 from app.domain.complaint.events import (
     Channel,
     ClosureReason,
-    ContactMethod,
+    CompensationKind,
     DeclineReason,
     NoteVisibility,
     Outcome,
+    ReferralBody,
+    Satisfaction,
+    StopReasonCategory,
     Tenure,
 )
-from app.domain.complaint.state import Status
+from app.domain.complaint.state import OfferStatus, Status
 from app.domain.deadlines import ClockStatus
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10000)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+ClientId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"),
+    Field(description="An id the client chooses, unique in the complaint, e.g. `A-1`."),
+]
 
 
 def _iso_moment(value: object) -> datetime:
@@ -142,99 +150,23 @@ class LogComplaintRequest(Input):
     )
 
 
-class _EventIn(Input):
-    occurred_at: AwareDatetime = Field(description="When it happened (not in the future).")
-
-
-class AcknowledgedIn(_EventIn):
-    type: Literal["acknowledged"]
-    method: ContactMethod | None = None
-    summary: Text | None = None
-
-
-class ContactedIn(_EventIn):
-    type: Literal["contacted"]
-    method: ContactMethod
-    summary: Text
-
-
-class AssignedIn(_EventIn):
-    type: Literal["assigned"]
-    handler: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
-    role: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
-
-
-class ExtensionAgreedIn(_EventIn):
-    type: Literal["extension_agreed"]
-    response_due: date = Field(description="The revised response date agreed with the resident.")
-    reason: Text
-
-
-class RespondedIn(_EventIn):
-    type: Literal["responded"]
-    outcome: Outcome
-    summary: LongText
-    remedies: list[Annotated[str, StringConstraints(min_length=1, max_length=500)]] = Field(
-        default_factory=list, max_length=50
-    )
-    escalation_rights_signposted: bool = False
-    ombudsman_signposted: bool = False
-
-
-class EscalationRequestedIn(_EventIn):
-    type: Literal["escalation_requested"]
-    reason: Text
-
-
-class EscalatedIn(_EventIn):
-    type: Literal["escalated"]
-
-
-class EscalationRefusedIn(_EventIn):
-    type: Literal["escalation_refused"]
-    reason: Text = Field(description="The reason given to the resident.")
-
-
-class DeclinedIn(_EventIn):
-    type: Literal["declined"]
-    reason: DeclineReason
-    explanation: Text
-
-
-class ClosedIn(_EventIn):
-    type: Literal["closed"]
-    reason: ClosureReason
-    summary: Text | None = None
-
-
-class NoteAddedIn(_EventIn):
-    type: Literal["note_added"]
-    text: LongText
-    visibility: NoteVisibility = NoteVisibility.internal
-
-
-EventRequest = Annotated[
-    AcknowledgedIn
-    | ContactedIn
-    | AssignedIn
-    | ExtensionAgreedIn
-    | RespondedIn
-    | EscalationRequestedIn
-    | EscalatedIn
-    | EscalationRefusedIn
-    | DeclinedIn
-    | ClosedIn
-    | NoteAddedIn,
-    Field(discriminator="type"),
-]
-
-
 # Responses
 
 
 class PolicyRef(BaseModel):
     id: str
     version: int
+
+
+class CalendarRef(BaseModel):
+    """The working-day calendar a clock was computed with: today's, since a bank holiday or a
+    closure day added later moves the deadlines of clocks still running."""
+
+    region: str
+    holidays_version: str = Field(description="The `holidays` package the bank holidays come from.")
+    closures: list[date] = Field(
+        description="The landlord's closure days between the complaint's receipt and the due date."
+    )
 
 
 class ClockView(BaseModel):
@@ -249,6 +181,19 @@ class ClockView(BaseModel):
         description="The stage ended (escalated, closed, declined) before the clock was met; "
         "`met_at` is when it ended, not a response."
     )
+    paused: bool = Field(
+        description="The stage's clock is stopped (`clock_stopped`): the clock cannot breach, "
+        "and `due` moves later by the working days stopped once `clock_restarted` is recorded."
+    )
+    calendar: CalendarRef
+
+
+class ClockStopView(BaseModel):
+    stopped_at: datetime
+    reason_category: StopReasonCategory
+    reason: str | None = Field(description="Omitted for roles without personal data.")
+    restarted_at: datetime | None = Field(description="Null while the clock is stopped.")
+    restart_reason: str | None = Field(description="Omitted for roles without personal data.")
 
 
 class StageView(BaseModel):
@@ -265,12 +210,68 @@ class StageView(BaseModel):
     remedies: list[str]
     escalation_rights_signposted: bool
     ombudsman_signposted: bool
+    stops: list[ClockStopView] = Field(description="The stage's clock stops, in order.")
+    closed_at: datetime | None = Field(description="The complaint was closed at this stage then.")
+    closure_reason: ClosureReason | None
+    reopened: bool = Field(
+        description="This record is a reopening: the stage started again at `started_at`."
+    )
+    reopen_reason: str | None = Field(description="Omitted for roles without personal data.")
     sla: dict[str, ClockView]
 
 
 class PostalAddressView(BaseModel):
     lines: list[str]
     postcode: str | None
+
+
+class ActionView(BaseModel):
+    action_id: str
+    description: str | None = Field(description="Omitted for roles without personal data.")
+    due: date
+    owner: str | None
+    agreed_at: datetime
+    completed_at: datetime | None
+    summary: str | None = Field(description="Omitted for roles without personal data.")
+    status: ClockStatus = Field(
+        description="Judged against its own due date at `evaluated_at`, as a clock is."
+    )
+
+
+class SatisfactionView(BaseModel):
+    recorded_at: datetime
+    satisfied: Satisfaction
+    comments: str | None = Field(description="Omitted for roles without personal data.")
+
+
+class CompensationOfferView(BaseModel):
+    offer_id: str
+    amount_pence: int
+    kind: CompensationKind
+    reason: str | None = Field(description="Omitted for roles without personal data.")
+    offered_at: datetime
+    status: OfferStatus = Field(description="`offered` until the resident accepts or declines.")
+    answered_at: datetime | None
+
+
+class ReferralView(BaseModel):
+    referred_at: datetime
+    to: ReferralBody
+    reason: str | None = Field(description="Omitted for roles without personal data.")
+
+
+class EvidenceRequestView(BaseModel):
+    requested_at: datetime
+    due: date
+    provided_at: datetime | None
+    status: ClockStatus = Field(description="Judged against `due` at `evaluated_at`.")
+
+
+class LearningView(BaseModel):
+    recorded_at: datetime
+    root_cause: str | None = Field(description="Omitted for roles without personal data.")
+    lesson: str | None = Field(description="Omitted for roles without personal data.")
+    improvement: str | None = Field(description="Omitted for roles without personal data.")
 
 
 class ComplainantView(BaseModel):
@@ -324,6 +325,19 @@ class ComplaintView(BaseModel):
     vulnerability: str | None
     reasonable_adjustments: str | None
     notes: list[NoteView]
+    actions: list[ActionView] = Field(description="Agreed remedial actions, in agreement order.")
+    compensation: list[CompensationOfferView] = Field(
+        description="Compensation offers and the resident's answers, in offer order."
+    )
+    referrals: list[ReferralView] = Field(description="Referrals outside the landlord, in order.")
+    ombudsman_evidence: list[EvidenceRequestView] = Field(
+        description="The Ombudsman's requests for the case file, in order; the latest is the "
+        "`ombudsman_evidence` clock."
+    )
+    learning: list[LearningView] = Field(description="Lessons learnt, in order.")
+    satisfaction: list[SatisfactionView] = Field(
+        description="Satisfaction surveys after closure (one per closure), in order."
+    )
 
 
 class ComplaintPage(BaseModel):

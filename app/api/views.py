@@ -2,30 +2,53 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from app.api.deps import Actor
 from app.api.schemas import (
+    ActionView,
+    CalendarRef,
+    ClockStopView,
     ClockView,
+    CompensationOfferView,
     ComplainantView,
     ComplaintView,
     EventView,
+    EvidenceRequestView,
+    LearningView,
     NoteView,
     PolicyRef,
     PostalAddressView,
+    ReferralView,
     RepresentativeView,
+    SatisfactionView,
     StageView,
 )
+from app.domain.calendar import WorkingCalendar, holidays_version, london_date
+from app.domain.clock import clock_status, known
 from app.domain.complaint.events import NoteVisibility
 from app.domain.deadlines import Clock, clocks, stage_clocks
+from app.domain.policy_clocks import action_status
 from app.events.store import StoredEvent
 from app.events.streams import is_landlord_stream, landlord_of_stream
 from app.services.complaints import Complaint
 from app.services.privacy import visible_data
 
 
-def _clock(clock: Clock) -> ClockView:
+def _calendar(
+    calendar: WorkingCalendar, since: date, due: date | None, at: datetime
+) -> CalendarRef:
+    until = due or london_date(at)
+    return CalendarRef(
+        region=calendar.region,
+        holidays_version=holidays_version(),
+        closures=sorted(d for d in calendar.closures if since <= d <= until),
+    )
+
+
+def _clock(clock: Clock, calendar: WorkingCalendar, since: date, at: datetime) -> ClockView:
     return ClockView(
+        calendar=_calendar(calendar, since, clock.due, at),
         stage=clock.stage,
         due=clock.due,
         met_at=clock.met_at,
@@ -34,6 +57,7 @@ def _clock(clock: Clock) -> ClockView:
         original_due=clock.original_due,
         extended=clock.extended,
         stopped=clock.stopped,
+        paused=clock.paused,
     )
 
 
@@ -41,6 +65,8 @@ def complaint_view(
     complaint: Complaint, actor: Actor, *, at: datetime, as_of: datetime | None = None
 ) -> ComplaintView:
     state, policy, calendar = complaint.state, complaint.policy, complaint.calendar
+    received = london_date(state.received_at)
+    personal = actor.sees_personal_data
     stages = [
         StageView(
             stage=record.stage,
@@ -56,14 +82,27 @@ def complaint_view(
             remedies=list(record.remedies),
             escalation_rights_signposted=record.escalation_rights_signposted,
             ombudsman_signposted=record.ombudsman_signposted,
+            stops=[
+                ClockStopView(
+                    stopped_at=stop.stopped_at,
+                    reason_category=stop.reason_category,
+                    reason=stop.reason if personal else None,
+                    restarted_at=stop.restarted_at,
+                    restart_reason=stop.restart_reason if personal else None,
+                )
+                for stop in record.stops
+            ],
+            closed_at=record.closed_at,
+            closure_reason=record.closure_reason,
+            reopened=record.reopened,
+            reopen_reason=record.reopen_reason if personal else None,
             sla={
-                name: _clock(c)
+                name: _clock(c, calendar, received, at)
                 for name, c in stage_clocks(state, record, policy, calendar, at).items()
             },
         )
         for record in state.stages
     ]
-    personal = actor.sees_personal_data
     complainant = state.complainant
     representative = state.representative
     return ComplaintView(
@@ -79,7 +118,10 @@ def complaint_view(
         received_at=state.received_at,
         version=state.version,
         handler=state.handler,
-        sla={name: _clock(c) for name, c in clocks(state, policy, calendar, at).items()},
+        sla={
+            name: _clock(c, calendar, received, at)
+            for name, c in clocks(state, policy, calendar, at).items()
+        },
         outcome={str(s.stage): s.outcome for s in state.stages if s.outcome is not None},
         stages=stages,
         closed_at=state.closed_at,
@@ -125,6 +167,71 @@ def complaint_view(
             NoteView(occurred_at=note.occurred_at, text=note.text, visibility=note.visibility)
             for note in state.notes
             if actor.sees_internal_notes or note.visibility is NoteVisibility.resident
+        ],
+        actions=[
+            ActionView(
+                action_id=action.action_id,
+                description=action.description if personal else None,
+                due=action.due,
+                owner=action.owner,
+                agreed_at=action.agreed_at,
+                completed_at=action.completed_at,
+                summary=action.summary if personal else None,
+                status=action_status(action, policy, calendar, at),
+            )
+            for action in state.actions
+        ],
+        compensation=[
+            CompensationOfferView(
+                offer_id=offer.offer_id,
+                amount_pence=offer.amount_pence,
+                kind=offer.kind,
+                reason=offer.reason if personal else None,
+                offered_at=offer.offered_at,
+                status=offer.status,
+                answered_at=offer.answered_at,
+            )
+            for offer in state.compensation
+        ],
+        referrals=[
+            ReferralView(
+                referred_at=referral.referred_at,
+                to=referral.to,
+                reason=referral.reason if personal else None,
+            )
+            for referral in state.referrals
+        ],
+        ombudsman_evidence=[
+            EvidenceRequestView(
+                requested_at=request.requested_at,
+                due=request.due,
+                provided_at=request.provided_at,
+                status=clock_status(
+                    request.due,
+                    known(request.provided_at, at),
+                    at=at,
+                    policy=policy,
+                    calendar=calendar,
+                ),
+            )
+            for request in state.evidence_requests
+        ],
+        learning=[
+            LearningView(
+                recorded_at=learnt.recorded_at,
+                root_cause=learnt.root_cause if personal else None,
+                lesson=learnt.lesson if personal else None,
+                improvement=learnt.improvement if personal else None,
+            )
+            for learnt in state.learning
+        ],
+        satisfaction=[
+            SatisfactionView(
+                recorded_at=survey.recorded_at,
+                satisfied=survey.satisfied,
+                comments=survey.comments if personal else None,
+            )
+            for survey in state.surveys
         ],
     )
 

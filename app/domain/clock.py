@@ -36,6 +36,7 @@ class Clock:
     original_due: date | None = None  # before any extension; equal to `due` when not extended
     extended: bool = False
     stopped: bool = False  # met_at is the end of the stage, not the fact the clock waited for
+    paused: bool = False  # the stage's clock is stopped now: the due date moves at the restart
 
 
 def known(t: datetime | None, at: datetime | None) -> datetime | None:
@@ -76,18 +77,29 @@ def stage_clock(
     at: datetime,
     policy: Policy,
     calendar: WorkingCalendar,
+    paused: bool = False,
 ) -> Clock:
-    """A clock met by `fact_at`, or stopped by the end of its stage (`ended_at`) if first."""
+    """A clock met by `fact_at`, or stopped by the end of its stage (`ended_at`) if first.
+
+    A paused clock (its stage's clock is stopped) cannot be late while paused: it reads `pending`.
+    """
     met_at = known(fact_at, at)
     stopped = met_at is None and ended_at is not None
     if stopped:
         met_at = ended_at
+    paused = paused and met_at is None
+    status = (
+        ClockStatus.pending
+        if paused
+        else clock_status(due, met_at, at=at, policy=policy, calendar=calendar)
+    )
     return Clock(
         name=name,
         stage=stage,
         due=due,
         met_at=met_at,
-        status=clock_status(due, met_at, at=at, policy=policy, calendar=calendar),
+        status=status,
         original_due=due,
         stopped=stopped,
+        paused=paused,
     )

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from app.domain.calendar import WorkingCalendar, london_date
 from app.domain.clock import UNMET as UNMET
@@ -26,15 +26,20 @@ from app.domain.clock import Clock as Clock
 from app.domain.clock import ClockStatus as ClockStatus
 from app.domain.clock import clock_status as clock_status
 from app.domain.clock import known, stage_clock
+from app.domain.clock_stops import earliest, moved_due
 from app.domain.complaint.state import ComplaintState, StageRecord, Status
 from app.domain.policies.model import Policy, ResponseFrom, StagePolicy
 from app.domain.policy_clocks import (
+    ACTIONS,
     CONTACT,
     ESCALATION_WINDOW,
+    OMBUDSMAN_EVIDENCE,
     OVERALL,
     SURVEY,
+    actions_clock,
     contact_clock,
     escalation_window_clock,
+    ombudsman_evidence_clock,
     overall_clock,
     survey_clock,
 )
@@ -44,9 +49,12 @@ RESPONSE = "response"
 # The names of the clocks only some policies define, exported here beside the Code's two.
 __all__ = [
     "ACKNOWLEDGEMENT",
+    "ACTIONS",
     "CONTACT",
     "ESCALATION_WINDOW",
+    "OMBUDSMAN_EVIDENCE",
     "OVERALL",
+    "RESIDENT_CLOCKS",
     "RESPONSE",
     "SURVEY",
     "UNMET",
@@ -56,6 +64,7 @@ __all__ = [
     "clock_status",
     "clocks",
     "earliest_unmet_due",
+    "landlord_clocks",
     "response_due",
     "stage_clocks",
 ]
@@ -64,9 +73,10 @@ __all__ = [
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ResponseDue:
     due: date
-    original_due: date
+    original_due: date  # before any extension (moved by the stage's clock stops)
     provisional: bool
     extended: bool
+    paused: bool = False
 
 
 def response_due(
@@ -74,38 +84,73 @@ def response_due(
     stage_policy: StagePolicy,
     calendar: WorkingCalendar,
     at: datetime | None = None,
+    *,
+    ended_at: datetime | None = None,
+    paused_until: datetime | None = None,
 ) -> ResponseDue:
-    """The response due date of a stage, before and after extensions.
+    """The response due date of a stage, before and after extensions, moved by clock stops.
 
     An extension agreed before the acknowledgement was capped against the provisional due date; if
-    a late acknowledgement then moves the original due date past the agreed one, the later date
-    wins, so acknowledging never brings a deadline forward.
+    a late acknowledgement (or a stop) then moves the original due date past the agreed one, the
+    later date wins, so acknowledging never brings a deadline forward. `ended_at` is when the stage
+    ended, if it has; `paused_until` is passed to `moved_due`.
     """
     acknowledged_at = known(record.acknowledged_at, at)
     provisional = False
     if stage_policy.response_from is ResponseFrom.acknowledgement and acknowledged_at is not None:
-        start = london_date(acknowledged_at)
+        running_from = acknowledged_at
     else:
-        start = london_date(record.started_at)
+        running_from = record.started_at
         provisional = stage_policy.response_from is ResponseFrom.acknowledgement
-    original = calendar.add_working_days(start, stage_policy.response_days)
+    original = calendar.add_working_days(london_date(running_from), stage_policy.response_days)
+    moment = datetime.max.replace(tzinfo=UTC) if at is None else at
+    until = earliest(known(record.responded_at, at), ended_at)
+    original, paused = moved_due(
+        original,
+        record.stops,
+        calendar,
+        running_from=running_from,
+        until=until,
+        at=moment,
+        paused_until=paused_until,
+    )
     extended_to = record.response_due_extended_to
-    if extended_to is not None and extended_to > original:
-        return ResponseDue(
-            due=extended_to, original_due=original, provisional=provisional, extended=True
+    if extended_to is not None and record.response_due_extended_at is not None:
+        extended_to, extension_paused = moved_due(
+            extended_to,
+            record.stops,
+            calendar,
+            running_from=record.started_at,
+            until=until,
+            at=moment,
+            agreed_at=record.response_due_extended_at,
+            paused_until=paused_until,
         )
-    return ResponseDue(due=original, original_due=original, provisional=provisional, extended=False)
+        if extended_to > original:
+            return ResponseDue(
+                due=extended_to,
+                original_due=original,
+                provisional=provisional,
+                extended=True,
+                paused=extension_paused,
+            )
+    return ResponseDue(
+        due=original, original_due=original, provisional=provisional, extended=False, paused=paused
+    )
 
 
 def _stage_end(state: ComplaintState, record: StageRecord) -> datetime | None:
-    """When `record`'s stage ended: the next stage's start, or the complaint's end for the last.
+    """When `record`'s stage ended: its closure, else the next record's start, else the
+    complaint's end (a decline) for the last.
 
-    A record not among the state's stages (a requested stage not yet entered) has not ended.
+    Records are found by identity, since a reopened stage has two records with one number; a
+    record not among the state's stages (a requested stage not yet entered) has not ended.
     """
-    numbers = [r.stage for r in state.stages]
-    if record.stage not in numbers:
+    if record.closed_at is not None:
+        return record.closed_at
+    index = next((i for i, r in enumerate(state.stages) if r is record), None)
+    if index is None:
         return None
-    index = numbers.index(record.stage)
     if index + 1 < len(state.stages):
         return state.stages[index + 1].started_at
     return state.ended_at
@@ -124,7 +169,14 @@ def stage_clocks(
     result: dict[str, Clock] = {}
     if stage_policy.acknowledge_days is not None:
         start = london_date(record.started_at)
-        due = calendar.add_working_days(start, stage_policy.acknowledge_days)
+        due, paused = moved_due(
+            calendar.add_working_days(start, stage_policy.acknowledge_days),
+            record.stops,
+            calendar,
+            running_from=record.started_at,
+            until=earliest(known(record.acknowledged_at, at), ended_at),
+            at=at,
+        )
         result[ACKNOWLEDGEMENT] = stage_clock(
             ACKNOWLEDGEMENT,
             record.stage,
@@ -134,11 +186,12 @@ def stage_clocks(
             at=at,
             policy=policy,
             calendar=calendar,
+            paused=paused,
         )
     contact = contact_clock(record, policy, calendar, ended_at, at)
     if contact is not None:
         result[CONTACT] = contact
-    response = response_due(record, stage_policy, calendar, at)
+    response = response_due(record, stage_policy, calendar, at, ended_at=ended_at)
     result[RESPONSE] = replace(
         stage_clock(
             RESPONSE,
@@ -149,6 +202,7 @@ def stage_clocks(
             at=at,
             policy=policy,
             calendar=calendar,
+            paused=response.paused,
         ),
         original_due=response.original_due,
         provisional=response.provisional,
@@ -178,13 +232,31 @@ def clocks(
     for name, clock in (
         (SURVEY, survey_clock(state, policy, calendar, at)),
         (OVERALL, overall_clock(state, policy, calendar, at)),
+        (ACTIONS, actions_clock(state, policy, calendar, at)),
+        (OMBUDSMAN_EVIDENCE, ombudsman_evidence_clock(state, policy, calendar, at)),
     ):
         if clock is not None:
             result[name] = clock
     return result
 
 
+# Deadlines the resident must meet, not the landlord: they never make a complaint breach its SLA.
+RESIDENT_CLOCKS = frozenset({ESCALATION_WINDOW})
+
+
+def landlord_clocks(clocks: Mapping[str, Clock]) -> dict[str, Clock]:
+    """The clocks the landlord must meet: what the SLA filters (`breached`, `due_soon`) judge."""
+    return {name: c for name, c in clocks.items() if name not in RESIDENT_CLOCKS}
+
+
 def earliest_unmet_due(clocks: Mapping[str, Clock]) -> date | None:
-    """The soonest due date among clocks not yet met, for "what is due next" list filters."""
-    dues = [c.due for c in clocks.values() if c.status in UNMET and c.due is not None]
+    """The soonest due date among the landlord's clocks not yet met, for "what is due next" list
+    filters. The resident's escalation window is not the landlord's deadline, so it never counts;
+    nor does a paused clock, which cannot fall due until it restarts (and its date moves).
+    """
+    dues = [
+        c.due
+        for c in landlord_clocks(clocks).values()
+        if c.status in UNMET and c.due is not None and not c.paused
+    ]
     return min(dues, default=None)

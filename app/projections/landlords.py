@@ -30,6 +30,7 @@ def row_for(state: LandlordState) -> Row:
         "homes_shared_ownership": state.homes_shared_ownership,
         "default_policy_id": state.default_policy.id,
         "default_policy_version": state.default_policy.version,
+        "retention_years": state.retention_years,
         "version": state.version,
         "registered_at": state.registered_at,
         "changed_at": state.changed_at,

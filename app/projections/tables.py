@@ -81,6 +81,7 @@ landlords = sa.Table(
     sa.Column("homes_shared_ownership", sa.Integer, nullable=False),
     sa.Column("default_policy_id", sa.String(64), nullable=False),
     sa.Column("default_policy_version", sa.Integer, nullable=False),
+    sa.Column("retention_years", sa.Integer, nullable=False, server_default="6"),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("registered_at", UtcDateTime, nullable=False),
     sa.Column("changed_at", UtcDateTime, nullable=False),
@@ -95,6 +96,23 @@ landlord_policies = sa.Table(
     sa.Column("version", sa.Integer, primary_key=True),
     sa.Column("document", sa.JSON, nullable=False),
     sa.Column("published_at", UtcDateTime, nullable=False),
+)
+
+# Each complaint's data keys (crypto-shredding), wrapped with the master key. Erasure deletes the
+# wrapped key and keeps the row, so when and why a complaint's data became unreadable is known.
+# Not rebuildable from events, by design: that is what makes erasure final.
+complainant_keys = sa.Table(
+    "complainant_keys",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("complaint_id", sa.String(64), nullable=False),
+    sa.Column("landlord", sa.String(64), nullable=False),
+    sa.Column("resident_id", sa.String(128), nullable=True),
+    sa.Column("wrapped_key", sa.Text, nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("erased_at", UtcDateTime, nullable=True),
+    sa.Index("ix_complainant_keys_complaint", "complaint_id"),
+    sa.Index("ix_complainant_keys_resident", "landlord", "resident_id"),
 )
 
 # The reporting projection (app/projections/reports.py): what the reports need of each complaint,

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.calendar import london_date
-from app.domain.deadlines import ClockStatus, clocks
+from app.domain.deadlines import ClockStatus, clocks, landlord_clocks
 from app.events.store import EventStore
 from app.projections import complaints as projection
 from app.services.complaints import Complaint, load_many
@@ -23,12 +23,10 @@ CHUNK = 200
 
 
 def sla_state(complaint: Complaint, at: datetime) -> str | None:
-    """`breached` if any clock is, else `due_soon` if any clock is, else None (as the list's
-    projection columns judge the earliest unmet due date)."""
-    statuses = {
-        clock.status
-        for clock in clocks(complaint.state, complaint.policy, complaint.calendar, at).values()
-    }
+    """`breached` if any of the landlord's clocks is, else `due_soon` if any is, else None (as the
+    list's projection columns judge the earliest unmet due date)."""
+    current = clocks(complaint.state, complaint.policy, complaint.calendar, at)
+    statuses = {clock.status for clock in landlord_clocks(current).values()}
     if ClockStatus.breached in statuses:
         return "breached"
     if ClockStatus.due_soon in statuses:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db import reading
+from app.domain.calendar import holidays_version
 from app.projections.rebuild import Mode, rebuild
 from app.projections.tables import complaints
 from app.services.keys import Role, create_key
@@ -228,6 +229,13 @@ async def test_a_new_closure_day_moves_running_deadlines_and_the_sla_lists(
     assert changed.status_code == 200, changed.text
     moved = (await client.get(f"/v1/complaints/{complaint['id']}", headers=crm)).json()
     assert moved["sla"]["acknowledgement"]["due"] == "2025-12-31"
+    # Each clock says which calendar it was computed with.
+    assert complaint["sla"]["acknowledgement"]["calendar"]["closures"] == []
+    assert moved["sla"]["acknowledgement"]["calendar"] == {
+        "region": "england-and-wales",
+        "holidays_version": holidays_version(),
+        "closures": ["2025-12-29"],
+    }
     assert moved["sla"]["response"]["due"] == complaint_response_due_after_closure()
     # The list's SLA filter (a projection column) moved with it, as a rebuild would set it.
     assert await sla_due(db, complaint["id"]) == date(2025, 12, 31)

@@ -11,19 +11,32 @@ from zoneinfo import ZoneInfo
 
 from app.domain.calendar import WorkingCalendar
 from app.domain.complaint.commands import (
+    AcceptCompensation,
     Acknowledge,
     AddNote,
+    AgreeAction,
     AgreeExtension,
     Assign,
     Close,
     Command,
+    CompleteAction,
     Decline,
+    DeclineCompensation,
     Escalate,
     LogComplaint,
+    OfferCompensation,
+    ProvideOmbudsmanEvidence,
     RecordContact,
+    RecordLearning,
+    RecordSatisfaction,
+    Refer,
     RefuseEscalation,
+    Reopen,
     RequestEscalation,
+    RequestOmbudsmanEvidence,
     Respond,
+    RestartClock,
+    StopClock,
 )
 from app.domain.complaint.decide import decide
 from app.domain.complaint.events import (
@@ -32,6 +45,7 @@ from app.domain.complaint.events import (
     Channel,
     Closed,
     ClosureReason,
+    CompensationKind,
     Complainant,
     ComplaintEvent,
     Contacted,
@@ -46,7 +60,10 @@ from app.domain.complaint.events import (
     NoteAdded,
     NoteVisibility,
     Outcome,
+    ReferralBody,
     Responded,
+    Satisfaction,
+    StopReasonCategory,
 )
 from app.domain.complaint.evolve import fold
 from app.domain.complaint.state import ComplaintState
@@ -220,6 +237,29 @@ def every_other_command(at: datetime) -> list[Command]:
         Decline(occurred_at=at, reason=DeclineReason.other, explanation="No"),
         Close(occurred_at=at, reason=ClosureReason.withdrawn),
         AddNote(occurred_at=at, text="A note"),
+        StopClock(
+            occurred_at=at, reason_category=StopReasonCategory.awaiting_resident, reason="Photos"
+        ),
+        RestartClock(occurred_at=at),
+        Reopen(occurred_at=at, reason="Repair failed again"),
+        AgreeAction(
+            occurred_at=at, action_id="A-1", description="Fit a fan", due=date(2026, 12, 31)
+        ),
+        CompleteAction(occurred_at=at, action_id="A-1", summary="Fan fitted"),
+        RecordSatisfaction(occurred_at=at, satisfied=Satisfaction.fairly_satisfied),
+        OfferCompensation(
+            occurred_at=at,
+            offer_id="C-1",
+            amount_pence=15_000,
+            kind=CompensationKind.time_and_trouble,
+            reason="Delay",
+        ),
+        AcceptCompensation(occurred_at=at, offer_id="C-1"),
+        DeclineCompensation(occurred_at=at, offer_id="C-1"),
+        Refer(occurred_at=at, to=ReferralBody.housing_ombudsman),
+        RequestOmbudsmanEvidence(occurred_at=at, due=date(2026, 12, 31)),
+        ProvideOmbudsmanEvidence(occurred_at=at),
+        RecordLearning(occurred_at=at, root_cause="c", lesson="l", improvement="i"),
     ]
 
 

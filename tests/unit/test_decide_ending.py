@@ -17,8 +17,8 @@ from app.domain.complaint.commands import (
     RequestEscalation,
     Respond,
 )
-from app.domain.complaint.decide import decide
-from app.domain.complaint.errors import ComplaintClosed, InvalidTransition
+from app.domain.complaint.decide import AFTER_CLOSURE, AFTER_DECLINE, decide
+from app.domain.complaint.errors import ComplaintClosed, DomainError, InvalidTransition
 from app.domain.complaint.events import (
     Closed,
     ClosureReason,
@@ -193,21 +193,36 @@ class TestAddNote:
         assert [n.text for n in state.notes] == ["first", "second"]
 
 
+def outcome(state: ComplaintState | None, command: Command) -> str:
+    try:
+        when(state, command)
+    except DomainError as refused:
+        return refused.code
+    return "accepted"
+
+
 class TestEndedComplaint:
-    @pytest.mark.parametrize(
-        "command",
-        [c for c in every_other_command(uk(2026, 3, 20)) if not isinstance(c, AddNote)],
-        ids=command_name,
-    )
+    @pytest.mark.parametrize("command", every_other_command(uk(2026, 3, 20)), ids=command_name)
     @pytest.mark.parametrize(
         "ending", [closed(uk(2026, 3, 5)), declined(uk(2026, 3, 5))], ids=["closed", "declined"]
     )
-    def test_everything_but_a_note_is_refused(
+    def test_only_what_may_follow_the_end_is_considered(
         self, command: Command, ending: ComplaintEvent
     ) -> None:
+        # Whatever may follow the end is judged on its own rules (an unknown action, a policy
+        # without reopening); everything else is refused because the complaint ended.
+        possible = AFTER_CLOSURE if isinstance(ending, Closed) else AFTER_DECLINE
+        result = outcome(given(*STAGE_1_OPEN, ending), command)
+        assert (result == "complaint-closed") == (type(command) not in possible)
+
+    def test_the_refusal_says_what_may_still_be_recorded(self) -> None:
+        state = given(*STAGE_1_OPEN, declined(uk(2026, 3, 5)))
         with pytest.raises(ComplaintClosed) as refused:
-            when(given(*STAGE_1_OPEN, ending), command)
-        assert refused.value.code == "complaint-closed"
+            when(state, Acknowledge(occurred_at=uk(2026, 3, 20)))
+        assert refused.value.message == (
+            "the complaint is declined: only notes, actions, compensation, referral, "
+            "Ombudsman evidence and learning can be recorded now"
+        )
 
 
 class TestWholeComplaint:

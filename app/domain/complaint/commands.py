@@ -13,12 +13,16 @@ from datetime import date, datetime
 from app.domain.complaint.events import (
     Channel,
     ClosureReason,
+    CompensationKind,
     Complainant,
     ContactMethod,
     DeclineReason,
     NoteVisibility,
     Outcome,
+    ReferralBody,
     Representative,
+    Satisfaction,
+    StopReasonCategory,
     Tenure,
 )
 
@@ -120,6 +124,95 @@ class AddNote:
     visibility: NoteVisibility = NoteVisibility.internal
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StopClock:
+    occurred_at: datetime
+    reason_category: StopReasonCategory
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RestartClock:
+    occurred_at: datetime
+    reason: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Reopen:
+    occurred_at: datetime
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AgreeAction:
+    occurred_at: datetime
+    action_id: str
+    description: str
+    due: date
+    owner: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CompleteAction:
+    occurred_at: datetime
+    action_id: str
+    summary: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RecordSatisfaction:
+    occurred_at: datetime
+    satisfied: Satisfaction
+    comments: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OfferCompensation:
+    occurred_at: datetime
+    offer_id: str
+    amount_pence: int
+    kind: CompensationKind
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AcceptCompensation:
+    occurred_at: datetime
+    offer_id: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DeclineCompensation:
+    occurred_at: datetime
+    offer_id: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Refer:
+    occurred_at: datetime
+    to: ReferralBody
+    reason: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RequestOmbudsmanEvidence:
+    occurred_at: datetime
+    due: date
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ProvideOmbudsmanEvidence:
+    occurred_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RecordLearning:
+    occurred_at: datetime
+    root_cause: str
+    lesson: str
+    improvement: str
+
+
 Command = (
     LogComplaint
     | Acknowledge
@@ -133,4 +226,17 @@ Command = (
     | Decline
     | Close
     | AddNote
+    | StopClock
+    | RestartClock
+    | Reopen
+    | AgreeAction
+    | CompleteAction
+    | RecordSatisfaction
+    | OfferCompensation
+    | AcceptCompensation
+    | DeclineCompensation
+    | Refer
+    | RequestOmbudsmanEvidence
+    | ProvideOmbudsmanEvidence
+    | RecordLearning
 )

@@ -12,20 +12,40 @@ from datetime import datetime
 from typing import assert_never
 
 from app.domain.calendar import WorkingCalendar
+from app.domain.complaint.aftercare import (
+    provide_evidence,
+    record_learning,
+    record_satisfaction,
+    refer,
+    request_evidence,
+)
 from app.domain.complaint.commands import (
+    AcceptCompensation,
     Acknowledge,
     AddNote,
+    AgreeAction,
     AgreeExtension,
     Assign,
     Close,
     Command,
+    CompleteAction,
     Decline,
+    DeclineCompensation,
     Escalate,
     LogComplaint,
+    OfferCompensation,
+    ProvideOmbudsmanEvidence,
     RecordContact,
+    RecordLearning,
+    RecordSatisfaction,
+    Refer,
     RefuseEscalation,
+    Reopen,
     RequestEscalation,
+    RequestOmbudsmanEvidence,
     Respond,
+    RestartClock,
+    StopClock,
 )
 from app.domain.complaint.errors import (
     AlreadyAcknowledged,
@@ -57,10 +77,38 @@ from app.domain.complaint.events import (
     NoteAdded,
     Responded,
 )
-from app.domain.complaint.rules import can_decline, closure_reasons
+from app.domain.complaint.policy_rules import reopen, restart_clock, stop_clock
+from app.domain.complaint.remedies import (
+    agree_action,
+    answer_compensation,
+    complete_action,
+    offer_compensation,
+    require_actions_done,
+)
+from app.domain.complaint.rules import can_decline, closure_reasons, refuse
 from app.domain.complaint.state import ComplaintState, Status
 from app.domain.deadlines import response_due
 from app.domain.policies.model import Policy
+
+# What may still be recorded once a complaint has ended, named as a refusal lists them. A declined
+# complaint was never accepted as one, so it cannot be reopened.
+AFTER_DECLINE: dict[type[Command], str] = {
+    AddNote: "notes",
+    AgreeAction: "actions",
+    CompleteAction: "actions",
+    OfferCompensation: "compensation",
+    AcceptCompensation: "compensation",
+    DeclineCompensation: "compensation",
+    Refer: "referral",
+    RequestOmbudsmanEvidence: "Ombudsman evidence",
+    ProvideOmbudsmanEvidence: "Ombudsman evidence",
+    RecordLearning: "learning",
+}
+AFTER_CLOSURE: dict[type[Command], str] = {
+    **AFTER_DECLINE,
+    RecordSatisfaction: "satisfaction",
+    Reopen: "reopening",
+}
 
 
 def decide(
@@ -92,8 +140,10 @@ def decide(
         raise ValueError("decide was given a policy other than the one the complaint pinned")
     if command.occurred_at < state.last_occurred_at:
         raise OccurredBeforePreviousEvent()
-    if state.is_terminal and not isinstance(command, AddNote):
-        raise ComplaintClosed(state.status)
+    if state.is_terminal:
+        possible = AFTER_CLOSURE if state.status is Status.closed else AFTER_DECLINE
+        if type(command) not in possible:
+            raise ComplaintClosed(state.status, possible.values())
     return [_decide(command, state, policy, calendar)]
 
 
@@ -143,14 +193,8 @@ def _log(command: LogComplaint, policy: Policy, now: datetime) -> Logged:
     )
 
 
-def _refuse(state: ComplaintState, what: str, hint: str) -> InvalidTransition:
-    return InvalidTransition(
-        f"cannot {what}: the complaint is {state.status} at stage {state.stage}; {hint}"
-    )
-
-
 def _pending_escalation(state: ComplaintState, what: str) -> InvalidTransition:
-    return _refuse(
+    return refuse(
         state,
         what,
         f"an escalation to stage {state.requested_stage} is pending: "
@@ -183,7 +227,7 @@ def _decide(
             if state.current.acknowledged_at is not None:
                 raise AlreadyAcknowledged(stage)
             if state.status is not Status.open:
-                raise _refuse(state, "acknowledge", "the stage has already been responded to")
+                raise refuse(state, "acknowledge", "the stage has already been responded to")
             return Acknowledged(occurred_at=at, stage=stage, method=method, summary=summary)
         case RecordContact(method=method, summary=summary):
             return Contacted(occurred_at=at, stage=stage, method=method, summary=summary)
@@ -194,6 +238,11 @@ def _decide(
             return _extend(command, state, policy, calendar)
         case Respond():
             _require_open(state, "respond")
+            if state.current.clock_stopped:
+                # The response ends the stage's wait: the log must say when the clock ran again.
+                raise refuse(
+                    state, "respond", f"the clock of stage {stage} is stopped: restart it first"
+                )
             return Responded(
                 occurred_at=at,
                 stage=stage,
@@ -214,15 +263,15 @@ def _decide(
             if state.requested_stage is None:
                 if policy.next_stage(stage) is None:
                     raise NoFurtherStage(stage)
-                raise _refuse(state, "escalate", "record escalation_requested first")
+                raise refuse(state, "escalate", "record escalation_requested first")
             return Escalated(occurred_at=at, stage=state.requested_stage)
         case RefuseEscalation(reason=reason):
             if state.requested_stage is None:
-                raise _refuse(state, "refuse escalation", "no escalation has been requested")
+                raise refuse(state, "refuse escalation", "no escalation has been requested")
             if not policy.stage(stage).escalation_refusable:
                 # Where the policy makes the next stage the resident's right, only `escalated`
                 # answers the request.
-                raise _refuse(
+                raise refuse(
                     state,
                     "refuse escalation",
                     f"policy {policy.id} does not allow refusing escalation from stage {stage}: "
@@ -231,7 +280,7 @@ def _decide(
             return EscalationRefused(occurred_at=at, stage=state.requested_stage, reason=reason)
         case Decline(reason=reason, explanation=explanation):
             if not can_decline(state):
-                raise _refuse(
+                raise refuse(
                     state,
                     "decline",
                     "a complaint can only be declined at the stage it was logged at, "
@@ -242,10 +291,35 @@ def _decide(
             allowed = closure_reasons(state, policy, calendar, at)
             if reason not in allowed:
                 listed = ", ".join(allowed) if allowed else "none"
-                raise _refuse(state, f"close as {reason}", f"reasons possible now: {listed}")
+                raise refuse(state, f"close as {reason}", f"reasons possible now: {listed}")
+            require_actions_done(command, state, policy)
             return Closed(occurred_at=at, reason=reason, summary=summary)
         case AddNote(text=text, visibility=visibility):
             return NoteAdded(occurred_at=at, text=text, visibility=visibility)
+        case StopClock():
+            return stop_clock(command, state, policy)
+        case RestartClock():
+            return restart_clock(command, state, policy)
+        case Reopen():
+            return reopen(command, state, policy)
+        case AgreeAction():
+            return agree_action(command, state)
+        case CompleteAction():
+            return complete_action(command, state)
+        case RecordSatisfaction():
+            return record_satisfaction(command, state)
+        case OfferCompensation():
+            return offer_compensation(command, state)
+        case AcceptCompensation() | DeclineCompensation():
+            return answer_compensation(command, state)
+        case Refer():
+            return refer(command)
+        case RequestOmbudsmanEvidence():
+            return request_evidence(command, state)
+        case ProvideOmbudsmanEvidence():
+            return provide_evidence(command, state)
+        case RecordLearning():
+            return record_learning(command)
         case _:
             assert_never(command)
 
@@ -257,13 +331,17 @@ def _extend(
 
     The cap counts from the due date without any extension (from the acknowledgement, or
     provisionally from the stage start before one), so several extensions share one allowance.
+    Agreed while the clock is stopped, the date is a promise: the stop does not move it later.
     """
     stage_policy = policy.stage(state.stage)
-    due = response_due(state.current, stage_policy, calendar)
+    at = command.occurred_at
+    due = response_due(state.current, stage_policy, calendar, at)
     if command.response_due <= due.due:
         raise ExtensionNotLater(due.due)
     if stage_policy.extension_cap_days is not None:
-        latest = calendar.add_working_days(due.original_due, stage_policy.extension_cap_days)
+        # Days already spent stopped do not use up the allowance.
+        allowance = response_due(state.current, stage_policy, calendar, at, paused_until=at)
+        latest = calendar.add_working_days(allowance.original_due, stage_policy.extension_cap_days)
         if command.response_due > latest:
             raise ExtensionBeyondCap(state.stage, latest)
     return ExtensionAgreed(

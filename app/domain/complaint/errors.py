@@ -135,9 +135,109 @@ class ExtensionNotLater(DomainError):
 class ComplaintClosed(DomainError):
     code = "complaint-closed"
 
-    def __init__(self, status: str) -> None:
-        super().__init__(f"the complaint is {status}: only notes can be added")
+    def __init__(self, status: str, possible: Iterable[str] = ("notes",)) -> None:
+        *most, last = dict.fromkeys(possible)
+        listed = f"{', '.join(most)} and {last}" if most else last
+        super().__init__(f"the complaint is {status}: only {listed} can be recorded now")
         self.status = status
+
+
+class ClockStoppingNotAllowed(DomainError):
+    code = "clock-stopping-not-allowed"
+
+    def __init__(self, policy_id: str, version: int) -> None:
+        super().__init__(
+            f"policy {policy_id[:64]} version {version} does not allow stopping the clock: "
+            "agree an extension instead"
+        )
+
+
+class ReopeningNotAllowed(DomainError):
+    code = "reopening-not-allowed"
+
+    def __init__(self, policy_id: str, version: int) -> None:
+        super().__init__(
+            f"policy {policy_id[:64]} version {version} does not allow reopening a closed "
+            "complaint: log a new complaint instead"
+        )
+
+
+class InvalidDueDate(DomainError):
+    code = "invalid-due-date"
+
+    def __init__(self, due: date, earliest: date) -> None:
+        super().__init__(
+            f"the due date {due.isoformat()} is before {earliest.isoformat()}, "
+            "the day it was set: a due date cannot be in the past when it is set"
+        )
+
+
+class ActionAlreadyAgreed(DomainError):
+    code = "action-already-agreed"
+
+    def __init__(self, action_id: str) -> None:
+        # Ids are the client's: they stay out of the message.
+        super().__init__("an action with this action_id has already been agreed: use a new id")
+        self.action_id = action_id
+
+
+class UnknownAction(DomainError):
+    code = "unknown-action"
+
+    def __init__(self, action_id: str) -> None:
+        super().__init__("no action with this action_id has been agreed on this complaint")
+        self.action_id = action_id
+
+
+class ActionAlreadyCompleted(DomainError):
+    code = "action-already-completed"
+
+    def __init__(self, action_id: str) -> None:
+        super().__init__("the action with this action_id has already been completed")
+        self.action_id = action_id
+
+
+class ActionsOutstanding(DomainError):
+    code = "actions-outstanding"
+
+    def __init__(self, policy_id: str, outstanding: int) -> None:
+        actions = "action is" if outstanding == 1 else "actions are"
+        super().__init__(
+            f"policy {policy_id[:64]} closes a complaint only once its agreed actions are "
+            f"completed: {outstanding} {actions} outstanding (a withdrawal may still close it)"
+        )
+        self.outstanding = outstanding
+
+
+class InvalidAmount(DomainError):
+    code = "invalid-amount"
+
+    def __init__(self) -> None:
+        super().__init__("amount_pence must be a positive whole number of pence")
+
+
+class OfferAlreadyMade(DomainError):
+    code = "offer-already-made"
+
+    def __init__(self, offer_id: str) -> None:
+        super().__init__("an offer with this offer_id has already been made: use a new id")
+        self.offer_id = offer_id
+
+
+class UnknownOffer(DomainError):
+    code = "unknown-offer"
+
+    def __init__(self, offer_id: str) -> None:
+        super().__init__("no compensation offer with this offer_id has been made on this complaint")
+        self.offer_id = offer_id
+
+
+class OfferAlreadyAnswered(DomainError):
+    code = "offer-already-answered"
+
+    def __init__(self, offer_id: str, answer: str) -> None:
+        super().__init__(f"the offer with this offer_id has already been {answer}")
+        self.offer_id = offer_id
 
 
 class UnknownPolicy(DomainError):

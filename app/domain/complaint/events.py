@@ -58,6 +58,44 @@ class ClosureReason(StrEnum):
     final_response_issued = "final_response_issued"
 
 
+class StopReasonCategory(StrEnum):
+    """Why a stage's clock was stopped (only where the policy allows stopping it)."""
+
+    awaiting_resident = "awaiting_resident"
+    awaiting_third_party = "awaiting_third_party"
+    resident_unavailable = "resident_unavailable"
+    legal_advice = "legal_advice"
+    other = "other"
+
+
+class Satisfaction(StrEnum):
+    """The resident's answer to the satisfaction survey after closure."""
+
+    very_satisfied = "very_satisfied"
+    fairly_satisfied = "fairly_satisfied"
+    neither = "neither"
+    fairly_dissatisfied = "fairly_dissatisfied"
+    very_dissatisfied = "very_dissatisfied"
+
+
+class CompensationKind(StrEnum):
+    financial = "financial"
+    goodwill = "goodwill"
+    time_and_trouble = "time_and_trouble"
+    distress_and_inconvenience = "distress_and_inconvenience"
+    other = "other"
+
+
+class ReferralBody(StrEnum):
+    """Where a complaint was referred outside the landlord's own process."""
+
+    housing_ombudsman = "housing_ombudsman"
+    designated_person = "designated_person"
+    panel = "panel"
+    tribunal = "tribunal"
+    other = "other"
+
+
 class Tenure(StrEnum):
     """The complainant's home: social rent (the TSM's LCRA) or shared ownership (LCHO)."""
 
@@ -221,6 +259,135 @@ class Closed:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class ClockStopped:
+    """The clocks of the current stage stopped running, for `reason_category` (`reason` says more).
+
+    Only where the policy allows it; the stage's unmet deadlines move later by the working days it
+    stays stopped.
+    """
+
+    occurred_at: datetime
+    stage: int
+    reason_category: StopReasonCategory
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ClockRestarted:
+    """The stopped clocks of the current stage run again."""
+
+    occurred_at: datetime
+    stage: int
+    reason: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Reopened:
+    """A closed complaint was reopened at `stage`, the stage it was closed at, for `reason`.
+
+    Only where the policy allows it. The stage starts again at the reopening, as a new record.
+    """
+
+    occurred_at: datetime
+    stage: int
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ActionAgreed:
+    """A remedial action was agreed, due by `due`; `action_id` is the client's, unique in the
+    complaint. Actions may be agreed at any time, also after the response or the closure."""
+
+    occurred_at: datetime
+    action_id: str
+    description: str
+    due: date
+    owner: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ActionCompleted:
+    """The agreed action `action_id` was completed."""
+
+    occurred_at: datetime
+    action_id: str
+    summary: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SatisfactionRecorded:
+    """The resident's satisfaction survey after the closure: how satisfied, and what they said."""
+
+    occurred_at: datetime
+    satisfied: Satisfaction
+    comments: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CompensationOffered:
+    """The landlord offered `amount_pence` of compensation of `kind`, for `reason`; `offer_id` is
+    the client's, unique in the complaint."""
+
+    occurred_at: datetime
+    offer_id: str
+    amount_pence: int
+    kind: CompensationKind
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CompensationAccepted:
+    """The resident accepted the offer `offer_id`."""
+
+    occurred_at: datetime
+    offer_id: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CompensationDeclined:
+    """The resident declined the offer `offer_id`."""
+
+    occurred_at: datetime
+    offer_id: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Referred:
+    """The complaint was referred `to` a body outside the landlord's process (the Housing
+    Ombudsman, a designated person, a panel, a tribunal)."""
+
+    occurred_at: datetime
+    to: ReferralBody
+    reason: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OmbudsmanEvidenceRequested:
+    """The Housing Ombudsman asked for the case file, to be sent by `due`."""
+
+    occurred_at: datetime
+    due: date
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OmbudsmanEvidenceProvided:
+    """The case file the Ombudsman asked for was sent."""
+
+    occurred_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LearningRecorded:
+    """What the complaint taught the landlord: its root cause, the lesson, and the improvement to
+    the service it leads to."""
+
+    occurred_at: datetime
+    root_cause: str
+    lesson: str
+    improvement: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class NoteAdded:
     """A note on the case, internal or visible to the resident."""
 
@@ -242,6 +409,19 @@ ComplaintEvent = (
     | Declined
     | Closed
     | NoteAdded
+    | ClockStopped
+    | ClockRestarted
+    | Reopened
+    | ActionAgreed
+    | ActionCompleted
+    | SatisfactionRecorded
+    | CompensationOffered
+    | CompensationAccepted
+    | CompensationDeclined
+    | Referred
+    | OmbudsmanEvidenceRequested
+    | OmbudsmanEvidenceProvided
+    | LearningRecorded
 )
 
 # The stored `type` of each event: snake_case, past tense (SPEC.md).
@@ -258,4 +438,17 @@ EVENT_TYPES: dict[type[ComplaintEvent], str] = {
     Declined: "declined",
     Closed: "closed",
     NoteAdded: "note_added",
+    ClockStopped: "clock_stopped",
+    ClockRestarted: "clock_restarted",
+    Reopened: "reopened",
+    ActionAgreed: "action_agreed",
+    ActionCompleted: "action_completed",
+    SatisfactionRecorded: "satisfaction_recorded",
+    CompensationOffered: "compensation_offered",
+    CompensationAccepted: "compensation_accepted",
+    CompensationDeclined: "compensation_declined",
+    Referred: "referred",
+    OmbudsmanEvidenceRequested: "ombudsman_evidence_requested",
+    OmbudsmanEvidenceProvided: "ombudsman_evidence_provided",
+    LearningRecorded: "learning_recorded",
 }

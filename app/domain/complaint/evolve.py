@@ -6,13 +6,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import datetime
 from typing import assert_never
 
 from app.domain.complaint.errors import AlreadyLogged, NotLogged
 from app.domain.complaint.events import (
     Acknowledged,
+    ActionAgreed,
+    ActionCompleted,
     Assigned,
+    ClockRestarted,
+    ClockStopped,
     Closed,
+    CompensationAccepted,
+    CompensationDeclined,
+    CompensationOffered,
     ComplaintEvent,
     Contacted,
     Declined,
@@ -20,11 +28,30 @@ from app.domain.complaint.events import (
     EscalationRefused,
     EscalationRequested,
     ExtensionAgreed,
+    LearningRecorded,
     Logged,
     NoteAdded,
+    OmbudsmanEvidenceProvided,
+    OmbudsmanEvidenceRequested,
+    Referred,
+    Reopened,
     Responded,
+    SatisfactionRecorded,
 )
-from app.domain.complaint.state import ComplaintState, Note, StageRecord, Status
+from app.domain.complaint.state import (
+    AgreedAction,
+    ClockStop,
+    CompensationOffer,
+    ComplaintState,
+    EvidenceRequest,
+    Learning,
+    Note,
+    OfferStatus,
+    Referral,
+    StageRecord,
+    Status,
+    SurveyResult,
+)
 
 
 def fold(events: Iterable[ComplaintEvent]) -> ComplaintState | None:
@@ -100,10 +127,11 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
         case Assigned(handler=handler, role=role):
             record = replace(current, handler=handler, handler_role=role)
             return replace(state, handler=handler, stages=_with_current(state, record))
-        case ExtensionAgreed(response_due=due, reason=reason):
+        case ExtensionAgreed(occurred_at=at, response_due=due, reason=reason):
             record = replace(
                 current,
                 response_due_extended_to=due,
+                response_due_extended_at=at,
                 extension_reasons=(*current.extension_reasons, reason),
             )
             return replace(state, stages=_with_current(state, record))
@@ -158,15 +186,103 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
                 decline_explanation=explanation,
             )
         case Closed(occurred_at=at, reason=reason):
+            record = replace(current, closed_at=at, closure_reason=reason)
             return replace(
                 state,
                 status=Status.closed,
                 closed_at=at,
                 closure_reason=reason,
                 requested_stage=None,
+                stages=_with_current(state, record),
+            )
+        case Reopened(occurred_at=at, stage=stage, reason=reason):
+            # A fresh record for the same stage, so its clocks run again from the reopening; the
+            # handler who closed it keeps it until it is reassigned.
+            record = StageRecord(
+                stage=stage,
+                started_at=at,
+                handler=current.handler,
+                handler_role=current.handler_role,
+                reopened=True,
+                reopen_reason=reason,
+            )
+            return replace(
+                state,
+                status=Status.open,
+                stages=(*state.stages, record),
+                closed_at=None,
+                closure_reason=None,
             )
         case NoteAdded(occurred_at=at, text=text, visibility=visibility):
             note = Note(occurred_at=at, text=text, visibility=visibility)
             return replace(state, notes=(*state.notes, note))
+        case ClockStopped(occurred_at=at, reason_category=category, reason=reason):
+            stop = ClockStop(stopped_at=at, reason_category=category, reason=reason)
+            record = replace(current, stops=(*current.stops, stop))
+            return replace(state, stages=_with_current(state, record))
+        case ClockRestarted(occurred_at=at, reason=reason):
+            *earlier, last = current.stops
+            restarted = replace(last, restarted_at=at, restart_reason=reason)
+            record = replace(current, stops=(*earlier, restarted))
+            return replace(state, stages=_with_current(state, record))
+        case ActionAgreed():
+            action = AgreedAction(
+                action_id=event.action_id,
+                description=event.description,
+                due=event.due,
+                owner=event.owner,
+                agreed_at=event.occurred_at,
+            )
+            return replace(state, actions=(*state.actions, action))
+        case ActionCompleted(occurred_at=at, action_id=action_id, summary=summary):
+            actions = tuple(
+                replace(a, completed_at=at, summary=summary) if a.action_id == action_id else a
+                for a in state.actions
+            )
+            return replace(state, actions=actions)
+        case SatisfactionRecorded(occurred_at=at, satisfied=satisfied, comments=comments):
+            survey = SurveyResult(recorded_at=at, satisfied=satisfied, comments=comments)
+            return replace(state, surveys=(*state.surveys, survey))
+        case CompensationOffered():
+            offer = CompensationOffer(
+                offer_id=event.offer_id,
+                amount_pence=event.amount_pence,
+                kind=event.kind,
+                reason=event.reason,
+                offered_at=event.occurred_at,
+            )
+            return replace(state, compensation=(*state.compensation, offer))
+        case CompensationAccepted(occurred_at=at, offer_id=offer_id):
+            return _answer(state, offer_id, OfferStatus.accepted, at)
+        case CompensationDeclined(occurred_at=at, offer_id=offer_id):
+            return _answer(state, offer_id, OfferStatus.declined, at)
+        case Referred(occurred_at=at, to=to, reason=reason):
+            referral = Referral(referred_at=at, to=to, reason=reason)
+            return replace(state, referrals=(*state.referrals, referral))
+        case OmbudsmanEvidenceRequested(occurred_at=at, due=due):
+            request = EvidenceRequest(requested_at=at, due=due)
+            return replace(state, evidence_requests=(*state.evidence_requests, request))
+        case OmbudsmanEvidenceProvided(occurred_at=at):
+            *before, latest = state.evidence_requests
+            answered = replace(latest, provided_at=at)
+            return replace(state, evidence_requests=(*before, answered))
+        case LearningRecorded(occurred_at=at):
+            learnt = Learning(
+                recorded_at=at,
+                root_cause=event.root_cause,
+                lesson=event.lesson,
+                improvement=event.improvement,
+            )
+            return replace(state, learning=(*state.learning, learnt))
         case _:
             assert_never(event)
+
+
+def _answer(
+    state: ComplaintState, offer_id: str, status: OfferStatus, at: datetime
+) -> ComplaintState:
+    offers = tuple(
+        replace(o, status=status, answered_at=at) if o.offer_id == offer_id else o
+        for o in state.compensation
+    )
+    return replace(state, compensation=offers)

@@ -5,9 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.domain.calendar import WorkingCalendar, london_date
+from app.domain.complaint.errors import InvalidTransition
 from app.domain.complaint.events import ClosureReason
 from app.domain.complaint.state import ComplaintState, Status
 from app.domain.policies.model import Policy
+
+
+def refuse(state: ComplaintState, what: str, hint: str) -> InvalidTransition:
+    """The refusal of `what`, naming the status and stage; `hint` says what would allow it."""
+    return InvalidTransition(
+        f"cannot {what}: the complaint is {state.status} at stage {state.stage}; {hint}"
+    )
 
 
 def can_decline(state: ComplaintState) -> bool:

@@ -9,11 +9,15 @@ from enum import StrEnum
 from app.domain.complaint.events import (
     Channel,
     ClosureReason,
+    CompensationKind,
     Complainant,
     DeclineReason,
     NoteVisibility,
     Outcome,
+    ReferralBody,
     Representative,
+    Satisfaction,
+    StopReasonCategory,
     Tenure,
 )
 
@@ -37,6 +41,78 @@ class Note:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class AgreedAction:
+    """A remedial action and, once done, its completion."""
+
+    action_id: str
+    description: str
+    due: date
+    owner: str | None
+    agreed_at: datetime
+    completed_at: datetime | None = None
+    summary: str | None = None  # what was done
+
+
+class OfferStatus(StrEnum):
+    offered = "offered"  # awaiting the resident's answer
+    accepted = "accepted"
+    declined = "declined"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CompensationOffer:
+    offer_id: str
+    amount_pence: int
+    kind: CompensationKind
+    reason: str
+    offered_at: datetime
+    status: OfferStatus = OfferStatus.offered
+    answered_at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Referral:
+    referred_at: datetime
+    to: ReferralBody
+    reason: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EvidenceRequest:
+    """One request of the Ombudsman for the case file, and when it was answered."""
+
+    requested_at: datetime
+    due: date
+    provided_at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Learning:
+    recorded_at: datetime
+    root_cause: str
+    lesson: str
+    improvement: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SurveyResult:
+    recorded_at: datetime
+    satisfied: Satisfaction
+    comments: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ClockStop:
+    """One stop of a stage's clocks; open until `restarted_at`."""
+
+    stopped_at: datetime
+    reason_category: StopReasonCategory
+    reason: str
+    restarted_at: datetime | None = None
+    restart_reason: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class StageRecord:
     """What happened at one stage the complaint entered."""
 
@@ -48,6 +124,8 @@ class StageRecord:
     responded_at: datetime | None = None
     outcome: Outcome | None = None
     response_due_extended_to: date | None = None  # the latest agreed extension
+    # When it was agreed: a stop begun before then does not move the agreed date (see clock_stops).
+    response_due_extended_at: datetime | None = None
     extension_reasons: tuple[str, ...] = ()
     handler: str | None = None
     handler_role: str | None = None
@@ -62,6 +140,17 @@ class StageRecord:
     remedies: tuple[str, ...] = ()
     escalation_rights_signposted: bool = False
     ombudsman_signposted: bool = False
+    stops: tuple[ClockStop, ...] = ()  # in order; only the last may still be open
+    # The stage was closed here (and the complaint later reopened, if a record follows).
+    closed_at: datetime | None = None
+    closure_reason: ClosureReason | None = None
+    reopened: bool = False  # this record restarts, at `started_at`, a stage closed earlier
+    reopen_reason: str | None = None
+
+    @property
+    def clock_stopped(self) -> bool:
+        """Whether the stage's clocks are stopped now (its last stop has not been restarted)."""
+        return bool(self.stops) and self.stops[-1].restarted_at is None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -83,10 +172,11 @@ class ComplaintState:
     reasonable_adjustments: str | None
     status: Status
     stage: int
-    stages: tuple[StageRecord, ...]  # one per stage entered, in order; the last is the current
+    # One per stage entered (and per reopening), in order; the last is the current.
+    stages: tuple[StageRecord, ...]
     requested_stage: int | None  # set only while status is escalation_requested
     handler: str | None  # the current stage's handler: a new stage starts unassigned
-    closed_at: datetime | None
+    closed_at: datetime | None  # the current closure: cleared by a reopening
     closure_reason: ClosureReason | None
     declined_at: datetime | None
     decline_reason: DeclineReason | None
@@ -94,6 +184,13 @@ class ComplaintState:
     notes: tuple[Note, ...]
     version: int  # how many events were folded
     last_occurred_at: datetime
+    # The complaint-wide records, each in the order it was made.
+    actions: tuple[AgreedAction, ...] = ()
+    surveys: tuple[SurveyResult, ...] = ()
+    compensation: tuple[CompensationOffer, ...] = ()
+    referrals: tuple[Referral, ...] = ()
+    evidence_requests: tuple[EvidenceRequest, ...] = ()
+    learning: tuple[Learning, ...] = ()
 
     @property
     def current(self) -> StageRecord:
@@ -102,6 +199,27 @@ class ComplaintState:
     @property
     def is_terminal(self) -> bool:
         return self.status in TERMINAL
+
+    @property
+    def outstanding_actions(self) -> tuple[AgreedAction, ...]:
+        return tuple(a for a in self.actions if a.completed_at is None)
+
+    def action(self, action_id: str) -> AgreedAction | None:
+        return next((a for a in self.actions if a.action_id == action_id), None)
+
+    @property
+    def evidence_outstanding(self) -> bool:
+        """Whether the Ombudsman's latest request for evidence awaits the file."""
+        return bool(self.evidence_requests) and self.evidence_requests[-1].provided_at is None
+
+    def offer(self, offer_id: str) -> CompensationOffer | None:
+        return next((o for o in self.compensation if o.offer_id == offer_id), None)
+
+    @property
+    def survey_since_closure(self) -> SurveyResult | None:
+        """The survey answering the current closure, if one was recorded."""
+        closed = self.closed_at
+        return next((s for s in self.surveys if closed and s.recorded_at >= closed), None)
 
     @property
     def ended_at(self) -> datetime | None:

@@ -25,6 +25,7 @@ class RegisterLandlord:
     homes_rented: int = 0
     homes_shared_ownership: int = 0
     default_policy: PolicyChoice | None = None  # None: the Code (hoc-2024)
+    retention_years: int = 6
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -38,6 +39,7 @@ class ChangeLandlord:
     homes_rented: int | None = None
     homes_shared_ownership: int | None = None
     default_policy: PolicyChoice | None = None
+    retention_years: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -76,6 +76,7 @@ def _register(command: RegisterLandlord, builtin: Mapping[str, Policy]) -> Landl
         homes_rented=_homes("homes_rented", command.homes_rented),
         homes_shared_ownership=_homes("homes_shared_ownership", command.homes_shared_ownership),
         default_policy=resolve_policy(choice, None, builtin),
+        retention_years=_retention(command.retention_years),
     )
 
 
@@ -98,6 +99,9 @@ def _change(
             None
             if command.default_policy is None
             else resolve_policy(command.default_policy, state, builtin)
+        ),
+        "retention_years": (
+            None if command.retention_years is None else _retention(command.retention_years)
         ),
     }
     # Only real changes are recorded, so the audit trail says exactly what moved.
@@ -163,6 +167,14 @@ def _region(region: str) -> str:
 def _closures(days: tuple[date, ...]) -> tuple[date, ...]:
     # Sorted and without repeats, so the same set of days always reads (and hashes) the same.
     return tuple(sorted(set(days)))
+
+
+def _retention(years: int) -> int:
+    # Under a year would erase case files before a stage 2 review or an Ombudsman referral is
+    # likely to be over; past 100 is no retention policy at all.
+    if not 1 <= years <= 100:
+        raise InvalidLandlord("retention_years must be between 1 and 100")
+    return years
 
 
 def _homes(field: str, count: int) -> int:

@@ -28,6 +28,9 @@ class LandlordRegistered:
     homes_rented: int
     homes_shared_ownership: int
     default_policy: PolicyRef
+    # Years after a complaint's closure its personal data is kept; a field added after the first
+    # registrations, so older events read as the default.
+    retention_years: int = 6
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -42,6 +45,7 @@ class LandlordChanged:
     homes_rented: int | None = None
     homes_shared_ownership: int | None = None
     default_policy: PolicyRef | None = None
+    retention_years: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -68,4 +72,5 @@ CHANGEABLE = (
     "homes_rented",
     "homes_shared_ownership",
     "default_policy",
+    "retention_years",
 )

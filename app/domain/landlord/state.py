@@ -34,6 +34,7 @@ class LandlordState:
     homes_rented: int
     homes_shared_ownership: int
     default_policy: PolicyRef
+    retention_years: int
     # Every published version of the landlord's own policies, oldest first.
     policies: tuple[PublishedPolicy, ...]
     registered_at: datetime
@@ -81,6 +82,7 @@ def evolve_landlord(
             homes_rented=event.homes_rented,
             homes_shared_ownership=event.homes_shared_ownership,
             default_policy=event.default_policy,
+            retention_years=event.retention_years,
             policies=(),
             registered_at=event.occurred_at,
             changed_at=event.occurred_at,

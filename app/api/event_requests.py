@@ -1,0 +1,198 @@
+"""The bodies of `POST /v1/complaints/{id}/events`: one request per event type, told apart by
+`type` (the SPEC's event name). Each maps to one domain command (`app.api.commands`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, Field, StringConstraints
+
+from app.api.schemas import ClientId, Input, LongText, ShortText, Text
+from app.domain.complaint.events import (
+    ClosureReason,
+    CompensationKind,
+    ContactMethod,
+    DeclineReason,
+    NoteVisibility,
+    Outcome,
+    ReferralBody,
+    Satisfaction,
+    StopReasonCategory,
+)
+
+
+class _EventIn(Input):
+    occurred_at: AwareDatetime = Field(description="When it happened (not in the future).")
+
+
+class AcknowledgedIn(_EventIn):
+    type: Literal["acknowledged"]
+    method: ContactMethod | None = None
+    summary: Text | None = None
+
+
+class ContactedIn(_EventIn):
+    type: Literal["contacted"]
+    method: ContactMethod
+    summary: Text
+
+
+class AssignedIn(_EventIn):
+    type: Literal["assigned"]
+    handler: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+    role: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+
+
+class ExtensionAgreedIn(_EventIn):
+    type: Literal["extension_agreed"]
+    response_due: date = Field(description="The revised response date agreed with the resident.")
+    reason: Text
+
+
+class RespondedIn(_EventIn):
+    type: Literal["responded"]
+    outcome: Outcome
+    summary: LongText
+    remedies: list[Annotated[str, StringConstraints(min_length=1, max_length=500)]] = Field(
+        default_factory=list, max_length=50
+    )
+    escalation_rights_signposted: bool = False
+    ombudsman_signposted: bool = False
+
+
+class EscalationRequestedIn(_EventIn):
+    type: Literal["escalation_requested"]
+    reason: Text
+
+
+class EscalatedIn(_EventIn):
+    type: Literal["escalated"]
+
+
+class EscalationRefusedIn(_EventIn):
+    type: Literal["escalation_refused"]
+    reason: Text = Field(description="The reason given to the resident.")
+
+
+class DeclinedIn(_EventIn):
+    type: Literal["declined"]
+    reason: DeclineReason
+    explanation: Text
+
+
+class ClosedIn(_EventIn):
+    type: Literal["closed"]
+    reason: ClosureReason
+    summary: Text | None = None
+
+
+class NoteAddedIn(_EventIn):
+    type: Literal["note_added"]
+    text: LongText
+    visibility: NoteVisibility = NoteVisibility.internal
+
+
+class ClockStoppedIn(_EventIn):
+    type: Literal["clock_stopped"]
+    reason_category: StopReasonCategory
+    reason: Text
+
+
+class ClockRestartedIn(_EventIn):
+    type: Literal["clock_restarted"]
+    reason: Text | None = None
+
+
+class ReopenedIn(_EventIn):
+    type: Literal["reopened"]
+    reason: Text
+
+
+class ActionAgreedIn(_EventIn):
+    type: Literal["action_agreed"]
+    action_id: ClientId
+    description: Text
+    due: date = Field(description="When the action is due (not before the day it is agreed).")
+    owner: ShortText | None = Field(default=None, description="Who delivers it.")
+
+
+class ActionCompletedIn(_EventIn):
+    type: Literal["action_completed"]
+    action_id: ClientId
+    summary: Text
+
+
+class SatisfactionRecordedIn(_EventIn):
+    type: Literal["satisfaction_recorded"]
+    satisfied: Satisfaction
+    comments: Text | None = None
+
+
+class CompensationOfferedIn(_EventIn):
+    type: Literal["compensation_offered"]
+    offer_id: ClientId
+    amount_pence: int = Field(gt=0, le=100_000_000, description="In pence, up to £1,000,000.")
+    kind: CompensationKind
+    reason: Text
+
+
+class CompensationAcceptedIn(_EventIn):
+    type: Literal["compensation_accepted"]
+    offer_id: ClientId
+
+
+class CompensationDeclinedIn(_EventIn):
+    type: Literal["compensation_declined"]
+    offer_id: ClientId
+
+
+class ReferredIn(_EventIn):
+    type: Literal["referred"]
+    to: ReferralBody
+    reason: Text | None = None
+
+
+class OmbudsmanEvidenceRequestedIn(_EventIn):
+    type: Literal["ombudsman_evidence_requested"]
+    due: date = Field(description="When the Ombudsman wants the case file by.")
+
+
+class OmbudsmanEvidenceProvidedIn(_EventIn):
+    type: Literal["ombudsman_evidence_provided"]
+
+
+class LearningRecordedIn(_EventIn):
+    type: Literal["learning_recorded"]
+    root_cause: Text
+    lesson: Text
+    improvement: Text = Field(description="The service improvement it leads to.")
+
+
+EventRequest = Annotated[
+    AcknowledgedIn
+    | ContactedIn
+    | AssignedIn
+    | ExtensionAgreedIn
+    | RespondedIn
+    | EscalationRequestedIn
+    | EscalatedIn
+    | EscalationRefusedIn
+    | DeclinedIn
+    | ClosedIn
+    | NoteAddedIn
+    | ClockStoppedIn
+    | ClockRestartedIn
+    | ReopenedIn
+    | ActionAgreedIn
+    | ActionCompletedIn
+    | SatisfactionRecordedIn
+    | CompensationOfferedIn
+    | CompensationAcceptedIn
+    | CompensationDeclinedIn
+    | ReferredIn
+    | OmbudsmanEvidenceRequestedIn
+    | OmbudsmanEvidenceProvidedIn
+    | LearningRecordedIn,
+    Field(discriminator="type"),
+]

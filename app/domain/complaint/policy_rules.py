@@ -1,0 +1,51 @@
+"""Rules for the events only some policies allow: stopping and restarting a stage's clock, and
+reopening a closed complaint.
+
+The policy is checked first: where it does not allow the event, no state could make it possible,
+and the client is told so (with the Code's alternative) rather than what the state lacks.
+"""
+
+from __future__ import annotations
+
+from app.domain.complaint.commands import Reopen, RestartClock, StopClock
+from app.domain.complaint.errors import ClockStoppingNotAllowed, ReopeningNotAllowed
+from app.domain.complaint.events import ClockRestarted, ClockStopped, Reopened
+from app.domain.complaint.rules import refuse
+from app.domain.complaint.state import ComplaintState, Status
+from app.domain.policies.model import Policy
+
+
+def stop_clock(command: StopClock, state: ComplaintState, policy: Policy) -> ClockStopped:
+    """Stop a running stage: open (not responded, no escalation pending) and not already stopped."""
+    if not policy.clock_stopping_allowed:
+        raise ClockStoppingNotAllowed(policy.id, policy.version)
+    if state.status is not Status.open:
+        raise refuse(state, "stop the clock", "only a stage awaiting its response can be stopped")
+    if state.current.clock_stopped:
+        raise refuse(
+            state, "stop the clock", f"the clock of stage {state.stage} is already stopped"
+        )
+    return ClockStopped(
+        occurred_at=command.occurred_at,
+        stage=state.stage,
+        reason_category=command.reason_category,
+        reason=command.reason,
+    )
+
+
+def restart_clock(command: RestartClock, state: ComplaintState, policy: Policy) -> ClockRestarted:
+    if not policy.clock_stopping_allowed:
+        raise ClockStoppingNotAllowed(policy.id, policy.version)
+    if not state.current.clock_stopped:
+        raise refuse(state, "restart the clock", f"the clock of stage {state.stage} is not stopped")
+    return ClockRestarted(occurred_at=command.occurred_at, stage=state.stage, reason=command.reason)
+
+
+def reopen(command: Reopen, state: ComplaintState, policy: Policy) -> Reopened:
+    """Reopen a closed complaint at the stage it was closed at (a declined one never gets here:
+    it was not accepted as a complaint, so there is nothing to reopen)."""
+    if not policy.reopening_allowed:
+        raise ReopeningNotAllowed(policy.id, policy.version)
+    if state.status is not Status.closed:
+        raise refuse(state, "reopen", "only a closed complaint can be reopened")
+    return Reopened(occurred_at=command.occurred_at, stage=state.stage, reason=command.reason)

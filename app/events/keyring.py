@@ -1,0 +1,125 @@
+"""The complaints' data keys, each wrapped (AES-256-GCM) with the master key from configuration.
+
+A complaint's personal fields are sealed with its current key; erasing the complaint destroys
+every key it ever had. A key is only ever unwrapped in memory, for the request that needs it.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.events.sealing import KEY_BYTES, new_key
+from app.projections.tables import complainant_keys
+
+
+class MasterKeyError(Exception):
+    """The master key is missing, malformed, or not the one the keys were wrapped with."""
+
+
+def parse_master_key(encoded: str) -> bytes:
+    try:
+        raw = base64.b64decode(encoded.strip(), validate=True)
+    except ValueError as error:
+        raise MasterKeyError("the master key must be base64") from error
+    if len(raw) != KEY_BYTES:
+        raise MasterKeyError(f"the master key must be {KEY_BYTES} bytes, base64-encoded")
+    return raw
+
+
+def load_or_create_master_key(path: Path) -> bytes:
+    """The master key in `path`, created (readable by its owner only) on first use, so the
+    embedded setup needs no manual step. Production sets REDRESS_MASTER_KEY instead."""
+    if not path.exists():
+        encoded = base64.b64encode(os.urandom(KEY_BYTES)).decode()
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(encoded + "\n")
+    return parse_master_key(path.read_text())
+
+
+class Keyring:
+    def __init__(self, master_key: bytes) -> None:
+        self._master = AESGCM(master_key)
+
+    def _wrap(self, key_id: str, key: bytes) -> str:
+        nonce = os.urandom(12)
+        return base64.b64encode(nonce + self._master.encrypt(nonce, key, key_id.encode())).decode()
+
+    def _unwrap(self, key_id: str, wrapped: str) -> bytes:
+        raw = base64.b64decode(wrapped)
+        try:
+            return self._master.decrypt(raw[:12], raw[12:], key_id.encode())
+        except InvalidTag as error:
+            raise MasterKeyError(
+                "a data key does not unwrap: REDRESS_MASTER_KEY is not the key it was made with"
+            ) from error
+
+    async def current(
+        self, conn: AsyncConnection, complaint_id: str, landlord: str, resident_id: str | None
+    ) -> tuple[str, bytes]:
+        """The complaint's live key (id, key), made now if it has none (new, or erased before)."""
+        query = (
+            sa.select(complainant_keys.c.id, complainant_keys.c.wrapped_key)
+            .where(
+                complainant_keys.c.complaint_id == complaint_id,
+                complainant_keys.c.wrapped_key.is_not(None),
+            )
+            .order_by(complainant_keys.c.created_at.desc())
+            .limit(1)
+        )
+        row = (await conn.execute(query)).first()
+        if row is not None:
+            return str(row.id), self._unwrap(str(row.id), str(row.wrapped_key))
+        key_id, key = str(uuid.uuid4()), new_key()
+        await conn.execute(
+            sa.insert(complainant_keys).values(
+                id=key_id,
+                complaint_id=complaint_id,
+                landlord=landlord,
+                resident_id=resident_id,
+                wrapped_key=self._wrap(key_id, key),
+                created_at=datetime.now(UTC),
+            )
+        )
+        return key_id, key
+
+    async def keys(self, conn: AsyncConnection, key_ids: Iterable[str]) -> dict[str, bytes | None]:
+        """The keys asked for; None for an erased (or unknown) key."""
+        ids = sorted(set(key_ids))
+        found: dict[str, bytes | None] = dict.fromkeys(ids)
+        if not ids:
+            return found
+        rows = await conn.execute(
+            sa.select(complainant_keys.c.id, complainant_keys.c.wrapped_key).where(
+                complainant_keys.c.id.in_(ids)
+            )
+        )
+        for row in rows:
+            if row.wrapped_key is not None:
+                found[str(row.id)] = self._unwrap(str(row.id), str(row.wrapped_key))
+        return found
+
+    async def erase(self, conn: AsyncConnection, complaint_ids: Iterable[str]) -> int:
+        """Destroy every key of these complaints; returns how many live keys were destroyed."""
+        ids = sorted(set(complaint_ids))
+        if not ids:
+            return 0
+        result = await conn.execute(
+            sa.update(complainant_keys)
+            .where(
+                complainant_keys.c.complaint_id.in_(ids),
+                complainant_keys.c.wrapped_key.is_not(None),
+            )
+            .values(wrapped_key=None, erased_at=datetime.now(UTC))
+        )
+        return int(result.rowcount)
