@@ -7,7 +7,11 @@ from __future__ import annotations
 from datetime import date
 
 from app.domain.reporting.annual import AnnualReport
-from app.domain.reporting.code_compliance import CodeComplianceReport, PeriodView
+from app.domain.reporting.code_compliance import (
+    CodeComplianceReport,
+    PeriodView,
+    SatisfactionFigures,
+)
 from app.domain.reporting.figures import Ratio, TextCount
 from app.domain.reporting.tsm import TsmReport
 from app.rendering.charts import Bar, bar_chart
@@ -148,7 +152,36 @@ def code_compliance_page(report: CodeComplianceReport) -> str:
         ["Exclusion", "Declined"],
         [(c.key.replace("_", " "), c.count) for c in report.declined.by_reason],
     )
+    closures = report.closures
+    page.paragraph(
+        f"{closures.closed} complaints were closed as resolved in the period, "
+        f"{closures.withdrawn} were withdrawn and {closures.reopened} closed stages were reopened."
+    )
+    _satisfaction(page, report.satisfaction)
+    page.heading("Did we send the Housing Ombudsman the evidence it asked for on time?")
+    evidence = report.ombudsman_evidence
+    page.paragraph(
+        f"The Ombudsman asked for {evidence.requested} case files in the period: "
+        f"{share(evidence.on_time)} were sent by its date ({evidence.late} late, "
+        f"{evidence.not_due} not yet due)."
+    )
     return page.render()
+
+
+def _satisfaction(page: Page, figures: SatisfactionFigures) -> None:
+    page.heading("Were residents satisfied with how we handled their complaint?")
+    page.chart(
+        bar_chart(
+            "Survey answers after closure",
+            [
+                Bar(c.key.replace("_", " "), c.count, _count_share(c.count, figures.surveyed), i)
+                for i, c in enumerate(figures.by_answer)
+            ],
+            axis_label="Residents who answered",
+        ),
+        f"{figures.surveyed} residents answered the survey; {share(figures.satisfied)} were "
+        "very or fairly satisfied.",
+    )
 
 
 def tsm_page(report: TsmReport) -> str:
@@ -258,6 +291,23 @@ def annual_page(report: AnnualReport) -> str:
         ["Remedy", "Times"],
         [(c.key, c.count) for c in report.remedies],
     )
+    money = report.compensation
+    page.heading("Compensation")
+    page.chart(
+        bar_chart(
+            "Compensation accepted, by kind",
+            [
+                Bar(k.key.replace("_", " "), k.accepted.pence / 100,
+                    f"{pounds(k.accepted.pence)} ({k.accepted.count} offers)")
+                for k in money.by_kind
+            ],
+            axis_label="Pounds accepted by residents",
+        ),
+        f"We offered {pounds(money.offered.pence)} in {money.offered.count} offers; residents "
+        f"accepted {pounds(money.accepted.pence)} ({money.accepted.count} offers), declined "
+        f"{money.declined.count} and {money.awaiting_answer.count} await an answer. An accepted "
+        "offer is counted as paid: payments themselves are not recorded.",
+    )  # fmt: skip
     page.heading("How long we took to respond")
     page.chart(
         bar_chart(
@@ -288,6 +338,35 @@ def annual_page(report: AnnualReport) -> str:
             for t in report.time_to_respond
         ],
     )  # fmt: skip
+    _satisfaction(page, report.satisfaction)
+    learning = report.learning
+    page.heading("What we learnt, and what we changed")
+    if not learning.text_shown:
+        page.paragraph(
+            f"{learning.recorded} lessons were recorded. Their wording is shown only to keys "
+            "allowed to read case handlers' notes (an admin key, or `redress report`).",
+            note=True,
+        )
+    page.table(
+        f"{learning.recorded} lessons recorded in the year, by root cause",
+        ["Root cause", "Lesson", "Service improvement", "Times"],
+        [
+            (group.root_cause, lesson.lesson, lesson.improvement, lesson.count)
+            for group in learning.by_root_cause
+            for lesson in group.lessons
+        ],
+    )
+    referrals = report.referrals
+    page.heading("Referrals to the Housing Ombudsman and others")
+    page.table(
+        f"{referrals.referred} complaints referred in the year",
+        ["Referred to", "Complaints"],
+        [(c.key.replace("_", " "), c.count) for c in referrals.by_body],
+    )
+    page.paragraph(
+        f"The Ombudsman asked for the case file {referrals.ombudsman_evidence_requested} times. "
+        f"Its findings: {referrals.findings}"
+    )
     return page.render()
 
 

@@ -41,9 +41,11 @@ async def tsm_report(
     return tsm(data, year, landlord=landlord, homes=homes)
 
 
-async def annual_report(conn: AsyncConnection, landlord: str, year: int) -> AnnualReport:
+async def annual_report(
+    conn: AsyncConnection, landlord: str, year: int, *, learning_text: bool
+) -> AnnualReport:
     data = await projection.load(conn, landlord, reporting_year(year))
-    return annual(data, year, landlord=landlord)
+    return annual(data, year, landlord=landlord, learning_text=learning_text)
 
 
 async def homes_at_year_end(

@@ -7,8 +7,26 @@ from collections import Counter
 from dataclasses import dataclass
 
 from app.domain.complaint.events import Outcome, Tenure
-from app.domain.reporting.code_compliance import Declines, PeriodView, declines, period_view
-from app.domain.reporting.figures import Count, Ratio, Spread, counts, normalise_text, ratio, spread
+from app.domain.complaint.state import OfferStatus
+from app.domain.reporting.code_compliance import (
+    Declines,
+    PeriodView,
+    SatisfactionFigures,
+    declines,
+    period_view,
+    satisfaction,
+)
+from app.domain.reporting.facts import ItemFacts, ItemKind
+from app.domain.reporting.figures import (
+    Amount,
+    Count,
+    Ratio,
+    Spread,
+    counts,
+    normalise_text,
+    ratio,
+    spread,
+)
 from app.domain.reporting.period import reporting_year
 from app.domain.reporting.selection import ReportData, Timeliness, policy_timeliness
 from app.domain.reporting.tsm import UNKNOWN
@@ -42,6 +60,58 @@ class StageTimes:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Compensation:
+    """Offers made in the year. There is no payment event: an accepted offer is what the
+    landlord committed to pay, so "paid" here means accepted."""
+
+    offered: Amount
+    accepted: Amount
+    declined: Amount
+    awaiting_answer: Amount
+    by_kind: list[KindAmounts]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KindAmounts:
+    key: str  # the kind of compensation
+    offered: Amount
+    accepted: Amount
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Lesson:
+    lesson: str
+    improvement: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LearningGroup:
+    root_cause: str
+    count: int
+    lessons: list[Lesson]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LearningFigures:
+    """Lessons recorded in the year, grouped by root cause (the landlord's words)."""
+
+    recorded: int
+    text_shown: bool  # false for a caller the event feed hides this text from
+    by_root_cause: list[LearningGroup]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Referrals:
+    """Complaints referred in the year, by where to."""
+
+    referred: int
+    by_body: list[Count]
+    ombudsman_evidence_requested: int
+    findings: str  # what the log can say about the findings
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AnnualReport:
     landlord: str
     year: str
@@ -49,10 +119,24 @@ class AnnualReport:
     volumes: Volumes
     outcomes: list[StageOutcomes]
     remedies: list[Count]  # remedies named in the year's responses, by the landlord's label
+    compensation: Compensation
     time_to_respond: list[StageTimes]
+    satisfaction: SatisfactionFigures
+    learning: LearningFigures
+    referrals: Referrals
 
 
-def annual(data: ReportData, year: int, *, landlord: str) -> AnnualReport:
+FINDINGS = (
+    "Not recorded: the event log has no event for the Ombudsman's determination yet "
+    "(see docs/reports.md)."
+)
+
+
+def annual(
+    data: ReportData, year: int, *, landlord: str, learning_text: bool = True
+) -> AnnualReport:
+    """`learning_text` false leaves out root causes, lessons and improvements: the text a case
+    handler wrote, which the event feed hides from roles without personal-data rights."""
     period = reporting_year(year)
     received = [
         c for c in data.complaints.values() if period.holds(c.received_at) and c.declined_at is None
@@ -82,6 +166,7 @@ def annual(data: ReportData, year: int, *, landlord: str) -> AnnualReport:
             for n in numbers
         ],
         remedies=counts(normalise_text(r) for s in responded for r in s.remedies if r.strip()),
+        compensation=_compensation(data.items_in(period, ItemKind.compensation)),
         time_to_respond=[
             StageTimes(
                 stage=n,
@@ -101,6 +186,67 @@ def annual(data: ReportData, year: int, *, landlord: str) -> AnnualReport:
             )
             for n in numbers
         ],
+        satisfaction=satisfaction(data, period),
+        learning=_learning(data.items_in(period, ItemKind.learning), learning_text),
+        referrals=Referrals(
+            referred=len(data.items_in(period, ItemKind.referral)),
+            by_body=counts(i.code or "" for i in data.items_in(period, ItemKind.referral)),
+            ombudsman_evidence_requested=len(data.items_in(period, ItemKind.evidence_request)),
+            findings=FINDINGS,
+        ),
+    )
+
+
+def _amount(key: str, offers: list[ItemFacts]) -> Amount:
+    return Amount(key=key, count=len(offers), pence=sum(o.amount_pence or 0 for o in offers))
+
+
+def _compensation(offers: list[ItemFacts]) -> Compensation:
+    def having(status: OfferStatus, among: list[ItemFacts] = offers) -> list[ItemFacts]:
+        return [o for o in among if o.status == status.value]
+
+    kinds: dict[str, list[ItemFacts]] = {}
+    for offer in offers:
+        kinds.setdefault(offer.code or "", []).append(offer)
+    return Compensation(
+        offered=_amount("offered", offers),
+        accepted=_amount("accepted", having(OfferStatus.accepted)),
+        declined=_amount("declined", having(OfferStatus.declined)),
+        awaiting_answer=_amount("awaiting_answer", having(OfferStatus.offered)),
+        by_kind=[
+            KindAmounts(
+                key=kind,
+                offered=_amount("offered", mine),
+                accepted=_amount("accepted", having(OfferStatus.accepted, mine)),
+            )
+            for kind, mine in sorted(kinds.items())
+        ],
+    )
+
+
+def _learning(learnt: list[ItemFacts], shown: bool) -> LearningFigures:
+    groups: dict[str, list[ItemFacts]] = {}
+    for item in learnt:
+        groups.setdefault(item.code or "", []).append(item)
+    by_cause = [
+        LearningGroup(
+            root_cause=cause,
+            count=len(items),
+            lessons=[
+                Lesson(lesson=lesson, improvement=improvement, count=n)
+                for (lesson, improvement), n in sorted(
+                    Counter(
+                        (normalise_text(i.text or ""), normalise_text(i.detail or ""))
+                        for i in items
+                    ).items(),
+                    key=lambda kv: (-kv[1], kv[0]),
+                )
+            ],
+        )
+        for cause, items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    ]
+    return LearningFigures(
+        recorded=len(learnt), text_shown=shown, by_root_cause=by_cause if shown else []
     )
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from app.domain.calendar import london_date
-from app.domain.complaint.events import ClosureReason
+from app.domain.complaint.events import ClosureReason, Satisfaction
 from app.domain.reporting.facts import ItemKind, RequestOutcome, StageFacts
 from app.domain.reporting.figures import Count, Ratio, TextCount, counts, ratio, text_counts
 from app.domain.reporting.period import Period
@@ -120,6 +120,7 @@ class InformalFigures:
 class Closures:
     closed: int  # complaints closed in the period, withdrawn aside (the "resolved" denominator)
     withdrawn: int
+    reopened: int  # closed stages reopened in the period
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -128,6 +129,25 @@ class Declines:
 
     declined: int
     by_reason: list[Count]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SatisfactionFigures:
+    """Survey answers recorded in the period."""
+
+    surveyed: int
+    by_answer: list[Count]
+    satisfied: Ratio  # very or fairly satisfied, of the answers
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EvidenceFigures:
+    """The Housing Ombudsman's requests for the case file made in the period."""
+
+    requested: int
+    on_time: Ratio  # sent by the Ombudsman's date, of those decided (on time + late)
+    late: int  # sent after the date, or not sent and the date has passed
+    not_due: int  # not sent yet, and the date has not passed
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -140,6 +160,8 @@ class CodeComplianceReport:
     escalations: list[EscalationFigures]
     informal: InformalFigures
     declined: Declines
+    satisfaction: SatisfactionFigures
+    ombudsman_evidence: EvidenceFigures
 
 
 def code_compliance(
@@ -172,10 +194,16 @@ def code_compliance(
         period=period_view(period),
         as_of=today,
         stages=stages,
-        closures=Closures(closed=len(resolved), withdrawn=len(last_closures) - len(resolved)),
+        closures=Closures(
+            closed=len(resolved),
+            withdrawn=len(last_closures) - len(resolved),
+            reopened=sum(1 for s in data.stages if s.reopened and period.holds(s.started_at)),
+        ),
         escalations=_escalations(data, period),
         informal=_informal(data, period),
         declined=declines(data, period),
+        satisfaction=satisfaction(data, period),
+        ombudsman_evidence=_evidence(data, period, today),
     )
 
 
@@ -301,4 +329,36 @@ def declines(data: ReportData, period: Period) -> Declines:
     return Declines(
         declined=len(declined),
         by_reason=counts(c.decline_reason.value for c in declined if c.decline_reason),
+    )
+
+
+SATISFIED = frozenset({Satisfaction.very_satisfied.value, Satisfaction.fairly_satisfied.value})
+
+
+def satisfaction(data: ReportData, period: Period) -> SatisfactionFigures:
+    answers = [i.code or "" for i in data.items_in(period, ItemKind.satisfaction)]
+    tally = Counter(answers)
+    return SatisfactionFigures(
+        surveyed=len(answers),
+        by_answer=[Count(a.value, tally[a.value]) for a in Satisfaction],
+        satisfied=ratio(sum(tally[a] for a in SATISFIED), len(answers)),
+    )
+
+
+def _evidence(data: ReportData, period: Period, today: date) -> EvidenceFigures:
+    on_time = late = not_due = 0
+    requests = data.items_in(period, ItemKind.evidence_request)
+    for r in requests:
+        assert r.due is not None
+        if r.answered_at is not None:
+            if london_date(r.answered_at) <= r.due:
+                on_time += 1
+            else:
+                late += 1
+        elif r.due < today:
+            late += 1
+        else:
+            not_due += 1
+    return EvidenceFigures(
+        requested=len(requests), on_time=ratio(on_time, on_time + late), late=late, not_due=not_due
     )

@@ -25,6 +25,9 @@ from app.domain.calendar import WorkingCalendar, london_date
 from app.domain.complaint.events import (
     Closed,
     ClosureReason,
+    CompensationAccepted,
+    CompensationDeclined,
+    CompensationOffered,
     ComplaintEvent,
     Declined,
     DeclineReason,
@@ -32,10 +35,15 @@ from app.domain.complaint.events import (
     EscalationRefused,
     EscalationRequested,
     ExtensionAgreed,
+    LearningRecorded,
+    OmbudsmanEvidenceProvided,
+    OmbudsmanEvidenceRequested,
     Outcome,
+    Referred,
+    SatisfactionRecorded,
     Tenure,
 )
-from app.domain.complaint.state import ComplaintState, StageRecord, Status
+from app.domain.complaint.state import ComplaintState, OfferStatus, StageRecord
 from app.domain.deadlines import ACKNOWLEDGEMENT, RESPONSE, stage_clocks
 from app.domain.policies.builtin import HOC_2024
 from app.domain.policies.model import Policy, ResponseFrom
@@ -45,6 +53,11 @@ class ItemKind(StrEnum):
     extension = "extension"  # text: the reason; due: the agreed date
     escalation_request = "escalation_request"  # stage: the stage asked for; status: RequestOutcome
     escalation_refusal = "escalation_refusal"  # stage: the stage refused; text: the reason given
+    satisfaction = "satisfaction"  # code: the answer
+    compensation = "compensation"  # code: the kind; amount_pence; status: OfferStatus
+    referral = "referral"  # code: the body referred to
+    evidence_request = "evidence_request"  # due: the Ombudsman's date; answered_at: provided
+    learning = "learning"  # code: root cause (cut); text: the lesson; detail: the improvement
 
 
 class RequestOutcome(StrEnum):
@@ -54,6 +67,15 @@ class RequestOutcome(StrEnum):
     refused = "refused"
     pending = "pending"
     ended = "ended"  # the complaint was closed (or withdrawn) before the landlord decided
+
+
+# The `code` column holds categories; a free-text root cause is cut to fit, whitespace collapsed.
+CODE_LENGTH = 64
+
+
+def cut(text: str, length: int) -> str:
+    words = " ".join(text.split())
+    return words if len(words) <= length else words[: length - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -174,15 +196,13 @@ def _stage(
     acknowledgement = clocks.get(ACKNOWLEDGEMENT)
     assert response.due is not None
     assert response.original_due is not None
-    last = seq == len(state.stages) - 1
-    closed = last and state.status is Status.closed
     code_due, code_extended = _code_dues(record, calendar)
     return StageFacts(
         complaint_id=complaint_id,
         seq=seq,
         stage=record.stage,
         informal=policy.stage(record.stage).informal,
-        reopened=False,
+        reopened=record.reopened,
         started_at=record.started_at,
         acknowledged_at=record.acknowledged_at,
         acknowledgement_due=None if acknowledgement is None else acknowledgement.due,
@@ -201,10 +221,20 @@ def _stage(
                 london_date(record.started_at), london_date(record.responded_at)
             )
         ),
-        ended_at=state.stages[seq + 1].started_at if not last else state.ended_at,
-        closed_at=state.closed_at if closed else None,
-        closure_reason=state.closure_reason if closed else None,
+        ended_at=_ended(state, seq),
+        closed_at=record.closed_at,
+        closure_reason=record.closure_reason,
     )
+
+
+def _ended(state: ComplaintState, seq: int) -> datetime | None:
+    """When the record's stage ended: its closure, the next record's start, or the decline."""
+    record = state.stages[seq]
+    if record.closed_at is not None:
+        return record.closed_at
+    if seq + 1 < len(state.stages):
+        return state.stages[seq + 1].started_at
+    return state.ended_at
 
 
 def _code_dues(record: StageRecord, calendar: WorkingCalendar) -> tuple[date | None, date | None]:
@@ -237,6 +267,34 @@ def _code_dues(record: StageRecord, calendar: WorkingCalendar) -> tuple[date | N
 def _items(complaint_id: str, events: Sequence[ComplaintEvent]) -> tuple[ItemFacts, ...]:
     items: dict[int, ItemFacts] = {}
     pending_request: int | None = None  # the version of the request awaiting a decision
+    offers: dict[str, int] = {}  # offer id -> the version that made the offer
+    evidence: int | None = None  # the version of the Ombudsman's latest request
+
+    def item(
+        version: int,
+        kind: ItemKind,
+        at: datetime,
+        *,
+        code: str | None = None,
+        text: str | None = None,
+        detail: str | None = None,
+        amount_pence: int | None = None,
+        due: date | None = None,
+        status: str | None = None,
+    ) -> None:
+        items[version] = ItemFacts(
+            complaint_id=complaint_id,
+            version=version,
+            kind=kind,
+            stage=None,
+            occurred_at=at,
+            code=code,
+            text=text,
+            detail=detail,
+            amount_pence=amount_pence,
+            due=due,
+            status=status,
+        )
 
     def settle(outcome: RequestOutcome, at: datetime) -> None:
         nonlocal pending_request
@@ -281,6 +339,45 @@ def _items(complaint_id: str, events: Sequence[ComplaintEvent]) -> tuple[ItemFac
                 )
             case Closed() | Declined():
                 settle(RequestOutcome.ended, event.occurred_at)
+            case SatisfactionRecorded():
+                item(version, ItemKind.satisfaction, event.occurred_at, code=event.satisfied.value)
+            case CompensationOffered():
+                offers[event.offer_id] = version
+                item(
+                    version,
+                    ItemKind.compensation,
+                    event.occurred_at,
+                    code=event.kind.value,
+                    amount_pence=event.amount_pence,
+                    status=OfferStatus.offered.value,
+                )
+            case CompensationAccepted() | CompensationDeclined():
+                answer = (
+                    OfferStatus.accepted
+                    if isinstance(event, CompensationAccepted)
+                    else OfferStatus.declined
+                )
+                offer = offers[event.offer_id]
+                items[offer] = replace(
+                    items[offer], status=answer.value, answered_at=event.occurred_at
+                )
+            case Referred():
+                item(version, ItemKind.referral, event.occurred_at, code=event.to.value)
+            case OmbudsmanEvidenceRequested():
+                evidence = version
+                item(version, ItemKind.evidence_request, event.occurred_at, due=event.due)
+            case OmbudsmanEvidenceProvided():
+                if evidence is not None:
+                    items[evidence] = replace(items[evidence], answered_at=event.occurred_at)
+            case LearningRecorded():
+                item(
+                    version,
+                    ItemKind.learning,
+                    event.occurred_at,
+                    code=cut(event.root_cause, CODE_LENGTH),
+                    text=event.lesson,
+                    detail=event.improvement,
+                )
             case _:
                 pass
     return tuple(items[version] for version in sorted(items))
