@@ -1,0 +1,350 @@
+"""An independent oracle for the reports: reads the stored events (type and JSON data) of each
+complaint and counts the figures directly, without the domain's fold, the reporting facts, the
+projection or the report functions. Deliberately plain: loops and dictionaries.
+
+It handles what the policies used by the property test can do (no clock stops). Only the working-
+day calendar and the policies' numbers are shared with the code under test.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from app.domain.calendar import WorkingCalendar, london_date
+from app.domain.policies.builtin import HOC_2024
+from app.domain.policies.model import Policy, ResponseFrom
+from app.events.store import StoredEvent
+
+CALENDAR = WorkingCalendar()
+
+
+@dataclass
+class Rec:
+    stage: int
+    start: datetime
+    reopened: bool = False
+    ack: datetime | None = None
+    responded: datetime | None = None
+    outcome: str | None = None
+    remedies: list[str] = field(default_factory=list)
+    ext_to: date | None = None
+    closed: datetime | None = None
+    closure: str | None = None
+    end: datetime | None = None  # filled after the fold
+
+
+@dataclass
+class Case:
+    policy: Policy
+    received: datetime
+    logged_stage: int
+    tenure: str
+    category: str
+    channel: str
+    recs: list[Rec]
+    declined: datetime | None = None
+    decline_reason: str | None = None
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    refusals: list[tuple[datetime, int, str]] = field(default_factory=list)
+    extensions: list[tuple[datetime, int, str]] = field(default_factory=list)
+    surveys: list[tuple[datetime, str]] = field(default_factory=list)
+    offers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    referrals: list[tuple[datetime, str]] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    learning: list[datetime] = field(default_factory=list)
+
+
+def number(value: object) -> int:
+    assert isinstance(value, int)
+    return value
+
+
+def texts(value: object) -> list[str]:
+    assert isinstance(value, list)
+    return [str(v) for v in value]
+
+
+def fold(events: list[StoredEvent], policies: dict[tuple[str, int], Policy]) -> Case:
+    first = events[0].data
+    received = datetime.fromisoformat(str(first["received_at"]))
+    stage = number(first["stage"])
+    case = Case(
+        policy=policies[(str(first["policy_id"]), number(first["policy_version"]))],
+        received=received,
+        logged_stage=stage,
+        tenure=str(first.get("tenure") or "unknown"),
+        category=str(first["category"]),
+        channel=str(first["channel"]),
+        recs=[Rec(stage, received)],
+    )
+    asked_at: datetime | None = None
+    for e in events[1:]:
+        d, at, rec = e.data, e.occurred_at, case.recs[-1]
+        match e.type:
+            case "acknowledged":
+                rec.ack = at
+            case "extension_agreed":
+                rec.ext_to = date.fromisoformat(str(d["response_due"]))
+                case.extensions.append((at, number(d["stage"]), str(d["reason"])))
+            case "responded":
+                rec.responded, rec.outcome = at, str(d["outcome"])
+                rec.remedies = [str(r) for r in texts(d["remedies"])]
+            case "escalation_requested":
+                asked_at = at
+                case.requests.append({"at": at, "to": d["stage"], "outcome": "pending"})
+            case "escalated":
+                assert asked_at is not None
+                case.recs.append(Rec(number(d["stage"]), asked_at))
+                case.requests[-1]["outcome"] = "escalated"
+                asked_at = None
+            case "escalation_refused":
+                case.requests[-1]["outcome"] = "refused"
+                case.refusals.append((at, number(d["stage"]), str(d["reason"])))
+                asked_at = None
+            case "declined":
+                case.declined, case.decline_reason = at, str(d["reason"])
+            case "closed":
+                rec.closed, rec.closure = at, str(d["reason"])
+                if asked_at is not None:
+                    case.requests[-1]["outcome"] = "ended"
+                    asked_at = None
+            case "reopened":
+                case.recs.append(Rec(number(d["stage"]), at, reopened=True))
+            case "satisfaction_recorded":
+                case.surveys.append((at, str(d["satisfied"])))
+            case "compensation_offered":
+                case.offers[str(d["offer_id"])] = {
+                    "at": at, "pence": d["amount_pence"], "kind": d["kind"], "status": "offered"
+                }  # fmt: skip
+            case "compensation_accepted":
+                case.offers[str(d["offer_id"])]["status"] = "accepted"
+            case "compensation_declined":
+                case.offers[str(d["offer_id"])]["status"] = "declined"
+            case "referred":
+                case.referrals.append((at, str(d["to"])))
+            case "ombudsman_evidence_requested":
+                due = date.fromisoformat(str(d["due"]))
+                case.evidence.append({"at": at, "due": due, "sent": None})
+            case "ombudsman_evidence_provided":
+                case.evidence[-1]["sent"] = at
+            case "learning_recorded":
+                case.learning.append(at)
+    for i, rec in enumerate(case.recs):
+        if rec.closed is not None:
+            rec.end = rec.closed
+        elif i + 1 < len(case.recs):
+            rec.end = case.recs[i + 1].start
+        else:
+            rec.end = case.declined
+    return case
+
+
+def ack_due(case: Case, rec: Rec) -> date | None:
+    days = case.policy.stage(rec.stage).acknowledge_days
+    return None if days is None else CALENDAR.add_working_days(london_date(rec.start), days)
+
+
+def response_dues(case: Case, rec: Rec) -> tuple[date, date]:
+    """(as first set, after extensions)."""
+    sp = case.policy.stage(rec.stage)
+    running = rec.ack if sp.response_from is ResponseFrom.acknowledgement and rec.ack else rec.start
+    original = CALENDAR.add_working_days(london_date(running), sp.response_days)
+    if rec.ext_to is not None and rec.ext_to > original:
+        return original, rec.ext_to
+    return original, original
+
+
+def code_dues(rec: Rec) -> tuple[date, date | None]:
+    code = HOC_2024.stage(rec.stage)
+    assert code.acknowledge_days is not None
+    deadline = CALENDAR.add_working_days(london_date(rec.start), code.acknowledge_days)
+    start = min(deadline, london_date(rec.ack)) if rec.ack else deadline
+    due = CALENDAR.add_working_days(start, code.response_days)
+    if rec.ext_to is None or rec.ext_to <= due:
+        return due, None
+    assert code.extension_cap_days is not None
+    return due, min(rec.ext_to, CALENDAR.add_working_days(due, code.extension_cap_days))
+
+
+def timeliness(day: date, due: date, extended_due: date | None) -> str:
+    if day <= due:
+        return "on_time"
+    if extended_due is not None and day <= extended_due:
+        return "within_extension"
+    return "late"
+
+
+def in_period(t: datetime | None, start: date, end: date) -> bool:
+    return t is not None and start <= london_date(t) < end
+
+
+def received(cases: list[Case], start: date, end: date) -> list[tuple[Case, Rec]]:
+    return [
+        (c, r) for c in cases for r in c.recs
+        if not r.reopened and in_period(r.start, start, end) and c.declined is None
+    ]  # fmt: skip
+
+
+def responded(cases: list[Case], start: date, end: date) -> list[tuple[Case, Rec]]:
+    return [(c, r) for c in cases for r in c.recs if in_period(r.responded, start, end)]
+
+
+def code_compliance(cases: list[Case], start: date, end: date, today: date) -> dict[str, Any]:
+    got = received(cases, start, end)
+    answered = responded(cases, start, end)
+    last_closed: list[Rec] = []
+    for c in cases:
+        closed = [r for r in c.recs if in_period(r.closed, start, end)]
+        if closed:
+            last_closed.append(max(closed, key=lambda r: r.closed or r.start))
+    resolved = [r for r in last_closed if r.closure != "withdrawn"]
+    stages = sorted(
+        {1, 2} | {r.stage for _, r in got} | {r.stage for _, r in answered}
+        | {r.stage for r in resolved}
+    )  # fmt: skip
+    cutoff = min(end, today + timedelta(days=1))
+    figures: dict[str, Any] = {}
+    for n in stages:
+        acks: Counter[str] = Counter()
+        for c, r in got:
+            if r.stage != n:
+                continue
+            due = ack_due(c, r)
+            if due is None:
+                acks["no_deadline"] += 1
+            elif r.ack is not None:
+                acks["on_time" if london_date(r.ack) <= due else "late"] += 1
+            elif r.end is not None:
+                acks["not_due" if london_date(r.end) <= due else "late"] += 1
+            else:
+                acks["late" if due < today else "not_due"] += 1
+        times: Counter[str] = Counter()
+        for c, r in answered:
+            if r.stage == n:
+                assert r.responded is not None
+                original, extended = response_dues(c, r)
+                times[timeliness(london_date(r.responded), original, extended)] += 1
+        extensions = [
+            x for c in cases for x in c.extensions if x[1] == n and in_period(x[0], start, end)
+        ]
+        still_open = [
+            (c, r) for c in cases for r in c.recs
+            if r.stage == n and london_date(r.start) < end
+            and not (r.responded and london_date(r.responded) < end)
+            and not (r.end and london_date(r.end) < end)
+        ]  # fmt: skip
+        figures[f"stage {n}"] = {
+            "received": sum(1 for _, r in got if r.stage == n),
+            "acks": (acks["on_time"], acks["late"], acks["not_due"], acks["no_deadline"]),
+            "responses": (times["on_time"], times["within_extension"], times["late"]),
+            "extensions": (len(extensions), sorted(Counter(x[2] for x in extensions).items())),
+            "resolved": (sum(1 for r in resolved if r.stage == n), len(resolved)),
+            "open": (
+                len(still_open),
+                sum(1 for c, r in still_open if response_dues(c, r)[1] < cutoff),
+            ),
+        }
+    requests = [q for c in cases for q in c.requests if in_period(q["at"], start, end)]
+    refusals = [x for c in cases for x in c.refusals if in_period(x[0], start, end)]
+    for target in sorted({q["to"] for q in requests} | {x[1] for x in refusals} | {2}):
+        outcomes = Counter(q["outcome"] for q in requests if q["to"] == target)
+        mine = [x for x in refusals if x[1] == target]
+        figures[f"to {target}"] = (
+            sum(outcomes.values()), outcomes["escalated"], outcomes["refused"],
+            outcomes["pending"], outcomes["ended"], len(mine),
+            sorted(Counter(x[2] for x in mine).items()),
+        )  # fmt: skip
+    informal = [
+        c for c in cases
+        if c.logged_stage == 0 and c.declined is None and in_period(c.received, start, end)
+    ]  # fmt: skip
+    formal = [c for c in informal if any(r.stage >= 1 for r in c.recs)]
+    figures["informal"] = (
+        len(informal),
+        len(formal),
+        sum(
+            1 for c in informal
+            if c not in formal and any(r.closed and r.closure != "withdrawn" for r in c.recs)
+        ),
+    )  # fmt: skip
+    figures["closures"] = (len(resolved), len(last_closed) - len(resolved))
+    figures["declined"] = sorted(
+        Counter(c.decline_reason for c in cases if in_period(c.declined, start, end)).items()
+    )
+    figures["surveys"] = sorted(
+        Counter(a for c in cases for at, a in c.surveys if in_period(at, start, end)).items()
+    )
+    evidence: Counter[str] = Counter()
+    for c in cases:
+        for q in c.evidence:
+            if not in_period(q["at"], start, end):
+                continue
+            if q["sent"] is not None:
+                evidence["on_time" if london_date(q["sent"]) <= q["due"] else "late"] += 1
+            else:
+                evidence["late" if q["due"] < today else "not_due"] += 1
+    figures["evidence"] = (evidence["on_time"], evidence["late"], evidence["not_due"])
+    return figures
+
+
+def tsm(cases: list[Case], start: date, end: date) -> dict[str, Any]:
+    got = received(cases, start, end)
+    answered = [(c, r) for c, r in responded(cases, start, end) if r.stage in (1, 2)]
+    figures: dict[str, Any] = {}
+    for tenure in ("rented", "shared_ownership", "unknown", "all"):
+        for n in (1, 2):
+            mine = [(c, r) for c, r in got if r.stage == n and tenure in ("all", c.tenure)]
+            times: Counter[str] = Counter()
+            for c, r in answered:
+                if r.stage == n and tenure in ("all", c.tenure):
+                    assert r.responded is not None
+                    times[timeliness(london_date(r.responded), *code_dues(r))] += 1
+            figures[f"{tenure} {n}"] = (
+                len(mine),
+                times["on_time"],
+                times["within_extension"],
+                times["late"],
+            )
+    return figures
+
+
+def annual(cases: list[Case], start: date, end: date) -> dict[str, Any]:
+    came = [c for c in cases if in_period(c.received, start, end) and c.declined is None]
+    answered = responded(cases, start, end)
+    figures: dict[str, Any] = {
+        "received": len(came),
+        "category": sorted(Counter(c.category for c in came).items()),
+        "channel": sorted(Counter(c.channel for c in came).items()),
+        "tenure": sorted(Counter(c.tenure for c in came).items()),
+        "remedies": sorted(Counter(m for _, r in answered for m in r.remedies).items()),
+    }
+    for n in sorted({r.stage for _, r in answered} | {1, 2}):
+        mine = [(c, r) for c, r in answered if r.stage == n]
+        days = sorted(
+            CALENDAR.working_days_between(london_date(r.start), london_date(r.responded))
+            for _, r in mine
+            if r.responded is not None
+        )
+        p90 = days[math.ceil(0.9 * len(days)) - 1] if days else None
+        figures[f"stage {n}"] = (
+            sorted(Counter(r.outcome for _, r in mine).items()),
+            len(days),
+            float(statistics.median(days)) if days else None,
+            p90,
+        )
+    offers = [o for c in cases for o in c.offers.values() if in_period(o["at"], start, end)]
+    figures["compensation"] = {
+        status: (sum(1 for o in offers if o["status"] == status),
+                 sum(o["pence"] for o in offers if o["status"] == status))
+        for status in ("offered", "accepted", "declined")
+    }  # fmt: skip
+    figures["referrals"] = sorted(
+        Counter(to for c in cases for at, to in c.referrals if in_period(at, start, end)).items()
+    )
+    figures["learning"] = sum(1 for c in cases for at in c.learning if in_period(at, start, end))
+    return figures
