@@ -65,7 +65,7 @@ def code_compliance_page(report: CodeComplianceReport) -> str:
     )
     page.heading("Were responses sent on time?")
     bars = []
-    for s in report.stages:
+    for s in (s for s in report.stages if s.responses.responded):
         bars.append(percent_bar(f"{stage_name(s.stage)}: on time", s.responses.within_timescale))
         bars.append(
             percent_bar(

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-WIDTH = 760
 LABEL_WIDTH = 250  # the bars' names, right-aligned before the bars
 PLOT_WIDTH = 380
+WIDTH = LABEL_WIDTH + PLOT_WIDTH + 190  # room after the longest bar for its number
 ROW = 30
 BAR = 18
 TOP = 44
