@@ -13,6 +13,7 @@ from app.domain.complaint.events import (
     ClockRestarted,
     ClockStopped,
     ClosureReason,
+    ComplaintEvent,
     Reopened,
     StopReasonCategory,
 )
@@ -90,7 +91,7 @@ class TestPeriods:
 class TestFacts:
     def test_clock_stops_move_the_policy_deadline_but_not_the_codes(self) -> None:
         logged = replace(LOGGED, policy_id=STOPS.id)
-        events = [
+        events: list[ComplaintEvent] = [
             logged,
             ACKNOWLEDGED,  # 3 March 2026: due 17 March
             ClockStopped(occurred_at=uk(2026, 3, 5), stage=1,
@@ -111,7 +112,7 @@ class TestFacts:
         assert stage.working_days_to_respond == 13
 
     def test_a_reopened_stage_is_a_new_record_closed_apart(self) -> None:
-        events = [
+        events: list[ComplaintEvent] = [
             replace(LOGGED, policy_id=REOPENS.id),
             ACKNOWLEDGED,
             responded(uk(2026, 3, 10)),
@@ -139,7 +140,8 @@ class TestFacts:
     def test_an_acknowledgement_not_made_is_late_only_once_its_day_passed(self) -> None:
         state = fold([LOGGED])  # received Monday 2 March 2026: due 9 March
         assert state is not None
-        (stage,) = complaint_facts("c-1", state, [LOGGED], HOC_2024, ENGLAND).stages
+        only: list[ComplaintEvent] = [LOGGED]
+        (stage,) = complaint_facts("c-1", state, only, HOC_2024, ENGLAND).stages
         assert acknowledgement(stage, date(2026, 3, 9)) is Acknowledgement.not_due
         assert acknowledgement(stage, date(2026, 3, 10)) is Acknowledgement.late
 
