@@ -25,6 +25,7 @@ from app.api.event_requests import (
     ExtensionAgreedIn,
     LearningRecordedIn,
     NoteAddedIn,
+    OmbudsmanDeterminedIn,
     OmbudsmanEvidenceProvidedIn,
     OmbudsmanEvidenceRequestedIn,
     ReferredIn,
@@ -160,6 +161,8 @@ def event_command(body: EventRequest) -> c.Command:
             return c.RequestOmbudsmanEvidence(occurred_at=at, due=body.due)
         case OmbudsmanEvidenceProvidedIn():
             return c.ProvideOmbudsmanEvidence(occurred_at=at)
+        case OmbudsmanDeterminedIn():
+            return c.RecordOmbudsmanDetermination(occurred_at=at, finding=body.finding)
         case LearningRecordedIn():
             return c.RecordLearning(
                 occurred_at=at,

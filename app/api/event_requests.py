@@ -15,6 +15,7 @@ from app.domain.complaint.events import (
     ContactMethod,
     DeclineReason,
     NoteVisibility,
+    OmbudsmanFinding,
     Outcome,
     ReferralBody,
     Satisfaction,
@@ -162,6 +163,13 @@ class OmbudsmanEvidenceProvidedIn(_EventIn):
     type: Literal["ombudsman_evidence_provided"]
 
 
+class OmbudsmanDeterminedIn(_EventIn):
+    type: Literal["ombudsman_determined"]
+    finding: OmbudsmanFinding = Field(
+        description="The Housing Ombudsman's determination (only after `referred` to it)."
+    )
+
+
 class LearningRecordedIn(_EventIn):
     type: Literal["learning_recorded"]
     root_cause: Text
@@ -193,6 +201,7 @@ EventRequest = Annotated[
     | ReferredIn
     | OmbudsmanEvidenceRequestedIn
     | OmbudsmanEvidenceProvidedIn
+    | OmbudsmanDeterminedIn
     | LearningRecordedIn,
     Field(discriminator="type"),
 ]

@@ -23,6 +23,7 @@ from app.domain.complaint.events import (
     CompensationKind,
     DeclineReason,
     NoteVisibility,
+    OmbudsmanFinding,
     Outcome,
     ReferralBody,
     Satisfaction,
@@ -260,6 +261,11 @@ class ReferralView(BaseModel):
     reason: str | None = Field(description="Omitted for roles without personal data.")
 
 
+class DeterminationView(BaseModel):
+    determined_at: datetime
+    finding: OmbudsmanFinding
+
+
 class EvidenceRequestView(BaseModel):
     requested_at: datetime
     due: date
@@ -330,6 +336,9 @@ class ComplaintView(BaseModel):
         description="Compensation offers and the resident's answers, in offer order."
     )
     referrals: list[ReferralView] = Field(description="Referrals outside the landlord, in order.")
+    ombudsman_determinations: list[DeterminationView] = Field(
+        description="The Housing Ombudsman's determinations, in order."
+    )
     ombudsman_evidence: list[EvidenceRequestView] = Field(
         description="The Ombudsman's requests for the case file, in order; the latest is the "
         "`ombudsman_evidence` clock."

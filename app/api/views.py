@@ -13,6 +13,7 @@ from app.api.schemas import (
     CompensationOfferView,
     ComplainantView,
     ComplaintView,
+    DeterminationView,
     EventView,
     EvidenceRequestView,
     LearningView,
@@ -200,6 +201,10 @@ def complaint_view(
                 reason=referral.reason if personal else None,
             )
             for referral in state.referrals
+        ],
+        ombudsman_determinations=[
+            DeterminationView(determined_at=d.determined_at, finding=d.finding)
+            for d in state.determinations
         ],
         ombudsman_evidence=[
             EvidenceRequestView(

@@ -43,8 +43,10 @@ from app.domain.complaint.events import (
     Logged,
     NoteAdded,
     NoteVisibility,
+    OmbudsmanDetermined,
     OmbudsmanEvidenceProvided,
     OmbudsmanEvidenceRequested,
+    OmbudsmanFinding,
     Outcome,
     PostalAddress,
     ReferralBody,
@@ -141,6 +143,7 @@ EXAMPLES: list[ComplaintEvent] = [
     Referred(occurred_at=T, to=ReferralBody.housing_ombudsman, reason=None),
     OmbudsmanEvidenceRequested(occurred_at=T, due=date(2025, 7, 1)),
     OmbudsmanEvidenceProvided(occurred_at=T),
+    OmbudsmanDetermined(occurred_at=T, finding=OmbudsmanFinding.service_failure),
     LearningRecorded(
         occurred_at=T,
         root_cause="Repairs booked without a survey",

@@ -12,6 +12,7 @@ from app.domain.calendar import WorkingCalendar
 from app.domain.complaint.commands import (
     ProvideOmbudsmanEvidence,
     RecordLearning,
+    RecordOmbudsmanDetermination,
     RecordSatisfaction,
     Refer,
     RequestOmbudsmanEvidence,
@@ -21,8 +22,10 @@ from app.domain.complaint.events import (
     ClosureReason,
     ComplaintEvent,
     LearningRecorded,
+    OmbudsmanDetermined,
     OmbudsmanEvidenceProvided,
     OmbudsmanEvidenceRequested,
+    OmbudsmanFinding,
     ReferralBody,
     Referred,
     Reopened,
@@ -159,6 +162,36 @@ class TestRefer:
             ReferralBody.designated_person,
             ReferralBody.housing_ombudsman,
         ]
+
+
+class TestRecordOmbudsmanDetermination:
+    def test_recorded_once_referred_to_the_ombudsman_even_after_the_closure(self) -> None:
+        referred = Referred(
+            occurred_at=uk(2027, 1, 4), to=ReferralBody.housing_ombudsman, reason=None
+        )
+        command = RecordOmbudsmanDetermination(
+            occurred_at=uk(2027, 6, 1), finding=OmbudsmanFinding.maladministration
+        )
+        determined = OmbudsmanDetermined(
+            occurred_at=uk(2027, 6, 1), finding=OmbudsmanFinding.maladministration
+        )
+        assert when(given(*CLOSED, referred), command) == [determined]
+        state = given(*CLOSED, referred, determined)
+        assert state is not None
+        assert [d.finding for d in state.determinations] == [OmbudsmanFinding.maladministration]
+
+    @pytest.mark.parametrize(
+        "to", [None, ReferralBody.designated_person], ids=["not referred", "another body"]
+    )
+    def test_refused_without_a_referral_to_the_ombudsman(self, to: ReferralBody | None) -> None:
+        history: tuple[ComplaintEvent, ...] = CLOSED
+        if to is not None:
+            history = (*CLOSED, Referred(occurred_at=uk(2027, 1, 4), to=to, reason=None))
+        command = RecordOmbudsmanDetermination(
+            occurred_at=uk(2027, 6, 1), finding=OmbudsmanFinding.no_maladministration
+        )
+        with pytest.raises(InvalidTransition, match="referred"):
+            when(given(*history), command)
 
 
 def requested(at: datetime, due: date) -> OmbudsmanEvidenceRequested:

@@ -1,5 +1,5 @@
 """Rules for what usually follows a complaint's handling: the satisfaction survey, referral to an
-outside body, the Ombudsman's evidence requests, and the lessons learnt.
+outside body, the Ombudsman's evidence requests and determination, and the lessons learnt.
 
 All of them may follow the closure (the survey only follows it); they change no stage.
 """
@@ -10,6 +10,7 @@ from app.domain.calendar import london_date
 from app.domain.complaint.commands import (
     ProvideOmbudsmanEvidence,
     RecordLearning,
+    RecordOmbudsmanDetermination,
     RecordSatisfaction,
     Refer,
     RequestOmbudsmanEvidence,
@@ -17,8 +18,10 @@ from app.domain.complaint.commands import (
 from app.domain.complaint.errors import InvalidDueDate
 from app.domain.complaint.events import (
     LearningRecorded,
+    OmbudsmanDetermined,
     OmbudsmanEvidenceProvided,
     OmbudsmanEvidenceRequested,
+    ReferralBody,
     Referred,
     SatisfactionRecorded,
 )
@@ -72,6 +75,20 @@ def provide_evidence(
             "no Ombudsman evidence request is outstanding",
         )
     return OmbudsmanEvidenceProvided(occurred_at=command.occurred_at)
+
+
+def record_determination(
+    command: RecordOmbudsmanDetermination, state: ComplaintState
+) -> OmbudsmanDetermined:
+    """Only once the complaint was referred to the Housing Ombudsman: a determination answers a
+    referral. Several may follow one referral (a review of the Ombudsman's decision)."""
+    if not any(r.to is ReferralBody.housing_ombudsman for r in state.referrals):
+        raise refuse(
+            state,
+            "record an Ombudsman determination",
+            "the complaint has not been referred to the Housing Ombudsman: record referred first",
+        )
+    return OmbudsmanDetermined(occurred_at=command.occurred_at, finding=command.finding)
 
 
 def record_learning(command: RecordLearning) -> LearningRecorded:

@@ -18,6 +18,7 @@ from app.domain.complaint.events import (
     ContactMethod,
     DeclineReason,
     NoteVisibility,
+    OmbudsmanFinding,
     Outcome,
     ReferralBody,
     Representative,
@@ -206,6 +207,12 @@ class ProvideOmbudsmanEvidence:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class RecordOmbudsmanDetermination:
+    occurred_at: datetime
+    finding: OmbudsmanFinding
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RecordLearning:
     occurred_at: datetime
     root_cause: str
@@ -238,5 +245,6 @@ Command = (
     | Refer
     | RequestOmbudsmanEvidence
     | ProvideOmbudsmanEvidence
+    | RecordOmbudsmanDetermination
     | RecordLearning
 )

@@ -14,6 +14,7 @@ from typing import assert_never
 from app.domain.calendar import WorkingCalendar
 from app.domain.complaint.aftercare import (
     provide_evidence,
+    record_determination,
     record_learning,
     record_satisfaction,
     refer,
@@ -37,6 +38,7 @@ from app.domain.complaint.commands import (
     ProvideOmbudsmanEvidence,
     RecordContact,
     RecordLearning,
+    RecordOmbudsmanDetermination,
     RecordSatisfaction,
     Refer,
     RefuseEscalation,
@@ -102,6 +104,7 @@ AFTER_DECLINE: dict[type[Command], str] = {
     Refer: "referral",
     RequestOmbudsmanEvidence: "Ombudsman evidence",
     ProvideOmbudsmanEvidence: "Ombudsman evidence",
+    RecordOmbudsmanDetermination: "Ombudsman determination",
     RecordLearning: "learning",
 }
 AFTER_CLOSURE: dict[type[Command], str] = {
@@ -318,6 +321,8 @@ def _decide(
             return request_evidence(command, state)
         case ProvideOmbudsmanEvidence():
             return provide_evidence(command, state)
+        case RecordOmbudsmanDetermination():
+            return record_determination(command, state)
         case RecordLearning():
             return record_learning(command)
         case _:

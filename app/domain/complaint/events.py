@@ -96,6 +96,17 @@ class ReferralBody(StrEnum):
     other = "other"
 
 
+class OmbudsmanFinding(StrEnum):
+    """What the Housing Ombudsman determined on a complaint referred to it."""
+
+    no_maladministration = "no_maladministration"
+    reasonable_redress = "reasonable_redress"  # failings, put right by the landlord's own redress
+    service_failure = "service_failure"
+    maladministration = "maladministration"
+    severe_maladministration = "severe_maladministration"
+    outside_jurisdiction = "outside_jurisdiction"
+
+
 class Tenure(StrEnum):
     """The complainant's home: social rent (the TSM's LCRA) or shared ownership (LCHO)."""
 
@@ -388,6 +399,14 @@ class LearningRecorded:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class OmbudsmanDetermined:
+    """The Housing Ombudsman determined the complaint referred to it, with `finding`."""
+
+    occurred_at: datetime
+    finding: OmbudsmanFinding
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class NoteAdded:
     """A note on the case, internal or visible to the resident."""
 
@@ -421,6 +440,7 @@ ComplaintEvent = (
     | Referred
     | OmbudsmanEvidenceRequested
     | OmbudsmanEvidenceProvided
+    | OmbudsmanDetermined
     | LearningRecorded
 )
 
@@ -450,5 +470,6 @@ EVENT_TYPES: dict[type[ComplaintEvent], str] = {
     Referred: "referred",
     OmbudsmanEvidenceRequested: "ombudsman_evidence_requested",
     OmbudsmanEvidenceProvided: "ombudsman_evidence_provided",
+    OmbudsmanDetermined: "ombudsman_determined",
     LearningRecorded: "learning_recorded",
 }

@@ -31,6 +31,7 @@ from app.domain.complaint.events import (
     LearningRecorded,
     Logged,
     NoteAdded,
+    OmbudsmanDetermined,
     OmbudsmanEvidenceProvided,
     OmbudsmanEvidenceRequested,
     Referred,
@@ -43,6 +44,7 @@ from app.domain.complaint.state import (
     ClockStop,
     CompensationOffer,
     ComplaintState,
+    Determination,
     EvidenceRequest,
     Learning,
     Note,
@@ -266,6 +268,9 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
             *before, latest = state.evidence_requests
             answered = replace(latest, provided_at=at)
             return replace(state, evidence_requests=(*before, answered))
+        case OmbudsmanDetermined(occurred_at=at, finding=finding):
+            determination = Determination(determined_at=at, finding=finding)
+            return replace(state, determinations=(*state.determinations, determination))
         case LearningRecorded(occurred_at=at):
             learnt = Learning(
                 recorded_at=at,

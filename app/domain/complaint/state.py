@@ -13,6 +13,7 @@ from app.domain.complaint.events import (
     Complainant,
     DeclineReason,
     NoteVisibility,
+    OmbudsmanFinding,
     Outcome,
     ReferralBody,
     Representative,
@@ -75,6 +76,12 @@ class Referral:
     referred_at: datetime
     to: ReferralBody
     reason: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Determination:
+    determined_at: datetime
+    finding: OmbudsmanFinding
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -189,6 +196,7 @@ class ComplaintState:
     surveys: tuple[SurveyResult, ...] = ()
     compensation: tuple[CompensationOffer, ...] = ()
     referrals: tuple[Referral, ...] = ()
+    determinations: tuple[Determination, ...] = ()  # the Ombudsman's, in order
     evidence_requests: tuple[EvidenceRequest, ...] = ()
     learning: tuple[Learning, ...] = ()
 
