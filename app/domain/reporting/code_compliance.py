@@ -247,7 +247,7 @@ def _open_at_end(data: ReportData, period: Period, stage: int, today: date) -> O
         s
         for s in data.stages
         if s.stage == stage
-        and london_date(s.started_at) < period.end
+        and s.started_at < period.closes
         and not period.ended_by(s.responded_at)
         and not period.ended_by(s.ended_at)
     ]
