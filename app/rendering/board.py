@@ -363,9 +363,11 @@ def annual_page(report: AnnualReport) -> str:
         ["Referred to", "Complaints"],
         [(c.key.replace("_", " "), c.count) for c in referrals.by_body],
     )
-    page.paragraph(
-        f"The Ombudsman asked for the case file {referrals.ombudsman_evidence_requested} times. "
-        f"Its findings: {referrals.findings}"
+    page.table(
+        f"The Ombudsman asked for the case file {referrals.ombudsman_evidence_requested} times, "
+        f"and determined {referrals.determined} complaints in the year",
+        ["Finding", "Complaints"],
+        [(c.key.replace("_", " "), c.count) for c in referrals.findings],
     )
     return page.render()
 

@@ -57,6 +57,7 @@ class Case:
     referrals: list[tuple[datetime, str]] = field(default_factory=list)
     evidence: list[dict[str, Any]] = field(default_factory=list)
     learning: list[datetime] = field(default_factory=list)
+    findings: list[tuple[datetime, str]] = field(default_factory=list)
 
 
 def number(value: object) -> int:
@@ -134,6 +135,8 @@ def fold(events: list[StoredEvent], policies: dict[tuple[str, int], Policy]) -> 
                 case.evidence[-1]["sent"] = at
             case "learning_recorded":
                 case.learning.append(at)
+            case "ombudsman_determined":
+                case.findings.append((at, str(d["finding"])))
     for i, rec in enumerate(case.recs):
         if rec.closed is not None:
             rec.end = rec.closed
@@ -347,4 +350,7 @@ def annual(cases: list[Case], start: date, end: date) -> dict[str, Any]:
         Counter(to for c in cases for at, to in c.referrals if in_period(at, start, end)).items()
     )
     figures["learning"] = sum(1 for c in cases for at in c.learning if in_period(at, start, end))
+    figures["findings"] = sorted(
+        Counter(f for c in cases for at, f in c.findings if in_period(at, start, end)).items()
+    )
     return figures

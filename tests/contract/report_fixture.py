@@ -27,6 +27,7 @@ from app.domain.complaint.events import (
     CompensationKind,
     Complainant,
     DeclineReason,
+    OmbudsmanFinding,
     Outcome,
     ReferralBody,
     Satisfaction,
@@ -118,6 +119,10 @@ def evidence_sent(at: datetime) -> Step:
     return lambda: c.ProvideOmbudsmanEvidence(occurred_at=at)
 
 
+def determined(at: datetime, finding: OmbudsmanFinding) -> Step:
+    return lambda: c.RecordOmbudsmanDetermination(occurred_at=at, finding=finding)
+
+
 def learn(at: datetime, root_cause: str, lesson: str, improvement: str) -> Step:
     return lambda: c.RecordLearning(
         occurred_at=at, root_cause=root_cause, lesson=lesson, improvement=improvement
@@ -188,6 +193,7 @@ CODE_CASES = [
         learn(uk(2025, 8, 6), *REPAIRS_CAUSE),
         refer(uk(2025, 9, 1)), evidence_asked(uk(2025, 9, 2), date(2025, 9, 16)),
         evidence_sent(uk(2025, 9, 12)),
+        determined(uk(2025, 12, 1), OmbudsmanFinding.maladministration),
     ], category="damp_and_mould", channel=Channel.letter),
     Case("E2", S, uk(2025, 10, 13), [
         ack(uk(2025, 10, 14)), respond(uk(2025, 10, 24), Outcome.partly_upheld),
@@ -204,6 +210,7 @@ CODE_CASES = [
         respond(uk(2026, 1, 16), Outcome.upheld, "repair", "compensation"),
         refer(uk(2026, 2, 10)), evidence_asked(uk(2026, 2, 11), date(2026, 2, 25)),
         evidence_sent(uk(2026, 3, 2)),
+        determined(uk(2026, 5, 20), OmbudsmanFinding.service_failure),  # in 2026/27
     ], category="damp_and_mould"),
     Case("E4", U, uk(2026, 3, 2), [
         ack(uk(2026, 3, 3)), respond(uk(2026, 3, 12), Outcome.not_upheld),

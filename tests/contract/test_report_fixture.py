@@ -302,4 +302,14 @@ async def test_the_annual_report(db: AsyncEngine) -> None:
         [("housing_ombudsman", 1 + 1 + 1)],  # E1, E3, A2
     )
     assert referrals["ombudsman_evidence_requested"] == 3
+    # E1's finding in December 2025; E3's came in May 2026, the next year.
+    assert referrals["determined"] == 1
+    assert listed(referrals["findings"]) == [
+        ("maladministration", 1),
+        ("no_maladministration", 0),
+        ("outside_jurisdiction", 0),
+        ("reasonable_redress", 0),
+        ("service_failure", 0),
+        ("severe_maladministration", 0),
+    ]
     assert annual["satisfaction"]["surveyed"] == 3

@@ -24,6 +24,7 @@ from app.domain.complaint.events import (
     CompensationKind,
     Complainant,
     DeclineReason,
+    OmbudsmanFinding,
     Outcome,
     ReferralBody,
     Satisfaction,
@@ -137,6 +138,8 @@ def annual_view(doc: Json) -> Json:
     }
     view["referrals"] = pairs(doc["referrals"]["by_body"])
     view["learning"] = doc["learning"]["recorded"]
+    view["findings"] = pairs(doc["referrals"]["findings"])
+    assert doc["referrals"]["determined"] == sum(n for _, n in view["findings"])
     return view  # fmt: skip
 
 
@@ -145,7 +148,7 @@ KINDS = [
     *["acknowledge", "respond", "close"] * 3,
     *["request", "escalate", "extend"] * 2,
     "refuse", "decline", "reopen", "survey", "offer", "accept", "decline_offer", "refer",
-    "evidence_requested", "evidence_provided", "learning",
+    "evidence_requested", "evidence_provided", "learning", "determined",
 ]  # fmt: skip
 
 
@@ -207,6 +210,9 @@ def report_commands(draw: st.DrawFn, after: datetime) -> c.Command:
             return c.RequestOmbudsmanEvidence(occurred_at=at, due=due)
         case "evidence_provided":
             return c.ProvideOmbudsmanEvidence(occurred_at=at)
+        case "determined":
+            finding = draw(st.sampled_from(OmbudsmanFinding))
+            return c.RecordOmbudsmanDetermination(occurred_at=at, finding=finding)
         case _:
             cause = draw(st.sampled_from(["Repairs", "Contact"]))
             return c.RecordLearning(occurred_at=at, root_cause=cause, lesson="l", improvement="i")

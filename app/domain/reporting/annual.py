@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from app.domain.complaint.events import Outcome, Tenure
+from app.domain.complaint.events import OmbudsmanFinding, Outcome, Tenure
 from app.domain.complaint.state import OfferStatus
 from app.domain.reporting.code_compliance import (
     Declines,
@@ -103,12 +103,14 @@ class LearningFigures:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Referrals:
-    """Complaints referred in the year, by where to."""
+    """Complaints referred in the year, by where to; the Ombudsman's evidence requests and its
+    determinations made in the year, by finding."""
 
     referred: int
     by_body: list[Count]
     ombudsman_evidence_requested: int
-    findings: str  # what the log can say about the findings
+    determined: int
+    findings: list[Count]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -126,12 +128,6 @@ class AnnualReport:
     referrals: Referrals
 
 
-FINDINGS = (
-    "Not recorded: the event log has no event for the Ombudsman's determination yet "
-    "(see docs/reports.md)."
-)
-
-
 def annual(
     data: ReportData, year: int, *, landlord: str, learning_text: bool = True
 ) -> AnnualReport:
@@ -142,6 +138,7 @@ def annual(
         c for c in data.complaints.values() if period.holds(c.received_at) and c.declined_at is None
     ]
     responded = data.responded(period)
+    determinations = data.items_in(period, ItemKind.determination)
     numbers = sorted({s.stage for s in responded} | {1, 2})
     return AnnualReport(
         landlord=landlord,
@@ -192,7 +189,10 @@ def annual(
             referred=len(data.items_in(period, ItemKind.referral)),
             by_body=counts(i.code or "" for i in data.items_in(period, ItemKind.referral)),
             ombudsman_evidence_requested=len(data.items_in(period, ItemKind.evidence_request)),
-            findings=FINDINGS,
+            determined=len(determinations),
+            findings=counts(
+                (i.code or "" for i in determinations), every=[f.value for f in OmbudsmanFinding]
+            ),
         ),
     )
 

@@ -36,6 +36,7 @@ from app.domain.complaint.events import (
     EscalationRequested,
     ExtensionAgreed,
     LearningRecorded,
+    OmbudsmanDetermined,
     OmbudsmanEvidenceProvided,
     OmbudsmanEvidenceRequested,
     Outcome,
@@ -58,6 +59,7 @@ class ItemKind(StrEnum):
     referral = "referral"  # code: the body referred to
     evidence_request = "evidence_request"  # due: the Ombudsman's date; answered_at: provided
     learning = "learning"  # code: root cause (cut); text: the lesson; detail: the improvement
+    determination = "determination"  # code: the Ombudsman's finding
 
 
 class RequestOutcome(StrEnum):
@@ -369,6 +371,8 @@ def _items(complaint_id: str, events: Sequence[ComplaintEvent]) -> tuple[ItemFac
             case OmbudsmanEvidenceProvided():
                 if evidence is not None:
                     items[evidence] = replace(items[evidence], answered_at=event.occurred_at)
+            case OmbudsmanDetermined():
+                item(version, ItemKind.determination, event.occurred_at, code=event.finding.value)
             case LearningRecorded():
                 item(
                     version,
