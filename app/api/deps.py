@@ -35,6 +35,7 @@ class Action(StrEnum):
     read_landlord = "read_landlord"
     manage_landlord = "manage_landlord"
     manage_keys = "manage_keys"
+    erase = "erase"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -48,6 +49,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.read_landlord: frozenset({Role.crm, Role.analyst, Role.admin}),
     Action.manage_landlord: frozenset({Role.admin}),
     Action.manage_keys: frozenset({Role.admin}),
+    Action.erase: frozenset({Role.admin}),
 }
 
 # What a portal may do only on behalf of a named resident.

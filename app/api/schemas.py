@@ -303,6 +303,10 @@ class ComplaintView(BaseModel):
     sla: dict[str, ClockView] = Field(description="Clocks of the current stage, keyed by name.")
     outcome: dict[str, Outcome] = Field(description="Outcome of each responded stage, by stage.")
     stages: list[StageView]
+    personal_data_erased_at: datetime | None = Field(
+        default=None,
+        description="When the complainant's personal data was erased; it reads `[erased]` since.",
+    )
     closed_at: datetime | None
     closure_reason: ClosureReason | None
     declined_at: datetime | None

@@ -124,6 +124,7 @@ def complaint_view(
         outcome={str(s.stage): s.outcome for s in state.stages if s.outcome is not None},
         stages=stages,
         closed_at=state.closed_at,
+        personal_data_erased_at=state.personal_data_erased_at,
         closure_reason=state.closure_reason,
         declined_at=state.declined_at,
         decline_reason=state.decline_reason,

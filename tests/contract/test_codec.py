@@ -35,6 +35,7 @@ from app.domain.complaint.events import (
     ContactMethod,
     Declined,
     DeclineReason,
+    ErasureReason,
     Escalated,
     EscalationRefused,
     EscalationRequested,
@@ -46,6 +47,7 @@ from app.domain.complaint.events import (
     OmbudsmanEvidenceProvided,
     OmbudsmanEvidenceRequested,
     Outcome,
+    PersonalDataErased,
     PostalAddress,
     ReferralBody,
     Referred,
@@ -145,6 +147,7 @@ EXAMPLES: list[ComplaintEvent] = [
         lesson="Survey damp before booking works",
         improvement="A damp survey is now part of every damp repair order",
     ),
+    PersonalDataErased(occurred_at=T, reason=ErasureReason.request),
 ]
 
 

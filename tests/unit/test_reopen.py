@@ -114,7 +114,7 @@ class TestReopen:
         assert refused.value.message == (
             "the complaint is closed: "
             "only notes, actions, compensation, referral, Ombudsman evidence, learning, "
-            "satisfaction and reopening can be recorded now"
+            "erasure of personal data, satisfaction and reopening can be recorded now"
         )
 
 

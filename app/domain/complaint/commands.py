@@ -17,6 +17,7 @@ from app.domain.complaint.events import (
     Complainant,
     ContactMethod,
     DeclineReason,
+    ErasureReason,
     NoteVisibility,
     Outcome,
     ReferralBody,
@@ -204,6 +205,12 @@ class ProvideOmbudsmanEvidence:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class ErasePersonalData:
+    occurred_at: datetime
+    reason: ErasureReason
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RecordLearning:
     occurred_at: datetime
     root_cause: str
@@ -237,4 +244,5 @@ Command = (
     | RequestOmbudsmanEvidence
     | ProvideOmbudsmanEvidence
     | RecordLearning
+    | ErasePersonalData
 )

@@ -31,6 +31,7 @@ from app.domain.complaint.commands import (
     CompleteAction,
     Decline,
     DeclineCompensation,
+    ErasePersonalData,
     Escalate,
     LogComplaint,
     OfferCompensation,
@@ -75,6 +76,7 @@ from app.domain.complaint.events import (
     ExtensionAgreed,
     Logged,
     NoteAdded,
+    PersonalDataErased,
     Responded,
 )
 from app.domain.complaint.policy_rules import reopen, restart_clock, stop_clock
@@ -103,6 +105,7 @@ AFTER_DECLINE: dict[type[Command], str] = {
     RequestOmbudsmanEvidence: "Ombudsman evidence",
     ProvideOmbudsmanEvidence: "Ombudsman evidence",
     RecordLearning: "learning",
+    ErasePersonalData: "erasure of personal data",
 }
 AFTER_CLOSURE: dict[type[Command], str] = {
     **AFTER_DECLINE,
@@ -317,6 +320,8 @@ def _decide(
             return request_evidence(command, state)
         case ProvideOmbudsmanEvidence():
             return provide_evidence(command, state)
+        case ErasePersonalData(reason=reason):
+            return PersonalDataErased(occurred_at=at, reason=reason)
         case RecordLearning():
             return record_learning(command)
         case _:

@@ -378,6 +378,20 @@ class LearningRecorded:
     improvement: str
 
 
+class ErasureReason(StrEnum):
+    request = "request"  # the person asked (right to erasure)
+    retention = "retention"  # the landlord's retention period after closure ran out
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PersonalDataErased:
+    """The complaint's personal data was crypto-shredded: its data keys are destroyed, so the
+    sealed fields of every earlier event now read as erased. The event itself holds none."""
+
+    occurred_at: datetime
+    reason: ErasureReason
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class NoteAdded:
     """A note on the case, internal or visible to the resident."""
@@ -413,6 +427,7 @@ ComplaintEvent = (
     | OmbudsmanEvidenceRequested
     | OmbudsmanEvidenceProvided
     | LearningRecorded
+    | PersonalDataErased
 )
 
 # The stored `type` of each event: snake_case, past tense (SPEC.md).
@@ -442,4 +457,5 @@ EVENT_TYPES: dict[type[ComplaintEvent], str] = {
     OmbudsmanEvidenceRequested: "ombudsman_evidence_requested",
     OmbudsmanEvidenceProvided: "ombudsman_evidence_provided",
     LearningRecorded: "learning_recorded",
+    PersonalDataErased: "personal_data_erased",
 }

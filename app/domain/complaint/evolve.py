@@ -33,6 +33,7 @@ from app.domain.complaint.events import (
     NoteAdded,
     OmbudsmanEvidenceProvided,
     OmbudsmanEvidenceRequested,
+    PersonalDataErased,
     Referred,
     Reopened,
     Responded,
@@ -265,6 +266,8 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
             *before, latest = state.evidence_requests
             answered = replace(latest, provided_at=at)
             return replace(state, evidence_requests=(*before, answered))
+        case PersonalDataErased(occurred_at=at):
+            return replace(state, personal_data_erased_at=at)
         case LearningRecorded(occurred_at=at):
             learnt = Learning(
                 recorded_at=at,

@@ -189,6 +189,7 @@ class ComplaintState:
     referrals: tuple[Referral, ...] = ()
     evidence_requests: tuple[EvidenceRequest, ...] = ()
     learning: tuple[Learning, ...] = ()
+    personal_data_erased_at: datetime | None = None  # the last erasure
 
     @property
     def current(self) -> StageRecord:
