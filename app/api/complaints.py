@@ -269,7 +269,7 @@ async def list_complaint_events(
 ) -> Response:
     async with reading(engine) as conn:
         complaint = await _visible(conn, store, actor, complaint_id)
-    body = StreamEvents(items=[event_view(e, actor) for e in complaint.events])
+    body = StreamEvents(items=[event_view(e, actor, complaint.pseudonym) for e in complaint.events])
     return Response(
         dump(body), media_type="application/json", headers={"ETag": _etag(complaint.version)}
     )

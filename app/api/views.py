@@ -67,6 +67,7 @@ def complaint_view(
     state, policy, calendar = complaint.state, complaint.policy, complaint.calendar
     received = london_date(state.received_at)
     personal = actor.sees_personal_data
+    identity = actor.sees_identity(state)
     stages = [
         StageView(
             stage=record.stage,
@@ -149,16 +150,17 @@ def complaint_view(
                 ),
                 resident_id=complainant.resident_id,
             )
-            if personal
+            if identity
             else None
         ),
+        complainant_pseudonym=complaint.pseudonym,
         representative=(
             RepresentativeView(
                 name=representative.name,
                 relationship=representative.relationship,
                 contact=representative.contact,
             )
-            if personal and representative is not None
+            if identity and representative is not None
             else None
         ),
         vulnerability=state.vulnerability if personal else None,
@@ -236,7 +238,7 @@ def complaint_view(
     )
 
 
-def event_view(event: StoredEvent, actor: Actor) -> EventView:
+def event_view(event: StoredEvent, actor: Actor, pseudonym: str | None = None) -> EventView:
     return EventView(
         position=event.position,
         stream_id=event.stream_id,
@@ -249,7 +251,12 @@ def event_view(event: StoredEvent, actor: Actor) -> EventView:
         schema_version=event.schema_version,
         occurred_at=event.occurred_at,
         recorded_at=event.recorded_at,
-        data=visible_data(event, personal=actor.sees_personal_data),
+        data=visible_data(
+            event,
+            personal=actor.sees_personal_data,
+            identity=actor.sees_anonymous_identity,
+            pseudonym=pseudonym,
+        ),
         metadata=dict(event.metadata),
         hash=event.hash,
         previous_hash=event.previous_hash,
