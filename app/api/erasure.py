@@ -8,11 +8,13 @@ report: only the personal fields, sealed with the destroyed keys, become unreada
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
 from app.api.errors import ApiError
@@ -46,6 +48,27 @@ def _sealing(store: Store) -> SealingEventStore:
     return store
 
 
+async def _erase(
+    engine: Engine,
+    store: Store,
+    actor: Actor,
+    reason: ErasureReason,
+    correlation_id: str | None,
+    find: Callable[[AsyncConnection], Awaitable[list[str]]],
+) -> Response:
+    async with engine.begin() as conn:
+        ids = await find(conn)
+        done = await service.erase(
+            conn,
+            _sealing(store),
+            ids,
+            reason=reason,
+            metadata=event_metadata(actor, correlation_id),
+        )
+    result = ErasureResult(complaints=done.complaints, keys_destroyed=done.keys_destroyed)
+    return Response(dump(result), media_type="application/json")
+
+
 @router.post(
     "/complainants/{resident_id}/erasure",
     response_model=ErasureResult,
@@ -59,19 +82,13 @@ async def erase_resident(
     actor: Admin,
     correlation_id: CorrelationId = None,
 ) -> Response:
-    async with engine.begin() as conn:
+    async def find(conn: AsyncConnection) -> list[str]:
         ids = await service.complaints_of_resident(conn, actor.landlord, resident_id)
         if not ids:
             raise ApiError(404, "not-found", "No complaint of this landlord has that resident.")
-        done = await service.erase(
-            conn,
-            _sealing(store),
-            ids,
-            reason=body.reason,
-            metadata=event_metadata(actor, correlation_id),
-        )
-    result = ErasureResult(complaints=done.complaints, keys_destroyed=done.keys_destroyed)
-    return Response(dump(result), media_type="application/json")
+        return ids
+
+    return await _erase(engine, store, actor, body.reason, correlation_id, find)
 
 
 @router.post(
@@ -87,16 +104,10 @@ async def erase_complaint(
     actor: Admin,
     correlation_id: CorrelationId = None,
 ) -> Response:
-    async with engine.begin() as conn:
+    async def find(conn: AsyncConnection) -> list[str]:
         complaint = await complaint_service.load(conn, store, complaint_id)
         if complaint is None or not actor.can_see(complaint.state):
             raise ApiError(404, "not-found", "No such complaint.")
-        done = await service.erase(
-            conn,
-            _sealing(store),
-            [complaint_id],
-            reason=body.reason,
-            metadata=event_metadata(actor, correlation_id),
-        )
-    result = ErasureResult(complaints=done.complaints, keys_destroyed=done.keys_destroyed)
-    return Response(dump(result), media_type="application/json")
+        return [complaint_id]
+
+    return await _erase(engine, store, actor, body.reason, correlation_id, find)
