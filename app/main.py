@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from app.api import (
     audit,
     complaints,
+    erasure,
     errors,
     feed,
     health,
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(policies.router)
     app.include_router(landlords.router)
     app.include_router(keys.router)
+    app.include_router(erasure.router)
     app.include_router(health.router)
     app.add_middleware(HttpMiddleware, metrics=metrics, max_body_bytes=settings.max_body_bytes)
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -22,7 +22,16 @@ from app.api.schemas import (
     StreamEvents,
 )
 from app.api.views import complaint_view, event_view
-from app.api.writes import CorrelationId, IdempotencyKey, Written, dump, event_metadata, run_write
+from app.api.writes import (
+    CorrelationId,
+    IdempotencyKey,
+    IfMatch,
+    Written,
+    dump,
+    event_metadata,
+    parse_if_match,
+    run_write,
+)
 from app.db import reading
 from app.domain.calendar import london_date
 from app.domain.complaint.state import Status
@@ -43,16 +52,6 @@ AsOf = Annotated[
 
 def _etag(version: int) -> str:
     return f'"{version}"'
-
-
-def _parse_if_match(value: str | None) -> int | None:
-    if value is None or value.strip() == "*":
-        return None
-    tag = value.strip()
-    tag = tag.removeprefix("W/").strip('"')
-    if not tag.isdigit() or len(tag) > 12:
-        raise ApiError(412, "stale-version", "If-Match must be the ETag of the complaint.")
-    return int(tag)
 
 
 async def _visible(
@@ -225,18 +224,11 @@ async def append_event(
     engine: Engine,
     store: Store,
     actor: Annotated[Actor, Depends(authorize(Action.record_event))],
-    if_match: Annotated[
-        str | None,
-        Header(
-            alias="If-Match",
-            pattern=r'^(\*|(W/)?"?[0-9]{1,12}"?)$',
-            description='The ETag last read, e.g. `"3"` (412 if stale).',
-        ),
-    ] = None,
+    if_match: IfMatch = None,
     idempotency_key: IdempotencyKey = None,
     correlation_id: CorrelationId = None,
 ) -> Response:
-    expected = _parse_if_match(if_match)
+    expected = parse_if_match(if_match)
     command = event_command(body)
 
     async def operation(conn: AsyncConnection) -> Callable[[], Written]:
@@ -269,7 +261,7 @@ async def list_complaint_events(
 ) -> Response:
     async with reading(engine) as conn:
         complaint = await _visible(conn, store, actor, complaint_id)
-    body = StreamEvents(items=[event_view(e, actor) for e in complaint.events])
+    body = StreamEvents(items=[event_view(e, actor, complaint.pseudonym) for e in complaint.events])
     return Response(
         dump(body), media_type="application/json", headers={"ETag": _etag(complaint.version)}
     )

@@ -36,6 +36,7 @@ class Action(StrEnum):
     read_landlord = "read_landlord"
     manage_landlord = "manage_landlord"
     manage_keys = "manage_keys"
+    erase = "erase"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -50,6 +51,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.read_landlord: frozenset({Role.crm, Role.analyst, Role.admin}),
     Action.manage_landlord: frozenset({Role.admin}),
     Action.manage_keys: frozenset({Role.admin}),
+    Action.erase: frozenset({Role.admin}),
 }
 
 # What a portal may do only on behalf of a named resident.
@@ -57,6 +59,10 @@ RESIDENT_SCOPED = frozenset({Action.log_complaint, Action.read_complaint})
 
 # Roles that see a complainant's personal data (a portal sees only its own resident's).
 PERSONAL_DATA_ROLES = frozenset({Role.crm, Role.admin, Role.portal})
+# Roles that may know who made an anonymous complaint (policy-2022 "anonymous and confidential"):
+# the landlord's administrators, and the resident themselves through the portal. Case handlers
+# work the case without the name.
+ANONYMOUS_IDENTITY_ROLES = frozenset({Role.admin, Role.portal})
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,14 @@ class Actor:
     @property
     def sees_personal_data(self) -> bool:
         return self.role in PERSONAL_DATA_ROLES
+
+    @property
+    def sees_anonymous_identity(self) -> bool:
+        return self.role in ANONYMOUS_IDENTITY_ROLES
+
+    def sees_identity(self, state: ComplaintState) -> bool:
+        """Whether this caller may see who made this complaint."""
+        return self.sees_personal_data and (not state.anonymous or self.sees_anonymous_identity)
 
     @property
     def sees_internal_notes(self) -> bool:

@@ -19,6 +19,7 @@ from app.api.views import event_view
 from app.api.writes import dump
 from app.db import reading
 from app.services import export
+from app.services.privacy import logged_pseudonym
 
 router = APIRouter(prefix="/v1", tags=["events"], dependencies=[Depends(reject_unknown_query)])
 
@@ -58,9 +59,19 @@ async def feed(
         occurred_to=occurred_to,
     )
     if accept is not None and export.NDJSON in accept:
-        lines = export.ndjson(engine, store, selection, personal=actor.sees_personal_data)
+        lines = export.ndjson(
+            engine,
+            store,
+            selection,
+            personal=actor.sees_personal_data,
+            identity=actor.sees_anonymous_identity,
+        )
         return StreamingResponse(lines, media_type=export.NDJSON)
     async with reading(engine) as conn:
         found = await export.page(conn, store, selection, after, limit)
-    body = EventPage(items=[event_view(e, actor) for e in found.events], next_after=found.last)
+    items = [
+        event_view(e, actor, logged_pseudonym(store, e, found.landlords[e.stream_id]))
+        for e in found.events
+    ]
+    body = EventPage(items=items, next_after=found.last)
     return Response(dump(body), media_type="application/json")

@@ -60,7 +60,7 @@ def replay(complaint: service.Complaint, actor: Actor) -> list[HistoryEntry]:
         if not _shown(stored, actor):
             continue
         step = replace(complaint, state=state, events=events[: index + 1])
-        event = event_view(stored, actor)
+        event = event_view(stored, actor, complaint.pseudonym)
         if not actor.sees_internal_notes:
             # Who recorded what (key ids, correlation ids) is the landlord's, not the resident's.
             event = event.model_copy(update={"metadata": {}})

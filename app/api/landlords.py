@@ -13,14 +13,23 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Path, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
 from app.api.errors import ApiError
-from app.api.writes import CorrelationId, IdempotencyKey, Written, dump, event_metadata, run_write
+from app.api.writes import (
+    CorrelationId,
+    IdempotencyKey,
+    IfMatch,
+    Written,
+    dump,
+    event_metadata,
+    parse_if_match,
+    run_write,
+)
 from app.db import reading
 from app.domain.calendar import holidays_version
 from app.domain.landlord.commands import (
@@ -217,15 +226,6 @@ def _own(actor: Actor, landlord_id: str) -> None:
         raise ApiError(404, "not-found", "No such landlord.")
 
 
-def _if_match(value: str | None) -> int | None:
-    if value is None or value.strip() == "*":
-        return None
-    tag = value.strip().removeprefix("W/").strip('"')
-    if not tag.isdigit() or len(tag) > 12:
-        raise ApiError(412, "stale-version", "If-Match must be the ETag of the landlord.")
-    return int(tag)
-
-
 def _choice(choice: PolicyChoiceIn | None) -> PolicyChoice | None:
     return None if choice is None else PolicyChoice(id=choice.id, version=choice.version)
 
@@ -357,14 +357,7 @@ async def change_landlord(
     engine: Engine,
     store: Store,
     actor: Annotated[Actor, Depends(authorize(Action.manage_landlord))],
-    if_match: Annotated[
-        str | None,
-        Header(
-            alias="If-Match",
-            pattern=r'^(\*|(W/)?"?[0-9]{1,12}"?)$',
-            description='The ETag last read, e.g. `"3"` (412 if stale).',
-        ),
-    ] = None,
+    if_match: IfMatch = None,
     idempotency_key: IdempotencyKey = None,
     correlation_id: CorrelationId = None,
 ) -> Response:
@@ -393,7 +386,7 @@ async def change_landlord(
         status=200,
         idempotency_key=idempotency_key,
         correlation_id=correlation_id,
-        if_match=_if_match(if_match),
+        if_match=parse_if_match(if_match),
     )
 
 

@@ -316,6 +316,15 @@ class ComplaintView(BaseModel):
     sla: dict[str, ClockView] = Field(description="Clocks of the current stage, keyed by name.")
     outcome: dict[str, Outcome] = Field(description="Outcome of each responded stage, by stage.")
     stages: list[StageView]
+    complainant_pseudonym: str | None = Field(
+        default=None,
+        description="A stable stand-in for the complainant (the same resident always reads the "
+        "same), for analysts and wherever the person is hidden.",
+    )
+    personal_data_erased_at: datetime | None = Field(
+        default=None,
+        description="When the complainant's personal data was erased; it reads `[erased]` since.",
+    )
     closed_at: datetime | None
     closure_reason: ClosureReason | None
     declined_at: datetime | None

@@ -68,6 +68,7 @@ def complaint_view(
     state, policy, calendar = complaint.state, complaint.policy, complaint.calendar
     received = london_date(state.received_at)
     personal = actor.sees_personal_data
+    identity = actor.sees_identity(state)
     stages = [
         StageView(
             stage=record.stage,
@@ -126,6 +127,7 @@ def complaint_view(
         outcome={str(s.stage): s.outcome for s in state.stages if s.outcome is not None},
         stages=stages,
         closed_at=state.closed_at,
+        personal_data_erased_at=state.personal_data_erased_at,
         closure_reason=state.closure_reason,
         declined_at=state.declined_at,
         decline_reason=state.decline_reason,
@@ -150,16 +152,17 @@ def complaint_view(
                 ),
                 resident_id=complainant.resident_id,
             )
-            if personal
+            if identity
             else None
         ),
+        complainant_pseudonym=complaint.pseudonym,
         representative=(
             RepresentativeView(
                 name=representative.name,
                 relationship=representative.relationship,
                 contact=representative.contact,
             )
-            if personal and representative is not None
+            if identity and representative is not None
             else None
         ),
         vulnerability=state.vulnerability if personal else None,
@@ -241,7 +244,7 @@ def complaint_view(
     )
 
 
-def event_view(event: StoredEvent, actor: Actor) -> EventView:
+def event_view(event: StoredEvent, actor: Actor, pseudonym: str | None = None) -> EventView:
     return EventView(
         position=event.position,
         stream_id=event.stream_id,
@@ -254,7 +257,12 @@ def event_view(event: StoredEvent, actor: Actor) -> EventView:
         schema_version=event.schema_version,
         occurred_at=event.occurred_at,
         recorded_at=event.recorded_at,
-        data=visible_data(event, personal=actor.sees_personal_data),
+        data=visible_data(
+            event,
+            personal=actor.sees_personal_data,
+            identity=actor.sees_anonymous_identity,
+            pseudonym=pseudonym,
+        ),
         metadata=dict(event.metadata),
         hash=event.hash,
         previous_hash=event.previous_hash,

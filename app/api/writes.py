@@ -41,6 +41,26 @@ CorrelationId = Annotated[
 ]
 
 
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        pattern=r'^(\*|(W/)?"?[0-9]{1,12}"?)$',
+        description='The ETag last read, e.g. `"3"` (412 if stale).',
+    ),
+]
+
+
+def parse_if_match(value: str | None) -> int | None:
+    """The version an If-Match names; None for `*` or no header."""
+    if value is None or value.strip() == "*":
+        return None
+    tag = value.strip().removeprefix("W/").strip('"')
+    if not tag.isdigit() or len(tag) > 12:
+        raise ApiError(412, "stale-version", "If-Match must be an ETag this service gave.")
+    return int(tag)
+
+
 @dataclass(frozen=True)
 class Written:
     status_code: int

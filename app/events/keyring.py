@@ -7,6 +7,8 @@ every key it ever had. A key is only ever unwrapped in memory, for the request t
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import os
 import uuid
 from collections.abc import Iterable
@@ -50,6 +52,14 @@ def load_or_create_master_key(path: Path) -> bytes:
 class Keyring:
     def __init__(self, master_key: bytes) -> None:
         self._master = AESGCM(master_key)
+        # A separate key for pseudonyms, so a pseudonym reveals nothing about the master key.
+        self._pseudonyms = hmac.new(master_key, b"redress pseudonyms", hashlib.sha256).digest()
+
+    def pseudonym(self, landlord: str, subject: str) -> str:
+        """A stable stand-in for a person: the same resident (or, without a resident id, the
+        same complaint) always reads the same, and it cannot be turned back into the id."""
+        digest = hmac.new(self._pseudonyms, f"{landlord}\x1f{subject}".encode(), hashlib.sha256)
+        return f"person-{digest.hexdigest()[:12]}"
 
     def _wrap(self, key_id: str, key: bytes) -> str:
         nonce = os.urandom(12)

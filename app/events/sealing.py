@@ -46,7 +46,13 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "note_added": ("text",),
     "reopened": ("reason",),
     "clock_stopped": ("reason",),
+    "clock_restarted": ("reason",),
     "satisfaction_recorded": ("comments",),
+    # A remedy or an offer is often written about the person or their home.
+    "action_agreed": ("description",),
+    "action_completed": ("summary",),
+    "compensation_offered": ("reason",),
+    "referred": ("reason",),
 }
 
 # What an erased field reads as, where a plain "[erased]" would not fit the field's shape.

@@ -26,6 +26,7 @@ from app.events.store import EventStore, JsonValue, StoredEvent
 from app.projections import complaints as projection
 from app.projections import reports
 from app.services.catalog import Catalog, load_catalog
+from app.services.privacy import pseudonym_subject
 from app.services.references import next_reference
 
 
@@ -47,6 +48,8 @@ class Complaint:
     policy: Policy
     calendar: WorkingCalendar
     events: tuple[StoredEvent, ...]
+    # A stable stand-in for the complainant, shown to roles that may not see who they are.
+    pseudonym: str | None = None
 
     @property
     def version(self) -> int:
@@ -98,7 +101,8 @@ async def load(
     state = fold(decode(event) for event in stored)
     if state is None:
         return None
-    return _with_state(complaint_id, state, await catalog_for(conn, [state]), stored)
+    complaint = _with_state(complaint_id, state, await catalog_for(conn, [state]), stored)
+    return with_pseudonym(complaint, store)
 
 
 async def load_many(
@@ -116,7 +120,19 @@ async def load_many(
         if state is not None:
             folded.append((cid, state, stored))
     catalog = await catalog_for(conn, [state for _, state, _ in folded])
-    return [_with_state(cid, state, catalog, stored) for cid, state, stored in folded]
+    return [
+        with_pseudonym(_with_state(cid, state, catalog, stored), store)
+        for cid, state, stored in folded
+    ]
+
+
+def with_pseudonym(complaint: Complaint, store: EventStore) -> Complaint:
+    """The complaint with its complainant's pseudonym, where the store can make one."""
+    keyring = getattr(store, "keyring", None)
+    if keyring is None:
+        return complaint
+    subject = pseudonym_subject(complaint.id, complaint.state.complainant.resident_id)
+    return replace(complaint, pseudonym=keyring.pseudonym(complaint.state.landlord, subject))
 
 
 async def _commit_events(
@@ -149,13 +165,14 @@ async def _commit_events(
         0 if before is None else before.version,
         [to_new_event(event, metadata) for event in events],
     )
-    return Complaint(
+    written = Complaint(
         id=complaint_id,
         state=state,
         policy=policy,
         calendar=calendar,
         events=(*prior, *stored),
     )
+    return with_pseudonym(written, store)
 
 
 async def log_complaint(

@@ -19,7 +19,7 @@ from app.db import reading
 from app.events.store import EventStore, JsonValue, StoredEvent
 from app.events.streams import is_landlord_stream, landlord_of_stream
 from app.projections.tables import complaints
-from app.services.privacy import visible_data
+from app.services.privacy import logged_pseudonym, visible_data
 
 NDJSON = "application/x-ndjson"
 BATCH = 1000
@@ -76,7 +76,14 @@ async def page(
     return Page(chosen, landlords, batch[-1].position)
 
 
-def cloud_event(event: StoredEvent, landlord: str, *, personal: bool) -> dict[str, JsonValue]:
+def cloud_event(
+    event: StoredEvent,
+    landlord: str,
+    *,
+    personal: bool,
+    identity: bool = True,
+    pseudonym: str | None = None,
+) -> dict[str, JsonValue]:
     """CloudEvents 1.0, JSON format. Extension attributes carry what an auditor needs to resume
     (`position`) and to check the chain (`streamversion`, `hash`, `previoushash`)."""
     return {
@@ -94,7 +101,7 @@ def cloud_event(event: StoredEvent, landlord: str, *, personal: bool) -> dict[st
         "hash": event.hash,
         "previoushash": event.previous_hash,
         "actor": event.metadata.get("actor"),
-        "data": visible_data(event, personal=personal),
+        "data": visible_data(event, personal=personal, identity=identity, pseudonym=pseudonym),
     }
 
 
@@ -103,7 +110,12 @@ def _family(event: StoredEvent) -> str:
 
 
 async def ndjson(
-    engine: AsyncEngine, store: EventStore, selection: Selection, *, personal: bool
+    engine: AsyncEngine,
+    store: EventStore,
+    selection: Selection,
+    *,
+    personal: bool,
+    identity: bool = True,
 ) -> AsyncIterator[bytes]:
     """Every selected event as one CloudEvents line, batch by batch, until the log's current end."""
     after = selection.after
@@ -114,5 +126,12 @@ async def ndjson(
             return
         for event in found.events:
             landlord = found.landlords[event.stream_id]
-            yield orjson.dumps(cloud_event(event, landlord, personal=personal)) + b"\n"
+            line = cloud_event(
+                event,
+                landlord,
+                personal=personal,
+                identity=identity,
+                pseudonym=logged_pseudonym(store, event, landlord),
+            )
+            yield orjson.dumps(line) + b"\n"
         after = found.last

@@ -124,6 +124,19 @@ MATRIX = [
         body=lambda: {"type": "note_added", "occurred_at": "2025-12-22T10:00:00Z", "text": "n"},
     ),
     Cell("GET", "/v1/events", {OWN: statuses(403, 200, 200, 200)}),
+    Cell(
+        "POST",
+        "/v1/complaints/{complaint}/erasure",
+        {OWN: ADMIN_ONLY_OWN, OTHER_LANDLORD_T: statuses(403, 403, 403, 404)},
+        body=lambda: {"reason": "request"},
+    ),
+    # Resident ids are scoped by the key's landlord: there is no "other landlord's resident".
+    Cell(
+        "POST",
+        "/v1/complainants/{resident}/erasure",
+        {OWN: ADMIN_ONLY_OWN},
+        body=lambda: {"reason": "request"},
+    ),
     Cell("GET", "/v1/audit/verify", {OWN: statuses(403, 403, 200, 200)}),
     Cell("GET", "/v1/audit/backdated", {OWN: statuses(403, 403, 200, 200)}),
     # A report is always of the key's own landlord: there is no other landlord to ask for.
@@ -194,6 +207,7 @@ async def test_the_matrix_covers_every_route() -> None:
         "{landlord_id}": "{landlord}",
         "{key_id}": "{key}",
         "{policy_id}": "{policy}",
+        "{resident_id}": "{resident}",
     }
     covered = {(cell.method, cell.path) for cell in MATRIX}
     for path in list(served):
@@ -235,6 +249,7 @@ def fill(template: str, target: str, w: World) -> str:
         .replace("{landlord}", landlord)
         .replace("{key}", key)
         .replace("{policy}", "hoc-2024")
+        .replace("{resident}", "R-0001")
     )
 
 

@@ -35,6 +35,7 @@ from app.domain.complaint.events import (
     ContactMethod,
     Declined,
     DeclineReason,
+    ErasureReason,
     Escalated,
     EscalationRefused,
     EscalationRequested,
@@ -48,6 +49,7 @@ from app.domain.complaint.events import (
     OmbudsmanEvidenceRequested,
     OmbudsmanFinding,
     Outcome,
+    PersonalDataErased,
     PostalAddress,
     ReferralBody,
     Referred,
@@ -150,6 +152,7 @@ EXAMPLES: list[ComplaintEvent] = [
         lesson="Survey damp before booking works",
         improvement="A damp survey is now part of every damp repair order",
     ),
+    PersonalDataErased(occurred_at=T, reason=ErasureReason.request),
 ]
 
 

@@ -113,8 +113,9 @@ class TestReopen:
             when(given(*CLOSED), Acknowledge(occurred_at=uk(2026, 12, 29)), policy=REOPENING)
         assert refused.value.message == (
             "the complaint is closed: "
-            "only notes, actions, compensation, referral, Ombudsman evidence, learning, "
-            "satisfaction and reopening can be recorded now"
+            "only notes, actions, compensation, referral, Ombudsman evidence, "
+            "Ombudsman determination, learning, erasure of personal data, satisfaction and "
+            "reopening can be recorded now"
         )
 
 

@@ -17,6 +17,7 @@ from app.domain.complaint.events import (
     Complainant,
     ContactMethod,
     DeclineReason,
+    ErasureReason,
     NoteVisibility,
     OmbudsmanFinding,
     Outcome,
@@ -213,6 +214,12 @@ class RecordOmbudsmanDetermination:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class ErasePersonalData:
+    occurred_at: datetime
+    reason: ErasureReason
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RecordLearning:
     occurred_at: datetime
     root_cause: str
@@ -247,4 +254,5 @@ Command = (
     | ProvideOmbudsmanEvidence
     | RecordOmbudsmanDetermination
     | RecordLearning
+    | ErasePersonalData
 )

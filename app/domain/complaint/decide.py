@@ -32,6 +32,7 @@ from app.domain.complaint.commands import (
     CompleteAction,
     Decline,
     DeclineCompensation,
+    ErasePersonalData,
     Escalate,
     LogComplaint,
     OfferCompensation,
@@ -77,6 +78,7 @@ from app.domain.complaint.events import (
     ExtensionAgreed,
     Logged,
     NoteAdded,
+    PersonalDataErased,
     Responded,
 )
 from app.domain.complaint.policy_rules import reopen, restart_clock, stop_clock
@@ -106,6 +108,7 @@ AFTER_DECLINE: dict[type[Command], str] = {
     ProvideOmbudsmanEvidence: "Ombudsman evidence",
     RecordOmbudsmanDetermination: "Ombudsman determination",
     RecordLearning: "learning",
+    ErasePersonalData: "erasure of personal data",
 }
 AFTER_CLOSURE: dict[type[Command], str] = {
     **AFTER_DECLINE,
@@ -323,6 +326,8 @@ def _decide(
             return provide_evidence(command, state)
         case RecordOmbudsmanDetermination():
             return record_determination(command, state)
+        case ErasePersonalData(reason=reason):
+            return PersonalDataErased(occurred_at=at, reason=reason)
         case RecordLearning():
             return record_learning(command)
         case _:

@@ -398,6 +398,20 @@ class LearningRecorded:
     improvement: str
 
 
+class ErasureReason(StrEnum):
+    request = "request"  # the person asked (right to erasure)
+    retention = "retention"  # the landlord's retention period after closure ran out
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PersonalDataErased:
+    """The complaint's personal data was crypto-shredded: its data keys are destroyed, so the
+    sealed fields of every earlier event now read as erased. The event itself holds none."""
+
+    occurred_at: datetime
+    reason: ErasureReason
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class OmbudsmanDetermined:
     """The Housing Ombudsman determined the complaint referred to it, with `finding`."""
@@ -442,6 +456,7 @@ ComplaintEvent = (
     | OmbudsmanEvidenceProvided
     | OmbudsmanDetermined
     | LearningRecorded
+    | PersonalDataErased
 )
 
 # The stored `type` of each event: snake_case, past tense (SPEC.md).
@@ -472,4 +487,5 @@ EVENT_TYPES: dict[type[ComplaintEvent], str] = {
     OmbudsmanEvidenceProvided: "ombudsman_evidence_provided",
     OmbudsmanDetermined: "ombudsman_determined",
     LearningRecorded: "learning_recorded",
+    PersonalDataErased: "personal_data_erased",
 }

@@ -34,6 +34,7 @@ from app.domain.complaint.events import (
     OmbudsmanDetermined,
     OmbudsmanEvidenceProvided,
     OmbudsmanEvidenceRequested,
+    PersonalDataErased,
     Referred,
     Reopened,
     Responded,
@@ -271,6 +272,8 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
         case OmbudsmanDetermined(occurred_at=at, finding=finding):
             determination = Determination(determined_at=at, finding=finding)
             return replace(state, determinations=(*state.determinations, determination))
+        case PersonalDataErased(occurred_at=at):
+            return replace(state, personal_data_erased_at=at)
         case LearningRecorded(occurred_at=at):
             learnt = Learning(
                 recorded_at=at,

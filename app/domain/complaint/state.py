@@ -199,6 +199,7 @@ class ComplaintState:
     determinations: tuple[Determination, ...] = ()  # the Ombudsman's, in order
     evidence_requests: tuple[EvidenceRequest, ...] = ()
     learning: tuple[Learning, ...] = ()
+    personal_data_erased_at: datetime | None = None  # the last erasure
 
     @property
     def current(self) -> StageRecord:

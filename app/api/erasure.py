@@ -1,0 +1,113 @@
+"""Erasure of a complainant's personal data (admin keys, their own landlord only).
+
+`POST /v1/complainants/{resident_id}/erasure` erases every complaint of that resident;
+`POST /v1/complaints/{id}/erasure` one complaint (also for complainants without a resident id).
+The events stay, the hash chain still verifies, and stage, dates and outcomes still count in every
+report: only the personal fields, sealed with the destroyed keys, become unreadable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
+from app.api.errors import ApiError
+from app.api.writes import CorrelationId, dump, event_metadata
+from app.domain.complaint.events import ErasureReason
+from app.events.sealed_store import SealingEventStore
+from app.services import complaints as complaint_service
+from app.services import erasure as service
+
+router = APIRouter(prefix="/v1", tags=["privacy"], dependencies=[Depends(reject_unknown_query)])
+
+
+class ErasureRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: ErasureReason = Field(
+        default=ErasureReason.request, description="`request` (the person asked) or `retention`."
+    )
+
+
+class ErasureResult(BaseModel):
+    complaints: list[str] = Field(description="The complaints whose personal data was erased.")
+    keys_destroyed: int
+
+
+Admin = Annotated[Actor, Depends(authorize(Action.erase))]
+
+
+def _sealing(store: Store) -> SealingEventStore:
+    if not isinstance(store, SealingEventStore):  # the app always builds one; a bug otherwise
+        raise TypeError("erasure needs the sealing event store")
+    return store
+
+
+async def _erase(
+    engine: Engine,
+    store: Store,
+    actor: Actor,
+    reason: ErasureReason,
+    correlation_id: str | None,
+    find: Callable[[AsyncConnection], Awaitable[list[str]]],
+) -> Response:
+    async with engine.begin() as conn:
+        ids = await find(conn)
+        done = await service.erase(
+            conn,
+            _sealing(store),
+            ids,
+            reason=reason,
+            metadata=event_metadata(actor, correlation_id),
+        )
+    result = ErasureResult(complaints=done.complaints, keys_destroyed=done.keys_destroyed)
+    return Response(dump(result), media_type="application/json")
+
+
+@router.post(
+    "/complainants/{resident_id}/erasure",
+    response_model=ErasureResult,
+    summary="Erase a resident's personal data in all their complaints",
+)
+async def erase_resident(
+    resident_id: Annotated[str, Path(min_length=1, max_length=128)],
+    body: ErasureRequest,
+    engine: Engine,
+    store: Store,
+    actor: Admin,
+    correlation_id: CorrelationId = None,
+) -> Response:
+    async def find(conn: AsyncConnection) -> list[str]:
+        ids = await service.complaints_of_resident(conn, actor.landlord, resident_id)
+        if not ids:
+            raise ApiError(404, "not-found", "No complaint of this landlord has that resident.")
+        return ids
+
+    return await _erase(engine, store, actor, body.reason, correlation_id, find)
+
+
+@router.post(
+    "/complaints/{complaint_id}/erasure",
+    response_model=ErasureResult,
+    summary="Erase the personal data of one complaint",
+)
+async def erase_complaint(
+    complaint_id: Annotated[str, Path(min_length=1, max_length=64)],
+    body: ErasureRequest,
+    engine: Engine,
+    store: Store,
+    actor: Admin,
+    correlation_id: CorrelationId = None,
+) -> Response:
+    async def find(conn: AsyncConnection) -> list[str]:
+        complaint = await complaint_service.load(conn, store, complaint_id)
+        if complaint is None or not actor.can_see(complaint.state):
+            raise ApiError(404, "not-found", "No such complaint.")
+        return [complaint_id]
+
+    return await _erase(engine, store, actor, body.reason, correlation_id, find)

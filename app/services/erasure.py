@@ -1,0 +1,92 @@
+"""Erasure: destroy a complaint's data keys (crypto-shredding) and record that it happened.
+
+The `personal_data_erased` event says when and why; the keys go in the same transaction, so a
+complaint is never recorded as erased while still readable, or the reverse. Remembered idempotent
+responses may quote the person, so those naming an erased complaint are deleted too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.domain.complaint.commands import ErasePersonalData
+from app.domain.complaint.events import ErasureReason
+from app.events.sealed_store import SealingEventStore
+from app.events.store import JsonValue
+from app.projections.tables import complainant_keys, complaints, idempotency_records, landlords
+from app.services import complaints as complaint_service
+
+
+@dataclass
+class Erasure:
+    complaints: list[str] = field(default_factory=list)
+    keys_destroyed: int = 0
+
+
+async def erase(
+    conn: AsyncConnection,
+    store: SealingEventStore,
+    complaint_ids: Sequence[str],
+    *,
+    reason: ErasureReason,
+    metadata: Mapping[str, JsonValue],
+    now: datetime | None = None,
+) -> Erasure:
+    now = now or datetime.now(UTC)
+    done = Erasure()
+    for complaint_id in sorted(set(complaint_ids)):
+        complaint = await complaint_service.load(conn, store, complaint_id)
+        if complaint is None:
+            continue
+        at = max(now, complaint.state.last_occurred_at)
+        command = ErasePersonalData(occurred_at=at, reason=reason)
+        await complaint_service.record(
+            conn, store, complaint, command, if_match=None, metadata=metadata, now=at
+        )
+        done.complaints.append(complaint_id)
+    done.keys_destroyed = await store.keyring.erase(conn, done.complaints)
+    for complaint_id in done.complaints:
+        await conn.execute(
+            sa.delete(idempotency_records).where(idempotency_records.c.body.contains(complaint_id))
+        )
+    return done
+
+
+async def complaints_of_resident(
+    conn: AsyncConnection, landlord: str, resident_id: str
+) -> list[str]:
+    query = sa.select(complaints.c.id).where(
+        complaints.c.landlord == landlord, complaints.c.resident_id == resident_id
+    )
+    return sorted(str(row.id) for row in await conn.execute(query))
+
+
+async def past_retention(
+    conn: AsyncConnection, *, now: datetime, landlord: str | None = None
+) -> list[str]:
+    """Ended complaints whose last event is older than their landlord's retention period and
+    whose data is still readable. Counting from the last event, not the closure, keeps a case
+    that was still being acted on after it closed (a late repair, an Ombudsman referral)."""
+    rows = await conn.execute(sa.select(landlords.c.id, landlords.c.retention_years))
+    found: list[str] = []
+    for row in rows:
+        if landlord is not None and row.id != landlord:
+            continue
+        cutoff = now - timedelta(days=round(365.25 * int(row.retention_years)))
+        live_key = sa.exists().where(
+            complainant_keys.c.complaint_id == complaints.c.id,
+            complainant_keys.c.wrapped_key.is_not(None),
+        )
+        query = sa.select(complaints.c.id).where(
+            complaints.c.landlord == row.id,
+            complaints.c.status.in_(["closed", "declined"]),
+            complaints.c.last_occurred_at < cutoff,
+            live_key,
+        )
+        found += [str(r.id) for r in await conn.execute(query.order_by(complaints.c.id))]
+    return found
