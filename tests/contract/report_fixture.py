@@ -38,6 +38,7 @@ from app.events.sql import SqlEventStore
 from app.services import complaints as service
 from app.services import landlords
 from app.services.catalog import settings_for
+from tests.conftest import truncate_all
 
 LANDLORD = "north-homes"
 LONDON = ZoneInfo("Europe/London")
@@ -278,7 +279,9 @@ async def change(engine: AsyncEngine, command: RegisterLandlord | ChangeLandlord
 
 
 async def write_fixture_year(engine: AsyncEngine) -> dict[str, str]:
-    """Register the landlord, log every case, and return complaint ids by case key."""
+    """Empty the database (tests that share the session's engine may leave rows behind), register
+    the landlord, log every case, and return complaint ids by case key."""
+    await truncate_all(engine)
     await change(
         engine,
         RegisterLandlord(

@@ -10,8 +10,8 @@ computed here, with the calendar in force when the row is written; `calendar_unt
 which day, so a change of calendar knows which complaints to write again.
 
 No personal data is derived: no complainant field, description, note or resident-written text.
-The free text kept (extension and refusal reasons) is the landlord's own, written for the case
-file; the reports decide what of it to show.
+The free text kept (extension and refusal reasons, remedies, lessons) is the landlord's own and is
+never sealed (app/events/sealing.py); the reports decide what of it to show to whom.
 """
 
 from __future__ import annotations
