@@ -28,7 +28,7 @@ async def crm_token(make_key: MakeKey) -> str:
 
 @schema.parametrize()
 @settings(
-    max_examples=30,
+    max_examples=15,
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),
