@@ -74,10 +74,8 @@ class Keyring:
                 "a data key does not unwrap: REDRESS_MASTER_KEY is not the key it was made with"
             ) from error
 
-    async def current(
-        self, conn: AsyncConnection, complaint_id: str, landlord: str, resident_id: str | None
-    ) -> tuple[str, bytes]:
-        """The complaint's live key (id, key), made now if it has none (new, or erased before)."""
+    async def live(self, conn: AsyncConnection, complaint_id: str) -> tuple[str, bytes] | None:
+        """The complaint's live key (id, key); None if it has none (new, or erased before)."""
         query = (
             sa.select(complainant_keys.c.id, complainant_keys.c.wrapped_key)
             .where(
@@ -88,8 +86,14 @@ class Keyring:
             .limit(1)
         )
         row = (await conn.execute(query)).first()
-        if row is not None:
-            return str(row.id), self._unwrap(str(row.id), str(row.wrapped_key))
+        if row is None:
+            return None
+        return str(row.id), self._unwrap(str(row.id), str(row.wrapped_key))
+
+    async def create(
+        self, conn: AsyncConnection, complaint_id: str, landlord: str, resident_id: str | None
+    ) -> tuple[str, bytes]:
+        """A new live key for the complaint, filed under its landlord and resident."""
         key_id, key = str(uuid.uuid4()), new_key()
         await conn.execute(
             sa.insert(complainant_keys).values(

@@ -34,8 +34,7 @@ class SealingEventStore:
     ) -> list[StoredEvent]:
         originals = [e.data for e in events]
         if any(e.type in PERSONAL_FIELDS for e in events):
-            landlord, resident_id = await self._owner(conn, stream_id, events)
-            key_id, key = await self.keyring.current(conn, stream_id, landlord, resident_id)
+            key_id, key = await self._key(conn, stream_id, events)
             events = [replace(e, data=seal(stream_id, e.type, e.data, key, key_id)) for e in events]
         stored = await self.inner.append(
             conn, stream_id, expected_version, events, recorded_at=recorded_at
@@ -43,10 +42,14 @@ class SealingEventStore:
         # The writer gets back what it wrote, readable, without a key lookup.
         return [replace(s, data=dict(d)) for s, d in zip(stored, originals, strict=True)]
 
-    async def _owner(
+    async def _key(
         self, conn: AsyncConnection, stream_id: str, events: Sequence[NewEvent]
-    ) -> tuple[str, str | None]:
-        """The landlord and resident a complaint's key is filed under, from its `logged`."""
+    ) -> tuple[str, bytes]:
+        """The complaint's live key; a new one (the first append, or after an erasure) is filed
+        under the landlord and resident of its `logged`. Only then is the stream read back."""
+        found = await self.keyring.live(conn, stream_id)
+        if found is not None:
+            return found
         logged: Mapping[str, object] | None = next(
             (e.data for e in events if e.type == "logged"), None
         )
@@ -55,7 +58,12 @@ class SealingEventStore:
             logged = next((e.data for e in first if e.type == "logged"), {})
         complainant = logged.get("complainant")
         resident = complainant.get("resident_id") if isinstance(complainant, Mapping) else None
-        return str(logged.get("landlord", "")), None if resident is None else str(resident)
+        return await self.keyring.create(
+            conn,
+            stream_id,
+            str(logged.get("landlord", "")),
+            None if resident is None else str(resident),
+        )
 
     async def _open(self, conn: AsyncConnection, events: list[StoredEvent]) -> list[StoredEvent]:
         key_ids = {k for e in events if (k := key_id_of(e.data)) is not None}
