@@ -26,7 +26,7 @@ from app.events.store import EventStore, JsonValue, StoredEvent
 from app.projections import complaints as projection
 from app.projections import reports
 from app.services.catalog import Catalog, load_catalog
-from app.services.privacy import pseudonym_subject
+from app.services.privacy import pseudonym_for
 from app.services.references import next_reference
 
 
@@ -128,11 +128,9 @@ async def load_many(
 
 def with_pseudonym(complaint: Complaint, store: EventStore) -> Complaint:
     """The complaint with its complainant's pseudonym, where the store can make one."""
-    keyring = getattr(store, "keyring", None)
-    if keyring is None:
-        return complaint
-    subject = pseudonym_subject(complaint.id, complaint.state.complainant.resident_id)
-    return replace(complaint, pseudonym=keyring.pseudonym(complaint.state.landlord, subject))
+    state = complaint.state
+    pseudonym = pseudonym_for(store, state.landlord, complaint.id, state.complainant.resident_id)
+    return complaint if pseudonym is None else replace(complaint, pseudonym=pseudonym)
 
 
 async def _commit_events(

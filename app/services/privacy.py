@@ -42,16 +42,26 @@ def pseudonym_subject(complaint_id: str, resident_id: str | None) -> str:
     return resident_id or f"complaint:{complaint_id}"
 
 
-def logged_pseudonym(store: object, event: StoredEvent, landlord: str) -> str | None:
-    """The complainant's pseudonym for a `logged` event, where the store can make one."""
+def pseudonym_for(
+    store: object, landlord: str, complaint_id: str, resident_id: str | None
+) -> str | None:
+    """The complainant's pseudonym, where the store can make one (the sealing store can)."""
     keyring = getattr(store, "keyring", None)
-    if event.type != "logged" or keyring is None:
+    if keyring is None:
+        return None
+    pseudonym: str = keyring.pseudonym(landlord, pseudonym_subject(complaint_id, resident_id))
+    return pseudonym
+
+
+def logged_pseudonym(store: object, event: StoredEvent, landlord: str) -> str | None:
+    """The complainant's pseudonym for a `logged` event."""
+    if event.type != "logged":
         return None
     complainant = event.data.get("complainant")
     resident = complainant.get("resident_id") if isinstance(complainant, Mapping) else None
-    subject = pseudonym_subject(event.stream_id, None if resident is None else str(resident))
-    pseudonym: str = keyring.pseudonym(landlord, subject)
-    return pseudonym
+    return pseudonym_for(
+        store, landlord, event.stream_id, None if resident is None else str(resident)
+    )
 
 
 def visible_data(
