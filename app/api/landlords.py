@@ -220,6 +220,17 @@ def view(state: LandlordState) -> LandlordView:
     )
 
 
+async def _load_own(
+    engine: Engine, store: Store, actor: Actor, landlord_id: str
+) -> service.Landlord:
+    _own(actor, landlord_id)
+    async with reading(engine) as conn:
+        found = await service.load(conn, store, landlord_id)
+    if found is None:
+        raise ApiError(404, "not-found", "No such landlord.")
+    return found
+
+
 def _own(actor: Actor, landlord_id: str) -> None:
     # Another landlord is indistinguishable from none.
     if landlord_id != actor.landlord:
@@ -332,11 +343,7 @@ async def get_landlord(
     store: Store,
     actor: Annotated[Actor, Depends(authorize(Action.read_landlord))],
 ) -> Response:
-    _own(actor, landlord_id)
-    async with reading(engine) as conn:
-        found = await service.load(conn, store, landlord_id)
-    if found is None:
-        raise ApiError(404, "not-found", "No such landlord.")
+    found = await _load_own(engine, store, actor, landlord_id)
     return Response(
         dump(view(found.state)),
         media_type="application/json",
@@ -401,11 +408,7 @@ async def landlord_history(
     store: Store,
     actor: Annotated[Actor, Depends(authorize(Action.read_landlord))],
 ) -> Response:
-    _own(actor, landlord_id)
-    async with reading(engine) as conn:
-        found = await service.load(conn, store, landlord_id)
-    if found is None:
-        raise ApiError(404, "not-found", "No such landlord.")
+    found = await _load_own(engine, store, actor, landlord_id)
     items: list[LandlordEventView] = []
     before: LandlordState | None = None
     for stored in found.events:
