@@ -313,6 +313,7 @@ def export(
     constant memory.
     Each line carries its `position`: rerun with `--after` the last one to resume."""
     from app.services.export import Selection, ndjson
+    from app.services.privacy import NO_PERSONAL_DATA, OPERATOR
 
     def aware(moment: datetime | None) -> datetime | None:
         if moment is None or moment.tzinfo is not None:
@@ -331,9 +332,8 @@ def export(
         engine = create_engine(Settings().database_url)
         count = 0
         try:
-            async for line in ndjson(
-                engine, make_store(Settings()), selection, personal=personal_data
-            ):
+            reader = OPERATOR if personal_data else NO_PERSONAL_DATA
+            async for line in ndjson(engine, make_store(Settings()), selection, reader):
                 sink.write(line)
                 count += 1
         finally:

@@ -22,6 +22,7 @@ from app.db import reading
 from app.domain.complaint.state import ComplaintState
 from app.events.store import EventStore
 from app.services.keys import ApiKey, Role, authenticate
+from app.services.privacy import Reader
 
 
 class Action(StrEnum):
@@ -63,6 +64,8 @@ PERSONAL_DATA_ROLES = frozenset({Role.crm, Role.admin, Role.portal})
 # the landlord's administrators, and the resident themselves through the portal. Case handlers
 # work the case without the name.
 ANONYMOUS_IDENTITY_ROLES = frozenset({Role.admin, Role.portal})
+# Roles that see the landlord's internal facts (internal notes, who owns an action, lessons).
+INTERNAL_ROLES = frozenset({Role.crm, Role.analyst, Role.admin})
 
 
 @dataclass(frozen=True)
@@ -73,20 +76,13 @@ class Actor:
     resident_id: str | None  # the resident a portal acts for in this request
 
     @property
-    def sees_personal_data(self) -> bool:
-        return self.role in PERSONAL_DATA_ROLES
-
-    @property
-    def sees_anonymous_identity(self) -> bool:
-        return self.role in ANONYMOUS_IDENTITY_ROLES
-
-    def sees_identity(self, state: ComplaintState) -> bool:
-        """Whether this caller may see who made this complaint."""
-        return self.sees_personal_data and (not state.anonymous or self.sees_anonymous_identity)
-
-    @property
-    def sees_internal_notes(self) -> bool:
-        return self.role is not Role.portal
+    def reader(self) -> Reader:
+        """What of an event this caller may see (the event catalogue decides per field)."""
+        return Reader(
+            personal=self.role in PERSONAL_DATA_ROLES,
+            internal=self.role in INTERNAL_ROLES,
+            identity=self.role in ANONYMOUS_IDENTITY_ROLES,
+        )
 
     def can_see(self, state: ComplaintState) -> bool:
         if state.landlord != self.landlord:

@@ -22,7 +22,6 @@ from app.db import reading
 from app.domain.complaint.evolve import evolve
 from app.domain.complaint.state import ComplaintState
 from app.events.codec import decode
-from app.events.store import StoredEvent
 from app.services import complaints as service
 
 router = APIRouter(prefix="/v1", tags=["complaints"], dependencies=[Depends(reject_unknown_query)])
@@ -55,13 +54,15 @@ def replay(complaint: service.Complaint, actor: Actor) -> list[HistoryEntry]:
     entries: list[HistoryEntry] = []
     state: ComplaintState | None = None
     events = complaint.events
+    reader = actor.reader
     for index, stored in enumerate(events):
         state = evolve(state, decode(stored))
-        if not _shown(stored, actor):
+        # Internal notes and the landlord's internal events: a portal is not shown they happened.
+        if not reader.sees_event(stored.type, stored.data):
             continue
         step = replace(complaint, state=state, events=events[: index + 1])
         event = event_view(stored, actor, complaint.pseudonym)
-        if not actor.sees_internal_notes:
+        if not reader.internal:
             # Who recorded what (key ids, correlation ids) is the landlord's, not the resident's.
             event = event.model_copy(update={"metadata": {}})
         entries.append(
@@ -74,10 +75,3 @@ def replay(complaint: service.Complaint, actor: Actor) -> list[HistoryEntry]:
             )
         )
     return entries
-
-
-def _shown(stored: StoredEvent, actor: Actor) -> bool:
-    """Internal notes stay internal: a portal is not shown the events that record them."""
-    return actor.sees_internal_notes or not (
-        stored.type == "note_added" and stored.data.get("visibility") != "resident"
-    )

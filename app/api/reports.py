@@ -147,7 +147,7 @@ async def annual_report(
     async with snapshot(engine) as conn:
         # The report shows a role no free text that the event feed hides from it.
         report = await service.annual_report(
-            conn, actor.landlord, year, learning_text=actor.sees_personal_data
+            conn, actor.landlord, year, learning_text=actor.reader.personal
         )
     name = f"annual-{actor.landlord}-{year}"
     return respond(report, chosen_format(format, accept), name)

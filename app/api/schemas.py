@@ -296,7 +296,7 @@ class RepresentativeView(BaseModel):
 
 class NoteView(BaseModel):
     occurred_at: datetime
-    text: str
+    text: str | None = Field(description="Omitted for roles without personal data.")
     visibility: NoteVisibility
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypeVar
 
 from app.api.deps import Actor
 from app.api.schemas import (
@@ -26,14 +28,36 @@ from app.api.schemas import (
     StageView,
 )
 from app.domain.calendar import WorkingCalendar, holidays_version, london_date
+from app.domain.catalogue import spec_for
 from app.domain.clock import clock_status, known
-from app.domain.complaint.events import NoteVisibility
+from app.domain.complaint.events import (
+    ActionAgreed,
+    ActionCompleted,
+    ClockRestarted,
+    ClockStopped,
+    CompensationOffered,
+    Complainant,
+    Declined,
+    ExtensionAgreed,
+    LearningRecorded,
+    Logged,
+    NoteAdded,
+    OmbudsmanEvidenceRequested,
+    Referred,
+    Reopened,
+    Representative,
+    SatisfactionRecorded,
+)
+from app.domain.complaint.state import ComplaintState
 from app.domain.deadlines import Clock, clocks, stage_clocks
 from app.domain.policy_clocks import action_status
+from app.domain.treatment import Audience
 from app.events.store import StoredEvent
 from app.events.streams import is_landlord_stream, landlord_of_stream
 from app.services.complaints import Complaint
-from app.services.privacy import visible_data
+from app.services.privacy import Reader, visible_data
+
+T = TypeVar("T")
 
 
 def _calendar(
@@ -62,51 +86,31 @@ def _clock(clock: Clock, calendar: WorkingCalendar, since: date, at: datetime) -
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """What of a complaint this caller may see, field by field, as the event catalogue says of
+    the event field each part of the view comes from."""
+
+    reader: Reader
+    anonymous: bool
+
+    def sees(self, event: type, field: str) -> bool:
+        return self.reader.sees(spec_for(event).field(field), anonymous=self.anonymous)
+
+    def __call__(self, event: type, field: str, value: T) -> T | None:
+        return value if self.sees(event, field) else None
+
+    def sees_event(self, event: type) -> bool:
+        """Whether the caller may know events of this (internal) type happened."""
+        return self.reader.internal or spec_for(event).audience is Audience.resident
+
+
 def complaint_view(
     complaint: Complaint, actor: Actor, *, at: datetime, as_of: datetime | None = None
 ) -> ComplaintView:
-    state, policy, calendar = complaint.state, complaint.policy, complaint.calendar
+    state = complaint.state
+    gate = Gate(actor.reader, state.anonymous)
     received = london_date(state.received_at)
-    personal = actor.sees_personal_data
-    identity = actor.sees_identity(state)
-    stages = [
-        StageView(
-            stage=record.stage,
-            name=policy.stage(record.stage).name,
-            started_at=record.started_at,
-            acknowledged_at=record.acknowledged_at,
-            responded_at=record.responded_at,
-            outcome=record.outcome,
-            handler=record.handler,
-            response_due_extended_to=record.response_due_extended_to,
-            extension_reasons=list(record.extension_reasons),
-            escalation_requested_at=record.escalation_requested_at,
-            remedies=list(record.remedies),
-            escalation_rights_signposted=record.escalation_rights_signposted,
-            ombudsman_signposted=record.ombudsman_signposted,
-            stops=[
-                ClockStopView(
-                    stopped_at=stop.stopped_at,
-                    reason_category=stop.reason_category,
-                    reason=stop.reason if personal else None,
-                    restarted_at=stop.restarted_at,
-                    restart_reason=stop.restart_reason if personal else None,
-                )
-                for stop in record.stops
-            ],
-            closed_at=record.closed_at,
-            closure_reason=record.closure_reason,
-            reopened=record.reopened,
-            reopen_reason=record.reopen_reason if personal else None,
-            sla={
-                name: _clock(c, calendar, received, at)
-                for name, c in stage_clocks(state, record, policy, calendar, at).items()
-            },
-        )
-        for record in state.stages
-    ]
-    complainant = state.complainant
-    representative = state.representative
     return ComplaintView(
         id=complaint.id,
         reference=state.reference,
@@ -121,127 +125,200 @@ def complaint_view(
         version=state.version,
         handler=state.handler,
         sla={
-            name: _clock(c, calendar, received, at)
-            for name, c in clocks(state, policy, calendar, at).items()
+            name: _clock(c, complaint.calendar, received, at)
+            for name, c in clocks(state, complaint.policy, complaint.calendar, at).items()
         },
         outcome={str(s.stage): s.outcome for s in state.stages if s.outcome is not None},
-        stages=stages,
+        stages=_stages(complaint, gate, at),
         closed_at=state.closed_at,
         personal_data_erased_at=state.personal_data_erased_at,
         closure_reason=state.closure_reason,
         declined_at=state.declined_at,
         decline_reason=state.decline_reason,
-        decline_explanation=state.decline_explanation,
+        decline_explanation=gate(Declined, "explanation", state.decline_explanation),
         evaluated_at=at,
         as_of=as_of,
         anonymous=state.anonymous,
-        description=state.description if personal else None,
-        desired_outcome=state.desired_outcome if personal else None,
-        complainant=(
-            ComplainantView(
-                name=complainant.name,
-                email=complainant.email,
-                phone=complainant.phone,
-                address=(
-                    None
-                    if complainant.address is None
-                    else PostalAddressView(
-                        lines=list(complainant.address.lines),
-                        postcode=complainant.address.postcode,
-                    )
-                ),
-                resident_id=complainant.resident_id,
-            )
-            if identity
-            else None
-        ),
+        description=gate(Logged, "description", state.description),
+        desired_outcome=gate(Logged, "desired_outcome", state.desired_outcome),
+        complainant=_complainant(state.complainant) if gate.sees(Logged, "complainant") else None,
         complainant_pseudonym=complaint.pseudonym,
-        representative=(
-            RepresentativeView(
-                name=representative.name,
-                relationship=representative.relationship,
-                contact=representative.contact,
-            )
-            if identity and representative is not None
-            else None
-        ),
-        vulnerability=state.vulnerability if personal else None,
-        reasonable_adjustments=state.reasonable_adjustments if personal else None,
-        notes=[
-            NoteView(occurred_at=note.occurred_at, text=note.text, visibility=note.visibility)
-            for note in state.notes
-            if actor.sees_internal_notes or note.visibility is NoteVisibility.resident
-        ],
-        actions=[
-            ActionView(
-                action_id=action.action_id,
-                description=action.description if personal else None,
-                due=action.due,
-                owner=action.owner,
-                agreed_at=action.agreed_at,
-                completed_at=action.completed_at,
-                summary=action.summary if personal else None,
-                status=action_status(action, policy, calendar, at),
-            )
-            for action in state.actions
-        ],
-        compensation=[
-            CompensationOfferView(
-                offer_id=offer.offer_id,
-                amount_pence=offer.amount_pence,
-                kind=offer.kind,
-                reason=offer.reason if personal else None,
-                offered_at=offer.offered_at,
-                status=offer.status,
-                answered_at=offer.answered_at,
-            )
-            for offer in state.compensation
-        ],
+        representative=_representative(state.representative)
+        if gate.sees(Logged, "representative")
+        else None,
+        vulnerability=gate(Logged, "vulnerability", state.vulnerability),
+        reasonable_adjustments=gate(Logged, "reasonable_adjustments", state.reasonable_adjustments),
+        notes=_notes(state, gate),
+        actions=_actions(complaint, gate, at),
+        compensation=_compensation(state, gate),
         referrals=[
             ReferralView(
-                referred_at=referral.referred_at,
-                to=referral.to,
-                reason=referral.reason if personal else None,
+                referred_at=r.referred_at, to=r.to, reason=gate(Referred, "reason", r.reason)
             )
-            for referral in state.referrals
+            for r in state.referrals
         ],
         ombudsman_determinations=[
             DeterminationView(determined_at=d.determined_at, finding=d.finding)
             for d in state.determinations
         ],
-        ombudsman_evidence=[
-            EvidenceRequestView(
-                requested_at=request.requested_at,
-                due=request.due,
-                provided_at=request.provided_at,
-                status=clock_status(
-                    request.due,
-                    known(request.provided_at, at),
-                    at=at,
-                    policy=policy,
-                    calendar=calendar,
-                ),
-            )
-            for request in state.evidence_requests
-        ],
-        learning=[
-            LearningView(
-                recorded_at=learnt.recorded_at,
-                root_cause=learnt.root_cause if personal else None,
-                lesson=learnt.lesson if personal else None,
-                improvement=learnt.improvement if personal else None,
-            )
-            for learnt in state.learning
-        ],
+        ombudsman_evidence=_evidence(complaint, gate, at),
+        learning=_learning(state, gate),
         satisfaction=[
             SatisfactionView(
                 recorded_at=survey.recorded_at,
                 satisfied=survey.satisfied,
-                comments=survey.comments if personal else None,
+                comments=gate(SatisfactionRecorded, "comments", survey.comments),
             )
             for survey in state.surveys
         ],
     )
+
+
+def _stages(complaint: Complaint, gate: Gate, at: datetime) -> list[StageView]:
+    state, policy, calendar = complaint.state, complaint.policy, complaint.calendar
+    received = london_date(state.received_at)
+    return [
+        StageView(
+            stage=record.stage,
+            name=policy.stage(record.stage).name,
+            started_at=record.started_at,
+            acknowledged_at=record.acknowledged_at,
+            responded_at=record.responded_at,
+            outcome=record.outcome,
+            handler=record.handler,
+            response_due_extended_to=record.response_due_extended_to,
+            extension_reasons=list(record.extension_reasons)
+            if gate.sees(ExtensionAgreed, "reason")
+            else [],
+            escalation_requested_at=record.escalation_requested_at,
+            remedies=list(record.remedies),
+            escalation_rights_signposted=record.escalation_rights_signposted,
+            ombudsman_signposted=record.ombudsman_signposted,
+            stops=[
+                ClockStopView(
+                    stopped_at=stop.stopped_at,
+                    reason_category=stop.reason_category,
+                    reason=gate(ClockStopped, "reason", stop.reason),
+                    restarted_at=stop.restarted_at,
+                    restart_reason=gate(ClockRestarted, "reason", stop.restart_reason),
+                )
+                for stop in record.stops
+            ],
+            closed_at=record.closed_at,
+            closure_reason=record.closure_reason,
+            reopened=record.reopened,
+            reopen_reason=gate(Reopened, "reason", record.reopen_reason),
+            sla={
+                name: _clock(c, calendar, received, at)
+                for name, c in stage_clocks(state, record, policy, calendar, at).items()
+            },
+        )
+        for record in state.stages
+    ]
+
+
+def _complainant(complainant: Complainant) -> ComplainantView:
+    address = complainant.address
+    return ComplainantView(
+        name=complainant.name,
+        email=complainant.email,
+        phone=complainant.phone,
+        address=None
+        if address is None
+        else PostalAddressView(lines=list(address.lines), postcode=address.postcode),
+        resident_id=complainant.resident_id,
+    )
+
+
+def _representative(representative: Representative | None) -> RepresentativeView | None:
+    if representative is None:
+        return None
+    return RepresentativeView(
+        name=representative.name,
+        relationship=representative.relationship,
+        contact=representative.contact,
+    )
+
+
+def _notes(state: ComplaintState, gate: Gate) -> list[NoteView]:
+    shown = [
+        note
+        for note in state.notes
+        if gate.reader.sees_event("note_added", {"visibility": note.visibility.value})
+    ]
+    return [
+        NoteView(
+            occurred_at=note.occurred_at,
+            text=gate(NoteAdded, "text", note.text),
+            visibility=note.visibility,
+        )
+        for note in shown
+    ]
+
+
+def _actions(complaint: Complaint, gate: Gate, at: datetime) -> list[ActionView]:
+    return [
+        ActionView(
+            action_id=action.action_id,
+            description=gate(ActionAgreed, "description", action.description),
+            due=action.due,
+            owner=gate(ActionAgreed, "owner", action.owner),
+            agreed_at=action.agreed_at,
+            completed_at=action.completed_at,
+            summary=gate(ActionCompleted, "summary", action.summary),
+            status=action_status(action, complaint.policy, complaint.calendar, at),
+        )
+        for action in complaint.state.actions
+    ]
+
+
+def _compensation(state: ComplaintState, gate: Gate) -> list[CompensationOfferView]:
+    return [
+        CompensationOfferView(
+            offer_id=offer.offer_id,
+            amount_pence=offer.amount_pence,
+            kind=offer.kind,
+            reason=gate(CompensationOffered, "reason", offer.reason),
+            offered_at=offer.offered_at,
+            status=offer.status,
+            answered_at=offer.answered_at,
+        )
+        for offer in state.compensation
+    ]
+
+
+def _evidence(complaint: Complaint, gate: Gate, at: datetime) -> list[EvidenceRequestView]:
+    if not gate.sees_event(OmbudsmanEvidenceRequested):
+        return []
+    return [
+        EvidenceRequestView(
+            requested_at=request.requested_at,
+            due=request.due,
+            provided_at=request.provided_at,
+            status=clock_status(
+                request.due,
+                known(request.provided_at, at),
+                at=at,
+                policy=complaint.policy,
+                calendar=complaint.calendar,
+            ),
+        )
+        for request in complaint.state.evidence_requests
+    ]
+
+
+def _learning(state: ComplaintState, gate: Gate) -> list[LearningView]:
+    if not gate.sees_event(LearningRecorded):
+        return []
+    return [
+        LearningView(
+            recorded_at=learnt.recorded_at,
+            root_cause=gate(LearningRecorded, "root_cause", learnt.root_cause),
+            lesson=gate(LearningRecorded, "lesson", learnt.lesson),
+            improvement=gate(LearningRecorded, "improvement", learnt.improvement),
+        )
+        for learnt in state.learning
+    ]
 
 
 def event_view(event: StoredEvent, actor: Actor, pseudonym: str | None = None) -> EventView:
@@ -257,12 +334,7 @@ def event_view(event: StoredEvent, actor: Actor, pseudonym: str | None = None) -
         schema_version=event.schema_version,
         occurred_at=event.occurred_at,
         recorded_at=event.recorded_at,
-        data=visible_data(
-            event,
-            personal=actor.sees_personal_data,
-            identity=actor.sees_anonymous_identity,
-            pseudonym=pseudonym,
-        ),
+        data=visible_data(event, actor.reader, pseudonym),
         metadata=dict(event.metadata),
         hash=event.hash,
         previous_hash=event.previous_hash,

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.events.keyring import Keyring
-from app.events.sealing import PERSONAL_FIELDS, key_id_of, seal, unseal
+from app.events.sealing import key_id_of, seal, sealed_fields, unseal
 from app.events.store import EventStore, NewEvent, StoredEvent
 
 
@@ -33,7 +33,7 @@ class SealingEventStore:
         recorded_at: datetime | None = None,
     ) -> list[StoredEvent]:
         originals = [e.data for e in events]
-        if any(e.type in PERSONAL_FIELDS for e in events):
+        if any(sealed_fields(e.type) for e in events):
             key_id, key = await self._key(conn, stream_id, events)
             events = [replace(e, data=seal(stream_id, e.type, e.data, key, key_id)) for e in events]
         stored = await self.inner.append(

@@ -1,11 +1,11 @@
 """Crypto-shredding: the personal fields of a complaint's events are stored sealed with that
 complaint's own data key (AES-256-GCM), and destroying the key erases them.
 
-What is sealed is decided per event type (`PERSONAL_FIELDS`): the complainant and representative,
-and the free text that may identify someone (a description, a note, what the resident said). The
-rest (stage, dates, outcomes, categories, reasons the landlord gives in its own words for an
-extension) stays in the clear, so views, clocks and every report figure survive an erasure. The
-resident id stays in the clear too: it is the pseudonymous key a portal is scoped by.
+What is sealed is what the event catalogue (`app.domain.catalogue`) calls personal: the
+complainant and representative, and every free text, which may name someone. The rest (stage,
+dates, outcomes, codes, amounts) stays in the clear, so views, clocks and every report figure
+survive an erasure. The resident id stays in the clear too: it is the pseudonymous key a portal is
+scoped by.
 
 Sealing happens before the hash is computed, so the hash chain covers the ciphertext and still
 verifies once the key is gone. Pure functions: keys are given, never fetched here.
@@ -22,44 +22,31 @@ import orjson
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from app.domain.catalogue import spec_of
+from app.domain.treatment import FieldSpec, Sensitivity
 from app.events.store import JsonValue
 
 SEALED = "sealed"  # the data key under which an event's sealed fields are stored
 ERASED = "[erased]"  # what an erased text reads as
 KEY_BYTES = 32
 
-PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
-    "logged": (
-        "complainant",
-        "representative",
-        "description",
-        "desired_outcome",
-        "vulnerability",
-        "reasonable_adjustments",
-    ),
-    "acknowledged": ("summary",),
-    "contacted": ("summary",),
-    "responded": ("summary",),
-    "escalation_requested": ("reason",),
-    "declined": ("explanation",),
-    "closed": ("summary",),
-    "note_added": ("text",),
-    "reopened": ("reason",),
-    "clock_stopped": ("reason",),
-    "clock_restarted": ("reason",),
-    "satisfaction_recorded": ("comments",),
-    # A remedy or an offer is often written about the person or their home.
-    "action_agreed": ("description",),
-    "action_completed": ("summary",),
-    "compensation_offered": ("reason",),
-    "referred": ("reason",),
-}
 
-# What an erased field reads as, where a plain "[erased]" would not fit the field's shape.
-_PLACEHOLDERS: dict[str, Any] = {
-    "complainant": {"name": ERASED, "email": None, "phone": None, "address": None},
-    "representative": {"name": ERASED, "relationship": ERASED, "contact": None},
-}
+def sealed_fields(event_type: str) -> tuple[str, ...]:
+    """The fields of this event type stored sealed: those the catalogue calls personal."""
+    spec = spec_of(event_type)
+    return () if spec is None else spec.sealed()
+
+
+def _placeholder(field: FieldSpec) -> Any:
+    """What an erased field reads as: its identifiers kept, required text as "[erased]", the
+    rest of a structured value empty, so the field keeps its shape."""
+    if not field.parts:
+        return ERASED
+    return {
+        part.name: None if part.optional else _placeholder(part)
+        for part in field.parts
+        if part.treatment.sensitivity is not Sensitivity.identifier
+    }
 
 
 class SealError(Exception):
@@ -83,15 +70,19 @@ def seal(
     stream_id: str, event_type: str, data: Mapping[str, JsonValue], key: bytes, key_id: str
 ) -> dict[str, JsonValue]:
     """`data` with its personal fields replaced by one sealed blob (unchanged if it has none)."""
-    names = [n for n in PERSONAL_FIELDS.get(event_type, ()) if data.get(n) is not None]
-    if not names:
+    spec = spec_of(event_type)
+    fields = () if spec is None else [f for f in spec.fields if f.treatment.personal]
+    sealed = [f for f in fields if data.get(f.name) is not None]
+    if not sealed:
         return dict(data)
+    names = [f.name for f in sealed]
     clear = {k: v for k, v in data.items() if k not in names}
     secret = {n: data[n] for n in names}
-    complainant = data.get("complainant")
-    if isinstance(complainant, Mapping) and "complainant" in names:
-        # The resident id is the pseudonymous key portals are scoped by: it stays readable.
-        clear["complainant"] = {"resident_id": complainant.get("resident_id")}
+    for field in sealed:
+        value = data[field.name]
+        if field.kept_clear() and isinstance(value, Mapping):
+            # The resident id is the pseudonymous key portals are scoped by: it stays readable.
+            clear[field.name] = {part: value.get(part) for part in field.kept_clear()}
     nonce = os.urandom(12)
     ciphertext = AESGCM(key).encrypt(nonce, orjson.dumps(secret), _aad(stream_id, event_type))
     clear[SEALED] = {
@@ -119,7 +110,7 @@ def unseal(
     opened = {k: v for k, v in data.items() if k != SEALED}
     names = [str(n) for n in sealed.get("fields", [])]  # type: ignore[union-attr]
     if key is None:
-        secret: dict[str, Any] = {n: _PLACEHOLDERS.get(n, ERASED) for n in names}
+        secret: dict[str, Any] = {n: _erased(event_type, n) for n in names}
     else:
         try:
             plain = AESGCM(key).decrypt(
@@ -130,12 +121,22 @@ def unseal(
         except (InvalidTag, ValueError, KeyError) as error:
             raise SealError(f"sealed data of a {event_type!r} event does not open") from error
         secret = orjson.loads(plain)
-    kept = opened.get("complainant")
     for name, value in secret.items():
-        if name == "complainant" and isinstance(kept, Mapping) and isinstance(value, dict):
-            value = {**value, "resident_id": kept.get("resident_id")}
+        kept = opened.get(name)
+        if isinstance(kept, Mapping) and isinstance(value, dict):
+            value = {**value, **kept}  # the parts kept clear (the resident id)
         opened[name] = value
     return opened
+
+
+def _erased(event_type: str, name: str) -> Any:
+    spec = spec_of(event_type)
+    if spec is None:
+        return ERASED
+    try:
+        return _placeholder(spec.field(name))
+    except KeyError:  # a field sealed by an older shape of the event
+        return ERASED
 
 
 def is_sealed(data: Mapping[str, JsonValue]) -> bool:

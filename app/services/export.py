@@ -19,7 +19,7 @@ from app.db import reading
 from app.events.store import EventStore, JsonValue, StoredEvent
 from app.events.streams import is_landlord_stream, landlord_of_stream
 from app.projections.tables import complaints
-from app.services.privacy import logged_pseudonym, visible_data
+from app.services.privacy import Reader, logged_pseudonym, visible_data
 
 NDJSON = "application/x-ndjson"
 BATCH = 1000
@@ -79,9 +79,7 @@ async def page(
 def cloud_event(
     event: StoredEvent,
     landlord: str,
-    *,
-    personal: bool,
-    identity: bool = True,
+    reader: Reader,
     pseudonym: str | None = None,
 ) -> dict[str, JsonValue]:
     """CloudEvents 1.0, JSON format. Extension attributes carry what an auditor needs to resume
@@ -101,7 +99,7 @@ def cloud_event(
         "hash": event.hash,
         "previoushash": event.previous_hash,
         "actor": event.metadata.get("actor"),
-        "data": visible_data(event, personal=personal, identity=identity, pseudonym=pseudonym),
+        "data": visible_data(event, reader, pseudonym),
     }
 
 
@@ -113,9 +111,7 @@ async def ndjson(
     engine: AsyncEngine,
     store: EventStore,
     selection: Selection,
-    *,
-    personal: bool,
-    identity: bool = True,
+    reader: Reader,
 ) -> AsyncIterator[bytes]:
     """Every selected event as one CloudEvents line, batch by batch, until the log's current end."""
     after = selection.after
@@ -126,12 +122,6 @@ async def ndjson(
             return
         for event in found.events:
             landlord = found.landlords[event.stream_id]
-            line = cloud_event(
-                event,
-                landlord,
-                personal=personal,
-                identity=identity,
-                pseudonym=logged_pseudonym(store, event, landlord),
-            )
+            line = cloud_event(event, landlord, reader, logged_pseudonym(store, event, landlord))
             yield orjson.dumps(line) + b"\n"
         after = found.last

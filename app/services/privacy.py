@@ -1,40 +1,48 @@
-"""What of an event a caller may see without personal-data rights: `logged` loses the person, and
-every event loses the free text a case handler or resident wrote, which may identify someone."""
+"""What of an event a reader may see, decided by the event catalogue alone (`app.domain.catalogue`).
+
+A reader is described by three rights: personal data (the person and every free text; analysts
+have none), the landlord's internal facts (a resident's portal has none) and, for an anonymous
+complaint, who made it (case handlers work it without the name). Each field of each event is
+shown or not by its declared treatment; a field or event type the catalogue does not know is not
+shown at all.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
+from app.domain.catalogue import spec_of
+from app.domain.treatment import Audience, FieldSpec, Form, Sensitivity
 from app.events.store import JsonValue, StoredEvent
 
-# Keys of `logged` data that hold personal data or free text that may identify someone.
-PERSONAL_FIELDS = (
-    "complainant",
-    "representative",
-    "description",
-    "desired_outcome",
-    "vulnerability",
-    "reasonable_adjustments",
-)
 
-# For each event type, the keys hidden from roles without personal-data rights. Categories,
-# amounts, dates and ids stay: reports are built from them.
-HIDDEN_FIELDS: dict[str, tuple[str, ...]] = {
-    "logged": PERSONAL_FIELDS,
-    "clock_stopped": ("reason",),
-    "clock_restarted": ("reason",),
-    "reopened": ("reason",),
-    "action_agreed": ("description",),
-    "action_completed": ("summary",),
-    "satisfaction_recorded": ("comments",),
-    "compensation_offered": ("reason",),
-    "referred": ("reason",),
-    "learning_recorded": ("root_cause", "lesson", "improvement"),
-}
+@dataclass(frozen=True, slots=True)
+class Reader:
+    personal: bool  # the person, their identifiers and every free text
+    internal: bool  # facts and events for the landlord only
+    identity: bool = True  # who made an anonymous complaint
+
+    def sees(self, field: FieldSpec, *, anonymous: bool = False) -> bool:
+        treatment = field.treatment
+        if treatment.sensitivity is not Sensitivity.plain and not self.personal:
+            return False
+        if treatment.audience is Audience.internal and not self.internal:
+            return False
+        # Who the person is (as opposed to what they said) is hidden on an anonymous complaint.
+        identifies = treatment.personal and treatment.form is Form.structured
+        return not (anonymous and identifies and not self.identity)
+
+    def sees_event(self, event_type: str, data: Mapping[str, object]) -> bool:
+        """Whether this reader may know the event happened at all."""
+        spec = spec_of(event_type)
+        if spec is None:
+            return False
+        return self.internal or spec.resident_sees(data)
 
 
-# What an anonymous complaint hides from roles not allowed to know who complained.
-ANONYMOUS_FIELDS = ("complainant", "representative")
+OPERATOR = Reader(personal=True, internal=True)  # the `redress export --personal-data` operator
+NO_PERSONAL_DATA = Reader(personal=False, internal=True)
 
 
 def pseudonym_subject(complaint_id: str, resident_id: str | None) -> str:
@@ -65,22 +73,21 @@ def logged_pseudonym(store: object, event: StoredEvent, landlord: str) -> str | 
 
 
 def visible_data(
-    event: StoredEvent,
-    *,
-    personal: bool,
-    identity: bool = True,
-    pseudonym: str | None = None,
+    event: StoredEvent, reader: Reader, pseudonym: str | None = None
 ) -> dict[str, JsonValue]:
-    """`event.data` as a caller may see it. Without personal-data rights the free text goes;
-    without `identity` (an anonymous complaint, for a role not allowed to know who made it) the
-    person and their representative go. Where the person is hidden, `pseudonym` stands in."""
-    data = dict(event.data)
-    if not personal:
-        for key in HIDDEN_FIELDS.get(event.type, ()):
-            data.pop(key, None)
-    elif event.type == "logged" and data.get("anonymous") and not identity:
-        for key in ANONYMOUS_FIELDS:
-            data.pop(key, None)
-    if event.type == "logged" and "complainant" not in data and pseudonym is not None:
-        data["complainant_pseudonym"] = pseudonym
+    """`event.data` as `reader` may see it. Where a value that holds a resident's identifier is
+    hidden, `pseudonym` stands in for it as `<field>_pseudonym`."""
+    spec = spec_of(event.type)
+    if spec is None:
+        return {}
+    anonymous = bool(event.data.get("anonymous"))
+    data: dict[str, JsonValue] = {}
+    for field in spec.fields:
+        if field.name not in event.data:
+            continue
+        value = event.data[field.name]
+        if reader.sees(field, anonymous=anonymous):
+            data[field.name] = value
+        elif field.kept_clear() and value is not None and pseudonym is not None:
+            data[f"{field.name}_pseudonym"] = pseudonym
     return data

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Annotated, ClassVar
 
 from app.domain.policies.model import Policy
+from app.domain.treatment import INTERNAL, Audience
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -19,18 +21,25 @@ class PolicyRef:
     version: int
 
 
+# A landlord's configuration is about an organisation, not a person: every field is internal and
+# structured (the landlord's own keys and analysts read it; a resident's portal does not).
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class LandlordRegistered:
+    AUDIENCE: ClassVar[Audience] = Audience.internal
+
     occurred_at: datetime
-    name: str
-    region: str
-    closures: tuple[date, ...]  # extra days the landlord's office is shut (e.g. Christmas)
-    homes_rented: int
-    homes_shared_ownership: int
-    default_policy: PolicyRef
+    name: Annotated[str, INTERNAL]
+    region: Annotated[str, INTERNAL]
+    # Extra days the landlord's office is shut (e.g. Christmas).
+    closures: Annotated[tuple[date, ...], INTERNAL]
+    homes_rented: Annotated[int, INTERNAL]
+    homes_shared_ownership: Annotated[int, INTERNAL]
+    default_policy: Annotated[PolicyRef, INTERNAL]
     # Years after a complaint's closure its personal data is kept; a field added after the first
     # registrations, so older events read as the default.
-    retention_years: int = 6
+    retention_years: Annotated[int, INTERNAL] = 6
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -38,22 +47,26 @@ class LandlordChanged:
     """Only the fields that changed are set; None means "unchanged" (an empty closure list clears
     the closures)."""
 
+    AUDIENCE: ClassVar[Audience] = Audience.internal
+
     occurred_at: datetime
-    name: str | None = None
-    region: str | None = None
-    closures: tuple[date, ...] | None = None
-    homes_rented: int | None = None
-    homes_shared_ownership: int | None = None
-    default_policy: PolicyRef | None = None
-    retention_years: int | None = None
+    name: Annotated[str | None, INTERNAL] = None
+    region: Annotated[str | None, INTERNAL] = None
+    closures: Annotated[tuple[date, ...] | None, INTERNAL] = None
+    homes_rented: Annotated[int | None, INTERNAL] = None
+    homes_shared_ownership: Annotated[int | None, INTERNAL] = None
+    default_policy: Annotated[PolicyRef | None, INTERNAL] = None
+    retention_years: Annotated[int | None, INTERNAL] = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class PolicyPublished:
     """A new version of one of the landlord's own policies (the version is inside `policy`)."""
 
+    AUDIENCE: ClassVar[Audience] = Audience.internal
+
     occurred_at: datetime
-    policy: Policy
+    policy: Annotated[Policy, INTERNAL]
 
 
 LandlordEvent = LandlordRegistered | LandlordChanged | PolicyPublished

@@ -2,150 +2,40 @@
 
 `stage` on an event is always the stage the fact concerns: for `EscalationRequested` and `Escalated`
 that is the stage asked for / moved to. Times are timezone-aware; `occurred_at` is given by the
-caller, never by the store.
+caller, never by the store. Every other field says beside its type how it is treated
+(`app.domain.treatment`: personal or not, the resident's or internal, free text or structured).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
+from typing import Annotated, ClassVar
 
-
-class Channel(StrEnum):
-    phone = "phone"
-    email = "email"
-    letter = "letter"
-    web = "web"
-    portal = "portal"
-    in_person = "in_person"
-    social_media = "social_media"
-    other = "other"
-
-
-class ContactMethod(StrEnum):
-    phone = "phone"
-    email = "email"
-    letter = "letter"
-    in_person = "in_person"
-    video = "video"
-    text_message = "text_message"
-
-
-class Outcome(StrEnum):
-    upheld = "upheld"
-    partly_upheld = "partly_upheld"
-    not_upheld = "not_upheld"
-
-
-class DeclineReason(StrEnum):
-    """Why something was not accepted as a complaint (the policy's exclusions)."""
-
-    service_request = "service_request"
-    legal_proceedings = "legal_proceedings"
-    out_of_time = "out_of_time"
-    insurance_claim = "insurance_claim"
-    other_route = "other_route"
-    previously_considered = "previously_considered"
-    other = "other"
-
-
-class ClosureReason(StrEnum):
-    resolved = "resolved"
-    resolved_at_first_contact = "resolved_at_first_contact"
-    withdrawn = "withdrawn"
-    no_escalation_requested = "no_escalation_requested"
-    final_response_issued = "final_response_issued"
-
-
-class StopReasonCategory(StrEnum):
-    """Why a stage's clock was stopped (only where the policy allows stopping it)."""
-
-    awaiting_resident = "awaiting_resident"
-    awaiting_third_party = "awaiting_third_party"
-    resident_unavailable = "resident_unavailable"
-    legal_advice = "legal_advice"
-    other = "other"
-
-
-class Satisfaction(StrEnum):
-    """The resident's answer to the satisfaction survey after closure."""
-
-    very_satisfied = "very_satisfied"
-    fairly_satisfied = "fairly_satisfied"
-    neither = "neither"
-    fairly_dissatisfied = "fairly_dissatisfied"
-    very_dissatisfied = "very_dissatisfied"
-
-
-class CompensationKind(StrEnum):
-    financial = "financial"
-    goodwill = "goodwill"
-    time_and_trouble = "time_and_trouble"
-    distress_and_inconvenience = "distress_and_inconvenience"
-    other = "other"
-
-
-class ReferralBody(StrEnum):
-    """Where a complaint was referred outside the landlord's own process."""
-
-    housing_ombudsman = "housing_ombudsman"
-    designated_person = "designated_person"
-    panel = "panel"
-    tribunal = "tribunal"
-    other = "other"
-
-
-class OmbudsmanFinding(StrEnum):
-    """What the Housing Ombudsman determined on a complaint referred to it."""
-
-    no_maladministration = "no_maladministration"
-    reasonable_redress = "reasonable_redress"  # failings, put right by the landlord's own redress
-    service_failure = "service_failure"
-    maladministration = "maladministration"
-    severe_maladministration = "severe_maladministration"
-    outside_jurisdiction = "outside_jurisdiction"
-
-
-class Tenure(StrEnum):
-    """The complainant's home: social rent (the TSM's LCRA) or shared ownership (LCHO)."""
-
-    rented = "rented"
-    shared_ownership = "shared_ownership"
-
-
-class NoteVisibility(StrEnum):
-    internal = "internal"
-    resident = "resident"
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class PostalAddress:
-    """A postal address: its lines as written, and the postcode on its own, so that a letter can
-    be addressed and complaints can be matched to homes without parsing free text."""
-
-    lines: tuple[str, ...]
-    postcode: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Complainant:
-    """The person complaining: personal data, to be protected and, one day, erased."""
-
-    name: str
-    email: str | None = None
-    phone: str | None = None
-    address: PostalAddress | None = None
-    resident_id: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Representative:
-    """Someone acting for the complainant (advocate, relative, councillor, MP)."""
-
-    name: str
-    relationship: str
-    contact: str | None = None
+from app.domain.complaint.events.people import Complainant, Representative
+from app.domain.complaint.events.vocabulary import (
+    Channel,
+    ClosureReason,
+    CompensationKind,
+    ContactMethod,
+    DeclineReason,
+    ErasureReason,
+    NoteVisibility,
+    OmbudsmanFinding,
+    Outcome,
+    ReferralBody,
+    Satisfaction,
+    StopReasonCategory,
+    Tenure,
+)
+from app.domain.treatment import (
+    INTERNAL,
+    INTERNAL_TEXT,
+    PERSONAL,
+    PERSONAL_TEXT,
+    RESIDENT,
+    Audience,
+)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -153,23 +43,23 @@ class Logged:
     """The complaint was received and entered, starting at `stage` of the pinned policy."""
 
     occurred_at: datetime
-    reference: str
-    landlord: str
-    policy_id: str
-    policy_version: int
-    channel: Channel
-    received_at: datetime
-    stage: int
-    category: str
-    description: str
-    desired_outcome: str | None
-    complainant: Complainant
-    representative: Representative | None
-    anonymous: bool
-    vulnerability: str | None
-    reasonable_adjustments: str | None
+    reference: Annotated[str, RESIDENT]
+    landlord: Annotated[str, RESIDENT]
+    policy_id: Annotated[str, RESIDENT]
+    policy_version: Annotated[int, RESIDENT]
+    channel: Annotated[Channel, RESIDENT]
+    received_at: Annotated[datetime, RESIDENT]
+    stage: Annotated[int, RESIDENT]
+    category: Annotated[str, RESIDENT]
+    description: Annotated[str, PERSONAL_TEXT]
+    desired_outcome: Annotated[str | None, PERSONAL_TEXT]
+    complainant: Annotated[Complainant, PERSONAL]
+    representative: Annotated[Representative | None, PERSONAL]
+    anonymous: Annotated[bool, RESIDENT]
+    vulnerability: Annotated[str | None, INTERNAL_TEXT]
+    reasonable_adjustments: Annotated[str | None, PERSONAL_TEXT]
     # Since schema v3; None where the caller did not say (and for every older `logged`).
-    tenure: Tenure | None = None
+    tenure: Annotated[Tenure | None, RESIDENT] = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -177,9 +67,9 @@ class Acknowledged:
     """The current stage was acknowledged to the resident."""
 
     occurred_at: datetime
-    stage: int
-    method: ContactMethod | None
-    summary: str | None
+    stage: Annotated[int, RESIDENT]
+    method: Annotated[ContactMethod | None, RESIDENT]
+    summary: Annotated[str | None, PERSONAL_TEXT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -187,9 +77,9 @@ class Contacted:
     """The handler spoke or wrote to the resident about the current stage."""
 
     occurred_at: datetime
-    stage: int
-    method: ContactMethod
-    summary: str
+    stage: Annotated[int, RESIDENT]
+    method: Annotated[ContactMethod, RESIDENT]
+    summary: Annotated[str, PERSONAL_TEXT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -197,9 +87,9 @@ class Assigned:
     """A handler (in a role) now owns the current stage."""
 
     occurred_at: datetime
-    stage: int
-    handler: str
-    role: str | None
+    stage: Annotated[int, RESIDENT]
+    handler: Annotated[str, RESIDENT]
+    role: Annotated[str | None, RESIDENT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -207,9 +97,9 @@ class ExtensionAgreed:
     """The response date of the current stage moved to `response_due`, for `reason`."""
 
     occurred_at: datetime
-    stage: int
-    response_due: date
-    reason: str
+    stage: Annotated[int, RESIDENT]
+    response_due: Annotated[date, RESIDENT]
+    reason: Annotated[str, PERSONAL_TEXT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -217,12 +107,12 @@ class Responded:
     """The stage response was sent to the resident."""
 
     occurred_at: datetime
-    stage: int
-    outcome: Outcome
-    summary: str
-    remedies: tuple[str, ...]
-    escalation_rights_signposted: bool
-    ombudsman_signposted: bool
+    stage: Annotated[int, RESIDENT]
+    outcome: Annotated[Outcome, RESIDENT]
+    summary: Annotated[str, PERSONAL_TEXT]
+    remedies: Annotated[tuple[str, ...], RESIDENT]
+    escalation_rights_signposted: Annotated[bool, RESIDENT]
+    ombudsman_signposted: Annotated[bool, RESIDENT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -230,8 +120,8 @@ class EscalationRequested:
     """The resident asked for the complaint to go to `stage` (the next one)."""
 
     occurred_at: datetime
-    stage: int
-    reason: str
+    stage: Annotated[int, RESIDENT]
+    reason: Annotated[str, PERSONAL_TEXT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -239,7 +129,7 @@ class Escalated:
     """The complaint moved to `stage`; its clocks run from the escalation request."""
 
     occurred_at: datetime
-    stage: int
+    stage: Annotated[int, RESIDENT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -247,8 +137,8 @@ class EscalationRefused:
     """The request to go to `stage` was declined; `reason` is what the resident was told."""
 
     occurred_at: datetime
-    stage: int
-    reason: str
+    stage: Annotated[int, RESIDENT]
+    reason: Annotated[str, PERSONAL_TEXT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -256,8 +146,8 @@ class Declined:
     """Not accepted as a complaint under a policy exclusion; `explanation` was given."""
 
     occurred_at: datetime
-    reason: DeclineReason
-    explanation: str
+    reason: Annotated[DeclineReason, RESIDENT]
+    explanation: Annotated[str, PERSONAL_TEXT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -265,8 +155,8 @@ class Closed:
     """The complaint ended (terminal)."""
 
     occurred_at: datetime
-    reason: ClosureReason
-    summary: str | None
+    reason: Annotated[ClosureReason, RESIDENT]
+    summary: Annotated[str | None, PERSONAL_TEXT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -278,9 +168,9 @@ class ClockStopped:
     """
 
     occurred_at: datetime
-    stage: int
-    reason_category: StopReasonCategory
-    reason: str
+    stage: Annotated[int, RESIDENT]
+    reason_category: Annotated[StopReasonCategory, RESIDENT]
+    reason: Annotated[str, PERSONAL_TEXT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -288,8 +178,8 @@ class ClockRestarted:
     """The stopped clocks of the current stage run again."""
 
     occurred_at: datetime
-    stage: int
-    reason: str | None
+    stage: Annotated[int, RESIDENT]
+    reason: Annotated[str | None, PERSONAL_TEXT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -300,8 +190,8 @@ class Reopened:
     """
 
     occurred_at: datetime
-    stage: int
-    reason: str
+    stage: Annotated[int, RESIDENT]
+    reason: Annotated[str, PERSONAL_TEXT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -310,10 +200,10 @@ class ActionAgreed:
     complaint. Actions may be agreed at any time, also after the response or the closure."""
 
     occurred_at: datetime
-    action_id: str
-    description: str
-    due: date
-    owner: str | None
+    action_id: Annotated[str, RESIDENT]
+    description: Annotated[str, PERSONAL_TEXT]
+    due: Annotated[date, RESIDENT]
+    owner: Annotated[str | None, INTERNAL]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -321,8 +211,8 @@ class ActionCompleted:
     """The agreed action `action_id` was completed."""
 
     occurred_at: datetime
-    action_id: str
-    summary: str
+    action_id: Annotated[str, RESIDENT]
+    summary: Annotated[str, PERSONAL_TEXT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -330,8 +220,8 @@ class SatisfactionRecorded:
     """The resident's satisfaction survey after the closure: how satisfied, and what they said."""
 
     occurred_at: datetime
-    satisfied: Satisfaction
-    comments: str | None
+    satisfied: Annotated[Satisfaction, RESIDENT]
+    comments: Annotated[str | None, PERSONAL_TEXT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -340,10 +230,10 @@ class CompensationOffered:
     the client's, unique in the complaint."""
 
     occurred_at: datetime
-    offer_id: str
-    amount_pence: int
-    kind: CompensationKind
-    reason: str
+    offer_id: Annotated[str, RESIDENT]
+    amount_pence: Annotated[int, RESIDENT]
+    kind: Annotated[CompensationKind, RESIDENT]
+    reason: Annotated[str, PERSONAL_TEXT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -351,7 +241,7 @@ class CompensationAccepted:
     """The resident accepted the offer `offer_id`."""
 
     occurred_at: datetime
-    offer_id: str
+    offer_id: Annotated[str, RESIDENT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -359,7 +249,7 @@ class CompensationDeclined:
     """The resident declined the offer `offer_id`."""
 
     occurred_at: datetime
-    offer_id: str
+    offer_id: Annotated[str, RESIDENT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -368,21 +258,26 @@ class Referred:
     Ombudsman, a designated person, a panel, a tribunal)."""
 
     occurred_at: datetime
-    to: ReferralBody
-    reason: str | None
+    to: Annotated[ReferralBody, RESIDENT]
+    reason: Annotated[str | None, PERSONAL_TEXT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class OmbudsmanEvidenceRequested:
     """The Housing Ombudsman asked for the case file, to be sent by `due`."""
 
+    # Between the landlord and the Ombudsman: the resident's portal does not show it.
+    AUDIENCE: ClassVar[Audience] = Audience.internal
+
     occurred_at: datetime
-    due: date
+    due: Annotated[date, INTERNAL]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class OmbudsmanEvidenceProvided:
     """The case file the Ombudsman asked for was sent."""
+
+    AUDIENCE: ClassVar[Audience] = Audience.internal
 
     occurred_at: datetime
 
@@ -392,15 +287,13 @@ class LearningRecorded:
     """What the complaint taught the landlord: its root cause, the lesson, and the improvement to
     the service it leads to."""
 
+    # The landlord's own learning, for its annual report: not the resident's case.
+    AUDIENCE: ClassVar[Audience] = Audience.internal
+
     occurred_at: datetime
-    root_cause: str
-    lesson: str
-    improvement: str
-
-
-class ErasureReason(StrEnum):
-    request = "request"  # the person asked (right to erasure)
-    retention = "retention"  # the landlord's retention period after closure ran out
+    root_cause: Annotated[str, INTERNAL_TEXT]
+    lesson: Annotated[str, INTERNAL_TEXT]
+    improvement: Annotated[str, INTERNAL_TEXT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -409,7 +302,7 @@ class PersonalDataErased:
     sealed fields of every earlier event now read as erased. The event itself holds none."""
 
     occurred_at: datetime
-    reason: ErasureReason
+    reason: Annotated[ErasureReason, RESIDENT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -417,16 +310,19 @@ class OmbudsmanDetermined:
     """The Housing Ombudsman determined the complaint referred to it, with `finding`."""
 
     occurred_at: datetime
-    finding: OmbudsmanFinding
+    finding: Annotated[OmbudsmanFinding, RESIDENT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class NoteAdded:
     """A note on the case, internal or visible to the resident."""
 
+    # A note says itself whether the resident sees it.
+    AUDIENCE_FIELD: ClassVar[str] = "visibility"
+
     occurred_at: datetime
-    text: str
-    visibility: NoteVisibility
+    text: Annotated[str, PERSONAL_TEXT]
+    visibility: Annotated[NoteVisibility, RESIDENT]
 
 
 ComplaintEvent = (

@@ -1,0 +1,118 @@
+"""The words a complaint's events are written in: channels, outcomes, reasons, findings. Each is a
+closed list, so reports can count by it and a typo is refused at the door."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    phone = "phone"
+    email = "email"
+    letter = "letter"
+    web = "web"
+    portal = "portal"
+    in_person = "in_person"
+    social_media = "social_media"
+    other = "other"
+
+
+class ContactMethod(StrEnum):
+    phone = "phone"
+    email = "email"
+    letter = "letter"
+    in_person = "in_person"
+    video = "video"
+    text_message = "text_message"
+
+
+class Outcome(StrEnum):
+    upheld = "upheld"
+    partly_upheld = "partly_upheld"
+    not_upheld = "not_upheld"
+
+
+class DeclineReason(StrEnum):
+    """Why something was not accepted as a complaint (the policy's exclusions)."""
+
+    service_request = "service_request"
+    legal_proceedings = "legal_proceedings"
+    out_of_time = "out_of_time"
+    insurance_claim = "insurance_claim"
+    other_route = "other_route"
+    previously_considered = "previously_considered"
+    other = "other"
+
+
+class ClosureReason(StrEnum):
+    resolved = "resolved"
+    resolved_at_first_contact = "resolved_at_first_contact"
+    withdrawn = "withdrawn"
+    no_escalation_requested = "no_escalation_requested"
+    final_response_issued = "final_response_issued"
+
+
+class StopReasonCategory(StrEnum):
+    """Why a stage's clock was stopped (only where the policy allows stopping it)."""
+
+    awaiting_resident = "awaiting_resident"
+    awaiting_third_party = "awaiting_third_party"
+    resident_unavailable = "resident_unavailable"
+    legal_advice = "legal_advice"
+    other = "other"
+
+
+class Satisfaction(StrEnum):
+    """The resident's answer to the satisfaction survey after closure."""
+
+    very_satisfied = "very_satisfied"
+    fairly_satisfied = "fairly_satisfied"
+    neither = "neither"
+    fairly_dissatisfied = "fairly_dissatisfied"
+    very_dissatisfied = "very_dissatisfied"
+
+
+class CompensationKind(StrEnum):
+    financial = "financial"
+    goodwill = "goodwill"
+    time_and_trouble = "time_and_trouble"
+    distress_and_inconvenience = "distress_and_inconvenience"
+    other = "other"
+
+
+class ReferralBody(StrEnum):
+    """Where a complaint was referred outside the landlord's own process."""
+
+    housing_ombudsman = "housing_ombudsman"
+    designated_person = "designated_person"
+    panel = "panel"
+    tribunal = "tribunal"
+    other = "other"
+
+
+class OmbudsmanFinding(StrEnum):
+    """What the Housing Ombudsman determined on a complaint referred to it."""
+
+    no_maladministration = "no_maladministration"
+    reasonable_redress = "reasonable_redress"  # failings, put right by the landlord's own redress
+    service_failure = "service_failure"
+    maladministration = "maladministration"
+    severe_maladministration = "severe_maladministration"
+    outside_jurisdiction = "outside_jurisdiction"
+
+
+class Tenure(StrEnum):
+    """The complainant's home: social rent (the TSM's LCRA) or shared ownership (LCHO)."""
+
+    rented = "rented"
+    shared_ownership = "shared_ownership"
+
+
+class NoteVisibility(StrEnum):
+    internal = "internal"
+    resident = "resident"
+
+
+class ErasureReason(StrEnum):
+    request = "request"  # the person asked (right to erasure)
+    retention = "retention"  # the landlord's retention period after closure ran out
