@@ -1,0 +1,244 @@
+"""A world that holds one event of every type in the catalogue, with a unique marker in every text
+field, built over HTTP. Which markers a reader must never see is read from the catalogue, so a new
+field is covered without anyone remembering it, and a new event type fails `test_every_type`
+until the scenario below appends one.
+
+Markers are `mk<NNN>q`: fixed width, so no marker is a substring of another. Every person is made
+up.
+"""
+
+from __future__ import annotations
+
+import itertools
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from app.domain.catalogue import COMPLAINT_EVENTS
+from app.domain.treatment import Audience, EventSpec, FieldSpec, Sensitivity
+from app.services.keys import Role
+from tests.api.conftest import LANDLORD, MakeKey
+
+RESIDENT_ID = "R-0001"
+
+
+@dataclass(frozen=True)
+class Marker:
+    value: str
+    event_type: str
+    path: str
+    field: FieldSpec
+    resident_sees_event: bool  # the event is one a resident's portal is shown at all
+
+
+@dataclass
+class Markers:
+    found: list[Marker] = field(default_factory=list)
+    _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def new(
+        self,
+        spec: EventSpec,
+        path: str,
+        field: FieldSpec,
+        resident_sees: bool,
+        *,
+        phone: bool = False,
+    ) -> str:
+        number = next(self._numbers)
+        # A phone number can hold only digits: its marker is the whole number, as written.
+        value = f"+44 20 7946 0{number:03d}" if phone else f"mk{number:03d}q"
+        self.found.append(Marker(value, spec.event_type, path, field, resident_sees))
+        return value
+
+    def personal(self) -> list[str]:
+        """What an analyst must never read: every marker not plain (the person, their id, text)."""
+        return [
+            m.value for m in self.found if m.field.treatment.sensitivity is not Sensitivity.plain
+        ]
+
+    def internal(self) -> list[str]:
+        """What a resident's portal must never read: internal fields, and every field of an event
+        the resident is not shown (an internal note, the Ombudsman's evidence requests)."""
+        return [
+            m.value
+            for m in self.found
+            if m.field.treatment.audience is Audience.internal or not m.resident_sees_event
+        ]
+
+
+def _is_text(field: FieldSpec, cls: type) -> bool:
+    hint = typing.get_type_hints(cls)[field.name]
+    args = typing.get_args(hint)
+    return hint is str or (str in args and len(args) == 2) or hint == tuple[str, ...]
+
+
+def fill(
+    markers: Markers,
+    spec: EventSpec,
+    values: dict[str, Any],
+    *,
+    resident_sees: bool = True,
+) -> dict[str, Any]:
+    """A request body for `spec` with a marker in every text field the caller did not set."""
+    body: dict[str, Any] = {}
+    for f in spec.fields:
+        if f.name in values:
+            body[f.name] = values[f.name]
+        elif _is_text(f, spec.cls):
+            marker = markers.new(spec, f.name, f, resident_sees)
+            hint = typing.get_type_hints(spec.cls)[f.name]
+            body[f.name] = [marker] if hint == tuple[str, ...] else marker
+    return body
+
+
+# Fields of `logged` the request does not take (the service sets them), and the person's parts,
+# which need a valid shape (an email, a phone number, a postcode).
+_SET_BY_SERVICE = ("reference", "landlord", "policy_id", "policy_version", "stage")
+
+
+def logged_body(markers: Markers, received_at: str, resident_id: str = RESIDENT_ID) -> Any:
+    spec = COMPLAINT_EVENTS["logged"]
+    person = {p.name: p for p in spec.field("complainant").parts}
+    representative = {p.name: p for p in spec.field("representative").parts}
+    address = {p.name: p for p in person["address"].parts}
+
+    def mark(path: str, part: FieldSpec, *, phone: bool = False) -> str:
+        return markers.new(spec, path, part, True, phone=phone)
+
+    body = fill(markers, spec, dict.fromkeys((*_SET_BY_SERVICE, "complainant"), None))
+    for name in (*_SET_BY_SERVICE, "representative", "anonymous", "tenure", "channel"):
+        body.pop(name, None)
+    return body | {
+        "channel": "email",
+        "received_at": received_at,
+        "occurred_at": received_at,
+        "tenure": "rented",
+        "complainant": {
+            "name": mark("complainant.name", person["name"]),
+            "email": f"{mark('complainant.email', person['email'])}@example.invalid",
+            "phone": mark("complainant.phone", person["phone"], phone=True),
+            "address": {
+                "lines": [mark("complainant.address.lines", address["lines"])],
+                "postcode": "ZZ9 9ZZ",
+            },
+            "resident_id": resident_id,
+        },
+        "representative": {
+            "name": mark("representative.name", representative["name"]),
+            "relationship": mark("representative.relationship", representative["relationship"]),
+            "contact": mark("representative.contact", representative["contact"]),
+        },
+    }
+
+
+@dataclass
+class CatalogueWorld:
+    complaints: dict[str, dict[str, Any]]
+    markers: Markers
+    appended: set[str]
+
+
+# One complaint lives through most of the catalogue; others are refused escalation or declined.
+# (event type, complaint, occurred_at in 2026 (UTC), structured values the request needs)
+SIGNPOSTED = {"escalation_rights_signposted": True, "ombudsman_signposted": True}
+SCENARIO: list[tuple[str, str, str, dict[str, Any]]] = [
+    ("assigned", "main", "03-02 09:10", {}),
+    ("acknowledged", "main", "03-02 10:00", {"method": "email"}),
+    ("contacted", "main", "03-03 10:00", {"method": "phone"}),
+    ("note_added", "main", "03-03 11:00", {"visibility": "internal"}),
+    ("clock_stopped", "main", "03-04 10:00", {"reason_category": "awaiting_resident"}),
+    ("clock_restarted", "main", "03-06 10:00", {}),
+    ("extension_agreed", "main", "03-09 10:00", {"response_due": "2026-03-27"}),
+    ("action_agreed", "main", "03-10 10:00", {"due": "2026-03-20"}),
+    ("compensation_offered", "main", "03-11 10:00", {"amount_pence": 5000, "kind": "goodwill"}),
+    ("compensation_accepted", "main", "03-12 10:00", {}),
+    ("responded", "main", "03-13 10:00", {"outcome": "upheld", **SIGNPOSTED}),
+    ("action_completed", "main", "03-16 10:00", {}),
+    ("escalation_requested", "main", "03-17 10:00", {}),
+    ("escalated", "main", "03-17 11:00", {}),
+    ("responded", "main", "03-24 10:00", {"outcome": "partly_upheld", **SIGNPOSTED}),
+    ("closed", "main", "03-25 10:00", {"reason": "final_response_issued"}),
+    ("satisfaction_recorded", "main", "03-26 10:00", {"satisfied": "fairly_satisfied"}),
+    ("referred", "main", "04-01 10:00", {"to": "housing_ombudsman"}),
+    ("ombudsman_evidence_requested", "main", "04-02 10:00", {"due": "2026-04-20"}),
+    ("ombudsman_evidence_provided", "main", "04-10 10:00", {}),
+    ("ombudsman_determined", "main", "06-01 10:00", {"finding": "service_failure"}),
+    ("learning_recorded", "main", "06-02 10:00", {}),
+    ("reopened", "main", "06-03 10:00", {}),
+    ("note_added", "main", "06-04 10:00", {"visibility": "resident"}),
+    ("compensation_offered", "refused", "03-05 10:00", {"amount_pence": 2500, "kind": "other"}),
+    ("compensation_declined", "refused", "03-06 10:00", {}),
+    ("responded", "refused", "03-10 10:00", {"outcome": "not_upheld", **SIGNPOSTED}),
+    ("escalation_requested", "refused", "03-11 10:00", {}),
+    ("escalation_refused", "refused", "03-12 10:00", {}),
+    ("declined", "declined", "03-03 10:00", {"reason": "service_request"}),
+]  # fmt: skip
+
+
+async def build(client: httpx.AsyncClient, make_key: MakeKey) -> CatalogueWorld:
+    """Log the world's complaints for RESIDENT_ID at LANDLORD and append the scenario; the
+    landlord first publishes a policy that stops clocks and reopens, so every type is allowed."""
+    crm = {"Authorization": f"Bearer {await make_key(Role.crm)}"}
+    admin = {"Authorization": f"Bearer {await make_key(Role.admin)}"}
+    await _flexible_policy(client, admin)
+    markers = Markers()
+    complaints: dict[str, dict[str, Any]] = {}
+    for name in ("main", "refused", "declined"):
+        response = await client.post(
+            "/v1/complaints", json=logged_body(markers, "2026-03-02T09:00:00Z"), headers=crm
+        )
+        assert response.status_code == 201, response.text
+        complaints[name] = response.json()
+    appended = {"logged"}
+    for event_type, name, at, values in SCENARIO:
+        spec = COMPLAINT_EVENTS[event_type]
+        body = fill(markers, spec, values, resident_sees=spec.resident_sees(values))
+        body = {k: v for k, v in body.items() if k != "stage"}
+        if event_type in ("action_completed",):
+            body["action_id"] = _last(markers, "action_agreed", "action_id")
+        if event_type in ("compensation_accepted", "compensation_declined"):
+            body["offer_id"] = _last(markers, "compensation_offered", "offer_id")
+        response = await client.post(
+            f"/v1/complaints/{complaints[name]['id']}/events",
+            json={"type": event_type, "occurred_at": f"2026-{at.replace(' ', 'T')}:00Z", **body},
+            headers=crm,
+        )
+        assert response.status_code == 201, (event_type, response.text)
+        complaints[name] = response.json()
+        appended.add(event_type)
+    erased = await client.post(
+        "/v1/complaints", json=logged_body(Markers(), "2026-03-02T09:00:00Z"), headers=crm
+    )
+    assert erased.status_code == 201, erased.text
+    done = await client.post(
+        f"/v1/complaints/{erased.json()['id']}/erasure", json={"reason": "request"}, headers=admin
+    )
+    assert done.status_code in (200, 201), done.text
+    appended.add("personal_data_erased")
+    return CatalogueWorld(complaints, markers, appended)
+
+
+def _last(markers: Markers, event_type: str, path: str) -> str:
+    return next(
+        m.value for m in reversed(markers.found) if (m.event_type, m.path) == (event_type, path)
+    )
+
+
+async def _flexible_policy(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
+    policy = (await client.get("/v1/policies/hoc-2024", headers=admin)).json()
+    policy |= {
+        "id": "world-flex",
+        "name": "A policy that allows every event",
+        "version": 1,
+        "clock_stopping_allowed": True,
+        "reopening_allowed": True,
+    }
+    published = await client.post(
+        f"/v1/landlords/{LANDLORD}/policies",
+        json={"policy": policy, "make_default": True},
+        headers=admin,
+    )
+    assert published.status_code == 201, published.text
