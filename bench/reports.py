@@ -40,7 +40,6 @@ from app.db import create_engine
 from app.domain.calendar import WorkingCalendar
 from app.domain.complaint import commands as c
 from app.domain.complaint.decide import decide
-from app.domain.complaint.errors import DomainError
 from app.domain.complaint.events import (
     Channel,
     ClosureReason,
@@ -56,6 +55,7 @@ from app.domain.complaint.events import (
 )
 from app.domain.complaint.evolve import evolve
 from app.domain.complaint.state import ComplaintState
+from app.domain.errors import DomainError
 from app.domain.landlord.commands import RegisterLandlord
 from app.domain.policies.builtin import HOC_2024
 from app.domain.reporting.code_compliance import CodeComplianceReport

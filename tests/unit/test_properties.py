@@ -38,7 +38,6 @@ from app.domain.complaint.commands import (
     StopClock,
 )
 from app.domain.complaint.decide import decide
-from app.domain.complaint.errors import DomainError
 from app.domain.complaint.events import (
     ActionAgreed,
     ActionCompleted,
@@ -67,6 +66,7 @@ from app.domain.complaint.events import (
 from app.domain.complaint.evolve import evolve, fold
 from app.domain.complaint.state import ComplaintState, Status
 from app.domain.deadlines import ClockStatus, clocks
+from app.domain.errors import DomainError
 from app.domain.policies.builtin import HOC_2024
 from tests.unit.scenario import ENGLAND, LOGGED, logged, uk
 
