@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.audit.scan import snapshot
 from app.db import create_engine
-from app.domain.calendar import london_date
+from app.domain.clocks.calendar import london_date
 from app.domain.errors import DomainError
 from app.domain.reporting.period import Period
 from app.events.sql import SqlEventStore

@@ -37,7 +37,7 @@ from sqlalchemy.engine import make_url
 from app import migrations
 from app.audit.scan import snapshot
 from app.db import create_engine
-from app.domain.calendar import WorkingCalendar
+from app.domain.clocks.calendar import WorkingCalendar
 from app.domain.complaint import commands as c
 from app.domain.complaint.decide import decide
 from app.domain.complaint.events import (

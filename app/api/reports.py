@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
 from app.api.errors import ApiError
 from app.audit.scan import snapshot
-from app.domain.calendar import london_date
+from app.domain.clocks.calendar import london_date
 from app.domain.reporting.annual import AnnualReport
 from app.domain.reporting.code_compliance import CodeComplianceReport
 from app.domain.reporting.period import Period

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db import reading
-from app.domain.calendar import holidays_version
+from app.domain.clocks.calendar import holidays_version
 from app.projections.rebuild import Mode, rebuild
 from app.projections.tables import complaints
 from app.services.keys import Role, create_key

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.domain.clocks.deadlines import ClockStatus, clocks
 from app.domain.complaint.commands import (
     Acknowledge,
     AddNote,
@@ -33,7 +34,6 @@ from app.domain.complaint.events import (
 from app.domain.complaint.evolve import evolve, fold
 from app.domain.complaint.rules import closure_reasons
 from app.domain.complaint.state import ComplaintState, Status
-from app.domain.deadlines import ClockStatus, clocks
 from app.domain.errors import DomainError
 from app.domain.policies.builtin import HOC_2024
 from tests.unit.scenario import (

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.domain.calendar import WorkingCalendar
+from app.domain.clocks.calendar import WorkingCalendar
+from app.domain.clocks.deadlines import ClockStatus, clocks
 from app.domain.complaint.commands import (
     AcceptCompensation,
     Acknowledge,
@@ -65,7 +66,6 @@ from app.domain.complaint.events import (
 )
 from app.domain.complaint.evolve import evolve, fold
 from app.domain.complaint.state import ComplaintState, Status
-from app.domain.deadlines import ClockStatus, clocks
 from app.domain.errors import DomainError
 from app.domain.policies.builtin import HOC_2024
 from tests.unit.scenario import ENGLAND, LOGGED, logged, uk
