@@ -21,9 +21,9 @@ from app.cli_report import report_cli
 from app.db import create_engine, reading
 from app.events.factory import make_store
 from app.projections.landlords import find as landlord_rows
-from app.projections.rebuild import RebuildReport
 from app.services import keys as key_service
 from app.services.keys import Role
+from app.services.rebuild import RebuildReport
 from app.settings import Settings
 
 cli = typer.Typer(help="Redress: event-sourced complaint handling.", no_args_is_help=True)
@@ -230,8 +230,8 @@ def openapi_json(app: FastAPI) -> str:
 def verify() -> None:
     """Check every stream's hash chain and the global positions; exit 1 if anything is wrong."""
     from app.audit.report import render_verify_report
-    from app.audit.scan import snapshot
     from app.audit.verify import verify as verify_log
+    from app.events.scan import snapshot
 
     async def run() -> VerifyReport:
         engine = create_engine(Settings().database_url)
@@ -258,9 +258,9 @@ def rebuild(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from app.audit.report import render_rebuild_report
-    from app.audit.scan import snapshot
-    from app.projections.rebuild import Mode, count_events
-    from app.projections.rebuild import rebuild as rebuild_projection
+    from app.events.scan import snapshot
+    from app.services.rebuild import Mode, count_events
+    from app.services.rebuild import rebuild as rebuild_projection
 
     mode = Mode.check if check else Mode.apply
 

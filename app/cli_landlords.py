@@ -18,7 +18,7 @@ from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import create_engine, reading
-from app.domain.complaint.errors import DomainError
+from app.domain.errors import DomainError
 from app.domain.landlord.commands import (
     ChangeLandlord,
     LandlordCommand,

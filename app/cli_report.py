@@ -14,11 +14,11 @@ import typer
 from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.audit.scan import snapshot
 from app.db import create_engine
-from app.domain.calendar import london_date
-from app.domain.complaint.errors import DomainError
+from app.domain.clocks.calendar import london_date
+from app.domain.errors import DomainError
 from app.domain.reporting.period import Period
+from app.events.scan import snapshot
 from app.events.sql import SqlEventStore
 from app.rendering.formats import AnyReport, Format, render
 from app.services import reports as service

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from app.domain.calendar import WorkingCalendar
+from app.domain.clocks.calendar import WorkingCalendar
 from app.domain.complaint import commands as c
 from app.domain.complaint.events import (
     Channel,

@@ -30,15 +30,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from app import migrations
-from app.audit.scan import snapshot
 from app.db import create_engine, reading
 from app.demo import load_demo
 from app.events.hashing import event_hash
+from app.events.scan import snapshot
 from app.events.sql import SqlEventStore
 from app.events.store import StoredEvent
 from app.events.tables import events
-from app.projections.rebuild import Mode, rebuild
 from app.projections.tables import complaints
+from app.services.rebuild import Mode, rebuild
 
 ADMIN_URL = os.environ.get(
     "REDRESS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"

@@ -35,12 +35,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from app import migrations
-from app.audit.scan import snapshot
 from app.db import create_engine
-from app.domain.calendar import WorkingCalendar
+from app.domain.clocks.calendar import WorkingCalendar
 from app.domain.complaint import commands as c
 from app.domain.complaint.decide import decide
-from app.domain.complaint.errors import DomainError
 from app.domain.complaint.events import (
     Channel,
     ClosureReason,
@@ -56,6 +54,7 @@ from app.domain.complaint.events import (
 )
 from app.domain.complaint.evolve import evolve
 from app.domain.complaint.state import ComplaintState
+from app.domain.errors import DomainError
 from app.domain.landlord.commands import RegisterLandlord
 from app.domain.policies.builtin import HOC_2024
 from app.domain.reporting.code_compliance import CodeComplianceReport
@@ -63,14 +62,15 @@ from app.domain.reporting.facts import complaint_facts
 from app.domain.reporting.period import reporting_year
 from app.events.codec import to_new_event
 from app.events.hashing import event_hash
+from app.events.scan import snapshot
 from app.events.sql import SqlEventStore
 from app.events.tables import events
 from app.projections.complaints import row_for
-from app.projections.rebuild import Mode, rebuild
 from app.projections.reports import TABLES, rows_of
 from app.projections.tables import complaints
 from app.rendering.formats import AnyReport, Format, render
 from app.services import landlords, reports
+from app.services.rebuild import Mode, rebuild
 
 ADMIN_URL = os.environ.get(
     "REDRESS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"

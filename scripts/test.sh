@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up and run every check: lint, types, and the whole test suite on SQLite and PostgreSQL.
+# Set up and run every check: lint, types, layers, and the whole test suite on SQLite and PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -7,4 +7,5 @@ scripts/ensure-postgres.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
+.venv/bin/lint-imports
 .venv/bin/pytest "$@"

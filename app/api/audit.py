@@ -21,9 +21,9 @@ from app.api.schemas import (
 )
 from app.api.writes import dump
 from app.audit.backdating import backdated
-from app.audit.scan import snapshot
 from app.audit.verify import verify
 from app.db import reading
+from app.events.scan import snapshot
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"], dependencies=[Depends(reject_unknown_query)])
 

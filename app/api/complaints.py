@@ -33,7 +33,7 @@ from app.api.writes import (
     run_write,
 )
 from app.db import reading
-from app.domain.calendar import london_date
+from app.domain.clocks.calendar import london_date
 from app.domain.complaint.state import Status
 from app.events.store import EventStore
 from app.projections import complaints as projection

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from app.domain.complaint.errors import DomainError
+from app.domain.errors import DomainError
 from app.events.store import ConcurrencyError
 from app.projections.complaints import InvalidCursor
 from app.services.complaints import VersionMismatch

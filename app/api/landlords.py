@@ -31,7 +31,7 @@ from app.api.writes import (
     run_write,
 )
 from app.db import reading
-from app.domain.calendar import holidays_version
+from app.domain.clocks.calendar import holidays_version
 from app.domain.landlord.commands import (
     ChangeLandlord,
     LandlordCommand,

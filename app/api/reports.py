@@ -14,12 +14,12 @@ from fastapi.responses import Response
 
 from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
 from app.api.errors import ApiError
-from app.audit.scan import snapshot
-from app.domain.calendar import london_date
+from app.domain.clocks.calendar import london_date
 from app.domain.reporting.annual import AnnualReport
 from app.domain.reporting.code_compliance import CodeComplianceReport
 from app.domain.reporting.period import Period
 from app.domain.reporting.tsm import TsmReport
+from app.events.scan import snapshot
 from app.rendering.formats import MEDIA_TYPES, AnyReport, Format, render
 from app.services import reports as service
 

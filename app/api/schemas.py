@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from app.domain.clocks.deadlines import ClockStatus
 from app.domain.complaint.events import (
     Channel,
     ClosureReason,
@@ -31,7 +32,6 @@ from app.domain.complaint.events import (
     Tenure,
 )
 from app.domain.complaint.state import OfferStatus, Status
-from app.domain.deadlines import ClockStatus
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]

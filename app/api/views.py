@@ -27,9 +27,11 @@ from app.api.schemas import (
     SatisfactionView,
     StageView,
 )
-from app.domain.calendar import WorkingCalendar, holidays_version, london_date
 from app.domain.catalogue import spec_for
-from app.domain.clock import clock_status, known
+from app.domain.clocks.calendar import WorkingCalendar, holidays_version, london_date
+from app.domain.clocks.clock import clock_status, known
+from app.domain.clocks.deadlines import Clock, clocks, stage_clocks
+from app.domain.clocks.policy import action_status
 from app.domain.complaint.events import (
     ActionAgreed,
     ActionCompleted,
@@ -49,8 +51,6 @@ from app.domain.complaint.events import (
     SatisfactionRecorded,
 )
 from app.domain.complaint.state import ComplaintState
-from app.domain.deadlines import Clock, clocks, stage_clocks
-from app.domain.policy_clocks import action_status
 from app.domain.treatment import Audience
 from app.events.store import StoredEvent
 from app.events.streams import is_landlord_stream, landlord_of_stream

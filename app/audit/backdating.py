@@ -17,7 +17,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.domain.calendar import london_date
+from app.domain.clocks.calendar import london_date
 from app.events.sql import stored_event
 from app.events.store import StoredEvent
 from app.events.tables import events

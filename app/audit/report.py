@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app.audit.verify import VerifyReport
-from app.projections.rebuild import Mode, RebuildReport
+from app.services.rebuild import Mode, RebuildReport
 
 
 def render_verify_report(console: Console, report: VerifyReport) -> None:

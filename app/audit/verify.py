@@ -30,7 +30,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.audit import scan
+from app.events import scan
 from app.events.hashing import stored_event_hash
 from app.events.store import StoredEvent
 from app.events.streams import (

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.events.sealing import KEY_BYTES, new_key
-from app.projections.tables import complainant_keys
+from app.events.tables import complainant_keys
 
 
 class MasterKeyError(Exception):

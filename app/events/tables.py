@@ -1,4 +1,4 @@
-"""The events table, as created by migration 0001_events."""
+"""The event log and, beside it, the keys that seal complainants' data in it."""
 
 from __future__ import annotations
 
@@ -58,6 +58,23 @@ events = sa.Table(
     sa.UniqueConstraint("stream_id", "version", name="uq_events_stream_version"),
     sa.CheckConstraint("position >= 1", name="ck_events_position_positive"),
     sa.CheckConstraint("version >= 1", name="ck_events_version_positive"),
+)
+
+# Each complaint's data keys (crypto-shredding), wrapped with the master key. Erasure deletes the
+# wrapped key and keeps the row, so when and why a complaint's data became unreadable is known.
+# Not rebuildable from events, by design: that is what makes erasure final.
+complainant_keys = sa.Table(
+    "complainant_keys",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("complaint_id", sa.String(64), nullable=False),
+    sa.Column("landlord", sa.String(64), nullable=False),
+    sa.Column("resident_id", sa.String(128), nullable=True),
+    sa.Column("wrapped_key", sa.Text, nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("erased_at", UtcDateTime, nullable=True),
+    sa.Index("ix_complainant_keys_complaint", "complaint_id"),
+    sa.Index("ix_complainant_keys_resident", "landlord", "resident_id"),
 )
 
 STREAM_VERSION_CONSTRAINT = "uq_events_stream_version"

@@ -14,9 +14,9 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.domain.calendar import WorkingCalendar
+from app.domain.clocks.calendar import WorkingCalendar
+from app.domain.clocks.deadlines import clocks, earliest_unmet_due
 from app.domain.complaint.state import ComplaintState, Status
-from app.domain.deadlines import clocks, earliest_unmet_due
 from app.domain.policies.model import Policy
 from app.projections.tables import complaints
 

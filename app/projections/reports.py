@@ -16,7 +16,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.domain.calendar import london_date
+from app.domain.clocks.calendar import london_date
 from app.domain.complaint.events import ClosureReason, DeclineReason, Outcome, Tenure
 from app.domain.reporting.facts import ComplaintFacts, Facts, ItemFacts, ItemKind, StageFacts
 from app.domain.reporting.period import Period

@@ -1,6 +1,5 @@
-"""Tables beside the event log: the complaint and landlord projections, API keys, idempotency
-records and the per-landlord reference counters. All but `api_keys` can be rebuilt from events or
-are ephemeral."""
+"""The projections' tables: the complaint list, the landlords and their policies, and the reporting
+rows. Every one can be rebuilt from the events (`redress rebuild`)."""
 
 from __future__ import annotations
 
@@ -37,38 +36,6 @@ complaints = sa.Table(
     sa.Index("ix_complaints_resident", "landlord", "resident_id"),
 )
 
-api_keys = sa.Table(
-    "api_keys",
-    metadata,
-    sa.Column("id", sa.String(32), primary_key=True),
-    sa.Column("secret_hash", sa.String(64), nullable=False),
-    sa.Column("role", sa.String(16), nullable=False),
-    sa.Column("landlord", sa.String(64), nullable=False),
-    sa.Column("name", sa.String(128), nullable=True),
-    sa.Column("created_at", UtcDateTime, nullable=False),
-    sa.Column("revoked_at", UtcDateTime, nullable=True),
-)
-
-idempotency_records = sa.Table(
-    "idempotency_records",
-    metadata,
-    sa.Column("api_key_id", sa.String(32), primary_key=True),
-    sa.Column("key", sa.String(255), primary_key=True),
-    sa.Column("request_hash", sa.String(64), nullable=False),
-    sa.Column("status_code", sa.Integer, nullable=False),
-    sa.Column("body", sa.Text, nullable=False),
-    sa.Column("headers", sa.JSON, nullable=False),
-    sa.Column("created_at", UtcDateTime, nullable=False),
-)
-
-reference_counters = sa.Table(
-    "reference_counters",
-    metadata,
-    sa.Column("landlord", sa.String(64), primary_key=True),
-    sa.Column("year", sa.Integer, primary_key=True),
-    sa.Column("last", sa.Integer, nullable=False),
-)
-
 # A landlord's configuration as its stream (`landlord:<id>`) adds up to; rebuilt from events.
 landlords = sa.Table(
     "landlords",
@@ -96,23 +63,6 @@ landlord_policies = sa.Table(
     sa.Column("version", sa.Integer, primary_key=True),
     sa.Column("document", sa.JSON, nullable=False),
     sa.Column("published_at", UtcDateTime, nullable=False),
-)
-
-# Each complaint's data keys (crypto-shredding), wrapped with the master key. Erasure deletes the
-# wrapped key and keeps the row, so when and why a complaint's data became unreadable is known.
-# Not rebuildable from events, by design: that is what makes erasure final.
-complainant_keys = sa.Table(
-    "complainant_keys",
-    metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("complaint_id", sa.String(64), nullable=False),
-    sa.Column("landlord", sa.String(64), nullable=False),
-    sa.Column("resident_id", sa.String(128), nullable=True),
-    sa.Column("wrapped_key", sa.Text, nullable=True),
-    sa.Column("created_at", UtcDateTime, nullable=False),
-    sa.Column("erased_at", UtcDateTime, nullable=True),
-    sa.Index("ix_complainant_keys_complaint", "complaint_id"),
-    sa.Index("ix_complainant_keys_resident", "landlord", "resident_id"),
 )
 
 # The reporting projection (app/projections/reports.py): what the reports need of each complaint,

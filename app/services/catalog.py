@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.domain.calendar import WorkingCalendar
+from app.domain.clocks.calendar import WorkingCalendar
 from app.domain.complaint.errors import UnknownPolicy
 from app.domain.landlord.errors import LandlordNotRegistered
 from app.domain.policies.builtin import BUILTIN_POLICIES, get_policy

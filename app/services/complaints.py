@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.domain.calendar import WorkingCalendar, london_date
+from app.domain.clocks.calendar import WorkingCalendar, london_date
 from app.domain.complaint.commands import Command, LogComplaint
 from app.domain.complaint.decide import decide
 from app.domain.complaint.events import ComplaintEvent

@@ -18,8 +18,10 @@ from app.domain.complaint.commands import ErasePersonalData
 from app.domain.complaint.events import ErasureReason
 from app.events.sealed_store import SealingEventStore
 from app.events.store import JsonValue
-from app.projections.tables import complainant_keys, complaints, idempotency_records, landlords
+from app.events.tables import complainant_keys
+from app.projections.tables import complaints, landlords
 from app.services import complaints as complaint_service
+from app.services.tables import idempotency_records
 
 
 @dataclass

@@ -12,7 +12,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.projections.tables import idempotency_records
+from app.services.tables import idempotency_records
 
 MAX_KEY_LENGTH = 255
 

@@ -14,7 +14,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.projections.tables import api_keys
+from app.services.tables import api_keys
 
 TOKEN_PREFIX = "rdr"  # noqa: S105 - a public prefix, not a secret
 

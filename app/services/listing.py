@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.domain.calendar import london_date
-from app.domain.deadlines import ClockStatus, clocks, landlord_clocks
+from app.domain.clocks.calendar import london_date
+from app.domain.clocks.deadlines import ClockStatus, clocks, landlord_clocks
 from app.events.store import EventStore
 from app.projections import complaints as projection
 from app.services.complaints import Complaint, load_many

@@ -8,7 +8,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.events.sql import lock_appends
-from app.projections.tables import reference_counters
+from app.services.tables import reference_counters
 
 PREFIX = "RDR"
 

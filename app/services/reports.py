@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.domain.calendar import WorkingCalendar, london_date
+from app.domain.clocks.calendar import WorkingCalendar, london_date
 from app.domain.landlord.errors import LandlordNotRegistered
 from app.domain.landlord.state import fold_landlord
 from app.domain.reporting.annual import AnnualReport, annual

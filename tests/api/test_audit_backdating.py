@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.domain.calendar import WorkingCalendar, london_date
+from app.domain.clocks.calendar import WorkingCalendar, london_date
 from app.services.keys import Role
 from tests.api.conftest import OTHER_LANDLORD, MakeKey
 from tests.api.factories import append, log

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 
 from app.api import history
 from app.api.deps import Actor
-from app.domain.calendar import WorkingCalendar
+from app.domain.clocks.calendar import WorkingCalendar
 from app.domain.complaint.events import ComplaintEvent
 from app.domain.complaint.evolve import fold
 from app.domain.policies.builtin import HOC_2024

@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db import reading
-from app.domain.calendar import holidays_version
-from app.projections.rebuild import Mode, rebuild
+from app.domain.clocks.calendar import holidays_version
 from app.projections.tables import complaints
 from app.services.keys import Role, create_key
+from app.services.rebuild import Mode, rebuild
 from tests.api.conftest import LANDLORD, OTHER_LANDLORD, MakeKey
 from tests.api.factories import append, log
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 import httpx
 import pytest
 
-from app.domain.calendar import WorkingCalendar, london_date
+from app.domain.clocks.calendar import WorkingCalendar, london_date
 from tests.api.factories import append, log
 
 pytestmark = pytest.mark.asyncio

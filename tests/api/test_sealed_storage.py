@@ -9,8 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.events.tables import events
-from app.projections.tables import complainant_keys
+from app.events.tables import complainant_keys, events
 from app.services.keys import Role
 from tests.api.conftest import MakeKey
 from tests.api.factories import RESIDENT, append, log

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from app.domain.calendar import WorkingCalendar, london_date
+from app.domain.clocks.calendar import WorkingCalendar, london_date
 from app.domain.policies.builtin import HOC_2024
 from app.domain.policies.model import Policy, ResponseFrom
 from app.events.store import StoredEvent

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app import migrations
 from app.api.views import complaint_view
 from app.db import create_engine, reading
-from app.domain.complaint.errors import DomainError
+from app.domain.errors import DomainError
 from app.events.sql import SqlEventStore
 from app.services import complaints as service
 from tests.conftest import BACKENDS, POSTGRES_ADMIN_URL, _pg_admin, truncate_all

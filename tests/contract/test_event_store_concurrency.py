@@ -14,8 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db import reading
 from app.events.hashing import verify_stream
-from app.events.sql import SqlEventStore
-from app.events.store import ConcurrencyError, StoredEvent
+from app.events.store import ConcurrencyError, EventStore, StoredEvent
 from tests.contract.support import new_event
 
 pytestmark = pytest.mark.asyncio
@@ -26,7 +25,7 @@ TIMEOUT_SECONDS = 120
 class TestOneStream:
     @pytest.mark.parametrize("head", [0, 2])
     async def test_of_16_writers_with_the_same_expected_version_exactly_one_wins(
-        self, db: AsyncEngine, store: SqlEventStore, head: int
+        self, db: AsyncEngine, store: EventStore, head: int
     ) -> None:
         if head:
             async with db.begin() as conn:
@@ -63,7 +62,7 @@ class TestOneStream:
 
 class TestFeedUnderConcurrentWriters:
     async def test_a_follower_sees_every_event_once_in_order(
-        self, db: AsyncEngine, store: SqlEventStore
+        self, db: AsyncEngine, store: EventStore
     ) -> None:
         writers, appends_each, page_size = 8, 50, 7
         total = writers * appends_each
@@ -118,7 +117,7 @@ class TestFeedUnderConcurrentWriters:
             assert seen == await store.feed(conn, 0, total)
 
     async def test_an_append_waits_for_the_open_one_and_is_positioned_after_it(
-        self, db: AsyncEngine, store: SqlEventStore
+        self, db: AsyncEngine, store: EventStore
     ) -> None:
         async with db.begin() as conn:
             await store.append(conn, "c-0", 0, [new_event(0)])

@@ -14,8 +14,8 @@ from app.cli import cli
 from app.db import reading
 from app.demo import load_demo
 from app.events.sql import SqlEventStore
-from app.projections.rebuild import Difference, Mode, RebuildReport, rebuild
 from app.projections.tables import complaints
+from app.services.rebuild import Difference, Mode, RebuildReport, rebuild
 
 pytestmark = pytest.mark.asyncio
 

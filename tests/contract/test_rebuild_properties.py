@@ -15,13 +15,13 @@ from app.api.history import replay
 from app.api.views import complaint_view
 from app.db import reading
 from app.domain.complaint import commands as c
-from app.domain.complaint.errors import DomainError
 from app.domain.complaint.events import Channel, Complainant
+from app.domain.errors import DomainError
 from app.domain.policies.builtin import HOC_2024
 from app.events.sql import SqlEventStore
-from app.projections.rebuild import Mode, rebuild
 from app.services import complaints as service
 from app.services.keys import Role
+from app.services.rebuild import Mode, rebuild
 from tests.conftest import truncate_all
 from tests.unit.test_properties import commands
 

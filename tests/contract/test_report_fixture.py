@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db import reading
 from app.domain.reporting.period import reporting_year
-from app.projections.rebuild import Mode, rebuild
 from app.services import reports
+from app.services.rebuild import Mode, rebuild
 from tests.contract.report_fixture import LANDLORD, STORE, SURVEY, TODAY, write_fixture_year
 
 pytestmark = pytest.mark.asyncio

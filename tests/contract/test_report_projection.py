@@ -15,11 +15,11 @@ from app.demo import load_demo
 from app.domain.complaint.commands import LogComplaint
 from app.domain.landlord.commands import ChangeLandlord, RegisterLandlord
 from app.events.sql import SqlEventStore
-from app.projections.rebuild import Mode, RebuildReport, rebuild
 from app.projections.reports import TABLES
 from app.projections.tables import report_complaints, report_items, report_stages
 from app.services import complaints as service
 from app.services import landlords
+from app.services.rebuild import Mode, RebuildReport, rebuild
 from tests.contract.test_rebuild_properties import log_command
 
 pytestmark = pytest.mark.asyncio

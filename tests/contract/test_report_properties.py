@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db import reading
 from app.domain.complaint import commands as c
-from app.domain.complaint.errors import DomainError
 from app.domain.complaint.events import (
     Channel,
     ClosureReason,
@@ -30,6 +29,7 @@ from app.domain.complaint.events import (
     Satisfaction,
     Tenure,
 )
+from app.domain.errors import DomainError
 from app.domain.landlord.commands import PolicyChoice, PublishPolicy, RegisterLandlord
 from app.domain.policies.builtin import BUILTIN_POLICIES, HOC_2024
 from app.domain.reporting.period import Period, reporting_year

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from app.domain.calendar import WorkingCalendar
+from app.domain.clocks.calendar import WorkingCalendar
 from app.domain.complaint.commands import (
     AcceptCompensation,
     Acknowledge,

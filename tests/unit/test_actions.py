@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import pytest
 
+from app.domain.clocks.deadlines import Clock, ClockStatus, clocks
 from app.domain.complaint.commands import AgreeAction, Close, CompleteAction
 from app.domain.complaint.errors import (
     ActionAlreadyAgreed,
@@ -24,7 +25,6 @@ from app.domain.complaint.events import (
     ComplaintEvent,
 )
 from app.domain.complaint.state import AgreedAction
-from app.domain.deadlines import Clock, ClockStatus, clocks
 from app.domain.policies.builtin import HOC_2024, JJH_2020
 from app.domain.policies.model import Policy
 from tests.unit.scenario import (

@@ -8,7 +8,8 @@ from datetime import date, datetime
 
 import pytest
 
-from app.domain.calendar import WorkingCalendar
+from app.domain.clocks.calendar import WorkingCalendar
+from app.domain.clocks.deadlines import Clock, ClockStatus, clocks
 from app.domain.complaint.commands import (
     ProvideOmbudsmanEvidence,
     RecordLearning,
@@ -32,7 +33,6 @@ from app.domain.complaint.events import (
     Satisfaction,
     SatisfactionRecorded,
 )
-from app.domain.deadlines import Clock, ClockStatus, clocks
 from app.domain.policies.builtin import HOC_2024, JJH_2020
 from tests.unit.scenario import (
     ENGLAND,

@@ -12,7 +12,7 @@ from holidays.version import __version__ as installed_holidays_version
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.calendar import WorkingCalendar, holidays_version, london_date
+from app.domain.clocks.calendar import WorkingCalendar, holidays_version, london_date
 
 ENGLAND = WorkingCalendar()
 SCOTLAND = WorkingCalendar("scotland")

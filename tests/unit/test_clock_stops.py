@@ -13,7 +13,8 @@ from datetime import date, datetime
 
 import pytest
 
-from app.domain.calendar import WorkingCalendar
+from app.domain.clocks.calendar import WorkingCalendar
+from app.domain.clocks.deadlines import Clock, ClockStatus, clocks, stage_clocks
 from app.domain.complaint.commands import (
     Acknowledge,
     AgreeExtension,
@@ -39,7 +40,6 @@ from app.domain.complaint.events import (
 )
 from app.domain.complaint.evolve import evolve
 from app.domain.complaint.state import ClockStop, ComplaintState
-from app.domain.deadlines import Clock, ClockStatus, clocks, stage_clocks
 from app.domain.policies.builtin import HOC_2024, JJH_2020, JLIVING_2018, POLICY_2022, TUNTUM_2017
 from app.domain.policies.model import Policy
 from tests.unit.scenario import (

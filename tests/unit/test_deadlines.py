@@ -6,8 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from app.domain.complaint.events import ClosureReason, ComplaintEvent
-from app.domain.deadlines import (
+from app.domain.clocks.deadlines import (
     Clock,
     ClockStatus,
     clock_status,
@@ -15,6 +14,7 @@ from app.domain.deadlines import (
     earliest_unmet_due,
     stage_clocks,
 )
+from app.domain.complaint.events import ClosureReason, ComplaintEvent
 from app.domain.policies.builtin import HOC_2024
 from app.domain.policies.model import Policy, ResponseFrom, StagePolicy
 from tests.unit.scenario import (

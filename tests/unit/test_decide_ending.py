@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.domain.clocks.deadlines import ClockStatus, clocks
 from app.domain.complaint.commands import (
     Acknowledge,
     AddNote,
@@ -18,7 +19,7 @@ from app.domain.complaint.commands import (
     Respond,
 )
 from app.domain.complaint.decide import AFTER_CLOSURE, AFTER_DECLINE, decide
-from app.domain.complaint.errors import ComplaintClosed, DomainError, InvalidTransition
+from app.domain.complaint.errors import ComplaintClosed, InvalidTransition
 from app.domain.complaint.events import (
     Closed,
     ClosureReason,
@@ -33,7 +34,7 @@ from app.domain.complaint.events import (
 from app.domain.complaint.evolve import evolve, fold
 from app.domain.complaint.rules import closure_reasons
 from app.domain.complaint.state import ComplaintState, Status
-from app.domain.deadlines import ClockStatus, clocks
+from app.domain.errors import DomainError
 from app.domain.policies.builtin import HOC_2024
 from tests.unit.scenario import (
     ACKNOWLEDGED,

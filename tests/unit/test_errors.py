@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from app.domain.complaint import errors
-from app.domain.complaint.errors import DomainError
+from app.domain.errors import DomainError
 
 
 def all_kinds() -> list[type[DomainError]]:

@@ -11,9 +11,9 @@ from datetime import date, datetime
 
 import pytest
 
-from app.domain.calendar import WorkingCalendar
+from app.domain.clocks.calendar import WorkingCalendar
+from app.domain.clocks.deadlines import Clock, ClockStatus, clocks, stage_clocks
 from app.domain.complaint.events import ClosureReason, ComplaintEvent
-from app.domain.deadlines import Clock, ClockStatus, clocks, stage_clocks
 from app.domain.policies.builtin import (
     HOC_2024,
     JJH_2020,

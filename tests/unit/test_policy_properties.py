@@ -7,13 +7,13 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.domain.calendar import WorkingCalendar
+from app.domain.clocks.calendar import WorkingCalendar
+from app.domain.clocks.deadlines import ClockStatus, clocks
 from app.domain.complaint.decide import decide
-from app.domain.complaint.errors import DomainError
 from app.domain.complaint.events import ComplaintEvent, EscalationRefused, Responded
 from app.domain.complaint.evolve import evolve, fold
 from app.domain.complaint.state import Status
-from app.domain.deadlines import ClockStatus, clocks
+from app.domain.errors import DomainError
 from app.domain.policies.builtin import BUILTIN_POLICIES
 from tests.unit.scenario import logged, uk
 from tests.unit.test_properties import commands

@@ -6,7 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from app.domain.calendar import WorkingCalendar
+from app.domain.clocks.calendar import WorkingCalendar
+from app.domain.clocks.deadlines import Clock, ClockStatus, clocks
 from app.domain.complaint.commands import (
     Acknowledge,
     AgreeExtension,
@@ -27,7 +28,6 @@ from app.domain.complaint.errors import (
 from app.domain.complaint.events import ClosureReason, ComplaintEvent, ContactMethod, Outcome
 from app.domain.complaint.evolve import fold
 from app.domain.complaint.state import ComplaintState, Status
-from app.domain.deadlines import Clock, ClockStatus, clocks
 from app.domain.policies.builtin import (
     HOC_2024,
     JJH_2020,

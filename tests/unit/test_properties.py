@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.domain.calendar import WorkingCalendar
+from app.domain.clocks.calendar import WorkingCalendar
+from app.domain.clocks.deadlines import ClockStatus, clocks
 from app.domain.complaint.commands import (
     AcceptCompensation,
     Acknowledge,
@@ -38,7 +39,6 @@ from app.domain.complaint.commands import (
     StopClock,
 )
 from app.domain.complaint.decide import decide
-from app.domain.complaint.errors import DomainError
 from app.domain.complaint.events import (
     ActionAgreed,
     ActionCompleted,
@@ -66,7 +66,7 @@ from app.domain.complaint.events import (
 )
 from app.domain.complaint.evolve import evolve, fold
 from app.domain.complaint.state import ComplaintState, Status
-from app.domain.deadlines import ClockStatus, clocks
+from app.domain.errors import DomainError
 from app.domain.policies.builtin import HOC_2024
 from tests.unit.scenario import ENGLAND, LOGGED, logged, uk
 

@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 
+from app.domain.clocks.deadlines import ClockStatus, clocks, stage_clocks
 from app.domain.complaint.commands import (
     Acknowledge,
     Close,
@@ -21,7 +22,6 @@ from app.domain.complaint.commands import (
 from app.domain.complaint.errors import ComplaintClosed, InvalidTransition, ReopeningNotAllowed
 from app.domain.complaint.events import ClosureReason, ComplaintEvent, Outcome, Reopened
 from app.domain.complaint.state import ComplaintState, StageRecord, Status
-from app.domain.deadlines import ClockStatus, clocks, stage_clocks
 from app.domain.policies.builtin import BUILTIN_POLICIES, HOC_2024
 from app.domain.policies.model import Policy
 from tests.unit.scenario import (

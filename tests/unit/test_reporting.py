@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from app.domain.calendar import WorkingCalendar
+from app.domain.clocks.calendar import WorkingCalendar
+from app.domain.clocks.deadlines import RESPONSE, stage_clocks
 from app.domain.complaint.events import (
     ClockRestarted,
     ClockStopped,
@@ -18,7 +19,6 @@ from app.domain.complaint.events import (
     StopReasonCategory,
 )
 from app.domain.complaint.evolve import fold
-from app.domain.deadlines import RESPONSE, stage_clocks
 from app.domain.policies.builtin import HOC_2024
 from app.domain.reporting.facts import complaint_facts
 from app.domain.reporting.figures import MAX_TEXT, normalise_text, ratio, spread, text_counts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.domain.deadlines import ClockStatus, clocks
+from app.domain.clocks.deadlines import ClockStatus, clocks
 from app.domain.policies.builtin import JLIVING_2018
 from app.projections.complaints import row_for
 from app.services.complaints import Complaint

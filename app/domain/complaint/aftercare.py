@@ -6,7 +6,7 @@ All of them may follow the closure (the survey only follows it); they change no 
 
 from __future__ import annotations
 
-from app.domain.calendar import london_date
+from app.domain.clocks.calendar import london_date
 from app.domain.complaint.commands import (
     ProvideOmbudsmanEvidence,
     RecordLearning,

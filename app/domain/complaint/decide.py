@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import assert_never
 
-from app.domain.calendar import WorkingCalendar
+from app.domain.clocks.calendar import WorkingCalendar
+from app.domain.clocks.deadlines import response_due
 from app.domain.complaint.aftercare import (
     provide_evidence,
     record_determination,
@@ -91,7 +92,6 @@ from app.domain.complaint.remedies import (
 )
 from app.domain.complaint.rules import can_decline, closure_reasons, refuse
 from app.domain.complaint.state import ComplaintState, Status
-from app.domain.deadlines import response_due
 from app.domain.policies.model import Policy
 
 # What may still be recorded once a complaint has ended, named as a refusal lists them. A declined

@@ -1,24 +1,15 @@
-"""Why a command was refused. Nothing is written when one of these is raised.
+"""Why a command on a complaint was refused. Nothing is written when one of these is raised.
 
-Each kind has a stable kebab-case `code` (the API maps it to a problem `type`) and a `message` in
-plain English for an API client. Messages name statuses, stages, reasons and dates only: never
-anything a resident wrote or anything that identifies them, so they are safe to log and to return.
-Domain errors carry no HTTP status; the API layer chooses one.
+What every refusal carries (a stable `code`, a loggable `message`) is set out in
+app/domain/errors.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import ClassVar
 
-
-class DomainError(Exception):
-    code: ClassVar[str] = "domain-error"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+from app.domain.errors import DomainError
 
 
 class NotLogged(DomainError):

@@ -6,7 +6,7 @@ after the response and after the complaint ended (a repair finished after the cl
 
 from __future__ import annotations
 
-from app.domain.calendar import london_date
+from app.domain.clocks.calendar import london_date
 from app.domain.complaint.commands import (
     AcceptCompensation,
     AgreeAction,

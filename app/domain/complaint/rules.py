@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.domain.calendar import WorkingCalendar, london_date
+from app.domain.clocks.calendar import WorkingCalendar, london_date
 from app.domain.complaint.errors import InvalidTransition
 from app.domain.complaint.events import ClosureReason
 from app.domain.complaint.state import ComplaintState, Status

@@ -131,7 +131,7 @@ class StageRecord:
     responded_at: datetime | None = None
     outcome: Outcome | None = None
     response_due_extended_to: date | None = None  # the latest agreed extension
-    # When it was agreed: a stop begun before then does not move the agreed date (see clock_stops).
+    # When it was agreed: a stop begun before then does not move the agreed date (clocks/stops.py).
     response_due_extended_at: datetime | None = None
     extension_reasons: tuple[str, ...] = ()
     handler: str | None = None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from app.domain.calendar import REGIONS
+from app.domain.clocks.calendar import REGIONS
 from app.domain.complaint.errors import NaiveDatetime, OccurredInFuture, UnknownPolicy
 from app.domain.landlord.commands import (
     ChangeLandlord,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.domain.complaint.errors import DomainError
+from app.domain.errors import DomainError
 
 
 class LandlordExists(DomainError):

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from app.domain.calendar import london_date
+from app.domain.clocks.calendar import london_date
 from app.domain.complaint.events import ClosureReason, Satisfaction
 from app.domain.reporting.facts import ItemKind, RequestOutcome, StageFacts
 from app.domain.reporting.figures import Count, Ratio, TextCount, counts, ratio, text_counts

@@ -21,7 +21,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
-from app.domain.calendar import WorkingCalendar, london_date
+from app.domain.clocks.calendar import WorkingCalendar, london_date
+from app.domain.clocks.deadlines import ACKNOWLEDGEMENT, RESPONSE, stage_clocks
 from app.domain.complaint.events import (
     Closed,
     ClosureReason,
@@ -45,7 +46,6 @@ from app.domain.complaint.events import (
     Tenure,
 )
 from app.domain.complaint.state import ComplaintState, OfferStatus, StageRecord
-from app.domain.deadlines import ACKNOWLEDGEMENT, RESPONSE, stage_clocks
 from app.domain.policies.builtin import HOC_2024
 from app.domain.policies.model import Policy, ResponseFrom
 

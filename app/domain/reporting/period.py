@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
-from app.domain.calendar import LONDON
+from app.domain.clocks.calendar import LONDON
 
 # The regulator's reporting year (Tenant Satisfaction Measures, and the Code's annual report
 # published beside them) runs from 1 April to 31 March.

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from app.domain.calendar import london_date
+from app.domain.clocks.calendar import london_date
 from app.domain.reporting.facts import ComplaintFacts, Facts, ItemFacts, ItemKind, StageFacts
 from app.domain.reporting.period import Period
 

@@ -24,8 +24,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from app.domain.calendar import WorkingCalendar, london_date
-from app.domain.clock import known
+from app.domain.clocks.calendar import WorkingCalendar, london_date
+from app.domain.clocks.clock import known
 from app.domain.complaint.state import ClockStop
 
 

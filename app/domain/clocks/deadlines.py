@@ -20,16 +20,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
-from app.domain.calendar import WorkingCalendar, london_date
-from app.domain.clock import UNMET as UNMET
-from app.domain.clock import Clock as Clock
-from app.domain.clock import ClockStatus as ClockStatus
-from app.domain.clock import clock_status as clock_status
-from app.domain.clock import known, stage_clock
-from app.domain.clock_stops import earliest, moved_due
-from app.domain.complaint.state import ComplaintState, StageRecord, Status
-from app.domain.policies.model import Policy, ResponseFrom, StagePolicy
-from app.domain.policy_clocks import (
+from app.domain.clocks.calendar import WorkingCalendar, london_date
+from app.domain.clocks.clock import UNMET as UNMET
+from app.domain.clocks.clock import Clock as Clock
+from app.domain.clocks.clock import ClockStatus as ClockStatus
+from app.domain.clocks.clock import clock_status as clock_status
+from app.domain.clocks.clock import known, stage_clock
+from app.domain.clocks.policy import (
     ACTIONS,
     CONTACT,
     ESCALATION_WINDOW,
@@ -43,6 +40,9 @@ from app.domain.policy_clocks import (
     overall_clock,
     survey_clock,
 )
+from app.domain.clocks.stops import earliest, moved_due
+from app.domain.complaint.state import ComplaintState, StageRecord, Status
+from app.domain.policies.model import Policy, ResponseFrom, StagePolicy
 
 ACKNOWLEDGEMENT = "acknowledgement"
 RESPONSE = "response"

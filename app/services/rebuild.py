@@ -4,7 +4,7 @@ memory.
 Landlord streams (few and short) are folded first, so complaint rows are computed with the
 calendars and policies the events say, not with the tables being checked.
 
-The log is read in `(stream_id, version)` order in batches (app/audit/scan.py), so one complaint's
+The log is read in `(stream_id, version)` order in batches (app/events/scan.py), so one complaint's
 events are adjacent: each is folded as it arrives and only the current complaint's state is held.
 Rebuilt rows are compared with the live tables a batch at a time: the complaint row, and the
 complaint's reporting rows (app/projections/reports.py), which differ as one finding per complaint
@@ -27,12 +27,12 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.audit import scan
 from app.domain.complaint.events import ComplaintEvent
 from app.domain.complaint.evolve import evolve
 from app.domain.complaint.state import ComplaintState
 from app.domain.landlord.state import LandlordState, evolve_landlord
 from app.domain.reporting.facts import Facts, complaint_facts
+from app.events import scan
 from app.events.codec import decode, decode_landlord
 from app.events.sql import stored_event
 from app.events.streams import (

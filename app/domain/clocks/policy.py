@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.domain.calendar import WorkingCalendar, london_date
-from app.domain.clock import Clock, ClockStatus, clock_status, known, stage_clock
-from app.domain.clock_stops import earliest, moved_due
+from app.domain.clocks.calendar import WorkingCalendar, london_date
+from app.domain.clocks.clock import Clock, ClockStatus, clock_status, known, stage_clock
+from app.domain.clocks.stops import earliest, moved_due
 from app.domain.complaint.state import AgreedAction, ComplaintState, StageRecord, Status
 from app.domain.policies.model import Policy
 

@@ -1,6 +1,6 @@
 """One clock of a complaint: a due date, the moment it was met, and its status at a moment.
 
-Kept apart from `deadlines` so the policy-specific clocks (`policy_clocks`) and the stage clocks
+Kept apart from `deadlines` so the policy-specific clocks (`policy`) and the stage clocks
 share one definition of a clock and of its status without importing each other.
 """
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from app.domain.calendar import WorkingCalendar, london_date
+from app.domain.clocks.calendar import WorkingCalendar, london_date
 from app.domain.policies.model import Policy
 
 
