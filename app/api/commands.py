@@ -30,6 +30,7 @@ from app.api.event_requests import (
     OmbudsmanEvidenceRequestedIn,
     ReferredIn,
     ReopenedIn,
+    ResidentInformedIn,
     RespondedIn,
     SatisfactionRecordedIn,
 )
@@ -169,6 +170,10 @@ def event_command(body: EventRequest) -> c.Command:
                 root_cause=body.root_cause,
                 lesson=body.lesson,
                 improvement=body.improvement,
+            )
+        case ResidentInformedIn():
+            return c.InformResident(
+                occurred_at=at, about=body.about, method=body.method, summary=body.summary
             )
         case _:
             assert_never(body)

@@ -14,6 +14,7 @@ from app.domain.complaint.events import (
     CompensationKind,
     ContactMethod,
     DeclineReason,
+    InformedOf,
     NoteVisibility,
     OmbudsmanFinding,
     Outcome,
@@ -177,6 +178,16 @@ class LearningRecordedIn(_EventIn):
     improvement: Text = Field(description="The service improvement it leads to.")
 
 
+class ResidentInformedIn(_EventIn):
+    type: Literal["resident_informed"]
+    about: InformedOf = Field(
+        description="What the resident was told of: the current stage's latest extension or "
+        "escalation refusal, or the decline."
+    )
+    method: ContactMethod
+    summary: Text | None = Field(default=None, description="What they were told.")
+
+
 EventRequest = Annotated[
     AcknowledgedIn
     | ContactedIn
@@ -202,6 +213,7 @@ EventRequest = Annotated[
     | OmbudsmanEvidenceRequestedIn
     | OmbudsmanEvidenceProvidedIn
     | OmbudsmanDeterminedIn
-    | LearningRecordedIn,
+    | LearningRecordedIn
+    | ResidentInformedIn,
     Field(discriminator="type"),
 ]

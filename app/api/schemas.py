@@ -22,7 +22,9 @@ from app.domain.complaint.events import (
     Channel,
     ClosureReason,
     CompensationKind,
+    ContactMethod,
     DeclineReason,
+    InformedOf,
     NoteVisibility,
     OmbudsmanFinding,
     Outcome,
@@ -273,6 +275,14 @@ class EvidenceRequestView(BaseModel):
     status: ClockStatus = Field(description="Judged against `due` at `evaluated_at`.")
 
 
+class InformedView(BaseModel):
+    informed_at: datetime
+    stage: int
+    about: InformedOf
+    method: ContactMethod
+    summary: str | None = Field(description="Omitted for roles without personal data.")
+
+
 class LearningView(BaseModel):
     recorded_at: datetime
     root_cause: str | None = Field(description="Omitted for roles without personal data.")
@@ -355,6 +365,11 @@ class ComplaintView(BaseModel):
     learning: list[LearningView] = Field(description="Lessons learnt, in order.")
     satisfaction: list[SatisfactionView] = Field(
         description="Satisfaction surveys after closure (one per closure), in order."
+    )
+    resident_informed: list[InformedView] = Field(
+        default_factory=list,
+        description="When and how the resident was told of an extension, a refusal to escalate "
+        "or the decline, in order.",
     )
 
 

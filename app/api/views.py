@@ -18,6 +18,7 @@ from app.api.schemas import (
     DeterminationView,
     EventView,
     EvidenceRequestView,
+    InformedView,
     LearningView,
     NoteView,
     PolicyRef,
@@ -48,6 +49,7 @@ from app.domain.complaint.events import (
     Referred,
     Reopened,
     Representative,
+    ResidentInformed,
     SatisfactionRecorded,
 )
 from app.domain.complaint.state import ComplaintState
@@ -170,6 +172,16 @@ def complaint_view(
                 comments=gate(SatisfactionRecorded, "comments", survey.comments),
             )
             for survey in state.surveys
+        ],
+        resident_informed=[
+            InformedView(
+                informed_at=told.informed_at,
+                stage=told.stage,
+                about=told.about,
+                method=told.method,
+                summary=gate(ResidentInformed, "summary", told.summary),
+            )
+            for told in state.informed
         ],
     )
 

@@ -40,6 +40,7 @@ from app.domain.complaint.events import (
     EscalationRefused,
     EscalationRequested,
     ExtensionAgreed,
+    InformedOf,
     LearningRecorded,
     Logged,
     NoteAdded,
@@ -55,6 +56,7 @@ from app.domain.complaint.events import (
     Referred,
     Reopened,
     Representative,
+    ResidentInformed,
     Responded,
     Satisfaction,
     SatisfactionRecorded,
@@ -153,6 +155,13 @@ EXAMPLES: list[ComplaintEvent] = [
         improvement="A damp survey is now part of every damp repair order",
     ),
     PersonalDataErased(occurred_at=T, reason=ErasureReason.request),
+    ResidentInformed(
+        occurred_at=T,
+        stage=1,
+        about=InformedOf.extension,
+        method=ContactMethod.letter,
+        summary="Told why the response needs two more weeks",
+    ),
 ]
 
 

@@ -23,6 +23,7 @@ from app.domain.complaint.commands import (
     Decline,
     DeclineCompensation,
     Escalate,
+    InformResident,
     LogComplaint,
     OfferCompensation,
     ProvideOmbudsmanEvidence,
@@ -56,6 +57,7 @@ from app.domain.complaint.events import (
     EscalationRefused,
     EscalationRequested,
     ExtensionAgreed,
+    InformedOf,
     Logged,
     NoteAdded,
     NoteVisibility,
@@ -260,6 +262,7 @@ def every_other_command(at: datetime) -> list[Command]:
         RequestOmbudsmanEvidence(occurred_at=at, due=date(2026, 12, 31)),
         ProvideOmbudsmanEvidence(occurred_at=at),
         RecordLearning(occurred_at=at, root_cause="c", lesson="l", improvement="i"),
+        InformResident(occurred_at=at, about=InformedOf.decline, method=ContactMethod.letter),
     ]
 
 

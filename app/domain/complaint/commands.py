@@ -18,6 +18,7 @@ from app.domain.complaint.events import (
     ContactMethod,
     DeclineReason,
     ErasureReason,
+    InformedOf,
     NoteVisibility,
     OmbudsmanFinding,
     Outcome,
@@ -227,6 +228,14 @@ class RecordLearning:
     improvement: str
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class InformResident:
+    occurred_at: datetime
+    about: InformedOf
+    method: ContactMethod
+    summary: str | None = None
+
+
 Command = (
     LogComplaint
     | Acknowledge
@@ -255,4 +264,5 @@ Command = (
     | RecordOmbudsmanDetermination
     | RecordLearning
     | ErasePersonalData
+    | InformResident
 )

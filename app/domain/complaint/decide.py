@@ -35,6 +35,7 @@ from app.domain.complaint.commands import (
     DeclineCompensation,
     ErasePersonalData,
     Escalate,
+    InformResident,
     LogComplaint,
     OfferCompensation,
     ProvideOmbudsmanEvidence,
@@ -82,6 +83,7 @@ from app.domain.complaint.events import (
     PersonalDataErased,
     Responded,
 )
+from app.domain.complaint.informing import inform
 from app.domain.complaint.policy_rules import reopen, restart_clock, stop_clock
 from app.domain.complaint.remedies import (
     agree_action,
@@ -108,6 +110,7 @@ AFTER_DECLINE: dict[type[Command], str] = {
     ProvideOmbudsmanEvidence: "Ombudsman evidence",
     RecordOmbudsmanDetermination: "Ombudsman determination",
     RecordLearning: "learning",
+    InformResident: "telling the resident",
     ErasePersonalData: "erasure of personal data",
 }
 AFTER_CLOSURE: dict[type[Command], str] = {
@@ -330,6 +333,8 @@ def _decide(
             return PersonalDataErased(occurred_at=at, reason=reason)
         case RecordLearning():
             return record_learning(command)
+        case InformResident():
+            return inform(command, state)
         case _:
             assert_never(command)
 

@@ -37,9 +37,11 @@ from app.domain.complaint.events import (
     PersonalDataErased,
     Referred,
     Reopened,
+    ResidentInformed,
     Responded,
     SatisfactionRecorded,
 )
+from app.domain.complaint.informing import informed
 from app.domain.complaint.state import (
     AgreedAction,
     ClockStop,
@@ -282,6 +284,8 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
                 improvement=event.improvement,
             )
             return replace(state, learning=(*state.learning, learnt))
+        case ResidentInformed():
+            return informed(state, event)
         case _:
             assert_never(event)
 

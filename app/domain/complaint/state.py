@@ -11,7 +11,9 @@ from app.domain.complaint.events import (
     ClosureReason,
     CompensationKind,
     Complainant,
+    ContactMethod,
     DeclineReason,
+    InformedOf,
     NoteVisibility,
     OmbudsmanFinding,
     Outcome,
@@ -91,6 +93,17 @@ class EvidenceRequest:
     requested_at: datetime
     due: date
     provided_at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Informing:
+    """The resident was told of an extension, a refusal or the decline, and how."""
+
+    informed_at: datetime
+    stage: int
+    about: InformedOf
+    method: ContactMethod
+    summary: str | None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -199,6 +212,7 @@ class ComplaintState:
     determinations: tuple[Determination, ...] = ()  # the Ombudsman's, in order
     evidence_requests: tuple[EvidenceRequest, ...] = ()
     learning: tuple[Learning, ...] = ()
+    informed: tuple[Informing, ...] = ()  # what the resident was told of, and how
     personal_data_erased_at: datetime | None = None  # the last erasure
 
     @property

@@ -20,6 +20,7 @@ from app.domain.complaint.events.vocabulary import (
     ContactMethod,
     DeclineReason,
     ErasureReason,
+    InformedOf,
     NoteVisibility,
     OmbudsmanFinding,
     Outcome,
@@ -325,6 +326,18 @@ class NoteAdded:
     visibility: Annotated[NoteVisibility, RESIDENT]
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ResidentInformed:
+    """The resident was told of `about` (the latest extension or refusal at `stage`, or the
+    decline), by `method`; `summary` is what they were told."""
+
+    occurred_at: datetime
+    stage: Annotated[int, RESIDENT]
+    about: Annotated[InformedOf, RESIDENT]
+    method: Annotated[ContactMethod, RESIDENT]
+    summary: Annotated[str | None, PERSONAL_TEXT]
+
+
 ComplaintEvent = (
     Logged
     | Acknowledged
@@ -353,6 +366,7 @@ ComplaintEvent = (
     | OmbudsmanDetermined
     | LearningRecorded
     | PersonalDataErased
+    | ResidentInformed
 )
 
 # The stored `type` of each event: snake_case, past tense (SPEC.md).
@@ -384,4 +398,5 @@ EVENT_TYPES: dict[type[ComplaintEvent], str] = {
     OmbudsmanDetermined: "ombudsman_determined",
     LearningRecorded: "learning_recorded",
     PersonalDataErased: "personal_data_erased",
+    ResidentInformed: "resident_informed",
 }

@@ -116,3 +116,12 @@ class NoteVisibility(StrEnum):
 class ErasureReason(StrEnum):
     request = "request"  # the person asked (right to erasure)
     retention = "retention"  # the landlord's retention period after closure ran out
+
+
+class InformedOf(StrEnum):
+    """What the resident was told of, where the Code wants them told and why (an extension of the
+    response date, a refusal to escalate, a decision not to take the complaint on)."""
+
+    extension = "extension"
+    escalation_refusal = "escalation_refusal"
+    decline = "decline"
