@@ -35,7 +35,7 @@ class Catalog:
         return self.calendars.get(landlord, DEFAULT_CALENDAR)
 
     def policy(self, landlord: str, policy_id: str, version: int) -> Policy:
-        if policy_id in BUILTIN_POLICIES:
+        if BUILTIN_POLICIES.knows(policy_id):
             return get_policy(policy_id, version)
         found = self.policies.get((landlord, policy_id, version))
         if found is None:
@@ -47,7 +47,7 @@ async def load_catalog(
     conn: AsyncConnection, landlords: Iterable[str], pins: Iterable[Pin]
 ) -> Catalog:
     rows = await projection.find(conn, landlords)
-    own = [pin for pin in pins if pin[1] not in BUILTIN_POLICIES]
+    own = [pin for pin in pins if not BUILTIN_POLICIES.knows(pin[1])]
     return Catalog(
         calendars={landlord: projection.calendar_of(row) for landlord, row in rows.items()},
         policies=await projection.find_policies(conn, own),
