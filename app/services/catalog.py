@@ -15,8 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from app.domain.calendar import WorkingCalendar
 from app.domain.complaint.errors import UnknownPolicy
 from app.domain.landlord.errors import LandlordNotRegistered
-from app.domain.policies.builtin import BUILTIN_POLICIES, get_policy
+from app.domain.policies.builtin import BUILTIN_POLICIES
 from app.domain.policies.model import Policy
+from app.domain.policies.registry import PolicyRegistry
 from app.projections import landlords as projection
 
 # Complaints logged before their landlord was registered (or whose landlord row is gone) keep the
@@ -29,14 +30,16 @@ Pin = tuple[str, str, int]  # (landlord, policy id, version)
 @dataclass(frozen=True)
 class Catalog:
     calendars: Mapping[str, WorkingCalendar] = field(default_factory=dict)
-    policies: Mapping[Pin, Policy] = field(default_factory=dict)
+    policies: Mapping[Pin, Policy] = field(default_factory=dict)  # the landlords' own
+    builtin: PolicyRegistry = BUILTIN_POLICIES
 
     def calendar(self, landlord: str) -> WorkingCalendar:
         return self.calendars.get(landlord, DEFAULT_CALENDAR)
 
     def policy(self, landlord: str, policy_id: str, version: int) -> Policy:
-        if BUILTIN_POLICIES.knows(policy_id):
-            return get_policy(policy_id, version)
+        if self.builtin.knows(policy_id):
+            # The pinned version, never the latest: a newer one may have been shipped since.
+            return self.builtin.get(policy_id, version)
         found = self.policies.get((landlord, policy_id, version))
         if found is None:
             raise UnknownPolicy(policy_id, version)
