@@ -128,3 +128,9 @@ def test_a_new_landlord_gets_the_latest_and_may_still_choose_v1(both: PolicyRegi
     ]
     with pytest.raises(UnknownPolicy):
         landlord(both, replace(pinned, default_policy=PolicyChoice(id="hoc-2024", version=3)))
+
+
+def test_one_version_given_twice_is_refused() -> None:
+    v1 = get_policy("hoc-2024", 1)
+    with pytest.raises(ValueError, match="policy hoc-2024 version 1 is given twice"):
+        PolicyRegistry([v1, replace(v1, name="Another hoc-2024 v1")])
