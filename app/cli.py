@@ -351,11 +351,11 @@ def export(
 
 @policies_cli.command("list")
 def policies_list() -> None:
-    """List the built-in policies and their stages."""
+    """List every version of the built-in policies (complaints may pin any), and their stages."""
     from app.domain.policies.builtin import BUILTIN_POLICIES
 
     table = Table("id", "version", "name", "stages", "source")
-    for policy in BUILTIN_POLICIES.values():
+    for policy in BUILTIN_POLICIES.all():
         stages = ", ".join(str(stage.number) for stage in policy.stages)
         table.add_row(policy.id, str(policy.version), policy.name, stages, policy.source or "")
     console.print(table)
@@ -363,13 +363,13 @@ def policies_list() -> None:
 
 @policies_cli.command("check")
 def policies_check(policy_id: Annotated[str, typer.Argument(help="e.g. tuntum-2017")]) -> None:
-    """List each way a policy diverges from the Complaint Handling Code (exit 1 if any)."""
+    """List each way a policy's latest version diverges from the Code (exit 1 if any)."""
     from app.domain.policies.builtin import BUILTIN_POLICIES
     from app.domain.policies.check import check_policy
 
-    policy = BUILTIN_POLICIES.get(policy_id)
+    policy = BUILTIN_POLICIES.latest(policy_id)
     if policy is None:
-        console.print(f"no policy {policy_id}; known: {', '.join(BUILTIN_POLICIES)}")
+        console.print(f"no policy {policy_id}; known: {', '.join(BUILTIN_POLICIES.ids)}")
         raise typer.Exit(2)
     divergences = check_policy(policy)
     if not divergences:

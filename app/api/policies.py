@@ -44,17 +44,16 @@ class PolicyCheck(BaseModel):
 
 
 async def _find(engine: AsyncEngine, actor: Actor, policy_id: str, version: int | None) -> Policy:
-    policy = BUILTIN_POLICIES.get(policy_id)
-    if policy is None:
+    if BUILTIN_POLICIES.knows(policy_id):
+        versions = BUILTIN_POLICIES.versions(policy_id)
+    else:
         async with reading(engine) as conn:
-            versions = [p for p in await list_own(conn, actor.landlord) if p.id == policy_id]
-        if versions:
-            policy = (
-                versions[-1]
-                if version is None
-                else next((p for p in versions if p.version == version), None)
-            )
-    if policy is None or (version is not None and version != policy.version):
+            versions = tuple(p for p in await list_own(conn, actor.landlord) if p.id == policy_id)
+    if version is None:
+        policy = versions[-1] if versions else None
+    else:
+        policy = next((p for p in versions if p.version == version), None)
+    if policy is None:
         raise ApiError(404, "not-found", "No such policy (or version).")
     return policy
 
@@ -65,9 +64,11 @@ async def list_policies(
     actor: Annotated[Actor, Depends(authorize(Action.read_policies))],
 ) -> Response:
     """The built-in policies, then the latest version of each of the landlord's own."""
+    # Built-ins are listed as own policies are, at their latest version (what choosing the id
+    # gets); older versions, which complaints may still pin, are read with `?version=`.
     async with reading(engine) as conn:
         own = {p.id: p for p in await list_own(conn, actor.landlord)}
-    body = PolicyList(items=[*BUILTIN_POLICIES.values(), *own.values()])
+    body = PolicyList(items=[*BUILTIN_POLICIES.latest_each(), *own.values()])
     return Response(dump(body), media_type="application/json")
 
 

@@ -15,8 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from app.domain.clocks.calendar import WorkingCalendar
 from app.domain.complaint.errors import UnknownPolicy
 from app.domain.landlord.errors import LandlordNotRegistered
-from app.domain.policies.builtin import BUILTIN_POLICIES, get_policy
+from app.domain.policies.builtin import BUILTIN_POLICIES
 from app.domain.policies.model import Policy
+from app.domain.policies.registry import PolicyRegistry
 from app.projections import landlords as projection
 
 # Complaints logged before their landlord was registered (or whose landlord row is gone) keep the
@@ -29,14 +30,16 @@ Pin = tuple[str, str, int]  # (landlord, policy id, version)
 @dataclass(frozen=True)
 class Catalog:
     calendars: Mapping[str, WorkingCalendar] = field(default_factory=dict)
-    policies: Mapping[Pin, Policy] = field(default_factory=dict)
+    policies: Mapping[Pin, Policy] = field(default_factory=dict)  # the landlords' own
+    builtin: PolicyRegistry = BUILTIN_POLICIES
 
     def calendar(self, landlord: str) -> WorkingCalendar:
         return self.calendars.get(landlord, DEFAULT_CALENDAR)
 
     def policy(self, landlord: str, policy_id: str, version: int) -> Policy:
-        if policy_id in BUILTIN_POLICIES:
-            return get_policy(policy_id, version)
+        if self.builtin.knows(policy_id):
+            # The pinned version, never the latest: a newer one may have been shipped since.
+            return self.builtin.get(policy_id, version)
         found = self.policies.get((landlord, policy_id, version))
         if found is None:
             raise UnknownPolicy(policy_id, version)
@@ -47,7 +50,7 @@ async def load_catalog(
     conn: AsyncConnection, landlords: Iterable[str], pins: Iterable[Pin]
 ) -> Catalog:
     rows = await projection.find(conn, landlords)
-    own = [pin for pin in pins if pin[1] not in BUILTIN_POLICIES]
+    own = [pin for pin in pins if not BUILTIN_POLICIES.knows(pin[1])]
     return Catalog(
         calendars={landlord: projection.calendar_of(row) for landlord, row in rows.items()},
         policies=await projection.find_policies(conn, own),

@@ -47,7 +47,7 @@ STORE = SqlEventStore()
 LONDON = ZoneInfo("Europe/London")
 # The landlord's own policy: the Code's numbers, and closed complaints may be reopened.
 REOPENS = replace(HOC_2024, id="north-reopens", version=1, name="Reopens", reopening_allowed=True)
-POLICIES = {(p.id, p.version): p for p in (*BUILTIN_POLICIES.values(), REOPENS)}
+POLICIES = {(p.id, p.version): p for p in (*BUILTIN_POLICIES.all(), REOPENS)}
 # Receipt days on and around the reporting year's edges (BST from 30 March 2025 / 29 March 2026).
 DAYS = [date(2025, 3, 31), date(2025, 4, 1), date(2025, 10, 24), date(2026, 3, 31),
         date(2026, 4, 1)]  # fmt: skip

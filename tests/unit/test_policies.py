@@ -70,9 +70,11 @@ class TestHoc2024:
 
 
 class TestGetPolicy:
-    def test_builtin_policies_are_keyed_by_id(self) -> None:
-        assert BUILTIN_POLICIES["hoc-2024"] is HOC_2024
-        assert all(key == policy.id for key, policy in BUILTIN_POLICIES.items())
+    def test_builtin_policies_are_keyed_by_id_and_version(self) -> None:
+        assert BUILTIN_POLICIES.find("hoc-2024", 1) is HOC_2024
+        assert BUILTIN_POLICIES.latest("hoc-2024") is HOC_2024
+        for policy in BUILTIN_POLICIES.all():
+            assert BUILTIN_POLICIES.find(policy.id, policy.version) is policy
 
     def test_finds_a_pinned_version(self) -> None:
         assert get_policy("hoc-2024", 1) is HOC_2024

@@ -79,7 +79,7 @@ class TestReopen:
         assert isinstance(event, Reopened)
         assert event.stage == 2
 
-    @pytest.mark.parametrize("policy", list(BUILTIN_POLICIES.values()), ids=lambda p: p.id)
+    @pytest.mark.parametrize("policy", BUILTIN_POLICIES.all(), ids=lambda p: f"{p.id} v{p.version}")
     def test_refused_where_the_policy_does_not_allow_it(self, policy: Policy) -> None:
         history = (
             logged(uk(2026, 12, 14), policy=policy, stage=policy.first_stage),

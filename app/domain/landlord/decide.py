@@ -3,7 +3,6 @@ come in as arguments."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
 
 from app.domain.clocks.calendar import REGIONS
@@ -31,7 +30,7 @@ from app.domain.landlord.events import (
     PolicyRef,
 )
 from app.domain.landlord.state import LandlordState
-from app.domain.policies.model import Policy
+from app.domain.policies.registry import PolicyRegistry
 
 DEFAULT_POLICY_ID = "hoc-2024"
 MAX_NAME_LENGTH = 200
@@ -42,7 +41,7 @@ def decide_landlord(
     command: LandlordCommand,
     state: LandlordState | None,
     *,
-    builtin: Mapping[str, Policy],
+    builtin: PolicyRegistry,
     now: datetime,
 ) -> list[LandlordEvent]:
     """The events `command` causes; an empty list when a change changes nothing."""
@@ -66,7 +65,7 @@ def decide_landlord(
             return _publish(command, state, builtin)
 
 
-def _register(command: RegisterLandlord, builtin: Mapping[str, Policy]) -> LandlordRegistered:
+def _register(command: RegisterLandlord, builtin: PolicyRegistry) -> LandlordRegistered:
     choice = command.default_policy or PolicyChoice(id=DEFAULT_POLICY_ID)
     return LandlordRegistered(
         occurred_at=command.occurred_at,
@@ -81,7 +80,7 @@ def _register(command: RegisterLandlord, builtin: Mapping[str, Policy]) -> Landl
 
 
 def _change(
-    command: ChangeLandlord, state: LandlordState, builtin: Mapping[str, Policy]
+    command: ChangeLandlord, state: LandlordState, builtin: PolicyRegistry
 ) -> LandlordChanged | None:
     wanted = {
         "name": None if command.name is None else _name(command.name),
@@ -117,10 +116,10 @@ def _change(
 
 
 def _publish(
-    command: PublishPolicy, state: LandlordState, builtin: Mapping[str, Policy]
+    command: PublishPolicy, state: LandlordState, builtin: PolicyRegistry
 ) -> list[LandlordEvent]:
     policy_id = command.policy.id
-    if policy_id in builtin:
+    if builtin.knows(policy_id):
         raise PolicyIdReserved(policy_id)
     latest = state.own_policy(policy_id)
     expected = 1 if latest is None else latest.version + 1
@@ -139,13 +138,18 @@ def _publish(
 
 
 def resolve_policy(
-    choice: PolicyChoice, state: LandlordState | None, builtin: Mapping[str, Policy]
+    choice: PolicyChoice, state: LandlordState | None, builtin: PolicyRegistry
 ) -> PolicyRef:
-    """The exact version `choice` names: a built-in policy, or one of the landlord's own."""
-    found = builtin.get(choice.id)
+    """The exact version `choice` names, the latest when it names none: a built-in policy, or
+    one of the landlord's own."""
+    found = (
+        builtin.latest(choice.id)
+        if choice.version is None
+        else builtin.find(choice.id, choice.version)
+    )
     if found is None and state is not None:
         found = state.own_policy(choice.id, choice.version)
-    if found is None or (choice.version is not None and found.version != choice.version):
+    if found is None:
         raise UnknownPolicy(choice.id, choice.version or 0)
     return PolicyRef(id=found.id, version=found.version)
 

@@ -1,4 +1,9 @@
-"""The built-in policies' data files: `data/<id>.toml`, read and validated as a whole.
+"""The built-in policies' data files: `data/<id>/v<N>.toml`, read and validated as a whole.
+
+One folder per policy id and one file per version, side by side: a complaint pins (id, version),
+so publishing a new version adds a file and leaves the ones complaints are pinned to in place.
+Each file's own `id` and `version` must be its folder and its N, since those are what a pin is
+looked up by.
 
 A file's keys are the `Policy` and `StagePolicy` field names (also the API's JSON names), one
 `[[stages]]` table per stage, enums as their string values. TOML has no null, so a day count
@@ -7,12 +12,13 @@ that a policy leaves unset is written `"none"`; the fields with no default (`ack
 
 Every file is checked before any policy is used: if one is wrong the service must not start,
 since complaints pinned to a policy would otherwise get deadlines from a half-read file. All the
-problems of all the files are reported together, each with its file name.
+problems of all the files are reported together, each with its file name (`<id>/v<N>.toml`).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from collections.abc import Iterator, Sequence
 from dataclasses import fields
@@ -25,9 +31,13 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from app.domain.policies.model import Policy, StagePolicy
+from app.domain.policies.registry import PolicyRegistry
 
 DATA: Traversable = files(__package__) / "data"
 SUFFIX = ".toml"
+LAYOUT = f"<id>/v<N>{SUFFIX}"
+_VERSION_FILE = re.compile(rf"v(?P<version>[1-9][0-9]*){re.escape(SUFFIX)}")
+_GAP = "missing: versions run from v1 with no gap, and complaints may be pinned to it"
 NONE = "none"
 
 _POLICY = TypeAdapter(Policy)
@@ -56,37 +66,76 @@ class PolicyFilesError(ValueError):
         super().__init__(f"invalid policy files in {directory}:\n{lines}")
 
 
-def load_policies(directory: Traversable, *, required: Sequence[str] = ()) -> dict[str, Policy]:
-    """Every policy in `directory`, keyed by id: the `required` ids first, then the rest by id.
+def load_policies(directory: Traversable = DATA, *, required: Sequence[str] = ()) -> PolicyRegistry:
+    """Every version of every policy in `directory`: the `required` ids first, then by id.
 
     Raises PolicyFilesError, naming each file and every problem found in any of them.
     """
     problems: list[tuple[str, str]] = []
-    policies: dict[str, Policy] = {}
-    named: dict[str, str] = {}  # id -> the first file giving it
-    entries = [e for e in directory.iterdir() if e.name.endswith(SUFFIX) and e.is_file()]
-    for entry in sorted(entries, key=lambda e: e.name):
-        raw, found = _read(entry)
-        policy_id = None if raw is None else raw.get("id")
-        if isinstance(policy_id, str):
-            if policy_id != entry.name.removesuffix(SUFFIX):
-                found.append(f"id {policy_id!r} does not match the file name (<id>{SUFFIX})")
-            if policy_id in named:
-                found.append(f"id {policy_id!r} is also the id in {named[policy_id]}")
-            named.setdefault(policy_id, entry.name)
-        policy = None if raw is None else _validate(raw, found)
-        problems += [(entry.name, problem) for problem in found]
-        if policy is not None and not found:
-            policies[policy.id] = policy
+    policies: list[Policy] = []
+    found_ids: set[str] = set()
+    for entry in sorted(directory.iterdir(), key=lambda e: e.name):
+        if entry.is_file() and entry.name.endswith(SUFFIX):
+            # A file left in the old one-file-per-id layout would otherwise be silently skipped.
+            problems.append((entry.name, f"not in a policy's folder: write it as {LAYOUT}"))
+        elif entry.is_dir():
+            loaded, found = _load_folder(entry)
+            policies += loaded
+            problems += found
+            if loaded or found:
+                found_ids.add(entry.name)
     for policy_id in required:
-        if policy_id not in named:
-            problems.append((policy_id + SUFFIX, "missing: complaints may be pinned to it"))
+        if policy_id not in found_ids:
+            problems.append((f"{policy_id}/v1{SUFFIX}", "missing: complaints may be pinned to it"))
     if problems:
         raise PolicyFilesError(directory, problems)
-    return {
-        policy_id: policies[policy_id]
-        for policy_id in [*required, *sorted(policies.keys() - set(required))]
-    }
+    order = {policy_id: n for n, policy_id in enumerate(required)}
+    return PolicyRegistry(
+        sorted(policies, key=lambda p: (order.get(p.id, len(order)), p.id, p.version))
+    )
+
+
+def _load_folder(folder: Traversable) -> tuple[list[Policy], list[tuple[str, str]]]:
+    """The versions in one policy's folder, and the problems of its files (named `<id>/<file>`)."""
+    problems: list[tuple[str, str]] = []
+    numbered: dict[int, Traversable] = {}
+    for entry in folder.iterdir():
+        if not (entry.is_file() and entry.name.endswith(SUFFIX)):
+            continue
+        matched = _VERSION_FILE.fullmatch(entry.name)
+        if matched is None:
+            name = f"{folder.name}/{entry.name}"
+            problems.append((name, f"not a version's file name: write it as {LAYOUT}"))
+        else:
+            numbered[int(matched["version"])] = entry
+    policies: list[Policy] = []
+    for number in range(1, max(numbered, default=0) + 1):
+        name = f"{folder.name}/v{number}{SUFFIX}"
+        file = numbered.get(number)
+        if file is None:
+            # Versions are only ever added: a gap is a deleted file, stranding its complaints.
+            problems.append((name, _GAP))
+            continue
+        raw, found = _read(file)
+        if raw is not None:
+            found += _names_match(raw, folder.name, number)
+        policy = None if raw is None else _validate(raw, found)
+        problems += [(name, problem) for problem in found]
+        if policy is not None and not found:
+            policies.append(policy)
+    return policies, problems
+
+
+def _names_match(raw: dict[str, Any], folder: str, number: int) -> list[str]:
+    """The file's own id and version against its folder and name, which are what get looked up."""
+    problems: list[str] = []
+    policy_id, version = raw.get("id"), raw.get("version")
+    if isinstance(policy_id, str) and policy_id != folder:
+        problems.append(f"id {policy_id!r} does not match its folder ({LAYOUT})")
+    # Only a real integer: anything else is pydantic's to report, with its type.
+    if type(version) is int and version != number:
+        problems.append(f"version {version} does not match the file name ({LAYOUT})")
+    return problems
 
 
 def _read(entry: Traversable) -> tuple[dict[str, Any] | None, list[str]]:
