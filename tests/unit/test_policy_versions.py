@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from app.domain.clocks.deadlines import clocks
 from app.domain.complaint.errors import UnknownPolicy
 from app.domain.complaint.state import ComplaintState
-from app.domain.deadlines import clocks
 from app.domain.landlord.commands import ChangeLandlord, PolicyChoice, RegisterLandlord
 from app.domain.landlord.decide import decide_landlord
 from app.domain.landlord.events import LandlordChanged, PolicyRef
