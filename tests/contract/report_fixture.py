@@ -9,6 +9,9 @@ Complaints A* sit on the year's boundaries (23:30 on 31 March and 00:30 on 1 Apr
 their UTC dates differ from their London dates); B* are on time; C* have extensions; D* are late
 one way (policy) but not the other (the Code); E* escalate (or are refused); F* are declined; G1 is
 withdrawn; H* are logged under jjh-2020 at its informal stage 0.
+
+Written through the sealing store, as the service writes: every free text (reasons, lessons) is
+sealed at rest, and a report reads it back only through that store.
 """
 
 from __future__ import annotations
@@ -34,17 +37,18 @@ from app.domain.complaint.events import (
     Tenure,
 )
 from app.domain.landlord.commands import ChangeLandlord, PolicyChoice, RegisterLandlord
-from app.events.sql import SqlEventStore
+from app.events.factory import make_store
 from app.services import complaints as service
 from app.services import landlords
 from app.services.catalog import settings_for
+from app.settings import Settings
 from tests.conftest import truncate_all
 
 LANDLORD = "north-homes"
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 6, 30, 12, 0, tzinfo=UTC)
 TODAY = date(2026, 6, 30)
-STORE = SqlEventStore()
+STORE = make_store(Settings())  # the tests' master key (tests/conftest.py), as the API server's
 R, S, U = Tenure.rented, Tenure.shared_ownership, None
 SURVEY = "Awaiting a contractor's survey"
 REFUSAL = "The complaint was fully answered at stage 1"

@@ -38,6 +38,7 @@ from app.domain.reporting.selection import (
     policy_timeliness,
 )
 from app.domain.reporting.wording import WITHHELD, Wording, words_of
+from app.projections.reports import rows_of
 from app.rendering.charts import Bar, bar_chart
 from app.rendering.flat import flatten, to_csv
 from app.services.privacy import NO_PERSONAL_DATA, OPERATOR, Reader
@@ -164,8 +165,8 @@ class TestFacts:
 
 
 class TestWords:
-    """Reasons and lessons are personal free text: a report lists them from the events for a
-    reader the catalogue lets see them, and counts them for everyone."""
+    """Reasons and lessons are personal free text: the projection holds none, a report lists them
+    from the events for a reader the catalogue lets see them, and counts them for everyone."""
 
     EVENTS: list[ComplaintEvent] = [
         LOGGED,
@@ -181,11 +182,15 @@ class TestWords:
             improvement="Survey slots held weekly",
         ),
     ]  # fmt: skip
+    WORDS = ("Survey", "Answered in full", "Missed survey", "Book early", "Survey slots held")
 
     def facts(self) -> ReportData:
         state = fold(self.EVENTS)
         assert state is not None
-        return ReportData.of([complaint_facts("c-1", state, self.EVENTS, HOC_2024, ENGLAND)])
+        facts = complaint_facts("c-1", state, self.EVENTS, HOC_2024, ENGLAND)
+        rows = str(rows_of(facts))
+        assert [w for w in self.WORDS if w in rows] == []
+        return ReportData.of([facts])
 
     def wording(self, data: ReportData, shown: frozenset[ItemKind]) -> Wording:
         """What the service reads: each item's words from the event at its version."""

@@ -3,10 +3,10 @@ was refused, and a lesson's root cause, lesson and service improvement.
 
 Free text may name anyone, so the event catalogue makes each of these fields personal: sealed at
 rest with the complaint's data key, erased with it, hidden from readers without personal-data
-rights. A report that shows them therefore reads them from the events of the items in its period,
-through the sealing store, and only the kinds whose fields the reader may see
-(app/services/reports.py). Counts never come from here: they are the projection's, the same for
-every reader and after an erasure.
+rights. The reporting projection therefore holds none of them (facts.py); a report that shows them
+reads them from the events of the items in its period, through the sealing store, and only the
+kinds whose fields the reader may see (app/services/reports.py). Counts never come from here: they
+are the projection's, the same for every reader and after an erasure.
 """
 
 from __future__ import annotations
