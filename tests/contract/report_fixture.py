@@ -11,7 +11,8 @@ one way (policy) but not the other (the Code); E* escalate (or are refused); F* 
 withdrawn; H* are logged under jjh-2020 at its informal stage 0.
 
 Written through the sealing store, as the service writes: every free text (reasons, lessons) is
-sealed at rest, and a report reads it back only through that store.
+sealed at rest, and a report reads it back only through that store. `reported` gives the year's
+reports as JSON, as a reader gets them.
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.db import reading
 from app.domain.complaint import commands as c
 from app.domain.complaint.events import (
     Channel,
@@ -37,10 +41,13 @@ from app.domain.complaint.events import (
     Tenure,
 )
 from app.domain.landlord.commands import ChangeLandlord, PolicyChoice, RegisterLandlord
+from app.domain.reporting.period import reporting_year
 from app.events.factory import make_store
+from app.projections.rebuild import Mode, rebuild
 from app.services import complaints as service
-from app.services import landlords
+from app.services import landlords, reports
 from app.services.catalog import settings_for
+from app.services.privacy import NO_PERSONAL_DATA, OPERATOR, Reader
 from app.settings import Settings
 from tests.conftest import truncate_all
 
@@ -50,6 +57,8 @@ NOW = datetime(2026, 6, 30, 12, 0, tzinfo=UTC)
 TODAY = date(2026, 6, 30)
 STORE = make_store(Settings())  # the tests' master key (tests/conftest.py), as the API server's
 R, S, U = Tenure.rented, Tenure.shared_ownership, None
+ADMIN, ANALYST = OPERATOR, NO_PERSONAL_DATA  # what an admin and an analyst key may read
+Json = dict[str, Any]
 SURVEY = "Awaiting a contractor's survey"
 REFUSAL = "The complaint was fully answered at stage 1"
 
@@ -313,3 +322,28 @@ async def write_fixture_year(engine: AsyncEngine) -> dict[str, str]:
         engine, ChangeLandlord(occurred_at=datetime(2026, 6, 1, tzinfo=UTC), homes_rented=1500)
     )
     return ids
+
+
+def dump(report: object) -> Json:
+    document: Json = TypeAdapter(type(report)).dump_python(report, mode="json")
+    return document
+
+
+async def reported(db: AsyncEngine, reader: Reader = ADMIN) -> tuple[Json, Json, Json]:
+    """The year's three reports as `reader` gets them, as JSON documents."""
+    async with reading(db) as conn:
+        code = await reports.code_compliance_report(
+            conn, STORE, LANDLORD, reporting_year(2025), today=TODAY, reader=reader
+        )
+        tsm = await reports.tsm_report(conn, STORE, LANDLORD, 2025, today=TODAY)
+        annual = await reports.annual_report(conn, STORE, LANDLORD, 2025, reader=reader)
+    return dump(code), dump(tsm), dump(annual)
+
+
+async def documents(db: AsyncEngine) -> tuple[Json, Json, Json]:
+    """Write the year, check the projection, and return an admin's reports."""
+    await write_fixture_year(db)
+    async with reading(db) as conn:
+        # Rows rebuilt from the sealed events without keys equal the rows written on append.
+        assert (await rebuild(conn, Mode.check)).equal
+    return await reported(db)

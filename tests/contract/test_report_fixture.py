@@ -1,76 +1,19 @@
 """The hand-made year of report_fixture.py, on SQLite and PostgreSQL: every figure of the three
 reports equals what was worked out by hand (in the comments), not by the code under test. The
-words (reasons, lessons) are read from the sealed events for an admin; an analyst gets the same
-counts and no words; the projection's rows hold none; an erasure changes no count."""
+words are an admin's (test_report_words.py has the analyst's and an erasure's)."""
 
 from __future__ import annotations
 
-import copy
-from typing import Any
-
 import pytest
-import sqlalchemy as sa
-from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.db import reading
-from app.domain.complaint.events import ErasureReason
-from app.domain.reporting.period import reporting_year
-from app.events.tables import events
-from app.projections.rebuild import Mode, rebuild
-from app.projections.reports import TABLES
-from app.services import erasure, reports
-from app.services.privacy import NO_PERSONAL_DATA, OPERATOR, Reader
-from tests.contract.report_fixture import (
-    LANDLORD,
-    STORE,
-    SURVEY,
-    TODAY,
-    WORDS,
-    write_fixture_year,
-)
+from tests.contract.report_fixture import SURVEY, Json, documents
 
 pytestmark = pytest.mark.asyncio
-Json = dict[str, Any]
-ADMIN, ANALYST = OPERATOR, NO_PERSONAL_DATA  # what an admin and an analyst key may read
 
 
 def share(figure: Json) -> tuple[int, int, float | None]:
     return figure["numerator"], figure["denominator"], figure["percent"]
-
-
-def dump(report: object) -> Json:
-    document: Json = TypeAdapter(type(report)).dump_python(report, mode="json")
-    return document
-
-
-async def reported(db: AsyncEngine, reader: Reader = ADMIN) -> tuple[Json, Json, Json]:
-    async with reading(db) as conn:
-        code = await reports.code_compliance_report(
-            conn, STORE, LANDLORD, reporting_year(2025), today=TODAY, reader=reader
-        )
-        tsm = await reports.tsm_report(conn, STORE, LANDLORD, 2025, today=TODAY)
-        annual = await reports.annual_report(conn, STORE, LANDLORD, 2025, reader=reader)
-    return dump(code), dump(tsm), dump(annual)
-
-
-async def documents(db: AsyncEngine) -> tuple[Json, Json, Json]:
-    await write_fixture_year(db)
-    async with reading(db) as conn:
-        # Rows rebuilt from the sealed events without keys equal the rows written on append.
-        assert (await rebuild(conn, Mode.check)).equal
-    return await reported(db)
-
-
-def without_words(code: Json, annual: Json) -> tuple[Json, Json]:
-    """The admin's reports as an analyst should get them: every count, no words."""
-    code, annual = copy.deepcopy(code), copy.deepcopy(annual)
-    for stage in code["stages"]:
-        stage["extensions"] |= {"text_shown": False, "reasons": []}
-    for escalation in code["escalations"]:
-        escalation["refusals"] |= {"text_shown": False, "reasons": []}
-    annual["learning"] |= {"text_shown": False, "by_root_cause": []}
-    return code, annual
 
 
 def stage_figures(stage: Json) -> Json:
@@ -348,64 +291,3 @@ async def test_the_annual_report(db: AsyncEngine) -> None:
         ("severe_maladministration", 0),
     ]
     assert annual["satisfaction"]["surveyed"] == 3
-
-
-async def test_an_analyst_gets_every_count_and_no_words(db: AsyncEngine) -> None:
-    code, tsm, annual = await documents(db)
-    analyst_code, analyst_tsm, analyst_annual = await reported(db, ANALYST)
-    assert (analyst_code, analyst_annual) == without_words(code, annual)
-    assert analyst_tsm == tsm
-    shown = f"{analyst_code}{analyst_annual}"
-    assert [w for w in WORDS if w in shown] == []
-
-
-async def test_no_word_is_held_in_the_clear_at_rest(db: AsyncEngine) -> None:
-    await write_fixture_year(db)
-    names = [t.name for t in (*TABLES, events)]
-    async with db.connect() as conn:
-        # The migrated tables, not the app's idea of them.
-        columns = await conn.run_sync(
-            lambda sync: [c["name"] for c in sa.inspect(sync).get_columns("report_items")]
-        )
-        rows = [(await conn.execute(sa.text(f'SELECT * FROM "{name}"'))).all() for name in names]
-    dump = "\n".join(str(row) for table in rows for row in table)
-    assert not {"text", "detail"} & set(columns)
-    assert [w for w in WORDS if w in dump] == []
-    # ... but each is in the admin's reports, read back from the sealed events.
-    code, _, annual = await reported(db)
-    shown = f"{code}{annual}"
-    assert [w for w in WORDS if w not in shown] == []
-
-
-async def test_an_erasure_changes_no_count_and_its_words_read_erased(db: AsyncEngine) -> None:
-    code, tsm, annual = await documents(db)
-    async with db.begin() as conn:
-        # E2: a refusal and a lesson; C3: an extension.
-        e2, c3 = (
-            str(row.id)
-            for row in await conn.execute(
-                sa.text(
-                    "SELECT id FROM complaints WHERE resident_id IN ('R-E2', 'R-C3') "
-                    "ORDER BY resident_id DESC"
-                )
-            )
-        )
-        erased = await erasure.erase(
-            conn, STORE, [e2, c3], reason=ErasureReason.request, metadata={}
-        )
-    assert erased.keys_destroyed == 2
-    async with reading(db) as conn:
-        assert (await rebuild(conn, Mode.check)).equal
-    after_code, after_tsm, after_annual = await reported(db)
-    assert after_tsm == tsm
-    assert without_words(after_code, after_annual) == without_words(code, annual)
-    stage1 = after_code["stages"][1]["extensions"]["reasons"]
-    assert [(r["text"], r["count"]) for r in stage1] == [(SURVEY, 2), ("[erased]", 1)]
-    refusals = after_code["escalations"][1]["refusals"]["reasons"]
-    assert [(r["text"], r["count"]) for r in refusals] == [("[erased]", 1)]
-    causes = [(g["root_cause"], g["count"]) for g in after_annual["learning"]["by_root_cause"]]
-    assert causes == [
-        ("Acknowledgement letters delayed", 1),
-        ("Repairs not followed up", 1),  # E1's
-        ("[erased]", 1),  # E2's
-    ]
