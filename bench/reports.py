@@ -11,9 +11,11 @@ extensions, responses on time and late, escalations accepted and refused, closur
 compensation, referrals, lessons). Each history is written with COPY as the service would have
 written it: its events with their hash chain, its complaint row and its reporting rows. Then it
 times each report for 2025/26 (the SQL read and the counting, then each rendering), best of three
-runs after a first cold one. With --check it first runs `redress rebuild --check` over the whole
-log, which must find the written rows equal to the rebuild (slow: use it with fewer complaints).
-The database is dropped unless --keep.
+runs after a first cold one: for the operator, who sees the reasons and lessons (read from the
+streams of the complaints that have some in the year), and the code-compliance figures once more
+for an analyst, who gets only their counts. With --check it first runs `redress rebuild --check`
+over the whole log, which must find the written rows equal to the rebuild (slow: use it with fewer
+complaints). The database is dropped unless --keep.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ from app.projections.reports import TABLES, rows_of
 from app.projections.tables import complaints
 from app.rendering.formats import AnyReport, Format, render
 from app.services import landlords, reports
+from app.services.privacy import NO_PERSONAL_DATA, OPERATOR
 from app.services.rebuild import Mode, rebuild
 
 ADMIN_URL = os.environ.get(
@@ -321,7 +324,17 @@ async def measure(url: str) -> None:
         code = await timed(
             "code-compliance 2025/26",
             lambda: run(
-                lambda conn: reports.code_compliance_report(conn, LANDLORD, year, today=today)
+                lambda conn: reports.code_compliance_report(
+                    conn, store, LANDLORD, year, today=today, reader=OPERATOR
+                )
+            ),
+        )
+        await timed(
+            "code-compliance 2025/26, analyst (no words read)",
+            lambda: run(
+                lambda conn: reports.code_compliance_report(
+                    conn, store, LANDLORD, year, today=today, reader=NO_PERSONAL_DATA
+                )
             ),
         )
         await timed(
@@ -329,7 +342,7 @@ async def measure(url: str) -> None:
             lambda: run(lambda conn: reports.tsm_report(conn, store, LANDLORD, 2025, today=today)),
         )
         await timed("annual 2025/26", lambda: run(
-            lambda conn: reports.annual_report(conn, LANDLORD, 2025, learning_text=True)
+            lambda conn: reports.annual_report(conn, store, LANDLORD, 2025, reader=OPERATOR)
         ))  # fmt: skip
     finally:
         await engine.dispose()

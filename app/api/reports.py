@@ -80,6 +80,7 @@ def respond(report: AnyReport, fmt: Format, filename: str) -> Response:
 )
 async def code_compliance(
     engine: Engine,
+    store: Store,
     actor: Annotated[Actor, Depends(authorize(Action.read_reports))],
     from_: Annotated[date, Query(alias="from", description="First day (London), included.")],
     to: Annotated[date, Query(description="Day after the last (London): excluded.")],
@@ -89,7 +90,9 @@ async def code_compliance(
     """Complaints received, acknowledged and responded to per stage, on time with and without
     extensions, extensions and their reasons, escalations refused and why, informal complaints
     that became formal, and complaints declined: each share with its numerator and denominator.
-    `to` is exclusive: `from=2025-04-01&to=2026-04-01` is the year to 31 March 2026."""
+    The reasons are listed only for keys that may read free text (`text_shown`); every count is
+    the same for every key. `to` is exclusive: `from=2025-04-01&to=2026-04-01` is the year to 31
+    March 2026."""
     if not from_ < to or (to - from_).days > MAX_PERIOD_DAYS:
         raise ApiError(
             422,
@@ -99,7 +102,12 @@ async def code_compliance(
     period = Period(from_, to)
     async with snapshot(engine) as conn:
         report = await service.code_compliance_report(
-            conn, actor.landlord, period, today=london_date(datetime.now(UTC))
+            conn,
+            store,
+            actor.landlord,
+            period,
+            today=london_date(datetime.now(UTC)),
+            reader=actor.reader,
         )
     name = f"code-compliance-{actor.landlord}-{from_}-{to}"
     return respond(report, chosen_format(format, accept), name)
@@ -137,17 +145,16 @@ async def tenant_satisfaction_measures(
 )
 async def annual_report(
     engine: Engine,
+    store: Store,
     actor: Annotated[Actor, Depends(authorize(Action.read_reports))],
     year: Year,
     format: FormatQuery = None,
     accept: AcceptHeader = None,
 ) -> Response:
     """Volumes by category and channel, outcomes, remedies, time to respond (median and 90th
-    percentile in working days), for the reporting year (1 April to 31 March)."""
+    percentile in working days), for the reporting year (1 April to 31 March). Lessons are
+    grouped by root cause only for keys that may read free text (`text_shown`)."""
     async with snapshot(engine) as conn:
-        # The report shows a role no free text that the event feed hides from it.
-        report = await service.annual_report(
-            conn, actor.landlord, year, learning_text=actor.reader.personal
-        )
+        report = await service.annual_report(conn, store, actor.landlord, year, reader=actor.reader)
     name = f"annual-{actor.landlord}-{year}"
     return respond(report, chosen_format(format, accept), name)

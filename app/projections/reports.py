@@ -2,7 +2,9 @@
 
 Written in the transaction of every append, beside the complaint row: only the rows that the new
 events changed are written (a complaint's facts before and after are compared in memory). Read by
-the reports a period at a time; rebuilt and checked from the events by `redress rebuild`.
+the reports a period at a time; rebuilt and checked from the events by `redress rebuild`. No free
+text: it is sealed in the events, and a report that shows some reads it from them by each item's
+`version` (app/services/reports.py).
 """
 
 from __future__ import annotations
@@ -93,8 +95,6 @@ def _item_row(i: ItemFacts) -> Row:
         "stage": i.stage,
         "occurred_at": i.occurred_at,
         "code": i.code,
-        "text": i.text,
-        "detail": i.detail,
         "amount_pence": i.amount_pence,
         "due": i.due,
         "status": i.status,
@@ -213,8 +213,8 @@ _STAGE_COLUMNS = [report_stages.c[name] for name in (
     "working_days_to_respond", "ended_at", "closed_at", "closure_reason",
 )]  # fmt: skip
 _ITEM_COLUMNS = [report_items.c[name] for name in (
-    "complaint_id", "version", "kind", "stage", "occurred_at", "code", "text", "detail",
-    "amount_pence", "due", "status", "answered_at",
+    "complaint_id", "version", "kind", "stage", "occurred_at", "code", "amount_pence", "due",
+    "status", "answered_at",
 )]  # fmt: skip
 
 
@@ -315,8 +315,8 @@ def _stage(
 
 def _item(
     complaint_id: str, version: int, kind: str, stage: int | None, occurred_at: datetime,
-    code: str | None, text: str | None, detail: str | None, amount_pence: int | None,
-    due: date | None, status: str | None, answered_at: datetime | None,
+    code: str | None, amount_pence: int | None, due: date | None, status: str | None,
+    answered_at: datetime | None,
 ) -> ItemFacts:  # fmt: skip
     return ItemFacts(
         complaint_id=complaint_id,
@@ -325,8 +325,6 @@ def _item(
         stage=stage,
         occurred_at=occurred_at,
         code=code,
-        text=text,
-        detail=detail,
         amount_pence=amount_pence,
         due=due,
         status=status,

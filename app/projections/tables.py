@@ -66,7 +66,8 @@ landlord_policies = sa.Table(
 )
 
 # The reporting projection (app/projections/reports.py): what the reports need of each complaint,
-# one row per complaint, per stage record and per counted event. Rebuilt from events alone.
+# one row per complaint, per stage record and per counted event. Rebuilt from events alone, without
+# keys, so it holds no sealed (personal) field: no free text (migration 0007).
 report_complaints = sa.Table(
     "report_complaints",
     metadata,
@@ -125,8 +126,6 @@ report_items = sa.Table(
     sa.Column("stage", sa.Integer, nullable=True),
     sa.Column("occurred_at", UtcDateTime, nullable=False),
     sa.Column("code", sa.String(64), nullable=True),
-    sa.Column("text", sa.Text, nullable=True),
-    sa.Column("detail", sa.Text, nullable=True),
     sa.Column("amount_pence", sa.BigInteger, nullable=True),
     sa.Column("due", sa.Date, nullable=True),
     sa.Column("status", sa.String(32), nullable=True),

@@ -57,6 +57,14 @@ def _reasons(page: Page, caption: str, rows: list[tuple[str, TextCount]]) -> Non
     ])  # fmt: skip
 
 
+def _withheld(page: Page, counted: str) -> None:
+    page.paragraph(
+        f"{counted} Their wording is shown only to keys allowed to read free text (an admin key, "
+        "or `redress report`).",
+        note=True,
+    )
+
+
 def code_compliance_page(report: CodeComplianceReport) -> str:
     page = Page(
         "Complaint Handling Code: self-assessment figures",
@@ -114,6 +122,9 @@ def code_compliance_page(report: CodeComplianceReport) -> str:
         ],
     )
     page.heading("Why were timescales extended?")
+    if not all(s.extensions.text_shown for s in report.stages):
+        agreed = sum(s.extensions.agreed for s in report.stages)
+        _withheld(page, f"{agreed} extensions were agreed.")
     _reasons(
         page,
         "Extensions agreed in the period, by the reason recorded",
@@ -134,6 +145,9 @@ def code_compliance_page(report: CodeComplianceReport) -> str:
         [(stage_name(e.to_stage), e.refusals.refused, share(e.refusals.explained))
          for e in report.escalations],
     )  # fmt: skip
+    if not all(e.refusals.text_shown for e in report.escalations):
+        refused = sum(e.refusals.refused for e in report.escalations)
+        _withheld(page, f"{refused} escalations were refused.")
     _reasons(
         page,
         "Reasons given for refusing",
@@ -342,11 +356,7 @@ def annual_page(report: AnnualReport) -> str:
     learning = report.learning
     page.heading("What we learnt, and what we changed")
     if not learning.text_shown:
-        page.paragraph(
-            f"{learning.recorded} lessons were recorded. Their wording is shown only to keys "
-            "allowed to read case handlers' notes (an admin key, or `redress report`).",
-            note=True,
-        )
+        _withheld(page, f"{learning.recorded} lessons were recorded.")
     page.table(
         f"{learning.recorded} lessons recorded in the year, by root cause",
         ["Root cause", "Lesson", "Service improvement", "Times"],

@@ -1,5 +1,9 @@
 """Application service for reports: load the period's facts from the reporting projection, then
-let the domain count. Also keeps the projection true when a landlord's calendar changes."""
+let the domain count. Also keeps the projection true when a landlord's calendar changes.
+
+The few figures that list words (extension and refusal reasons, lessons) get them from the events
+of the period's items, read through the sealing store, and only where the event catalogue lets
+the reader see every field they come from: the projection holds no free text (wording.py)."""
 
 from __future__ import annotations
 
@@ -12,25 +16,38 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from app.domain.clocks.calendar import WorkingCalendar, london_date
 from app.domain.landlord.errors import LandlordNotRegistered
 from app.domain.landlord.state import fold_landlord
+from app.domain.reporting.annual import WORDED_KINDS as ANNUAL_WORDS
 from app.domain.reporting.annual import AnnualReport, annual
+from app.domain.reporting.code_compliance import WORDED_KINDS as CODE_WORDS
 from app.domain.reporting.code_compliance import CodeComplianceReport, code_compliance
-from app.domain.reporting.facts import complaint_facts
+from app.domain.reporting.facts import ItemKind, complaint_facts
 from app.domain.reporting.period import Period, reporting_year
+from app.domain.reporting.selection import ReportData
 from app.domain.reporting.tsm import Homes, TsmReport, tsm
+from app.domain.reporting.wording import WORDED, ItemKey, Wording, fields_of, words_of
 from app.events.codec import decode, decode_landlord
 from app.events.store import EventStore
 from app.events.streams import landlord_stream
 from app.projections import reports as projection
 from app.services import complaints as complaint_service
+from app.services.privacy import Reader
 
 REPROJECT_BATCH = 500
+WORDING_BATCH = 500  # complaints whose streams are read at once for their items' words
 
 
 async def code_compliance_report(
-    conn: AsyncConnection, landlord: str, period: Period, *, today: date
+    conn: AsyncConnection,
+    store: EventStore,
+    landlord: str,
+    period: Period,
+    *,
+    today: date,
+    reader: Reader,
 ) -> CodeComplianceReport:
     data = await projection.load(conn, landlord, period)
-    return code_compliance(data, period, landlord=landlord, today=today)
+    wording = await read_wording(conn, store, data, period, reader, CODE_WORDS)
+    return code_compliance(data, period, landlord=landlord, today=today, wording=wording)
 
 
 async def tsm_report(
@@ -42,10 +59,49 @@ async def tsm_report(
 
 
 async def annual_report(
-    conn: AsyncConnection, landlord: str, year: int, *, learning_text: bool
+    conn: AsyncConnection, store: EventStore, landlord: str, year: int, *, reader: Reader
 ) -> AnnualReport:
-    data = await projection.load(conn, landlord, reporting_year(year))
-    return annual(data, year, landlord=landlord, learning_text=learning_text)
+    period = reporting_year(year)
+    data = await projection.load(conn, landlord, period)
+    wording = await read_wording(conn, store, data, period, reader, ANNUAL_WORDS)
+    return annual(data, year, landlord=landlord, wording=wording)
+
+
+def shown_kinds(reader: Reader) -> frozenset[ItemKind]:
+    """The kinds of item whose words `reader` may see: every field they come from, by the
+    catalogue's treatment of it (an analyst sees none, having no personal-data rights)."""
+    return frozenset(
+        kind for kind in WORDED if all(reader.sees(field) for field in fields_of(kind))
+    )
+
+
+async def read_wording(
+    conn: AsyncConnection,
+    store: EventStore,
+    data: ReportData,
+    period: Period,
+    reader: Reader,
+    kinds: frozenset[ItemKind],
+) -> Wording:
+    """The words of the period's items of `kinds` (those the report lists) that `reader` may see,
+    from their events as `store` opens them: an erased complaint's read "[erased]". Only the
+    streams of those items' complaints are read, a few in a period, not the log."""
+    shown = shown_kinds(reader) & kinds
+    items = [i for kind in sorted(shown) for i in data.items_in(period, kind)]
+    wanted: dict[str, dict[int, ItemKind]] = {}
+    for item in items:
+        wanted.setdefault(item.complaint_id, {})[item.version] = item.kind
+    words: dict[ItemKey, dict[str, str]] = {}
+    ids = sorted(wanted)
+    for start in range(0, len(ids), WORDING_BATCH):
+        streams = await store.read_streams(conn, ids[start : start + WORDING_BATCH])
+        for complaint_id, stored in streams.items():
+            versions = wanted[complaint_id]
+            for event in stored:
+                kind = versions.get(event.version)
+                if kind is not None:
+                    words[(complaint_id, event.version)] = words_of(kind, decode(event))
+    return Wording(shown=shown, words=words)
 
 
 async def homes_at_year_end(

@@ -1,5 +1,5 @@
-"""/v1/reports over real HTTP: formats, roles, periods, the page's structure and charts, and no
-personal data in any form of any report."""
+"""/v1/reports over real HTTP: formats, roles, periods, the page's structure and charts, no
+personal data in any form of any report, and no free text for an analyst."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.services.keys import Role
 from tests.api.conftest import LANDLORD, MakeKey
-from tests.contract.report_fixture import write_fixture_year
+from tests.contract.report_fixture import REFUSAL, SURVEY, WORDS, write_fixture_year
 
 pytestmark = pytest.mark.asyncio
 YEAR = {"from": "2025-04-01", "to": "2026-04-01"}
@@ -135,6 +135,8 @@ async def test_every_form_of_every_report_for_analysts_and_admins(
             for body in (as_json.text, as_csv.text, as_html.text):
                 # Complainants are "Resident A1" ... in the fixture: never in a report.
                 assert re.search(r"Resident [A-H][0-9]|R-[A-H][0-9]", body) is None
+                if role is Role.analyst:  # nor, for an analyst, a reason or a lesson
+                    assert [w for w in WORDS if w in body] == []
 
     code = (await client.get(paths[0][0], params=YEAR, headers=keys[Role.analyst])).json()
     assert [s["received"] for s in code["stages"]] == [3, 17, 3]
@@ -161,6 +163,39 @@ async def test_every_form_of_every_report_for_analysts_and_admins(
     assert lessons[Role.analyst] == {"recorded": 3, "text_shown": False, "by_root_cause": []}
     assert lessons[Role.admin]["text_shown"] is True
     assert lessons[Role.admin]["by_root_cause"][0]["root_cause"] == "Repairs not followed up"
+
+    # Reasons: the admin's grouped by wording, the analyst's counted only.
+    codes = {
+        role: (await client.get(paths[0][0], params=YEAR, headers=keys[role])).json()
+        for role in (Role.analyst, Role.admin)
+    }
+    extended = {role: codes[role]["stages"][1]["extensions"] for role in codes}
+    refusals = {role: codes[role]["escalations"][1]["refusals"] for role in codes}
+    assert extended[Role.admin] == {
+        "agreed": 3,
+        "stages_extended": 3,
+        "text_shown": True,
+        "reasons": [
+            {"text": SURVEY, "count": 2},
+            {"text": "Resident away until June", "count": 1},
+        ],
+    }
+    assert extended[Role.analyst] == {
+        "agreed": 3,
+        "stages_extended": 3,
+        "text_shown": False,
+        "reasons": [],
+    }
+    assert refusals[Role.admin]["reasons"] == [{"text": REFUSAL, "count": 1}]
+    assert refusals[Role.analyst] == {
+        **refusals[Role.admin],
+        "text_shown": False,
+        "reasons": [],
+    }
+    page = await client.get(
+        paths[0][0], params={**YEAR, "format": "html"}, headers=keys[Role.analyst]
+    )
+    assert "4 extensions were agreed." in page.text
 
 
 @pytest.mark.parametrize(

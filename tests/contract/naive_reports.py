@@ -4,6 +4,9 @@ projection or the report functions. Deliberately plain: loops and dictionaries.
 
 It handles what the policies used by the property test can do (no clock stops). Only the working-
 day calendar and the policies' numbers are shared with the code under test.
+
+`words=False` is what a reader without personal-data rights (an analyst) must get: every count,
+and no reason, root cause, lesson or improvement.
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ class Case:
     offers: dict[str, dict[str, Any]] = field(default_factory=dict)
     referrals: list[tuple[datetime, str]] = field(default_factory=list)
     evidence: list[dict[str, Any]] = field(default_factory=list)
-    learning: list[datetime] = field(default_factory=list)
+    learning: list[tuple[datetime, str, str, str]] = field(default_factory=list)
     findings: list[tuple[datetime, str]] = field(default_factory=list)
 
 
@@ -134,7 +137,9 @@ def fold(events: list[StoredEvent], policies: dict[tuple[str, int], Policy]) -> 
             case "ombudsman_evidence_provided":
                 case.evidence[-1]["sent"] = at
             case "learning_recorded":
-                case.learning.append(at)
+                case.learning.append(
+                    (at, str(d["root_cause"]), str(d["lesson"]), str(d["improvement"]))
+                )
             case "ombudsman_determined":
                 case.findings.append((at, str(d["finding"])))
     for i, rec in enumerate(case.recs):
@@ -197,7 +202,9 @@ def responded(cases: list[Case], start: date, end: date) -> list[tuple[Case, Rec
     return [(c, r) for c in cases for r in c.recs if in_period(r.responded, start, end)]
 
 
-def code_compliance(cases: list[Case], start: date, end: date, today: date) -> dict[str, Any]:
+def code_compliance(
+    cases: list[Case], start: date, end: date, today: date, *, words: bool = True
+) -> dict[str, Any]:
     got = received(cases, start, end)
     answered = responded(cases, start, end)
     last_closed: list[Rec] = []
@@ -245,7 +252,10 @@ def code_compliance(cases: list[Case], start: date, end: date, today: date) -> d
             "received": sum(1 for _, r in got if r.stage == n),
             "acks": (acks["on_time"], acks["late"], acks["not_due"], acks["no_deadline"]),
             "responses": (times["on_time"], times["within_extension"], times["late"]),
-            "extensions": (len(extensions), sorted(Counter(x[2] for x in extensions).items())),
+            "extensions": (
+                len(extensions),
+                sorted(Counter(x[2] for x in extensions).items()) if words else [],
+            ),
             "resolved": (sum(1 for r in resolved if r.stage == n), len(resolved)),
             "open": (
                 len(still_open),
@@ -260,7 +270,7 @@ def code_compliance(cases: list[Case], start: date, end: date, today: date) -> d
         figures[f"to {target}"] = (
             sum(outcomes.values()), outcomes["escalated"], outcomes["refused"],
             outcomes["pending"], outcomes["ended"], len(mine),
-            sorted(Counter(x[2] for x in mine).items()),
+            sorted(Counter(x[2] for x in mine).items()) if words else [],
         )  # fmt: skip
     informal = [
         c for c in cases
@@ -316,7 +326,7 @@ def tsm(cases: list[Case], start: date, end: date) -> dict[str, Any]:
     return figures
 
 
-def annual(cases: list[Case], start: date, end: date) -> dict[str, Any]:
+def annual(cases: list[Case], start: date, end: date, *, words: bool = True) -> dict[str, Any]:
     came = [c for c in cases if in_period(c.received, start, end) and c.declined is None]
     answered = responded(cases, start, end)
     figures: dict[str, Any] = {
@@ -349,7 +359,13 @@ def annual(cases: list[Case], start: date, end: date) -> dict[str, Any]:
     figures["referrals"] = sorted(
         Counter(to for c in cases for at, to in c.referrals if in_period(at, start, end)).items()
     )
-    figures["learning"] = sum(1 for c in cases for at in c.learning if in_period(at, start, end))
+    learnt = [x for c in cases for x in c.learning if in_period(x[0], start, end)]
+    causes = sorted({cause for _, cause, _, _ in learnt}) if words else []
+    figures["learning"] = (len(learnt), [
+        (cause, sum(1 for x in learnt if x[1] == cause),
+         sorted(Counter((x[2], x[3]) for x in learnt if x[1] == cause).items()))
+        for cause in causes
+    ])  # fmt: skip
     figures["findings"] = sorted(
         Counter(f for c in cases for at, f in c.findings if in_period(at, start, end)).items()
     )

@@ -1,17 +1,35 @@
 from __future__ import annotations
 
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
 import pytest
+import pytest_asyncio
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import migrations
+from app.db import create_engine
 from app.events import tables as event_tables
 from app.projections import tables as projection_tables
 from app.services import tables as service_tables
+from tests.conftest import POSTGRES_ADMIN_URL, _pg_admin
 
 pytestmark = pytest.mark.asyncio
+BEFORE_NO_TEXT = "0005_merge_reports_keys"
+# Rows as 0004 wrote them: (version, kind, code, text, detail).
+OLD_ITEMS = [
+    (3, "extension", None, "Resident away", None),
+    (5, "learning", "Repairs missed", "Check repairs", "Call after 5 days"),
+    (6, "referral", "housing_ombudsman", None, None),
+]
 
 # Each layer defines its own tables on its own MetaData; the migrations, not the MetaData, create
 # them, so this is the one place they are put together. A table migrated but defined nowhere shows
@@ -32,3 +50,72 @@ async def test_migrations_create_exactly_the_tables_the_code_defines(engine: Asy
             lambda sync: compare_metadata(MigrationContext.configure(sync), METADATA)
         )
     assert differences == []
+
+
+@pytest_asyncio.fixture
+async def scratch_url(backend: str, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database of the session's backend, to migrate step by step."""
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'steps.db'}"
+        return
+    name = f"redress_steps_{uuid.uuid4().hex[:8]}"
+    await _pg_admin(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def _items(url: str) -> tuple[list[str], list[tuple[object, ...]]]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(
+                lambda sync: [c["name"] for c in sa.inspect(sync).get_columns("report_items")]
+            )
+            rows = await conn.execute(sa.text("SELECT * FROM report_items ORDER BY version"))
+            return columns, [tuple(r) for r in rows]
+    finally:
+        await engine.dispose()
+
+
+async def test_0007_takes_the_free_text_out_of_report_items(scratch_url: str) -> None:
+    await migrations.upgrade_async(scratch_url, BEFORE_NO_TEXT)
+    engine = create_engine(scratch_url)
+    at = datetime(2025, 6, 1, 9, tzinfo=UTC)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                sa.text(
+                    "INSERT INTO report_items (complaint_id, version, kind, occurred_at, code, "
+                    "text, detail) VALUES (:c, :v, :k, :at, :code, :text, :detail)"
+                ),
+                [
+                    {
+                        "c": "c-1",
+                        "v": v,
+                        "k": k,
+                        "at": at,
+                        "code": code,
+                        "text": text,
+                        "detail": detail,
+                    }
+                    for v, k, code, text, detail in OLD_ITEMS
+                ],
+            )
+    finally:
+        await engine.dispose()
+
+    await migrations.upgrade_async(scratch_url)
+    columns, rows = await _items(scratch_url)
+    assert not {"text", "detail"} & set(columns)
+    code = columns.index("code")
+    # The root cause is gone from the lesson; a category stays.
+    assert [(r[1], r[code]) for r in rows] == [(3, None), (5, None), (6, "housing_ombudsman")]
+    assert not [w for w in ("Resident away", "Check repairs", "Repairs missed") if w in str(rows)]
+
+    config = migrations.alembic_config(scratch_url)
+    await asyncio.to_thread(command.downgrade, config, BEFORE_NO_TEXT)
+    columns, rows = await _items(scratch_url)
+    assert {"text", "detail"} <= set(columns)
+    assert len(rows) == 3

@@ -1,5 +1,6 @@
 """The pure parts of the reports: shares and spreads, periods in London time, the facts of a
-complaint (clock stops, reopening, the Code's deadline), CSV and charts. No database."""
+complaint (clock stops, reopening, the Code's deadline), the words shown and to whom, CSV and
+charts. No database."""
 
 from __future__ import annotations
 
@@ -15,12 +16,17 @@ from app.domain.complaint.events import (
     ClockStopped,
     ClosureReason,
     ComplaintEvent,
+    EscalationRefused,
+    ExtensionAgreed,
+    LearningRecorded,
     Reopened,
     StopReasonCategory,
 )
 from app.domain.complaint.evolve import fold
 from app.domain.policies.builtin import HOC_2024
-from app.domain.reporting.facts import complaint_facts
+from app.domain.reporting.annual import annual
+from app.domain.reporting.code_compliance import code_compliance
+from app.domain.reporting.facts import ItemKind, complaint_facts
 from app.domain.reporting.figures import MAX_TEXT, normalise_text, ratio, spread, text_counts
 from app.domain.reporting.period import Period, reporting_year
 from app.domain.reporting.selection import (
@@ -31,10 +37,22 @@ from app.domain.reporting.selection import (
     code_timeliness,
     policy_timeliness,
 )
+from app.domain.reporting.wording import WITHHELD, Wording, words_of
+from app.projections.reports import rows_of
 from app.rendering.charts import Bar, bar_chart
 from app.rendering.flat import flatten, to_csv
-from app.services.reports import _changed_days, _covers
-from tests.unit.scenario import ACKNOWLEDGED, ENGLAND, LOGGED, closed, responded, uk
+from app.services.privacy import NO_PERSONAL_DATA, OPERATOR, Reader
+from app.services.reports import _changed_days, _covers, shown_kinds
+from tests.unit.scenario import (
+    ACKNOWLEDGED,
+    ENGLAND,
+    ESCALATION_REQUESTED,
+    LOGGED,
+    RESPONDED,
+    closed,
+    responded,
+    uk,
+)
 
 STOPS = replace(HOC_2024, id="stops", name="Stops", clock_stopping_allowed=True)
 REOPENS = replace(HOC_2024, id="reopens", name="Reopens", reopening_allowed=True)
@@ -144,6 +162,89 @@ class TestFacts:
         (stage,) = complaint_facts("c-1", state, only, HOC_2024, ENGLAND).stages
         assert acknowledgement(stage, date(2026, 3, 9)) is Acknowledgement.not_due
         assert acknowledgement(stage, date(2026, 3, 10)) is Acknowledgement.late
+
+
+class TestWords:
+    """Reasons and lessons are personal free text: the projection holds none, a report lists them
+    from the events for a reader the catalogue lets see them, and counts them for everyone."""
+
+    EVENTS: list[ComplaintEvent] = [
+        LOGGED,
+        ACKNOWLEDGED,
+        ExtensionAgreed(
+            occurred_at=uk(2026, 3, 5), stage=1, response_due=date(2026, 3, 31), reason="Survey"
+        ),
+        RESPONDED,
+        ESCALATION_REQUESTED,
+        EscalationRefused(occurred_at=uk(2026, 3, 17), stage=2, reason="Answered in full"),
+        LearningRecorded(
+            occurred_at=uk(2026, 3, 18), root_cause="Missed survey", lesson="Book early",
+            improvement="Survey slots held weekly",
+        ),
+    ]  # fmt: skip
+    WORDS = ("Survey", "Answered in full", "Missed survey", "Book early", "Survey slots held")
+
+    def facts(self) -> ReportData:
+        state = fold(self.EVENTS)
+        assert state is not None
+        facts = complaint_facts("c-1", state, self.EVENTS, HOC_2024, ENGLAND)
+        rows = str(rows_of(facts))
+        assert [w for w in self.WORDS if w in rows] == []
+        return ReportData.of([facts])
+
+    def wording(self, data: ReportData, shown: frozenset[ItemKind]) -> Wording:
+        """What the service reads: each item's words from the event at its version."""
+        words = {
+            (i.complaint_id, i.version): words_of(i.kind, self.EVENTS[i.version - 1])
+            for i in data.items
+            if i.kind in shown
+        }
+        return Wording(shown=shown, words=words)
+
+    def test_the_catalogue_decides_who_reads_which_words(self) -> None:
+        assert shown_kinds(OPERATOR) == {
+            ItemKind.extension,
+            ItemKind.escalation_refusal,
+            ItemKind.learning,
+        }
+        assert shown_kinds(NO_PERSONAL_DATA) == frozenset()  # an analyst
+        # A resident's portal may read what it was told, not the landlord's lessons.
+        portal = Reader(personal=True, internal=False)
+        assert shown_kinds(portal) == {ItemKind.extension, ItemKind.escalation_refusal}
+
+    def test_words_are_listed_only_when_shown_and_counts_never_change(self) -> None:
+        data = self.facts()
+        april = Period(date(2026, 3, 1), date(2026, 4, 1))
+        everything = self.wording(data, shown_kinds(OPERATOR))
+        code = code_compliance(data, april, landlord="l", today=date(2026, 4, 1),
+                               wording=everything)  # fmt: skip
+        hidden = code_compliance(data, april, landlord="l", today=date(2026, 4, 1))
+        assert [s.stage for s in code.stages] == [1, 2]
+        ext, refusals = code.stages[0].extensions, code.escalations[0].refusals
+        assert (ext.agreed, ext.text_shown, [(r.text, r.count) for r in ext.reasons]) == (
+            1,
+            True,
+            [("Survey", 1)],
+        )
+        assert [r.text for r in refusals.reasons] == ["Answered in full"]
+        assert (refusals.refused, refusals.explained.numerator) == (1, 1)
+        hidden_ext, hidden_refusals = hidden.stages[0].extensions, hidden.escalations[0].refusals
+        assert (hidden_ext.agreed, hidden_ext.text_shown, hidden_ext.reasons) == (1, False, [])
+        assert (hidden_refusals.refused, hidden_refusals.text_shown) == (1, False)
+        assert hidden_refusals.explained == refusals.explained
+
+        learnt = annual(data, 2025, landlord="l", wording=everything).learning
+        assert (learnt.recorded, learnt.text_shown) == (1, True)
+        (group,) = learnt.by_root_cause
+        assert (group.root_cause, group.count) == ("Missed survey", 1)
+        assert [(x.lesson, x.improvement) for x in group.lessons] == [
+            ("Book early", "Survey slots held weekly")
+        ]
+        withheld = annual(data, 2025, landlord="l", wording=WITHHELD).learning
+        assert (withheld.recorded, withheld.text_shown, withheld.by_root_cause) == (1, False, [])
+
+    def test_an_event_not_of_the_kind_has_no_words(self) -> None:
+        assert words_of(ItemKind.extension, self.EVENTS[-1]) == {}
 
 
 class TestCsv:

@@ -30,6 +30,9 @@ from app.domain.reporting.figures import (
 from app.domain.reporting.period import reporting_year
 from app.domain.reporting.selection import ReportData, Timeliness, policy_timeliness
 from app.domain.reporting.tsm import UNKNOWN
+from app.domain.reporting.wording import WITHHELD, Wording
+
+WORDED_KINDS = frozenset({ItemKind.learning})  # root causes, lessons and improvements listed
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,8 +100,8 @@ class LearningFigures:
     """Lessons recorded in the year, grouped by root cause (the landlord's words)."""
 
     recorded: int
-    text_shown: bool  # false for a caller the event feed hides this text from
-    by_root_cause: list[LearningGroup]
+    text_shown: bool  # false for a caller the catalogue hides this text from
+    by_root_cause: list[LearningGroup]  # empty unless text_shown
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -129,10 +132,10 @@ class AnnualReport:
 
 
 def annual(
-    data: ReportData, year: int, *, landlord: str, learning_text: bool = True
+    data: ReportData, year: int, *, landlord: str, wording: Wording = WITHHELD
 ) -> AnnualReport:
-    """`learning_text` false leaves out root causes, lessons and improvements: the text a case
-    handler wrote, which the event feed hides from roles without personal-data rights."""
+    """Root causes, lessons and improvements are grouped only from `wording`, read for a reader
+    allowed to see them (wording.py); without it the lessons are counted, not listed."""
     period = reporting_year(year)
     received = [
         c for c in data.complaints.values() if period.holds(c.received_at) and c.declined_at is None
@@ -184,7 +187,7 @@ def annual(
             for n in numbers
         ],
         satisfaction=satisfaction(data, period),
-        learning=_learning(data.items_in(period, ItemKind.learning), learning_text),
+        learning=_learning(data.items_in(period, ItemKind.learning), wording),
         referrals=Referrals(
             referred=len(data.items_in(period, ItemKind.referral)),
             by_body=counts(i.code or "" for i in data.items_in(period, ItemKind.referral)),
@@ -224,10 +227,11 @@ def _compensation(offers: list[ItemFacts]) -> Compensation:
     )
 
 
-def _learning(learnt: list[ItemFacts], shown: bool) -> LearningFigures:
+def _learning(learnt: list[ItemFacts], wording: Wording) -> LearningFigures:
+    shown = ItemKind.learning in wording.shown
     groups: dict[str, list[ItemFacts]] = {}
-    for item in learnt:
-        groups.setdefault(item.code or "", []).append(item)
+    for item in learnt if shown else []:
+        groups.setdefault(normalise_text(wording.of(item, "root_cause")), []).append(item)
     by_cause = [
         LearningGroup(
             root_cause=cause,
@@ -236,7 +240,10 @@ def _learning(learnt: list[ItemFacts], shown: bool) -> LearningFigures:
                 Lesson(lesson=lesson, improvement=improvement, count=n)
                 for (lesson, improvement), n in sorted(
                     Counter(
-                        (normalise_text(i.text or ""), normalise_text(i.detail or ""))
+                        (
+                            normalise_text(wording.of(i, "lesson")),
+                            normalise_text(wording.of(i, "improvement")),
+                        )
                         for i in items
                     ).items(),
                     key=lambda kv: (-kv[1], kv[0]),
@@ -245,9 +252,7 @@ def _learning(learnt: list[ItemFacts], shown: bool) -> LearningFigures:
         )
         for cause, items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     ]
-    return LearningFigures(
-        recorded=len(learnt), text_shown=shown, by_root_cause=by_cause if shown else []
-    )
+    return LearningFigures(recorded=len(learnt), text_shown=shown, by_root_cause=by_cause)
 
 
 def _outcomes(stage: int, outcomes: list[Outcome]) -> StageOutcomes:

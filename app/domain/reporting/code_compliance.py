@@ -2,6 +2,8 @@
 
 Each figure answers a question of the Housing Ombudsman's self-assessment form that a landlord
 without an event log could not (see docs/reports.md for every definition and its source events).
+The reasons for extensions and refusals are listed only from a `Wording` the caller read for a
+reader allowed to see them (wording.py); their counts do not depend on it.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from app.domain.reporting.selection import (
     acknowledgement,
     policy_timeliness,
 )
+from app.domain.reporting.wording import WITHHELD, Wording
 
 CODE_STAGES = (1, 2)
+WORDED_KINDS = frozenset({ItemKind.extension, ItemKind.escalation_refusal})  # reasons listed
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +68,8 @@ class Responses:
 class Extensions:
     agreed: int  # extensions agreed in the period
     stages_extended: int  # stage records they moved (one may be extended twice)
-    reasons: list[TextCount]
+    text_shown: bool  # false for a caller the catalogue hides the reasons from
+    reasons: list[TextCount]  # empty unless text_shown
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -92,8 +97,11 @@ class StageFigures:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Refusals:
     refused: int  # refusals recorded in the period
-    explained: Ratio  # recorded with the reason given to the resident
-    reasons: list[TextCount]
+    # Recorded with the reason given to the resident: every refusal event carries one (see
+    # docs/reports.md), and the count cannot look at its wording, which is sealed at rest.
+    explained: Ratio
+    text_shown: bool  # false for a caller the catalogue hides the reasons from
+    reasons: list[TextCount]  # empty unless text_shown
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -165,7 +173,12 @@ class CodeComplianceReport:
 
 
 def code_compliance(
-    data: ReportData, period: Period, *, landlord: str, today: date
+    data: ReportData,
+    period: Period,
+    *,
+    landlord: str,
+    today: date,
+    wording: Wording = WITHHELD,
 ) -> CodeComplianceReport:
     received = data.received(period)
     responded = data.responded(period)
@@ -183,7 +196,7 @@ def code_compliance(
             received=sum(1 for s in received if s.stage == n),
             acknowledgements=_acknowledgements([s for s in received if s.stage == n], today),
             responses=_responses([s for s in responded if s.stage == n]),
-            extensions=_extensions(data, period, n),
+            extensions=_extensions(data, period, n, wording),
             resolved=ratio(sum(1 for s in resolved if s.stage == n), len(resolved)),
             open_at_end=_open_at_end(data, period, n, today),
         )
@@ -199,7 +212,7 @@ def code_compliance(
             withdrawn=len(last_closures) - len(resolved),
             reopened=sum(1 for s in data.stages if s.reopened and period.holds(s.started_at)),
         ),
-        escalations=_escalations(data, period),
+        escalations=_escalations(data, period, wording),
         informal=_informal(data, period),
         declined=declines(data, period),
         satisfaction=satisfaction(data, period),
@@ -231,12 +244,14 @@ def _responses(responded: list[StageFacts]) -> Responses:
     )
 
 
-def _extensions(data: ReportData, period: Period, stage: int) -> Extensions:
+def _extensions(data: ReportData, period: Period, stage: int, wording: Wording) -> Extensions:
     agreed = [i for i in data.items_in(period, ItemKind.extension) if i.stage == stage]
+    shown = ItemKind.extension in wording.shown
     return Extensions(
         agreed=len(agreed),
         stages_extended=len({(i.complaint_id, i.stage) for i in agreed}),
-        reasons=text_counts(i.text for i in agreed),
+        text_shown=shown,
+        reasons=text_counts(wording.of(i, "reason") for i in agreed) if shown else [],
     )
 
 
@@ -273,9 +288,10 @@ def _after(a: datetime, b: datetime | None) -> bool:
     return b is None or a > b
 
 
-def _escalations(data: ReportData, period: Period) -> list[EscalationFigures]:
+def _escalations(data: ReportData, period: Period, wording: Wording) -> list[EscalationFigures]:
     requests = data.items_in(period, ItemKind.escalation_request)
     refusals = data.items_in(period, ItemKind.escalation_refusal)
+    shown = ItemKind.escalation_refusal in wording.shown
     targets = sorted({i.stage for i in [*requests, *refusals] if i.stage is not None} | {2})
     figures = []
     for target in targets:
@@ -292,10 +308,9 @@ def _escalations(data: ReportData, period: Period) -> list[EscalationFigures]:
                 ended=outcome[RequestOutcome.ended.value],
                 refusals=Refusals(
                     refused=len(refused),
-                    explained=ratio(
-                        sum(1 for i in refused if i.text and i.text.strip()), len(refused)
-                    ),
-                    reasons=text_counts(i.text for i in refused),
+                    explained=ratio(len(refused), len(refused)),
+                    text_shown=shown,
+                    reasons=text_counts(wording.of(i, "reason") for i in refused) if shown else [],
                 ),
             )
         )

@@ -9,9 +9,15 @@ Everything that depends on the landlord's working-day calendar (due dates, worki
 computed here, with the calendar in force when the row is written; `calendar_until` says up to
 which day, so a change of calendar knows which complaints to write again.
 
-No personal data is derived: no complainant field, description, note or resident-written text.
-The free text kept (extension and refusal reasons, remedies, lessons) is the landlord's own and is
-never sealed (app/events/sealing.py); the reports decide what of it to show to whom.
+Only plain fields are derived (stages, dates, codes, amounts: `plain` in the event catalogue,
+app/domain/catalogue.py), never a personal one and never free text. Free text may name anyone, so
+every free text is personal: sealed at rest with the complaint's data key and erased with it. The
+words some figures show (extension and refusal reasons, root causes, lessons, improvements) are
+therefore not facts here: an item keeps the version of its event in the complaint's stream, and a
+report reads the words from the events themselves, for a reader allowed to see them
+(app/domain/reporting/wording.py). Holding them here would keep them readable in the projection
+after an erasure, and rows rebuilt without keys (where they read "[erased]") would differ from the
+rows written on append.
 """
 
 from __future__ import annotations
@@ -51,14 +57,14 @@ from app.domain.policies.model import Policy, ResponseFrom
 
 
 class ItemKind(StrEnum):
-    extension = "extension"  # text: the reason; due: the agreed date
+    extension = "extension"  # stage; due: the agreed date
     escalation_request = "escalation_request"  # stage: the stage asked for; status: RequestOutcome
-    escalation_refusal = "escalation_refusal"  # stage: the stage refused; text: the reason given
+    escalation_refusal = "escalation_refusal"  # stage: the stage refused
     satisfaction = "satisfaction"  # code: the answer
     compensation = "compensation"  # code: the kind; amount_pence; status: OfferStatus
     referral = "referral"  # code: the body referred to
     evidence_request = "evidence_request"  # due: the Ombudsman's date; answered_at: provided
-    learning = "learning"  # code: root cause (cut); text: the lesson; detail: the improvement
+    learning = "learning"  # its root cause, lesson and improvement are words (wording.py)
     determination = "determination"  # code: the Ombudsman's finding
 
 
@@ -69,15 +75,6 @@ class RequestOutcome(StrEnum):
     refused = "refused"
     pending = "pending"
     ended = "ended"  # the complaint was closed (or withdrawn) before the landlord decided
-
-
-# The `code` column holds categories; a free-text root cause is cut to fit, whitespace collapsed.
-CODE_LENGTH = 64
-
-
-def cut(text: str, length: int) -> str:
-    words = " ".join(text.split())
-    return words if len(words) <= length else words[: length - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -130,16 +127,15 @@ class StageFacts:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ItemFacts:
-    """One counted event, keyed by its version in the complaint's stream."""
+    """One counted event, keyed by its version in the complaint's stream (which also finds the
+    event again, for the words a report may show)."""
 
     complaint_id: str
     version: int
     kind: ItemKind
     stage: int | None
     occurred_at: datetime
-    code: str | None = None  # a category: an answer, a kind, a body, a root cause
-    text: str | None = None  # the landlord's own words (a reason, a lesson)
-    detail: str | None = None  # more of the landlord's words (a service improvement)
+    code: str | None = None  # a category: an answer, a kind, a body, a finding
     amount_pence: int | None = None
     due: date | None = None
     status: str | None = None
@@ -278,8 +274,6 @@ def _items(complaint_id: str, events: Sequence[ComplaintEvent]) -> tuple[ItemFac
         at: datetime,
         *,
         code: str | None = None,
-        text: str | None = None,
-        detail: str | None = None,
         amount_pence: int | None = None,
         due: date | None = None,
         status: str | None = None,
@@ -291,8 +285,6 @@ def _items(complaint_id: str, events: Sequence[ComplaintEvent]) -> tuple[ItemFac
             stage=None,
             occurred_at=at,
             code=code,
-            text=text,
-            detail=detail,
             amount_pence=amount_pence,
             due=due,
             status=status,
@@ -314,7 +306,6 @@ def _items(complaint_id: str, events: Sequence[ComplaintEvent]) -> tuple[ItemFac
                     kind=ItemKind.extension,
                     stage=event.stage,
                     occurred_at=event.occurred_at,
-                    text=event.reason,
                     due=event.response_due,
                 )
             case EscalationRequested():
@@ -337,7 +328,6 @@ def _items(complaint_id: str, events: Sequence[ComplaintEvent]) -> tuple[ItemFac
                     kind=ItemKind.escalation_refusal,
                     stage=event.stage,
                     occurred_at=event.occurred_at,
-                    text=event.reason,
                 )
             case Closed() | Declined():
                 settle(RequestOutcome.ended, event.occurred_at)
@@ -374,14 +364,7 @@ def _items(complaint_id: str, events: Sequence[ComplaintEvent]) -> tuple[ItemFac
             case OmbudsmanDetermined():
                 item(version, ItemKind.determination, event.occurred_at, code=event.finding.value)
             case LearningRecorded():
-                item(
-                    version,
-                    ItemKind.learning,
-                    event.occurred_at,
-                    code=cut(event.root_cause, CODE_LENGTH),
-                    text=event.lesson,
-                    detail=event.improvement,
-                )
+                item(version, ItemKind.learning, event.occurred_at)
             case _:
                 pass
     return tuple(items[version] for version in sorted(items))
