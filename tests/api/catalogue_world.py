@@ -198,12 +198,13 @@ async def build(client: httpx.AsyncClient, make_key: MakeKey) -> CatalogueWorld:
     appended = {"logged"}
     for event_type, name, at, values in SCENARIO:
         spec = COMPLAINT_EVENTS[event_type]
-        body = fill(markers, spec, values, resident_sees=spec.resident_sees(values))
-        body = {k: v for k, v in body.items() if k != "stage"}
-        if event_type in ("action_completed",):
-            body["action_id"] = _last(markers, "action_agreed", "action_id")
+        # An action completed, or an offer answered, names the one agreed or made before.
+        if event_type == "action_completed":
+            values = {**values, "action_id": _last(markers, "action_agreed", "action_id")}
         if event_type in ("compensation_accepted", "compensation_declined"):
-            body["offer_id"] = _last(markers, "compensation_offered", "offer_id")
+            values = {**values, "offer_id": _last(markers, "compensation_offered", "offer_id")}
+        body = fill(markers, spec, values, resident_sees=spec.resident_sees(values))
+        body.pop("stage", None)
         response = await client.post(
             f"/v1/complaints/{complaints[name]['id']}/events",
             json={"type": event_type, "occurred_at": f"2026-{at.replace(' ', 'T')}:00Z", **body},

@@ -1,7 +1,10 @@
 """Every endpoint x every role x whose resource: own landlord, another landlord, another resident.
 
 Each cell is a real HTTP request with its expected status, and no response may carry the other
-landlord's or the other resident's data. A route the app serves but this matrix does not list fails
+landlord's or the other resident's data. The resident's own complaints hold one event of every
+type in the catalogue with a unique marker in every text field (tests/api/catalogue_world.py): no
+analyst response may carry a marker the catalogue calls personal, and no portal response one it
+calls internal. A route the app serves but this matrix does not list fails
 `test_the_matrix_covers_every_route`, so a new endpoint cannot ship without its row.
 """
 
@@ -17,6 +20,8 @@ import pytest
 
 from app.main import create_app
 from app.services.keys import Role
+from tests.api import catalogue_world
+from tests.api.catalogue_world import Markers
 from tests.api.conftest import LANDLORD, OTHER_LANDLORD, MakeKey
 from tests.api.factories import RESIDENT, complaint_body, log
 
@@ -32,7 +37,8 @@ _counter = itertools.count(1)
 
 @dataclass
 class World:
-    mine: dict[str, Any]  # resident R-0001's complaint at LANDLORD
+    mine: dict[str, Any]  # resident R-0001's complaint at LANDLORD, with every event type
+    markers: Markers  # a unique marker in every text field of every event of R-0001
     neighbour: dict[str, Any]  # resident R-0002's complaint at LANDLORD
     foreign: dict[str, Any]  # a complaint at OTHER_LANDLORD
     own_key: str  # a spare key of LANDLORD, to revoke or rotate
@@ -121,7 +127,7 @@ MATRIX = [
         "POST",
         "/v1/complaints/{complaint}/events",
         {OWN: statuses(403, 201, 403, 201), OTHER_LANDLORD_T: statuses(403, 404, 403, 404)},
-        body=lambda: {"type": "note_added", "occurred_at": "2025-12-22T10:00:00Z", "text": "n"},
+        body=lambda: {"type": "note_added", "occurred_at": "2026-11-30T10:00:00Z", "text": "n"},
     ),
     Cell("GET", "/v1/events", {OWN: statuses(403, 200, 200, 200)}),
     Cell(
@@ -222,11 +228,19 @@ async def test_the_matrix_covers_every_route() -> None:
 async def world(client: httpx.AsyncClient, make_key: MakeKey) -> World:
     crm = {"Authorization": f"Bearer {await make_key(Role.crm)}"}
     foreign_crm = {"Authorization": f"Bearer {await make_key(Role.crm, OTHER_LANDLORD)}"}
-    mine = await log(client, crm)
+    catalogue = await catalogue_world.build(client, make_key)
     neighbour = await log(client, crm, complainant={**OTHER_PERSON, "resident_id": "R-0002"})
-    foreign = await log(client, foreign_crm, complainant=FOREIGN_PERSON)
+    # Logged in the same year as the resident's first complaint, so it has the same reference.
+    foreign = await log(
+        client,
+        foreign_crm,
+        complainant=FOREIGN_PERSON,
+        received_at="2026-03-02T09:00:00+00:00",
+        occurred_at="2026-03-02T09:05:00+00:00",
+    )
     result = World(
-        mine=mine,
+        mine=catalogue.complaints["main"],
+        markers=catalogue.markers,
         neighbour=neighbour,
         foreign=foreign,
         own_key=(await make_key(Role.analyst)).split("_")[1],
@@ -267,34 +281,45 @@ def forbidden_data(target: str, w: World, role: object) -> list[str]:
     never = [w.foreign["id"], FOREIGN_PERSON["name"], FOREIGN_PERSON["email"]]
     if role is Role.portal:
         never += [w.neighbour["id"], OTHER_PERSON["name"], OTHER_PERSON["email"]]
+        never += w.markers.internal()
     if role is Role.analyst:
-        never += [RESIDENT["name"], RESIDENT["email"], OTHER_PERSON["name"]]
+        never += [OTHER_PERSON["name"], OTHER_PERSON["email"], OTHER_PERSON["resident_id"]]
+        never += w.markers.personal()
     return never
 
 
-@pytest.mark.parametrize("cell", MATRIX, ids=lambda c: f"{c.method} {c.path} {sorted(c.params)}")
-async def test_cell(client: httpx.AsyncClient, make_key: MakeKey, cell: Cell) -> None:
+def _order(cell: Cell) -> int:
+    """Cells that spend a resource go last: revoking the spare key (rotating it needs it live),
+    then erasure, which empties the world of the resident's data."""
+    return 2 if cell.path.endswith("/erasure") else int(cell.path.endswith("/revoke"))
+
+
+async def test_every_cell(client: httpx.AsyncClient, make_key: MakeKey) -> None:
+    """Every cell against one world (building it takes a few dozen requests, so it is built
+    once); a failure names its cell, target and role."""
     w = await world(client, make_key)
-    failures: list[tuple[str, str, object, object]] = []
-    for target, expected in cell.expected.items():
-        for role in ROLES:
-            if role not in expected:
-                continue
-            response = await client.request(
-                cell.method,
-                fill(cell.path, target, w),
-                params=cell.params,
-                json=filled_body(cell, target, w),
-                headers=w.headers[role],
-            )
-            if response.status_code != expected[role]:
-                failures.append((target, str(role), expected[role], response.status_code))
-                continue
-            # The problem's `instance` echoes the path the caller asked for: not a leak.
-            text = response.text.replace(response.request.url.path, "")
-            leaked = [value for value in forbidden_data(target, w, role) if value in text]
-            if leaked:
-                failures.append((target, str(role), "leaked", leaked))
-            if response.status_code >= 400 and cell.path.startswith("/v1"):
-                assert response.headers["content-type"] == "application/problem+json"
-    assert failures == []
+    failures: list[tuple[str, str, str, object, object]] = []
+    for cell in sorted(MATRIX, key=_order):
+        name = f"{cell.method} {cell.path} {sorted(cell.params)}"
+        for target, expected in cell.expected.items():
+            for role in ROLES:
+                if role not in expected:
+                    continue
+                response = await client.request(
+                    cell.method,
+                    fill(cell.path, target, w),
+                    params=cell.params,
+                    json=filled_body(cell, target, w),
+                    headers=w.headers[role],
+                )
+                if response.status_code != expected[role]:
+                    failures.append((name, target, str(role), expected[role], response.status_code))
+                    continue
+                # The problem's `instance` echoes the path the caller asked for: not a leak.
+                text = response.text.replace(response.request.url.path, "")
+                leaked = [value for value in forbidden_data(target, w, role) if value in text]
+                if leaked:
+                    failures.append((name, target, str(role), "leaked", leaked))
+                if response.status_code >= 400 and cell.path.startswith("/v1"):
+                    assert response.headers["content-type"] == "application/problem+json", name
+    assert failures == [], "\n".join(map(str, failures))
