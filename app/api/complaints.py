@@ -14,13 +14,9 @@ from app.api.commands import event_command, log_command
 from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
 from app.api.errors import ApiError
 from app.api.event_requests import EventRequest
-from app.api.schemas import (
-    ComplaintPage,
-    ComplaintView,
-    LogComplaintRequest,
-    Moment,
-    StreamEvents,
-)
+from app.api.schemas.complaints import ComplaintPage, ComplaintView, LogComplaintRequest
+from app.api.schemas.events import StreamEvents
+from app.api.schemas.inputs import Moment
 from app.api.views import complaint_view, event_view
 from app.api.writes import (
     CorrelationId,

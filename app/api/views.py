@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from app.api.deps import Actor
-from app.api.schemas import (
+from app.api.schemas.complaints import (
     ActionView,
     CalendarRef,
     ClockStopView,
@@ -14,7 +14,6 @@ from app.api.schemas import (
     ComplainantView,
     ComplaintView,
     DeterminationView,
-    EventView,
     EvidenceRequestView,
     LearningView,
     NoteView,
@@ -25,6 +24,7 @@ from app.api.schemas import (
     SatisfactionView,
     StageView,
 )
+from app.api.schemas.events import EventView
 from app.domain.clocks.calendar import WorkingCalendar, holidays_version, london_date
 from app.domain.clocks.clock import clock_status, known
 from app.domain.clocks.deadlines import Clock, clocks, stage_clocks
