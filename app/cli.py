@@ -16,6 +16,7 @@ from rich.table import Table
 
 from app import migrations
 from app.audit.verify import VerifyReport
+from app.cli_idempotency import idempotency_cli
 from app.cli_landlords import landlords_cli
 from app.cli_report import report_cli
 from app.db import create_engine, reading
@@ -33,6 +34,7 @@ policies_cli = typer.Typer(help="The built-in complaints policies.", no_args_is_
 cli.add_typer(policies_cli, name="policies")
 cli.add_typer(landlords_cli, name="landlords")
 cli.add_typer(report_cli, name="report")
+cli.add_typer(idempotency_cli, name="idempotency")
 retention_cli = typer.Typer(help="Retention of personal data after closure.", no_args_is_help=True)
 cli.add_typer(retention_cli, name="retention")
 console = Console()

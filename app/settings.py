@@ -36,6 +36,9 @@ class Settings(BaseSettings):
         description="How long a remembered response answers a retry with the same "
         "Idempotency-Key; after it the key is free and the record is purged.",
     )
+    idempotency_purge_seconds: int = Field(
+        default=3600, ge=1, description="How often the service deletes expired idempotency records."
+    )
     master_key: SecretStr | None = Field(
         default=None,
         description="Base64 of 32 random bytes: wraps every complaint's data key. Losing it loses "

@@ -14,11 +14,12 @@ A record keeps only what answering again needs, and nothing personal in the clea
   honour Idempotency-Key, so nothing of theirs is remembered.
 A replay whose sealed body can no longer be opened is answered by re-deriving the body from the
 log (see `app.api.writes.run_write`). Every record expires after REDRESS_IDEMPOTENCY_TTL_HOURS:
-lookups ignore it from then on.
+lookups ignore it from then on, and `purge` (scheduled, and `redress idempotency purge`) deletes it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
@@ -29,7 +30,7 @@ import orjson
 import sqlalchemy as sa
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.events.keyring import Keyring
 from app.services.tables import idempotency_records
@@ -167,3 +168,38 @@ async def remember(
             values["sealed_nonce"] = nonce
             values["sealed_body"] = AESGCM(data_key).encrypt(nonce, response.body, aad)
     await conn.execute(sa.insert(idempotency_records).values(**values))
+
+
+async def purge(conn: AsyncConnection, *, now: datetime | None = None) -> int:
+    """Delete the expired records; returns how many."""
+    now = now or datetime.now(UTC)
+    result = await conn.execute(
+        sa.delete(idempotency_records).where(idempotency_records.c.expires_at <= now)
+    )
+    return int(result.rowcount)
+
+
+async def purge_expired(engine: AsyncEngine, *, now: datetime | None = None) -> int:
+    async with engine.begin() as conn:
+        return await purge(conn, now=now)
+
+
+async def purge_once(engine: AsyncEngine) -> int | None:
+    """One round of the scheduled purge: how many were deleted, or None when it failed. Only
+    the error's kind is logged: a database error's text can quote the values of a statement."""
+    try:
+        purged = await purge_expired(engine)
+    except Exception as error:
+        logger.warning("idempotency purge failed (%s); trying again later", type(error).__name__)
+        return None
+    if purged:
+        logger.info("purged %d expired idempotency record(s)", purged)
+    return purged
+
+
+async def purge_periodically(engine: AsyncEngine, interval_seconds: float) -> None:
+    """Purge at start-up (the service may have been down while records expired), then every
+    `interval_seconds`, until cancelled."""
+    while True:
+        await purge_once(engine)
+        await asyncio.sleep(interval_seconds)
