@@ -22,7 +22,7 @@ def demo(
     copies: Annotated[int, typer.Option(min=1, max=50, help="Copies of each scenario.")] = 3,
 ) -> None:
     """Load made-up complaints (skipped if the landlord has some) and print a CRM key for them."""
-    from app.demo import load_demo
+    from app.demo.load import load_demo
     from app.projections.complaints import ListFilter, list_ids
 
     async def run() -> tuple[int, key_service.CreatedKey]:
