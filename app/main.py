@@ -18,6 +18,8 @@ from app.api import (
     health,
     history,
     keys,
+    landlord_history,
+    landlord_policies,
     landlords,
     policies,
     reports,
@@ -78,6 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reports.router)
     app.include_router(policies.router)
     app.include_router(landlords.router)
+    app.include_router(landlord_history.router)
+    app.include_router(landlord_policies.router)
     app.include_router(keys.router)
     app.include_router(erasure.router)
     app.include_router(health.router)
