@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 from fastapi import FastAPI
@@ -17,6 +18,8 @@ from app.api import (
     health,
     history,
     keys,
+    landlord_history,
+    landlord_policies,
     landlords,
     policies,
     reports,
@@ -27,6 +30,7 @@ from app.api.ratelimit import RateLimiter
 from app.db import create_engine
 from app.events.factory import make_store
 from app.migrations import head_revision
+from app.services.idempotency import purge_periodically
 from app.settings import Settings
 
 DESCRIPTION = """
@@ -47,9 +51,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.store = make_store(settings)
         app.state.settings = settings
         app.state.schema_head = head_revision(settings.database_url)
+        purging = asyncio.create_task(
+            purge_periodically(engine, settings.idempotency_purge_seconds),
+            name="idempotency-purge",
+        )
         try:
             yield
         finally:
+            purging.cancel()
+            with suppress(asyncio.CancelledError):
+                await purging
             await engine.dispose()
 
     app = FastAPI(
@@ -69,6 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reports.router)
     app.include_router(policies.router)
     app.include_router(landlords.router)
+    app.include_router(landlord_history.router)
+    app.include_router(landlord_policies.router)
     app.include_router(keys.router)
     app.include_router(erasure.router)
     app.include_router(health.router)

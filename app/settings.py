@@ -30,6 +30,15 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(
         default=200, ge=1, description="Requests a key may make at once before the limit applies."
     )
+    idempotency_ttl_hours: int = Field(
+        default=24,
+        ge=1,
+        description="How long a remembered response answers a retry with the same "
+        "Idempotency-Key; after it the key is free and the record is purged.",
+    )
+    idempotency_purge_seconds: int = Field(
+        default=3600, ge=1, description="How often the service deletes expired idempotency records."
+    )
     master_key: SecretStr | None = Field(
         default=None,
         description="Base64 of 32 random bytes: wraps every complaint's data key. Losing it loses "

@@ -31,7 +31,7 @@ from sqlalchemy.engine import make_url
 
 from app import migrations
 from app.db import create_engine, reading
-from app.demo import load_demo
+from app.demo.load import load_demo
 from app.events.hashing import event_hash
 from app.events.scan import snapshot
 from app.events.sql import SqlEventStore

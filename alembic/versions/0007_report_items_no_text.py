@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_report_items_no_text"
-down_revision: str | None = "0005_merge_reports_keys"
+down_revision: str | None = "0006_idempotency_sealed"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

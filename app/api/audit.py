@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from app.api.deps import Action, Actor, Engine, authorize, reject_unknown_query
-from app.api.schemas import (
+from app.api.schemas.audit import (
     AuditFinding,
     AuditPositions,
     AuditVerifyReport,

@@ -34,7 +34,7 @@ from app.api.event_requests import (
     RespondedIn,
     SatisfactionRecordedIn,
 )
-from app.api.schemas import LogComplaintRequest
+from app.api.schemas.complaints import LogComplaintRequest
 from app.domain.complaint import commands as c
 from app.domain.complaint.events import Complainant, PostalAddress, Representative
 from app.domain.policies.model import Policy

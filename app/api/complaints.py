@@ -14,18 +14,15 @@ from app.api.commands import event_command, log_command
 from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
 from app.api.errors import ApiError
 from app.api.event_requests import EventRequest
-from app.api.schemas import (
-    ComplaintPage,
-    ComplaintView,
-    LogComplaintRequest,
-    Moment,
-    StreamEvents,
-)
+from app.api.schemas.complaints import ComplaintPage, ComplaintView, LogComplaintRequest
+from app.api.schemas.events import StreamEvents
+from app.api.schemas.inputs import Moment
 from app.api.views import complaint_view, event_view
 from app.api.writes import (
     CorrelationId,
     IdempotencyKey,
     IfMatch,
+    Rederive,
     Written,
     dump,
     event_metadata,
@@ -40,6 +37,7 @@ from app.projections import complaints as projection
 from app.services import complaints as service
 from app.services import listing
 from app.services.catalog import settings_for
+from app.services.idempotency import StoredResponse
 
 router = APIRouter(prefix="/v1", tags=["complaints"], dependencies=[Depends(reject_unknown_query)])
 
@@ -74,9 +72,27 @@ def _written(complaint: service.Complaint, actor: Actor, now: datetime) -> Calla
             201,
             dump(view),
             {"Location": f"/v1/complaints/{complaint.id}", "ETag": _etag(complaint.version)},
+            complaint_id=complaint.id,
         )
 
     return render
+
+
+def _rederive(store: EventStore, actor: Actor) -> Rederive:
+    """A replay's body once the remembered one is shredded (the complaint was erased): the
+    complaint at the version the remembered ETag names, as it reads now, at the moment it was
+    first answered."""
+
+    async def rederive(conn: AsyncConnection, seen: StoredResponse) -> bytes:
+        complaint = None
+        if seen.complaint_id is not None:
+            complaint = await service.load(conn, store, seen.complaint_id)
+        if complaint is None:
+            raise ApiError(404, "not-found", "No such complaint.")
+        then = service.at_version(complaint, int(seen.headers["ETag"].strip('"')))
+        return dump(complaint_view(then, actor, at=seen.created_at or datetime.now(UTC)))
+
+    return rederive
 
 
 @router.post(
@@ -110,7 +126,9 @@ async def log_complaint(
         )
         return _written(complaint, actor, now)
 
-    return await run_write(request, engine, actor, idempotency_key, operation)
+    return await run_write(
+        request, engine, actor, idempotency_key, operation, rederive=_rederive(store, actor)
+    )
 
 
 @router.get("/complaints", response_model=ComplaintPage, summary="List complaints")
@@ -245,7 +263,9 @@ async def append_event(
         )
         return _written(updated, actor, now)
 
-    return await run_write(request, engine, actor, idempotency_key, operation)
+    return await run_write(
+        request, engine, actor, idempotency_key, operation, rederive=_rederive(store, actor)
+    )
 
 
 @router.get(

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field, StringConstraints
 
-from app.api.schemas import ClientId, Input, LongText, ShortText, Text
+from app.api.schemas.inputs import ClientId, Input, LongText, ShortText, Text
 from app.domain.complaint.events import (
     ClosureReason,
     CompensationKind,

@@ -14,7 +14,8 @@ from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import Response, StreamingResponse
 
 from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
-from app.api.schemas import EventPage, Moment
+from app.api.schemas.events import EventPage
+from app.api.schemas.inputs import Moment
 from app.api.views import event_view
 from app.api.writes import dump
 from app.db import reading

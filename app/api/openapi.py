@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from app.api.errors import PROBLEM_MEDIA_TYPE
-from app.api.schemas import Problem
+from app.api.schemas.problem import Problem
 
 # Errors any authenticated /v1 route can answer with.
 COMMON_ERRORS = {

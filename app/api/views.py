@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import TypeVar
 
 from app.api.deps import Actor
-from app.api.schemas import (
+from app.api.schemas.complaints import (
     ActionView,
     CalendarRef,
     ClockStopView,
@@ -16,7 +16,6 @@ from app.api.schemas import (
     ComplainantView,
     ComplaintView,
     DeterminationView,
-    EventView,
     EvidenceRequestView,
     InformedView,
     LearningView,
@@ -28,6 +27,7 @@ from app.api.schemas import (
     SatisfactionView,
     StageView,
 )
+from app.api.schemas.events import EventView
 from app.domain.catalogue import spec_for
 from app.domain.clocks.calendar import WorkingCalendar, holidays_version, london_date
 from app.domain.clocks.clock import clock_status, known

@@ -1,12 +1,18 @@
 """How every write request runs: one transaction holding the append, the projection row and the
 idempotency record; a replay of a remembered response; a bounded retry when another writer got in
-first (the retry re-reads the complaint, so an If-Match that is now stale becomes a 412)."""
+first (the retry re-reads the complaint, so an If-Match that is now stale becomes a 412).
+
+A response that belongs to a complaint is remembered sealed with the complaint's data key
+(app/services/idempotency.py). Once the complaint is erased its body cannot be opened: a replay
+then answers with the same status and headers and a body re-derived from the log (the complaint at
+the version the ETag names, personal data erased), and never runs the write again."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Header, Request
@@ -17,8 +23,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.api.deps import Actor
 from app.api.errors import ApiError
+from app.events.keyring import Keyring
+from app.events.sealed_store import SealingEventStore
 from app.events.store import ConcurrencyError, JsonValue
 from app.services import idempotency
+from app.settings import Settings
 
 ATTEMPTS = 3
 
@@ -66,6 +75,12 @@ class Written:
     status_code: int
     body: bytes
     headers: dict[str, str]
+    # The complaint the response shows: remembered sealed with its key, not in the clear.
+    complaint_id: str | None = None
+
+
+# How a route answers a replay whose remembered body is gone (its complaint was erased).
+Rederive = Callable[[AsyncConnection, idempotency.StoredResponse], Awaitable[bytes]]
 
 
 def event_metadata(actor: Actor, correlation_id: str | None) -> dict[str, JsonValue]:
@@ -88,42 +103,76 @@ def json_response(written: Written, *, replayed: bool = False) -> Response:
     )
 
 
+def _keyring(request: Request) -> Keyring | None:
+    store = request.app.state.store
+    return store.keyring if isinstance(store, SealingEventStore) else None
+
+
+def _ttl(request: Request) -> timedelta:
+    settings: Settings = request.app.state.settings
+    return timedelta(hours=settings.idempotency_ttl_hours)
+
+
+async def _replay(
+    conn: AsyncConnection,
+    seen: idempotency.StoredResponse,
+    request_hash: str,
+    rederive: Rederive | None,
+) -> Response:
+    if seen.request_hash != request_hash:
+        raise ApiError(
+            422,
+            "idempotency-key-reused",
+            "This Idempotency-Key was used for a different request.",
+        )
+    body = seen.body
+    if body is None:
+        if rederive is None:  # only complaint routes remember a response without its body
+            raise RuntimeError("a remembered response without a body on a route with no rederive")
+        body = await rederive(conn, seen)
+    return json_response(Written(seen.status_code, body, seen.headers), replayed=True)
+
+
 async def run_write(
     request: Request,
     engine: AsyncEngine,
     actor: Actor,
     idempotency_key: str | None,
     operation: Callable[[AsyncConnection], Awaitable[Callable[[], Written]]],
+    *,
+    rederive: Rederive | None = None,
 ) -> Response:
     """Run `operation` in a write transaction. It returns how to render its response: rendering
     waits until after the commit (the append lock is held until then) unless an idempotency
-    record must be stored with the response in the same transaction."""
+    record must be stored with the response in the same transaction. A route whose responses
+    belong to a complaint (`Written.complaint_id`) gives `rederive`, for replays after erasure."""
     request_hash = idempotency.request_hash(request.method, request.url.path, await request.body())
+    keyring = _keyring(request)
     for attempt in range(1, ATTEMPTS + 1):
         try:
             async with engine.begin() as conn:
                 if idempotency_key is not None:
-                    seen = await idempotency.find(conn, actor.key_id, idempotency_key)
+                    seen = await idempotency.find(conn, keyring, actor.key_id, idempotency_key)
                     if seen is not None:
-                        if seen.request_hash != request_hash:
-                            raise ApiError(
-                                422,
-                                "idempotency-key-reused",
-                                "This Idempotency-Key was used for a different request.",
-                            )
-                        return json_response(
-                            Written(seen.status_code, seen.body, seen.headers), replayed=True
-                        )
+                        return await _replay(conn, seen, request_hash, rederive)
                 render = await operation(conn)
                 written = None if idempotency_key is None else render()
                 if idempotency_key is not None and written is not None:
+                    if written.complaint_id is not None and rederive is None:
+                        raise RuntimeError("a complaint's response needs a rederive to replay")
                     await idempotency.remember(
                         conn,
+                        keyring,
                         actor.key_id,
                         idempotency_key,
                         idempotency.StoredResponse(
-                            request_hash, written.status_code, written.body, written.headers
+                            request_hash,
+                            written.status_code,
+                            written.body,
+                            written.headers,
+                            complaint_id=written.complaint_id,
                         ),
+                        ttl=_ttl(request),
                     )
             return json_response(written or render())
         except (ConcurrencyError, IntegrityError):

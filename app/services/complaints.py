@@ -94,6 +94,15 @@ def at_moment(complaint: Complaint, as_of: datetime) -> Complaint | None:
     return replace(complaint, state=state, events=tuple(stored))
 
 
+def at_version(complaint: Complaint, version: int) -> Complaint:
+    """The complaint as it stood just after its event `version`, from events already read."""
+    stored = complaint.events[:version]
+    state = fold(decode(event) for event in stored)
+    if state is None:
+        raise ValueError(f"a complaint has no version {version}")
+    return replace(complaint, state=state, events=tuple(stored))
+
+
 async def load(
     conn: AsyncConnection, store: EventStore, complaint_id: str, *, as_of: datetime | None = None
 ) -> Complaint | None:

@@ -2,7 +2,8 @@
 
 The `personal_data_erased` event says when and why; the keys go in the same transaction, so a
 complaint is never recorded as erased while still readable, or the reverse. Remembered idempotent
-responses may quote the person, so those naming an erased complaint are deleted too.
+responses quote the person, but they are sealed with the complaint's keys and go with them; their
+records stay, so a retry after the erasure is replayed instead of logging the person again.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from app.events.store import JsonValue
 from app.events.tables import complainant_keys
 from app.projections.tables import complaints, landlords
 from app.services import complaints as complaint_service
-from app.services.tables import idempotency_records
 
 
 @dataclass
@@ -52,10 +52,6 @@ async def erase(
         )
         done.complaints.append(complaint_id)
     done.keys_destroyed = await store.keyring.erase(conn, done.complaints)
-    for complaint_id in done.complaints:
-        await conn.execute(
-            sa.delete(idempotency_records).where(idempotency_records.c.body.contains(complaint_id))
-        )
     return done
 
 

@@ -1,28 +1,56 @@
 """Idempotency-Key support: a retried POST with the same key and body gets the first response and
 appends nothing; the same key with another body is refused. The record is written in the same
-transaction as the append, so a response is never remembered for a write that did not commit."""
+transaction as the append, so a response is never remembered for a write that did not commit.
+
+A record keeps only what answering again needs, and nothing personal in the clear:
+- the client's Idempotency-Key as a SHA-256 hash (a client may put a name or a case in it);
+- the status and headers (a Location and an ETag: ids and versions, never a person);
+- the body of a response that belongs to a complaint (it quotes the complainant) sealed with the
+  complaint's live data key (AES-256-GCM, the authenticated data binding it to the API key, the
+  Idempotency-Key and the complaint), so erasing the complaint shreds it with the rest of its data.
+  With no live key (the complaint's keys are destroyed) the body is not kept at all;
+- the body of a response that names no complaint (a landlord, a policy: nothing personal, no
+  secret) in the clear. Routes whose responses carry a secret (`/v1/keys`: a new token) do not
+  honour Idempotency-Key, so nothing of theirs is remembered.
+A replay whose sealed body can no longer be opened is answered by re-deriving the body from the
+log (see `app.api.writes.run_write`). Every record expires after REDRESS_IDEMPOTENCY_TTL_HOURS:
+lookups ignore it from then on, and `purge` (scheduled, and `redress idempotency purge`) deletes it.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import logging
+import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from app.events.keyring import Keyring
 from app.services.tables import idempotency_records
 
 MAX_KEY_LENGTH = 255
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class StoredResponse:
     request_hash: str
     status_code: int
-    body: bytes
+    # None on a replay when the body was sealed with a key since destroyed (or never kept):
+    # the route re-derives it.
+    body: bytes | None
     headers: dict[str, str]
+    # The complaint the response belongs to: its body is sealed with that complaint's key.
+    complaint_id: str | None = None
+    created_at: datetime | None = None
 
 
 def request_hash(method: str, path: str, body: bytes) -> str:
@@ -34,11 +62,55 @@ def request_hash(method: str, path: str, body: bytes) -> str:
     return digest.hexdigest()
 
 
-async def find(conn: AsyncConnection, api_key_id: str, key: str) -> StoredResponse | None:
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _aad(api_key_id: str, hashed_key: str, complaint_id: str) -> bytes:
+    # A sealed body cannot be moved to another client's record, another key or another complaint.
+    return f"idempotency\x1f{api_key_id}\x1f{hashed_key}\x1f{complaint_id}".encode()
+
+
+async def _open(
+    conn: AsyncConnection, keyring: Keyring | None, row: sa.Row[tuple[object, ...]]
+) -> bytes | None:
+    m = row._mapping
+    if m["body"] is not None:
+        return str(m["body"]).encode()
+    if m["sealed_body"] is None or keyring is None:
+        return None
+    key_id = str(m["sealed_key_id"])
+    key = (await keyring.keys(conn, [key_id])).get(key_id)
+    if key is None:
+        return None  # erased: the body is shredded with the complaint's data
+    try:
+        return AESGCM(key).decrypt(
+            bytes(m["sealed_nonce"]),
+            bytes(m["sealed_body"]),
+            _aad(str(m["api_key_id"]), str(m["key_hash"]), str(m["complaint_id"])),
+        )
+    except InvalidTag:
+        # Tampered with, or moved: never replayed; the route answers from the log instead.
+        logger.warning("a remembered response does not open with its key; re-deriving it")
+        return None
+
+
+async def find(
+    conn: AsyncConnection,
+    keyring: Keyring | None,
+    api_key_id: str,
+    key: str,
+    *,
+    now: datetime | None = None,
+) -> StoredResponse | None:
+    """The response remembered for this API key and Idempotency-Key, unless it has expired."""
+    now = now or datetime.now(UTC)
     row = (
         await conn.execute(
             sa.select(idempotency_records).where(
-                idempotency_records.c.api_key_id == api_key_id, idempotency_records.c.key == key
+                idempotency_records.c.api_key_id == api_key_id,
+                idempotency_records.c.key_hash == key_hash(key),
+                idempotency_records.c.expires_at > now,
             )
         )
     ).first()
@@ -47,22 +119,87 @@ async def find(conn: AsyncConnection, api_key_id: str, key: str) -> StoredRespon
     return StoredResponse(
         request_hash=str(row.request_hash),
         status_code=int(row.status_code),
-        body=str(row.body).encode(),
+        body=await _open(conn, keyring, row),
         headers={str(k): str(v) for k, v in dict(row.headers).items()},
+        complaint_id=None if row.complaint_id is None else str(row.complaint_id),
+        created_at=row.created_at,
     )
 
 
 async def remember(
-    conn: AsyncConnection, api_key_id: str, key: str, response: StoredResponse
+    conn: AsyncConnection,
+    keyring: Keyring | None,
+    api_key_id: str,
+    key: str,
+    response: StoredResponse,
+    *,
+    ttl: timedelta,
+    now: datetime | None = None,
 ) -> None:
+    now = now or datetime.now(UTC)
+    hashed = key_hash(key)
+    # An expired record of the same key may still wait for the purge: the key is free again.
     await conn.execute(
-        sa.insert(idempotency_records).values(
-            api_key_id=api_key_id,
-            key=key,
-            request_hash=response.request_hash,
-            status_code=response.status_code,
-            body=response.body.decode(),
-            headers=orjson.loads(orjson.dumps(response.headers)),
-            created_at=datetime.now(UTC),
+        sa.delete(idempotency_records).where(
+            idempotency_records.c.api_key_id == api_key_id,
+            idempotency_records.c.key_hash == hashed,
+            idempotency_records.c.expires_at <= now,
         )
     )
+    values: dict[str, object] = {
+        "api_key_id": api_key_id,
+        "key_hash": hashed,
+        "request_hash": response.request_hash,
+        "status_code": response.status_code,
+        "headers": orjson.loads(orjson.dumps(response.headers)),
+        "complaint_id": response.complaint_id,
+        "created_at": now,
+        "expires_at": now + ttl,
+    }
+    if response.complaint_id is None:
+        values["body"] = None if response.body is None else response.body.decode()
+    elif response.body is not None and keyring is not None:
+        live = await keyring.live(conn, response.complaint_id)
+        if live is not None:
+            key_id, data_key = live
+            nonce = os.urandom(12)
+            aad = _aad(api_key_id, hashed, response.complaint_id)
+            values["sealed_key_id"] = key_id
+            values["sealed_nonce"] = nonce
+            values["sealed_body"] = AESGCM(data_key).encrypt(nonce, response.body, aad)
+    await conn.execute(sa.insert(idempotency_records).values(**values))
+
+
+async def purge(conn: AsyncConnection, *, now: datetime | None = None) -> int:
+    """Delete the expired records; returns how many."""
+    now = now or datetime.now(UTC)
+    result = await conn.execute(
+        sa.delete(idempotency_records).where(idempotency_records.c.expires_at <= now)
+    )
+    return int(result.rowcount)
+
+
+async def purge_expired(engine: AsyncEngine, *, now: datetime | None = None) -> int:
+    async with engine.begin() as conn:
+        return await purge(conn, now=now)
+
+
+async def purge_once(engine: AsyncEngine) -> int | None:
+    """One round of the scheduled purge: how many were deleted, or None when it failed. Only
+    the error's kind is logged: a database error's text can quote the values of a statement."""
+    try:
+        purged = await purge_expired(engine)
+    except Exception as error:
+        logger.warning("idempotency purge failed (%s); trying again later", type(error).__name__)
+        return None
+    if purged:
+        logger.info("purged %d expired idempotency record(s)", purged)
+    return purged
+
+
+async def purge_periodically(engine: AsyncEngine, interval_seconds: float) -> None:
+    """Purge at start-up (the service may have been down while records expired), then every
+    `interval_seconds`, until cancelled."""
+    while True:
+        await purge_once(engine)
+        await asyncio.sleep(interval_seconds)

@@ -22,16 +22,24 @@ api_keys = sa.Table(
     sa.Column("revoked_at", UtcDateTime, nullable=True),
 )
 
+# Remembered responses to Idempotency-Key retries: the client's key only as a hash, a complaint's
+# response sealed with its data key, other responses (naming no person) in `body`; each expires.
 idempotency_records = sa.Table(
     "idempotency_records",
     metadata,
     sa.Column("api_key_id", sa.String(32), primary_key=True),
-    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("key_hash", sa.String(64), primary_key=True),
     sa.Column("request_hash", sa.String(64), nullable=False),
     sa.Column("status_code", sa.Integer, nullable=False),
-    sa.Column("body", sa.Text, nullable=False),
     sa.Column("headers", sa.JSON, nullable=False),
+    sa.Column("complaint_id", sa.String(64), nullable=True),
+    sa.Column("body", sa.Text, nullable=True),
+    sa.Column("sealed_key_id", sa.String(36), nullable=True),
+    sa.Column("sealed_nonce", sa.LargeBinary, nullable=True),
+    sa.Column("sealed_body", sa.LargeBinary, nullable=True),
     sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Index("ix_idempotency_records_expires", "expires_at"),
 )
 
 reference_counters = sa.Table(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.cli import openapi_json
+from app.cli.serve import openapi_json
 from app.main import create_app
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"

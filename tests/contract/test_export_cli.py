@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.demo import load_demo
+from app.demo.load import load_demo
 from app.events.sql import SqlEventStore
 from app.events.tables import events
 

@@ -23,7 +23,7 @@ from app.services import tables as service_tables
 from tests.conftest import POSTGRES_ADMIN_URL, _pg_admin
 
 pytestmark = pytest.mark.asyncio
-BEFORE_NO_TEXT = "0005_merge_reports_keys"
+BEFORE_NO_TEXT = "0006_idempotency_sealed"
 # Rows as 0004 wrote them: (version, kind, code, text, detail).
 OLD_ITEMS = [
     (3, "extension", None, "Resident away", None),

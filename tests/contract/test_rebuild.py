@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from app.db import reading
-from app.demo import load_demo
+from app.demo.load import load_demo
 from app.events.sql import SqlEventStore
 from app.projections.tables import complaints
 from app.services.rebuild import Difference, Mode, RebuildReport, rebuild

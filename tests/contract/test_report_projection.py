@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db import reading
-from app.demo import load_demo
+from app.demo.load import load_demo
 from app.domain.complaint.commands import LogComplaint
 from app.domain.landlord.commands import ChangeLandlord, RegisterLandlord
 from app.events.sql import SqlEventStore

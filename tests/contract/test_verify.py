@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from app.audit.verify import Finding, Kind, VerifyReport, verify
 from app.cli import cli
 from app.db import reading
-from app.demo import load_demo
+from app.demo.load import load_demo
 from app.events.hashing import event_hash
 from app.events.scan import snapshot
 from app.events.sql import SqlEventStore

@@ -1,22 +1,13 @@
-"""Request and response bodies of the v1 API. Enumerations are the domain's own, so one name means
-one thing from the database to the OpenAPI document. Every string is bounded."""
+"""A complaint as logged (the request) and as read (the view, its stages and clocks)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import (
-    AwareDatetime,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    WithJsonSchema,
-    model_validator,
-)
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
+from app.api.schemas.inputs import Input, LongText, ShortText, Slug, Text
 from app.domain.clocks.deadlines import ClockStatus
 from app.domain.complaint.events import (
     Channel,
@@ -34,62 +25,6 @@ from app.domain.complaint.events import (
     Tenure,
 )
 from app.domain.complaint.state import OfferStatus, Status
-
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10000)]
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
-ClientId = Annotated[
-    str,
-    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"),
-    Field(description="An id the client chooses, unique in the complaint, e.g. `A-1`."),
-]
-
-
-def _iso_moment(value: object) -> datetime:
-    """Query-string moments: ISO 8601 with an offset, nothing else (no epoch numbers)."""
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str) and len(value) <= 40:
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError as error:
-            raise ValueError("expected an ISO 8601 date-time with an offset") from error
-    else:
-        raise ValueError("expected an ISO 8601 date-time with an offset")
-    if moment.tzinfo is None:
-        raise ValueError("the date-time must include a timezone offset")
-    return moment
-
-
-Moment = Annotated[
-    datetime,
-    BeforeValidator(_iso_moment),
-    WithJsonSchema({"type": "string", "format": "date-time"}),
-]
-
-
-def _has_nul(value: object) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
-    return False
-
-
-class Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_nul_characters(cls, data: object) -> object:
-        # PostgreSQL cannot store U+0000 in text or JSONB; refuse it here rather than fail later.
-        if _has_nul(data):
-            raise ValueError("strings must not contain NUL characters")
-        return data
-
 
 AddressLine = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Postcode = Annotated[
@@ -377,104 +312,4 @@ class ComplaintPage(BaseModel):
     items: list[ComplaintView]
     next_cursor: str | None = Field(
         description="Pass as `cursor` for the next page; null at the end."
-    )
-
-
-class EventView(BaseModel):
-    position: int
-    stream_id: str = Field(description="The complaint id, or `landlord:<id>` for a landlord's.")
-    complaint_id: str | None = Field(description="Null for a landlord's own events.")
-    landlord_id: str | None = Field(
-        description="Set on a landlord's own events (calendar, homes, policies)."
-    )
-    version: int
-    type: str
-    schema_version: int
-    occurred_at: datetime
-    recorded_at: datetime
-    data: dict[str, object]
-    metadata: dict[str, object]
-    hash: str
-    previous_hash: str | None
-
-
-class EventPage(BaseModel):
-    items: list[EventView]
-    next_after: int = Field(description="Pass as `after` to continue; the last position returned.")
-
-
-class Problem(BaseModel):
-    """An RFC 9457 problem detail."""
-
-    type: str
-    title: str
-    status: int
-    detail: str | None = None
-    instance: str | None = None
-    code: str
-    errors: list[dict[str, object]] | None = None
-
-
-class StreamEvents(BaseModel):
-    items: list[EventView]
-
-
-class AuditFinding(BaseModel):
-    kind: Literal["altered", "deleted", "inserted", "reordered"]
-    complaint_id: str
-    version: int = Field(description="The version concerned; for `deleted`, the missing one.")
-    position: int | None = Field(description="The row's position; null for a deleted row.")
-    detail: str
-
-
-class AuditPositions(BaseModel):
-    last: int = Field(description="The highest position in the log.")
-    gapless: bool = Field(description="Every position from 1 to `last` is present.")
-    first_missing: int | None
-
-
-class AuditVerifyReport(BaseModel):
-    ok: bool = Field(description="The whole log (every landlord's) verified without a problem.")
-    events: int
-    streams: int
-    positions: AuditPositions
-    findings: list[AuditFinding] = Field(
-        description="The first problem of each kind in this landlord's complaints."
-    )
-
-
-class HistoryEntry(BaseModel):
-    event: EventView
-    complaint: ComplaintView = Field(
-        description="The complaint as this event left it, clocks evaluated at its occurred_at."
-    )
-    recorded_lag_seconds: float = Field(
-        description="recorded_at minus occurred_at: how long after the fact it was recorded "
-        "(large values show backdating)."
-    )
-
-
-class ComplaintHistory(BaseModel):
-    items: list[HistoryEntry]
-
-
-class BackdatedEvent(BaseModel):
-    position: int
-    complaint_id: str
-    version: int
-    type: str
-    occurred_at: datetime
-    recorded_at: datetime
-    working_days_late: int = Field(
-        description="Working days after the day it occurred (London) that it was recorded."
-    )
-    recorded_lag_seconds: float
-
-
-class BackdatedPage(BaseModel):
-    working_days: int = Field(description="Events recorded more than this many working days late.")
-    items: list[BackdatedEvent]
-    next_after: int = Field(
-        description="Pass as `after` to continue; the last position examined. The end of the log "
-        "is reached when it no longer moves."
     )

@@ -1,26 +1,16 @@
-"""Demo data: a few dozen made-up complaints across both stages of the Code, some breaching, with
-agreed actions, compensation, surveys, lessons learnt and a referral to the Ombudsman.
-
-Every person here is invented. Dates are placed relative to today in working days, so the demo
-always shows a mix of pending, due-soon, breached and met clocks.
-"""
+"""The demo's made-up data: names, categories, what residents complain of, and the scenarios the
+complaints follow (app/demo/load.py places them on the landlord's calendar). Every person here is
+invented."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-
-from app.domain.clocks.calendar import WorkingCalendar
 from app.domain.complaint import commands as c
 from app.domain.complaint.events import (
-    Channel,
     ClosureReason,
     CompensationKind,
-    Complainant,
     ContactMethod,
     DeclineReason,
     Outcome,
@@ -28,14 +18,7 @@ from app.domain.complaint.events import (
     Satisfaction,
     Tenure,
 )
-from app.domain.landlord.commands import RegisterLandlord
-from app.events.store import EventStore, JsonValue
-from app.services import complaints as service
-from app.services import landlords
-from app.services.catalog import settings_for
 
-LONDON = ZoneInfo("Europe/London")
-DEMO_METADATA: dict[str, JsonValue] = {"actor": "demo", "role": "admin", "correlation_id": "demo"}
 FIRST_NAMES = ["Ada", "Bram", "Cleo", "Dev", "Esme", "Finn", "Gus", "Hana", "Ivo", "Juno", "Kit"]
 LAST_NAMES = ["Testwood", "Sampleton", "Fictor", "Madeup", "Exampleby", "Notreal", "Placeholt"]
 CATEGORIES = ["repairs", "damp_and_mould", "anti_social_behaviour", "rent", "staff_conduct"]
@@ -338,97 +321,3 @@ SCENARIOS: list[tuple[int, list[Step]]] = [
         ],
     ),
 ]
-
-
-def _moment(calendar: WorkingCalendar, day: date, rng: random.Random) -> datetime:
-    while not calendar.is_working_day(day):
-        day -= timedelta(days=1)
-    local = datetime.combine(day, time(9 + rng.randrange(8), rng.randrange(60)), tzinfo=LONDON)
-    return local.astimezone(UTC)
-
-
-async def register_demo_landlord(
-    conn: AsyncConnection, store: EventStore, landlord: str, now: datetime
-) -> None:
-    """A made-up housing association in England that shuts between Christmas and New Year."""
-    if await landlords.load(conn, store, landlord) is not None:
-        return
-    year = now.astimezone(LONDON).year
-    shutdown = tuple(date(year, 12, day) for day in (29, 30, 31))
-    command = RegisterLandlord(
-        occurred_at=now,
-        name="Demo Homes Housing Association",
-        region="england-and-wales",
-        closures=shutdown,
-        homes_rented=12_400,
-        homes_shared_ownership=850,
-    )
-    await landlords.execute(conn, store, landlord, command, metadata=DEMO_METADATA, now=now)
-
-
-async def load_demo(
-    engine: AsyncEngine, store: EventStore, *, landlord: str, copies: int = 3, seed: int = 7
-) -> int:
-    """Log `copies` complaints per scenario for `landlord`; returns how many were logged."""
-    rng = random.Random(seed)  # noqa: S311 - made-up demo data, not security
-    now = datetime.now(UTC)
-    async with engine.begin() as conn:
-        await register_demo_landlord(conn, store, landlord, now)
-        settings = await settings_for(conn, landlord)
-    calendar, policy = settings.calendar, settings.policy
-    today = now.astimezone(LONDON).date()
-    logged = 0
-    for copy in range(copies):
-        for ago, steps in SCENARIOS:
-            received_day = calendar.subtract_working_days(today, ago + copy)
-            received = _moment(calendar, received_day, rng)
-            category = rng.choice(CATEGORIES)
-            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-            command = c.LogComplaint(
-                occurred_at=received,
-                reference="",
-                landlord=landlord,
-                policy_id=policy.id,
-                policy_version=policy.version,
-                channel=rng.choice(list(Channel)),
-                received_at=received,
-                stage=None,
-                category=category,
-                description=ISSUES[category],
-                desired_outcome="A proper fix and an apology.",
-                complainant=Complainant(
-                    name=f"{first} {last}",
-                    email=f"{first.lower()}.{last.lower()}@example.invalid",
-                    resident_id=f"R-{rng.randrange(10_000, 99_999)}",
-                ),
-                representative=None,
-                anonymous=False,
-                vulnerability=None,
-                reasonable_adjustments=None,
-                # Mostly rented homes, some shared ownership, a few not known.
-                tenure=TENURES[logged % len(TENURES)],
-            )
-            metadata = DEMO_METADATA
-            async with engine.begin() as conn:
-                complaint = await service.log_complaint(
-                    conn, store, command, metadata=metadata, now=now
-                )
-                for offset, factory in steps:
-                    at = max(
-                        _moment(calendar, calendar.add_working_days(received_day, offset), rng),
-                        complaint.state.last_occurred_at,
-                    )
-                    if at > now:
-                        break
-                    step = factory(at)
-                    if isinstance(step, c.AgreeExtension):
-                        step = c.AgreeExtension(
-                            occurred_at=at,
-                            response_due=calendar.add_working_days(received_day, offset + 8),
-                            reason=step.reason,
-                        )
-                    complaint = await service.record(
-                        conn, store, complaint, step, if_match=None, metadata=metadata, now=now
-                    )
-            logged += 1
-    return logged

@@ -1,0 +1,71 @@
+"""What every request body and query shares: bounded strings, moments, and the refusal of NUL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10000)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+ClientId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"),
+    Field(description="An id the client chooses, unique in the complaint, e.g. `A-1`."),
+]
+
+
+def _iso_moment(value: object) -> datetime:
+    """Query-string moments: ISO 8601 with an offset, nothing else (no epoch numbers)."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and len(value) <= 40:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError as error:
+            raise ValueError("expected an ISO 8601 date-time with an offset") from error
+    else:
+        raise ValueError("expected an ISO 8601 date-time with an offset")
+    if moment.tzinfo is None:
+        raise ValueError("the date-time must include a timezone offset")
+    return moment
+
+
+Moment = Annotated[
+    datetime,
+    BeforeValidator(_iso_moment),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul_characters(cls, data: object) -> object:
+        # PostgreSQL cannot store U+0000 in text or JSONB; refuse it here rather than fail later.
+        if _has_nul(data):
+            raise ValueError("strings must not contain NUL characters")
+        return data

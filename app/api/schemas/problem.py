@@ -1,0 +1,17 @@
+"""The body of every error response."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem detail."""
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    code: str
+    errors: list[dict[str, object]] | None = None

@@ -1,0 +1,32 @@
+"""The `redress` command: serve, migrate, keys, landlords, demo, verify, rebuild, export, report.
+
+Each command lives in the module of its subject; this one puts them together, in the order
+`redress --help` lists them.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from app.cli import database, demo, export, idempotency, keys, policies, retention, serve
+from app.cli.landlords import landlords_cli
+from app.cli.report import report_cli
+
+cli = typer.Typer(help="Redress: event-sourced complaint handling.", no_args_is_help=True)
+cli.add_typer(keys.keys_cli, name="keys")
+cli.add_typer(policies.policies_cli, name="policies")
+cli.add_typer(landlords_cli, name="landlords")
+cli.add_typer(report_cli, name="report")
+cli.add_typer(retention.retention_cli, name="retention")
+cli.add_typer(idempotency.idempotency_cli, name="idempotency")
+cli.command()(serve.serve)
+cli.command()(database.migrate)
+cli.command()(demo.demo)
+cli.command()(serve.openapi)
+cli.command()(database.verify)
+cli.command()(database.rebuild)
+cli.command()(export.export)
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,88 @@
+"""The database as a whole: `redress migrate`, `redress verify` (the log's hash chains and
+positions) and `redress rebuild` (the projections from the events)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from app import migrations
+from app.audit.verify import VerifyReport
+from app.db import create_engine, reading
+from app.services.rebuild import RebuildReport
+from app.settings import Settings
+
+console = Console()
+
+
+def migrate() -> None:
+    """Apply the database migrations."""
+    settings = Settings()
+    migrations.upgrade(settings.database_url)
+    console.print(f"database at revision {migrations.head_revision(settings.database_url)}")
+
+
+def verify() -> None:
+    """Check every stream's hash chain and the global positions; exit 1 if anything is wrong."""
+    from app.audit.report import render_verify_report
+    from app.audit.verify import verify as verify_log
+    from app.events.scan import snapshot
+
+    async def run() -> VerifyReport:
+        engine = create_engine(Settings().database_url)
+        try:
+            async with snapshot(engine) as conn:
+                return await verify_log(conn)
+        finally:
+            await engine.dispose()
+
+    report = asyncio.run(run())
+    render_verify_report(console, report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def rebuild(
+    check: Annotated[
+        bool, typer.Option("--check", help="Only compare with the live projection; write nothing.")
+    ] = False,
+) -> None:
+    """Rebuild the complaint projection from the events alone (exit 1 if --check finds a
+    difference)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from app.audit.report import render_rebuild_report
+    from app.events.scan import snapshot
+    from app.services.rebuild import Mode, count_events
+    from app.services.rebuild import rebuild as rebuild_projection
+
+    mode = Mode.check if check else Mode.apply
+
+    async def run() -> RebuildReport:
+        engine = create_engine(Settings().database_url)
+        try:
+            async with reading(engine) as conn:
+                total = await count_events(conn)
+            with Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=console,
+            ) as bar:
+                task = bar.add_task(f"{mode.value}: events", total=total)
+                transaction = snapshot(engine) if check else engine.begin()
+                async with transaction as conn:
+                    return await rebuild_projection(
+                        conn, mode, progress=lambda n: bar.advance(task, n)
+                    )
+        finally:
+            await engine.dispose()
+
+    report = asyncio.run(run())
+    render_rebuild_report(console, report)
+    if check and not report.equal:
+        raise typer.Exit(1)
