@@ -1,18 +1,27 @@
-"""A complaint's events: the facts (`facts`), the words they are written in (`vocabulary`) and the
-people they name (`people`). Import them from here."""
+"""A complaint's events: the facts of its handling (`facts`) and of what follows it (`aftercare`),
+the words they are written in (`vocabulary`) and the people they name (`people`). Import them from
+here."""
 
+from app.domain.complaint.events.aftercare import (
+    ActionAgreed,
+    ActionCompleted,
+    CompensationAccepted,
+    CompensationDeclined,
+    CompensationOffered,
+    LearningRecorded,
+    OmbudsmanDetermined,
+    OmbudsmanEvidenceProvided,
+    OmbudsmanEvidenceRequested,
+    Referred,
+    SatisfactionRecorded,
+)
 from app.domain.complaint.events.facts import (
     EVENT_TYPES,
     Acknowledged,
-    ActionAgreed,
-    ActionCompleted,
     Assigned,
     ClockRestarted,
     ClockStopped,
     Closed,
-    CompensationAccepted,
-    CompensationDeclined,
-    CompensationOffered,
     ComplaintEvent,
     Contacted,
     Declined,
@@ -20,18 +29,12 @@ from app.domain.complaint.events.facts import (
     EscalationRefused,
     EscalationRequested,
     ExtensionAgreed,
-    LearningRecorded,
     Logged,
     NoteAdded,
-    OmbudsmanDetermined,
-    OmbudsmanEvidenceProvided,
-    OmbudsmanEvidenceRequested,
     PersonalDataErased,
-    Referred,
     Reopened,
     ResidentInformed,
     Responded,
-    SatisfactionRecorded,
 )
 from app.domain.complaint.events.people import Complainant, PostalAddress, Representative
 from app.domain.complaint.events.vocabulary import (

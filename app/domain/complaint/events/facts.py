@@ -12,30 +12,37 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, ClassVar
 
+from app.domain.complaint.events.aftercare import (
+    ActionAgreed,
+    ActionCompleted,
+    CompensationAccepted,
+    CompensationDeclined,
+    CompensationOffered,
+    LearningRecorded,
+    OmbudsmanDetermined,
+    OmbudsmanEvidenceProvided,
+    OmbudsmanEvidenceRequested,
+    Referred,
+    SatisfactionRecorded,
+)
 from app.domain.complaint.events.people import Complainant, Representative
 from app.domain.complaint.events.vocabulary import (
     Channel,
     ClosureReason,
-    CompensationKind,
     ContactMethod,
     DeclineReason,
     ErasureReason,
     InformedOf,
     NoteVisibility,
-    OmbudsmanFinding,
     Outcome,
-    ReferralBody,
-    Satisfaction,
     StopReasonCategory,
     Tenure,
 )
 from app.domain.treatment import (
-    INTERNAL,
     INTERNAL_TEXT,
     PERSONAL,
     PERSONAL_TEXT,
     RESIDENT,
-    Audience,
 )
 
 
@@ -196,122 +203,12 @@ class Reopened:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class ActionAgreed:
-    """A remedial action was agreed, due by `due`; `action_id` is the client's, unique in the
-    complaint. Actions may be agreed at any time, also after the response or the closure."""
-
-    occurred_at: datetime
-    action_id: Annotated[str, RESIDENT]
-    description: Annotated[str, PERSONAL_TEXT]
-    due: Annotated[date, RESIDENT]
-    owner: Annotated[str | None, INTERNAL]
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class ActionCompleted:
-    """The agreed action `action_id` was completed."""
-
-    occurred_at: datetime
-    action_id: Annotated[str, RESIDENT]
-    summary: Annotated[str, PERSONAL_TEXT]
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class SatisfactionRecorded:
-    """The resident's satisfaction survey after the closure: how satisfied, and what they said."""
-
-    occurred_at: datetime
-    satisfied: Annotated[Satisfaction, RESIDENT]
-    comments: Annotated[str | None, PERSONAL_TEXT]
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class CompensationOffered:
-    """The landlord offered `amount_pence` of compensation of `kind`, for `reason`; `offer_id` is
-    the client's, unique in the complaint."""
-
-    occurred_at: datetime
-    offer_id: Annotated[str, RESIDENT]
-    amount_pence: Annotated[int, RESIDENT]
-    kind: Annotated[CompensationKind, RESIDENT]
-    reason: Annotated[str, PERSONAL_TEXT]
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class CompensationAccepted:
-    """The resident accepted the offer `offer_id`."""
-
-    occurred_at: datetime
-    offer_id: Annotated[str, RESIDENT]
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class CompensationDeclined:
-    """The resident declined the offer `offer_id`."""
-
-    occurred_at: datetime
-    offer_id: Annotated[str, RESIDENT]
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Referred:
-    """The complaint was referred `to` a body outside the landlord's process (the Housing
-    Ombudsman, a designated person, a panel, a tribunal)."""
-
-    occurred_at: datetime
-    to: Annotated[ReferralBody, RESIDENT]
-    reason: Annotated[str | None, PERSONAL_TEXT]
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class OmbudsmanEvidenceRequested:
-    """The Housing Ombudsman asked for the case file, to be sent by `due`."""
-
-    # Between the landlord and the Ombudsman: the resident's portal does not show it.
-    AUDIENCE: ClassVar[Audience] = Audience.internal
-
-    occurred_at: datetime
-    due: Annotated[date, INTERNAL]
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class OmbudsmanEvidenceProvided:
-    """The case file the Ombudsman asked for was sent."""
-
-    AUDIENCE: ClassVar[Audience] = Audience.internal
-
-    occurred_at: datetime
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class LearningRecorded:
-    """What the complaint taught the landlord: its root cause, the lesson, and the improvement to
-    the service it leads to."""
-
-    # The landlord's own learning, for its annual report: not the resident's case.
-    AUDIENCE: ClassVar[Audience] = Audience.internal
-
-    occurred_at: datetime
-    root_cause: Annotated[str, INTERNAL_TEXT]
-    lesson: Annotated[str, INTERNAL_TEXT]
-    improvement: Annotated[str, INTERNAL_TEXT]
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
 class PersonalDataErased:
     """The complaint's personal data was crypto-shredded: its data keys are destroyed, so the
     sealed fields of every earlier event now read as erased. The event itself holds none."""
 
     occurred_at: datetime
     reason: Annotated[ErasureReason, RESIDENT]
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class OmbudsmanDetermined:
-    """The Housing Ombudsman determined the complaint referred to it, with `finding`."""
-
-    occurred_at: datetime
-    finding: Annotated[OmbudsmanFinding, RESIDENT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
