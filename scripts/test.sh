@@ -8,4 +8,5 @@ scripts/ensure-postgres.sh
 .venv/bin/ruff format --check .
 .venv/bin/mypy
 .venv/bin/lint-imports
-.venv/bin/pytest "$@"
+# Two workers (this machine has two cores); REDRESS_TEST_WORKERS=0 runs in one process.
+.venv/bin/pytest -n "${REDRESS_TEST_WORKERS:-auto}" "$@"

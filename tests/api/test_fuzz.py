@@ -16,6 +16,7 @@ from schemathesis.specs.openapi.checks import negative_data_rejection, positive_
 from app.services.keys import Role
 from tests.api.conftest import MakeKey
 from tests.api.factories import RESIDENT, log
+from tests.depth import examples
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"
 schema = schemathesis.openapi.from_path(SPEC)
@@ -28,7 +29,7 @@ async def crm_token(make_key: MakeKey) -> str:
 
 @schema.parametrize()
 @settings(
-    max_examples=15,
+    max_examples=examples(8, 100),
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),
@@ -71,7 +72,7 @@ async def role_tokens(
 
 @schema.parametrize()
 @settings(
-    max_examples=3,
+    max_examples=examples(2, 30),
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),

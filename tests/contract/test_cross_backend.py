@@ -24,6 +24,7 @@ from app.events.sql import SqlEventStore
 from app.services import complaints as service
 from tests.conftest import BACKENDS, POSTGRES_ADMIN_URL, _pg_admin, truncate_all
 from tests.contract.test_rebuild_properties import ACTOR, RECEIVED, log_command
+from tests.depth import examples
 from tests.unit.test_properties import commands
 
 pytestmark = [
@@ -58,7 +59,7 @@ async def engines(urls: tuple[str, str]) -> AsyncIterator[tuple[AsyncEngine, Asy
 
 
 @settings(
-    max_examples=15,
+    max_examples=examples(8, 100),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

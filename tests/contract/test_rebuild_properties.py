@@ -23,6 +23,7 @@ from app.services import complaints as service
 from app.services.keys import Role
 from app.services.rebuild import Mode, rebuild
 from tests.conftest import truncate_all
+from tests.depth import examples
 from tests.unit.test_properties import commands
 
 pytestmark = pytest.mark.asyncio
@@ -55,7 +56,7 @@ def log_command() -> c.LogComplaint:
 
 
 @settings(
-    max_examples=20,
+    max_examples=examples(10, 100),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

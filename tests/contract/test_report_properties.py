@@ -42,6 +42,7 @@ from app.services.privacy import NO_PERSONAL_DATA, OPERATOR
 from app.settings import Settings
 from tests.conftest import truncate_all
 from tests.contract import naive_reports as naive
+from tests.depth import examples
 
 pytestmark = pytest.mark.asyncio
 
@@ -286,7 +287,7 @@ async def write(engine: AsyncEngine, data: st.DataObject) -> list[str]:
 
 
 @settings(
-    max_examples=40,
+    max_examples=examples(12, 200),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -15,13 +15,14 @@ from app.domain.complaint.evolve import evolve, fold
 from app.domain.complaint.state import Status
 from app.domain.errors import DomainError
 from app.domain.policies.builtin import BUILTIN_POLICIES
+from tests.depth import examples
 from tests.unit.scenario import logged, uk
 from tests.unit.test_properties import commands
 
 REGIONS = [WorkingCalendar(region=r) for r in ("england-and-wales", "scotland", "northern-ireland")]
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100, 1000), suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_random_histories_under_every_policy(data: st.DataObject) -> None:
     policy = data.draw(

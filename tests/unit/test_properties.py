@@ -68,6 +68,7 @@ from app.domain.complaint.evolve import evolve, fold
 from app.domain.complaint.state import ComplaintState, Status
 from app.domain.errors import DomainError
 from app.domain.policies.builtin import HOC_2024
+from tests.depth import examples
 from tests.unit.scenario import ENGLAND, LOGGED, logged, uk
 
 # Weighted so histories often reach stage 2 before a decline or a closure ends them.
@@ -207,7 +208,7 @@ def check_invariants(state: ComplaintState, events: list[ComplaintEvent]) -> Non
     assert state == fold(events)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150, 1000), suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_random_histories_keep_the_invariants(data: st.DataObject) -> None:
     events: list[ComplaintEvent] = [LOGGED]
@@ -239,7 +240,7 @@ def test_random_histories_keep_the_invariants(data: st.DataObject) -> None:
         assert clock.due >= clock.original_due
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(100, 1000))
 @given(st.data())
 def test_a_refused_command_changes_nothing(data: st.DataObject) -> None:
     """decide is pure: deciding again on the same state gives the same answer."""
@@ -271,7 +272,7 @@ EVERYTHING = replace(
 REGIONS = [WorkingCalendar(region=r) for r in ("england-and-wales", "scotland", "northern-ireland")]
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150, 1000), suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_random_histories_where_the_policy_allows_everything(data: st.DataObject) -> None:
     calendar = data.draw(st.sampled_from(REGIONS))
