@@ -4,6 +4,7 @@ offsets within ±14:00), and never a 500 for anything."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -103,3 +104,20 @@ async def test_dates_at_the_calendars_edges_are_422_never_500(
         if response.status_code != 422:
             failures.append(f"year={year}: {response.status_code}, expected 422")
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("field", ["response_days", "acknowledge_days", "extension_cap_days"])
+async def test_a_policy_counting_past_the_calendar_is_422(
+    client: httpx.AsyncClient, make_key: MakeKey, field: str
+) -> None:
+    # Counted from a date in 2200, three million working days would pass 9999-12-31.
+    admin = {"Authorization": f"Bearer {await make_key(Role.admin)}"}
+    policy = (await client.get("/v1/policies/hoc-2024", headers=admin)).json()
+    policy |= {"id": "north-long", "name": "Long", "version": 1}
+    policy["stages"][0][field] = 3_000_000
+    started = time.monotonic()
+    published = await client.post(
+        f"/v1/landlords/{LANDLORD}/policies", json={"policy": policy}, headers=admin
+    )
+    assert published.status_code == 422, published.text
+    assert time.monotonic() - started < 2
