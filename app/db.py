@@ -1,38 +1,146 @@
-"""Engine construction for the two supported databases.
+"""Engine construction for the two supported databases, and what counts as the database being away.
 
 SQLite is the embedded default. Its writers are serialised by the database itself; we make every
 transaction start with `BEGIN IMMEDIATE` so that a transaction which reads and then writes takes the
 write lock up front and waits (busy timeout) instead of failing with "database is locked" when it
 tries to upgrade its lock.
+
+Every wait on the database is bounded (connecting, each command, each statement, a free pooled
+connection, SQLite's write lock), so a database that is down or silent fails a request in seconds
+instead of holding it for as long as the database is away.
 """
 
 from __future__ import annotations
 
+import errno
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-SQLITE_BUSY_TIMEOUT_SECONDS = 30
+from app.settings import Settings
+
+# A write transaction here takes milliseconds, so 5 s of waiting for the write lock means hundreds
+# of writers queued ahead: past that, a quick 503 the client can retry serves it better than a
+# request held for SQLite's customary 30 s. It stays well under the request deadline.
+SQLITE_BUSY_TIMEOUT_SECONDS = 5.0
+CONNECT_TIMEOUT_SECONDS = 3.0
+POOL_TIMEOUT_SECONDS = 30.0
 READ_ONLY_OPTION = "redress_read_only"
+
+# PostgreSQL SQLSTATEs that say the database, not the request, is the trouble: connection
+# exceptions (class 08), a statement cancelled by `statement_timeout` or by asyncpg after its
+# command timeout, a server shutting down or starting up, and no connection slot left.
+UNAVAILABLE_SQLSTATES = frozenset({"57014", "57P01", "57P02", "57P03", "53300"})
+UNAVAILABLE_SQLSTATE_CLASSES = frozenset({"08"})
+UNREACHABLE_ERRNOS = frozenset(
+    {
+        errno.ECONNREFUSED,
+        errno.ECONNRESET,
+        errno.ECONNABORTED,
+        errno.EHOSTUNREACH,
+        errno.ENETUNREACH,
+        errno.ETIMEDOUT,
+        errno.EPIPE,
+    }
+)
 
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+def create_engine(
+    url: str,
+    *,
+    pool_size: int = 10,
+    pool_timeout: float = POOL_TIMEOUT_SECONDS,
+    connect_timeout: float = CONNECT_TIMEOUT_SECONDS,
+    command_timeout: float | None = None,
+    statement_timeout_ms: int = 0,
+    sqlite_busy_timeout: float = SQLITE_BUSY_TIMEOUT_SECONDS,
+) -> AsyncEngine:
+    """An engine; the defaults put no limit on a command or statement, which suits migrations and
+    batch commands. The service's engine comes from `service_engine`."""
     if is_sqlite(url):
-        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS})
-        _configure_sqlite(engine)
+        engine = create_async_engine(
+            url, pool_timeout=pool_timeout, connect_args={"timeout": sqlite_busy_timeout}
+        )
+        _configure_sqlite(engine, sqlite_busy_timeout)
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    server_settings: dict[str, str] = {}
+    if statement_timeout_ms > 0:
+        # A transaction left idle for as long as a statement may run belongs to a client that is
+        # no longer there (a frozen network); ending it frees its locks for everyone else.
+        server_settings["statement_timeout"] = str(statement_timeout_ms)
+        server_settings["idle_in_transaction_session_timeout"] = str(statement_timeout_ms)
+    connect_args: dict[str, Any] = {"timeout": connect_timeout, "server_settings": server_settings}
+    if command_timeout is not None:
+        connect_args["command_timeout"] = command_timeout
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_timeout=pool_timeout,
+        # A connection broken while the database was away is found and replaced at checkout, so
+        # the service recovers by itself once the database is back.
+        pool_pre_ping=True,
+        connect_args=connect_args,
+    )
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def service_engine(settings: Settings) -> AsyncEngine:
+    return create_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        pool_timeout=settings.db_pool_timeout_seconds,
+        connect_timeout=settings.db_connect_timeout_seconds,
+        command_timeout=settings.db_command_timeout_seconds,
+        statement_timeout_ms=settings.db_statement_timeout_ms,
+        sqlite_busy_timeout=settings.sqlite_busy_timeout_seconds,
+    )
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether `error` says the database could not be reached or did not answer in time, as
+    opposed to a fault in the request or in the service (an integrity or a syntax error)."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if _names_unavailability(current):
+            return True
+        if isinstance(current, sa_exc.StatementError):
+            pending.append(current.orig)
+        pending.extend((current.__cause__, current.__context__))
+    return False
+
+
+def _names_unavailability(error: BaseException) -> bool:
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    if isinstance(error, (sa_exc.TimeoutError, TimeoutError, ConnectionError, socket.gaierror)):
+        return True
+    if isinstance(error, OSError) and error.errno in UNREACHABLE_ERRNOS:
+        return True
+    sqlstate = getattr(error, "sqlstate", None)
+    if isinstance(sqlstate, str) and (
+        sqlstate in UNAVAILABLE_SQLSTATES or sqlstate[:2] in UNAVAILABLE_SQLSTATE_CLASSES
+    ):
+        return True
+    # SQLite's write lock stayed taken for the whole busy timeout.
+    return getattr(error, "sqlite_errorname", None) == "SQLITE_BUSY"
+
+
+def _configure_sqlite(engine: AsyncEngine, busy_timeout: float) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Hand transaction control to SQLAlchemy's "begin" event below.
@@ -40,7 +148,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
+        cursor.execute(f"PRAGMA busy_timeout={round(busy_timeout * 1000)}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

@@ -24,10 +24,11 @@ from app.api import (
     policies,
     reports,
 )
+from app.api.deadline import Deadline
 from app.api.middleware import HttpMiddleware, Metrics
 from app.api.openapi import build_openapi
 from app.api.ratelimit import RateLimiter
-from app.db import create_engine
+from app.db import service_engine
 from app.events.factory import make_store
 from app.migrations import head_revision
 from app.services.idempotency import purge_periodically
@@ -46,7 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
+        engine = service_engine(settings)
         app.state.engine = engine
         app.state.store = make_store(settings)
         app.state.settings = settings
@@ -85,6 +86,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(keys.router)
     app.include_router(erasure.router)
     app.include_router(health.router)
+    # Inside HttpMiddleware, so a request answered at its deadline is counted and gets its headers.
+    app.add_middleware(Deadline, seconds=settings.request_timeout_seconds)
     app.add_middleware(HttpMiddleware, metrics=metrics, max_body_bytes=settings.max_body_bytes)
 
     def openapi() -> dict[str, Any]:

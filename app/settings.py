@@ -22,6 +22,46 @@ class Settings(BaseSettings):
         default=256 * 1024, ge=1024, description="Largest request body accepted, in bytes."
     )
     db_pool_size: int = Field(default=10, ge=1, description="PostgreSQL connection pool size.")
+    db_pool_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=60,
+        description="Longest a request waits for a free database connection before it is "
+        "answered 503 database-unavailable.",
+    )
+    db_connect_timeout_seconds: float = Field(
+        default=3.0,
+        gt=0,
+        le=60,
+        description="PostgreSQL: longest a new connection (TCP and start-up) may take.",
+    )
+    db_command_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=600,
+        description="PostgreSQL: longest the service waits for the answer to one command "
+        "(asyncpg command_timeout); it also catches a network that stopped answering.",
+    )
+    db_statement_timeout_ms: int = Field(
+        default=10_000,
+        ge=0,
+        description="PostgreSQL `statement_timeout` (and `idle_in_transaction_session_timeout`) "
+        "of the service's sessions, in milliseconds (0: no limit).",
+    )
+    sqlite_busy_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=30,
+        description="SQLite: longest a writer waits for the write lock before the request is "
+        "answered 503 database-unavailable.",
+    )
+    request_timeout_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        le=600,
+        description="Longest a request may run before its response starts; past it the "
+        "client gets 503 database-unavailable. Keep it above the connect plus command timeout.",
+    )
     rate_limit_per_minute: int = Field(
         default=1200,
         ge=0,

@@ -16,7 +16,7 @@ from app.api.errors import ApiError
 from app.api.event_requests import EventRequest
 from app.api.schemas.complaints import ComplaintPage, ComplaintView, LogComplaintRequest
 from app.api.schemas.events import StreamEvents
-from app.api.schemas.inputs import Moment
+from app.api.schemas.inputs import MOMENT_RANGE, Moment
 from app.api.views import complaint_view, event_view
 from app.api.writes import (
     CorrelationId,
@@ -44,7 +44,10 @@ router = APIRouter(prefix="/v1", tags=["complaints"], dependencies=[Depends(reje
 ComplaintId = Annotated[str, Path(min_length=1, max_length=64, description="The complaint id.")]
 AsOf = Annotated[
     Moment | None,
-    Query(description="Show the complaint as it stood at this moment (timezone required)."),
+    Query(
+        description="Show the complaint as it stood at this moment (timezone required). "
+        + MOMENT_RANGE
+    ),
 ]
 
 
@@ -142,8 +145,8 @@ async def list_complaints(
     sla: Literal["breached", "due_soon"] | None = None,
     category: Annotated[str | None, Query(max_length=64)] = None,
     handler: Annotated[str | None, Query(max_length=128)] = None,
-    received_from: Annotated[Moment | None, Query(description="Inclusive.")] = None,
-    received_to: Annotated[Moment | None, Query(description="Exclusive.")] = None,
+    received_from: Annotated[Moment | None, Query(description=f"Inclusive. {MOMENT_RANGE}")] = None,
+    received_to: Annotated[Moment | None, Query(description=f"Exclusive. {MOMENT_RANGE}")] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     as_of: AsOf = None,

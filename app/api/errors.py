@@ -9,9 +9,11 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from app.db import is_unavailable
 from app.domain.errors import DomainError
 from app.events.store import ConcurrencyError
 from app.projections.complaints import InvalidCursor
@@ -22,6 +24,11 @@ PROBLEM_TYPE_PREFIX = "urn:redress:problem:"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 log = logging.getLogger("redress.api")
+
+# Long enough that clients do not hammer a database that is restarting or failing over (seconds),
+# short enough that they are back soon after it is.
+RETRY_AFTER_SECONDS = 5
+DATABASE_UNAVAILABLE = "database-unavailable"
 
 # Domain refusals that contradict the complaint's current state are conflicts; the rest of the
 # domain errors are about the request itself and are unprocessable. What the complaint's policy
@@ -100,6 +107,16 @@ def problem(
     body.update(extensions)
     return Response(
         orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+    )
+
+
+def database_unavailable(detail: str, *, instance: str | None = None) -> Response:
+    return problem(
+        503,
+        DATABASE_UNAVAILABLE,
+        detail,
+        instance=instance,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
 
 
@@ -192,6 +209,26 @@ def install(app: FastAPI) -> None:
         return problem(
             error.status_code, code, str(error.detail), instance=_path(request), headers=headers
         )
+
+    # Errors of these kinds mean the database is away only when `is_unavailable` says so; any other
+    # (an IntegrityError, a ProgrammingError) is a fault and goes on to become a 500 below.
+    async def _database(request: Request, error: Exception) -> Response:
+        if not is_unavailable(error):
+            raise error
+        log.warning(
+            "database unavailable on %s %s: %s",
+            request.method,
+            _path(request),
+            type(error).__name__,
+        )
+        return database_unavailable(
+            "The database cannot be reached or did not answer in time; retry after the number "
+            "of seconds in Retry-After.",
+            instance=_path(request),
+        )
+
+    for kind in (sa_exc.DBAPIError, sa_exc.TimeoutError, TimeoutError, OSError):
+        app.add_exception_handler(kind, _database)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> Response:

@@ -3,12 +3,21 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from app.api.schemas.inputs import ClientId, Input, LongText, ShortText, Text
+from app.api.schemas.inputs import (
+    DAY_RANGE,
+    MOMENT_RANGE,
+    ClientId,
+    Day,
+    Input,
+    Instant,
+    LongText,
+    ShortText,
+    Text,
+)
 from app.domain.complaint.events import (
     ClosureReason,
     CompensationKind,
@@ -25,7 +34,9 @@ from app.domain.complaint.events import (
 
 
 class _EventIn(Input):
-    occurred_at: AwareDatetime = Field(description="When it happened (not in the future).")
+    occurred_at: Instant = Field(
+        description=f"When it happened (not in the future). {MOMENT_RANGE}"
+    )
 
 
 class AcknowledgedIn(_EventIn):
@@ -48,7 +59,9 @@ class AssignedIn(_EventIn):
 
 class ExtensionAgreedIn(_EventIn):
     type: Literal["extension_agreed"]
-    response_due: date = Field(description="The revised response date agreed with the resident.")
+    response_due: Day = Field(
+        description=f"The revised response date agreed with the resident. {DAY_RANGE}"
+    )
     reason: Text
 
 
@@ -115,7 +128,9 @@ class ActionAgreedIn(_EventIn):
     type: Literal["action_agreed"]
     action_id: ClientId
     description: Text
-    due: date = Field(description="When the action is due (not before the day it is agreed).")
+    due: Day = Field(
+        description=f"When the action is due (not before the day it is agreed). {DAY_RANGE}"
+    )
     owner: ShortText | None = Field(default=None, description="Who delivers it.")
 
 
@@ -157,7 +172,7 @@ class ReferredIn(_EventIn):
 
 class OmbudsmanEvidenceRequestedIn(_EventIn):
     type: Literal["ombudsman_evidence_requested"]
-    due: date = Field(description="When the Ombudsman wants the case file by.")
+    due: Day = Field(description=f"When the Ombudsman wants the case file by. {DAY_RANGE}")
 
 
 class OmbudsmanEvidenceProvidedIn(_EventIn):

@@ -15,7 +15,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
 from app.api.schemas.events import EventPage
-from app.api.schemas.inputs import Moment
+from app.api.schemas.inputs import MOMENT_RANGE, Moment
 from app.api.views import event_view
 from app.api.writes import dump
 from app.db import reading
@@ -48,8 +48,8 @@ async def feed(
     after: Annotated[int, Query(ge=0, le=2**62, description="Last position already seen.")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000, description="Page size (JSON only).")] = 100,
     until: Annotated[int | None, Query(ge=1, le=2**62, description="Last position wanted.")] = None,
-    occurred_from: Annotated[Moment | None, Query(description="Inclusive.")] = None,
-    occurred_to: Annotated[Moment | None, Query(description="Exclusive.")] = None,
+    occurred_from: Annotated[Moment | None, Query(description=f"Inclusive. {MOMENT_RANGE}")] = None,
+    occurred_to: Annotated[Moment | None, Query(description=f"Exclusive. {MOMENT_RANGE}")] = None,
     accept: Annotated[str | None, Header(max_length=500, include_in_schema=False)] = None,
 ) -> Response:
     selection = export.Selection(

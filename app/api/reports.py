@@ -6,7 +6,7 @@ charts with `Accept: text/html` or `?format=html`. Figures are defined in docs/r
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query
@@ -14,6 +14,7 @@ from fastapi.responses import Response
 
 from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
 from app.api.errors import ApiError
+from app.api.schemas.inputs import DAY_RANGE, Day
 from app.domain.clocks.calendar import london_date
 from app.domain.reporting.annual import AnnualReport
 from app.domain.reporting.code_compliance import CodeComplianceReport
@@ -82,8 +83,10 @@ async def code_compliance(
     engine: Engine,
     store: Store,
     actor: Annotated[Actor, Depends(authorize(Action.read_reports))],
-    from_: Annotated[date, Query(alias="from", description="First day (London), included.")],
-    to: Annotated[date, Query(description="Day after the last (London): excluded.")],
+    from_: Annotated[
+        Day, Query(alias="from", description=f"First day (London), included. {DAY_RANGE}")
+    ],
+    to: Annotated[Day, Query(description=f"Day after the last (London): excluded. {DAY_RANGE}")],
     format: FormatQuery = None,
     accept: AcceptHeader = None,
 ) -> Response:

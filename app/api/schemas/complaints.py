@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
-from app.api.schemas.inputs import Input, LongText, ShortText, Slug, Text
+from app.api.schemas.inputs import MOMENT_RANGE, Input, Instant, LongText, ShortText, Slug, Text
 from app.domain.clocks.deadlines import ClockStatus
 from app.domain.complaint.events import (
     Channel,
@@ -62,11 +62,12 @@ class RepresentativeIn(Input):
 
 class LogComplaintRequest(Input):
     channel: Channel
-    received_at: AwareDatetime | None = Field(
-        default=None, description="When the landlord received it; defaults to `occurred_at`."
+    received_at: Instant | None = Field(
+        default=None,
+        description=f"When the landlord received it; defaults to `occurred_at`. {MOMENT_RANGE}",
     )
-    occurred_at: AwareDatetime | None = Field(
-        default=None, description="When it was logged; defaults to now."
+    occurred_at: Instant | None = Field(
+        default=None, description=f"When it was logged; defaults to now. {MOMENT_RANGE}"
     )
     stage: Annotated[int, Field(ge=0, le=3)] | None = Field(
         default=None, description="Stage it starts at; defaults to the policy's first stage."

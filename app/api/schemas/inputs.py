@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from pydantic import (
+    AfterValidator,
+    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -26,6 +28,30 @@ ClientId = Annotated[
 ]
 
 
+# The accepted calendar. Complaints are about housing now; a year far outside it is a typo, and at
+# the very edges (years 1 and 9999) converting to London time or adding working days overflows.
+# No real timezone is more than 14 hours from UTC.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+LARGEST_OFFSET = timedelta(hours=14)
+MOMENT_RANGE = "Years 1900 to 2200, with a UTC offset within ±14:00."
+DAY_RANGE = "Years 1900 to 2200."
+
+
+def _within_years(day: date) -> date:
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise ValueError(f"the year must be from {EARLIEST_YEAR} to {LATEST_YEAR}")
+    return day
+
+
+def _within_calendar(moment: datetime) -> datetime:
+    offset = moment.utcoffset()
+    if offset is not None and abs(offset) > LARGEST_OFFSET:
+        raise ValueError("the UTC offset must be within ±14:00")
+    _within_years(moment.date())
+    return moment
+
+
 def _iso_moment(value: object) -> datetime:
     """Query-string moments: ISO 8601 with an offset, nothing else (no epoch numbers)."""
     if isinstance(value, datetime):
@@ -39,7 +65,7 @@ def _iso_moment(value: object) -> datetime:
         raise ValueError("expected an ISO 8601 date-time with an offset")
     if moment.tzinfo is None:
         raise ValueError("the date-time must include a timezone offset")
-    return moment
+    return _within_calendar(moment)
 
 
 Moment = Annotated[
@@ -47,6 +73,9 @@ Moment = Annotated[
     BeforeValidator(_iso_moment),
     WithJsonSchema({"type": "string", "format": "date-time"}),
 ]
+# A date-time in a request body: a timezone offset is required.
+Instant = Annotated[AwareDatetime, AfterValidator(_within_calendar)]
+Day = Annotated[date, AfterValidator(_within_years)]
 
 
 def _has_nul(value: object) -> bool:

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.api.schemas.inputs import DAY_RANGE, Day
 from app.domain.policies.check import Divergence
 from app.domain.policies.model import Policy
 
@@ -15,7 +16,7 @@ SLUG = r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$"
 POLICY_ID = r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$"
 Region = Literal["england-and-wales", "scotland", "northern-ireland"]
 HomesCount = Annotated[int, Field(ge=0, le=10_000_000)]
-Closures = Annotated[list[date], Field(max_length=1000)]
+Closures = Annotated[list[Day], Field(max_length=1000)]
 RetentionYears = Annotated[
     int,
     Field(
@@ -53,7 +54,8 @@ class LandlordCreate(_Strict):
     name: str = Field(min_length=1, max_length=200)
     region: Region = "england-and-wales"
     closures: Closures = Field(
-        default_factory=list, description="Extra days the office is shut, e.g. 29-31 December."
+        default_factory=list,
+        description=f"Extra days the office is shut, e.g. 29-31 December. {DAY_RANGE}",
     )
     homes: HomesIn = Field(default_factory=HomesIn)
     default_policy: PolicyChoiceIn | None = Field(
@@ -67,7 +69,9 @@ class LandlordPatch(_Strict):
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     region: Region | None = None
-    closures: Closures | None = None
+    closures: Closures | None = Field(
+        default=None, description=f"Replaces the landlord's closure days. {DAY_RANGE}"
+    )
     homes: HomesPatch | None = None
     default_policy: PolicyChoiceIn | None = None
     retention_years: RetentionYears | None = None

@@ -15,6 +15,10 @@ from itertools import pairwise
 from app.domain.complaint.errors import StageNotInPolicy
 from app.domain.complaint.events import DeclineReason
 
+# About four years of working days: more than any complaints policy sets, and small enough that
+# counting them from the latest accepted date stays far inside the calendar (and takes no time).
+MAX_WORKING_DAYS = 1000
+
 
 class ResponseFrom(StrEnum):
     """Where a stage's response clock starts."""
@@ -58,6 +62,8 @@ class StagePolicy:
         ):
             if days is not None and days < 0:
                 raise ValueError(f"stage {self.number}: {label} must not be negative")
+            if days is not None and days > MAX_WORKING_DAYS:
+                raise ValueError(f"stage {self.number}: {label} must be at most {MAX_WORKING_DAYS}")
         # A formal stage with no working days to respond in would breach on the day it starts;
         # only a stage 0 "resolved at first contact" may be due the same day.
         if self.response_days == 0 and not self.informal and self.number != 0:
@@ -104,12 +110,16 @@ class Policy:
             raise ValueError(f"policy {self.id}: stages must be numbered consecutively from 0 or 1")
         if self.warning_days < 0:
             raise ValueError(f"policy {self.id}: warning_days must not be negative")
+        if self.warning_days > MAX_WORKING_DAYS:
+            raise ValueError(f"policy {self.id}: warning_days must be at most {MAX_WORKING_DAYS}")
         for label, days in (
             ("survey_days_after_closure", self.survey_days_after_closure),
             ("overall_limit_days", self.overall_limit_days),
         ):
             if days is not None and days <= 0:
                 raise ValueError(f"policy {self.id}: {label} must be positive")
+            if days is not None and days > MAX_WORKING_DAYS:
+                raise ValueError(f"policy {self.id}: {label} must be at most {MAX_WORKING_DAYS}")
         if len(set(self.exclusions)) != len(self.exclusions):
             raise ValueError(f"policy {self.id}: exclusions must not repeat")
 
