@@ -37,6 +37,18 @@ async def admin(sql: str) -> None:
         await connection.close()
 
 
+def stop_cleanly_on_signals() -> None:
+    """Ctrl-C and `kill` both unwind the bench through its `finally` blocks, which stop its servers
+    and drop its scratch database (by default SIGTERM ends Python without them, and a shell's
+    background job starts with SIGINT ignored)."""
+
+    def stop(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+
+
 def use_scratch_master_key() -> None:
     """The data is made up and dropped: a fresh key keeps Redress from writing a key file into the
     working directory (its default when REDRESS_MASTER_KEY is unset)."""

@@ -47,6 +47,7 @@ from bench.common import (
     ratio_line,
     scratch_database,
     server,
+    stop_cleanly_on_signals,
     use_scratch_master_key,
 )
 from bench.reference import TABLE
@@ -235,6 +236,7 @@ def main() -> None:
         args.clients, args.seconds, args.rounds, args.warm_up = 2, 0.3, 1, 0.0
         args.workers = args.workers[:1]
     use_scratch_master_key()
+    stop_cleanly_on_signals()
     results: Results = {}
     with scratch_database() as reference_url, tempfile.TemporaryDirectory() as scratch:
         redress_url = reference_url

@@ -40,7 +40,13 @@ from app.projections.reports import OWNER
 from app.projections.reports import TABLES as REPORT_TABLES
 from app.projections.tables import complaints
 from app.services.rebuild import Mode, rebuild
-from bench.common import dsn, ratio_line, scratch_database, use_scratch_master_key
+from bench.common import (
+    dsn,
+    ratio_line,
+    scratch_database,
+    stop_cleanly_on_signals,
+    use_scratch_master_key,
+)
 from bench.raw import raw_select
 
 LANDLORD = "bench-homes"
@@ -246,6 +252,7 @@ def main() -> None:
     if args.tiny:
         args.events, args.batch_size = 300, 50
     use_scratch_master_key()
+    stop_cleanly_on_signals()
     with scratch_database(keep=args.keep) as url:
         migrations.upgrade(url)
         started = time.perf_counter()

@@ -73,7 +73,13 @@ from app.rendering.formats import AnyReport, Format, render
 from app.services import landlords, reports
 from app.services.privacy import NO_PERSONAL_DATA, OPERATOR
 from app.services.rebuild import Mode, rebuild
-from bench.common import dsn, ratio_line, scratch_database, use_scratch_master_key
+from bench.common import (
+    dsn,
+    ratio_line,
+    scratch_database,
+    stop_cleanly_on_signals,
+    use_scratch_master_key,
+)
 from bench.raw import raw_read
 
 LANDLORD = "bench-homes"
@@ -365,6 +371,7 @@ def main() -> None:
     if args.tiny:
         args.complaints = 50
     use_scratch_master_key()
+    stop_cleanly_on_signals()
     with scratch_database(keep=args.keep) as url:
         migrations.upgrade(url)
         started = time.perf_counter()
