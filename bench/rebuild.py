@@ -1,22 +1,22 @@
 """Rebuild throughput and peak memory on PostgreSQL, for a generated log of N events.
 
-Run by hand (not part of the test suite):
-
-    .venv/bin/python -m bench.rebuild [--events 1000000] [--keep]
+    .venv/bin/python -m bench.rebuild [--events 1000000] [--keep] [--tiny]
 
 It creates a scratch database and migrates it, logs the demo scenarios through the service once
 (a template of real complaints), then copies the template with new ids and references until the
 log holds N events. The copies are written with COPY, each event with its correct hash chain, and
 their projection rows alongside. Then, in a fresh child process (so the generator's memory does not
 count), it times the equivalent of `redress rebuild --check` and prints events per second and the
-child's peak RSS. The check must find no difference. The database is dropped unless --keep.
+child's peak RSS. The check must find no difference. Its same-run reference is a raw `SELECT` of
+every event in position order through asyncpg (no JSON decoding), best of one run before and one
+after the rebuild; the ratio line is the rebuild's events/s over the reference's. The database is
+dropped unless --keep. --tiny runs a few hundred events (the test suite runs it).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import resource
 import subprocess
 import sys
@@ -27,7 +27,6 @@ from collections.abc import Sequence
 import asyncpg
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 from app import migrations
 from app.db import create_engine, reading
@@ -37,49 +36,90 @@ from app.events.scan import snapshot
 from app.events.sql import SqlEventStore
 from app.events.store import StoredEvent
 from app.events.tables import events
+from app.projections.reports import OWNER
+from app.projections.reports import TABLES as REPORT_TABLES
 from app.projections.tables import complaints
 from app.services.rebuild import Mode, rebuild
-
-ADMIN_URL = os.environ.get(
-    "REDRESS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+from bench.common import (
+    dsn,
+    ratio_line,
+    scratch_database,
+    stop_cleanly_on_signals,
+    use_scratch_master_key,
 )
+from bench.raw import raw_select
+
 LANDLORD = "bench-homes"
 COPY_ROWS = 20_000
-EVENT_COLUMNS = [c.name for c in events.columns]
-COMPLAINT_COLUMNS = [c.name for c in complaints.columns]
+COLUMNS = {t.name: [c.name for c in t.columns] for t in (events, complaints, *REPORT_TABLES)}
 
 
-def _dsn(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+class Template:
+    """Real complaints logged through the service: their streams, complaint rows and reporting rows
+    (by table), which the generator copies with new ids and references."""
+
+    def __init__(self) -> None:
+        self.streams: list[list[StoredEvent]] = []
+        self.rows: list[dict[str, object]] = []
+        self.reports: list[dict[str, list[dict[str, object]]]] = []
+        self.next_position = 1
 
 
-async def _admin(sql: str) -> None:
-    connection = await asyncpg.connect(_dsn(ADMIN_URL))
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
-
-
-async def _template(url: str) -> tuple[list[list[StoredEvent]], list[dict[str, object]]]:
-    """Real complaints logged through the service: their streams and projection rows."""
+async def _template(url: str) -> Template:
     engine = create_engine(url)
     store = SqlEventStore()
+    template = Template()
     try:
         await load_demo(engine, store, landlord=LANDLORD, copies=1)
         async with reading(engine) as conn:
-            rows = [
+            template.rows = [
                 dict(row._mapping)
                 for row in await conn.execute(sa.select(complaints).order_by(complaints.c.id))
             ]
-            streams = await store.read_streams(conn, [str(row["id"]) for row in rows])
-            # The template is copied below with fresh positions; remove the originals.
+            ids = [str(row["id"]) for row in template.rows]
+            streams = await store.read_streams(conn, ids)
+            template.streams = [streams[id_] for id_ in ids]
+            by_owner: dict[str, dict[str, list[dict[str, object]]]] = {
+                id_: {t.name: [] for t in REPORT_TABLES} for id_ in ids
+            }
+            for table in REPORT_TABLES:
+                for row in await conn.execute(sa.select(table)):
+                    record = dict(row._mapping)
+                    by_owner[str(record[OWNER[table.name]])][table.name].append(record)
+            template.reports = [by_owner[id_] for id_ in ids]
+        # The template is copied below with fresh positions; remove the originals (the landlord's
+        # stream stays, as the rebuild checks its projection too).
         async with engine.begin() as conn:
+            for table in REPORT_TABLES:
+                await conn.execute(sa.delete(table))
             await conn.execute(sa.delete(complaints))
-            await conn.execute(sa.delete(events))
+            await conn.execute(sa.delete(events).where(events.c.stream_id.in_(ids)))
+            last = (await conn.execute(sa.select(sa.func.max(events.c.position)))).scalar()
+            template.next_position = int(last or 0) + 1
     finally:
         await engine.dispose()
-    return [streams[str(row["id"])] for row in rows], rows
+    return template
+
+
+def _copy_reports(
+    reports: dict[str, list[dict[str, object]]], complaint_id: str
+) -> dict[str, list[tuple[object, ...]]]:
+    out: dict[str, list[tuple[object, ...]]] = {}
+    for table in REPORT_TABLES:
+        owner = OWNER[table.name]
+        out[table.name] = [
+            tuple(
+                complaint_id
+                if col.name == owner
+                # COPY's jsonb codec below takes JSON text.
+                else orjson.dumps(row[col.name]).decode()
+                if isinstance(col.type, sa.JSON)
+                else row[col.name]
+                for col in table.columns
+            )
+            for row in reports[table.name]
+        ]
+    return out
 
 
 def _copy_stream(
@@ -115,28 +155,23 @@ def _copy_stream(
             "hash": hash_,
             "previous_hash": previous,
         }
-        records.append(tuple(row[name] for name in EVENT_COLUMNS))
+        records.append(tuple(row[name] for name in COLUMNS["events"]))
         previous = hash_
     return records
 
 
 async def generate(url: str, target: int) -> tuple[int, int]:
     """Fill the database with at least `target` events; returns (events, complaints)."""
-    streams, rows = await _template(url)
-    connection = await asyncpg.connect(_dsn(url))
-    position, count = 1, 0
-    event_records: list[tuple[object, ...]] = []
-    complaint_records: list[tuple[object, ...]] = []
+    template = await _template(url)
+    connection = await asyncpg.connect(dsn(url))
+    position, written, count = template.next_position, 0, 0
+    pending: dict[str, list[tuple[object, ...]]] = {name: [] for name in COLUMNS}
 
     async def flush() -> None:
-        await connection.copy_records_to_table(
-            "events", records=event_records, columns=EVENT_COLUMNS
-        )
-        await connection.copy_records_to_table(
-            "complaints", records=complaint_records, columns=COMPLAINT_COLUMNS
-        )
-        event_records.clear()
-        complaint_records.clear()
+        for name, records in pending.items():
+            if records:
+                await connection.copy_records_to_table(name, records=records, columns=COLUMNS[name])
+                records.clear()
 
     try:
         # COPY is binary: jsonb's binary form is a version byte (1) and the JSON text.
@@ -147,32 +182,38 @@ async def generate(url: str, target: int) -> tuple[int, int]:
             schema="pg_catalog",
             format="binary",
         )
-        while position <= target:
-            for template, row in zip(streams, rows, strict=True):
+        while written < target:
+            for stream, row, reports in zip(
+                template.streams, template.rows, template.reports, strict=True
+            ):
                 count += 1
                 complaint_id = str(uuid.uuid4())
                 reference = f"B-{count:09d}"
-                event_records.extend(_copy_stream(template, complaint_id, reference, position))
-                position += len(template)
-                complaint_records.append(
+                pending["events"] += _copy_stream(stream, complaint_id, reference, position)
+                position += len(stream)
+                written += len(stream)
+                pending["complaints"].append(
                     tuple(
                         {**row, "id": complaint_id, "reference": reference}[name]
-                        for name in COMPLAINT_COLUMNS
+                        for name in COLUMNS["complaints"]
                     )
                 )
-                if len(event_records) >= COPY_ROWS:
+                for name, records in _copy_reports(reports, complaint_id).items():
+                    pending[name] += records
+                if len(pending["events"]) >= COPY_ROWS:
                     await flush()
-                    print(f"  {position - 1} events", end="\r", file=sys.stderr, flush=True)
-                if position > target:
+                    print(f"  {written} events", end="\r", file=sys.stderr, flush=True)
+                if written >= target:
                     break
         await flush()
-        await connection.execute("ANALYZE events; ANALYZE complaints")
+        await connection.execute("ANALYZE")
     finally:
         await connection.close()
-    return position - 1, count
+    return written, count
 
 
 async def measure(url: str, batch_size: int) -> None:
+    before = await raw_select(url, batch_size)
     engine = create_engine(url)
     try:
         async with snapshot(engine) as conn:
@@ -187,6 +228,12 @@ async def measure(url: str, batch_size: int) -> None:
         f"{report.differences} differences in {elapsed:.1f} s = "
         f"{report.events / elapsed:,.0f} events/s; peak RSS {peak_mib:.0f} MiB"
     )
+    after = await raw_select(url, batch_size)
+    count, raw = min(before, after, key=lambda run: run[1])
+    print(f"raw SELECT of the events: {count} events in {raw:.2f} s = {count / raw:,.0f} events/s")
+    print(
+        ratio_line("rebuild --check / raw SELECT", report.events / elapsed, count / raw, "events/s")
+    )
     if not report.equal:
         raise SystemExit(f"the rebuild differs from the projection: {report.listed[:3]}")
 
@@ -196,15 +243,17 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--batch-size", type=int, default=1_000)
     parser.add_argument("--keep", action="store_true", help="Keep the scratch database.")
+    parser.add_argument("--tiny", action="store_true", help="a few hundred events (the test suite)")
     parser.add_argument("--measure", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         asyncio.run(measure(args.measure, args.batch_size))
         return
-    name = f"redress_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    try:
+    if args.tiny:
+        args.events, args.batch_size = 300, 50
+    use_scratch_master_key()
+    stop_cleanly_on_signals()
+    with scratch_database(keep=args.keep) as url:
         migrations.upgrade(url)
         started = time.perf_counter()
         count, complaint_count = asyncio.run(generate(url, args.events))
@@ -215,11 +264,6 @@ def main() -> None:
         command = [sys.executable, "-m", "bench.rebuild", "--measure", url]
         # Our own interpreter and module: a child so that its peak RSS is the rebuild's alone.
         subprocess.run([*command, "--batch-size", str(args.batch_size)], check=True)  # noqa: S603
-    finally:
-        if args.keep:
-            print(f"kept {url}")
-        else:
-            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":

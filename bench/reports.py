@@ -1,8 +1,6 @@
 """Report times on PostgreSQL for a landlord with N complaints (about ten events each).
 
-Run by hand (not part of the test suite):
-
-    .venv/bin/python -m bench.reports [--complaints 100000] [--keep]
+    .venv/bin/python -m bench.reports [--complaints 100000] [--keep] [--tiny]
 
 It creates a scratch database and migrates it, registers the landlord through the service, then
 generates N complaint histories over two reporting years (2024/25 and 2025/26) with the domain
@@ -15,14 +13,16 @@ runs after a first cold one: for the operator, who sees the reasons and lessons 
 streams of the complaints that have some in the year), and the code-compliance figures once more
 for an analyst, who gets only their counts. With --check it first runs `redress rebuild --check`
 over the whole log, which must find the written rows equal to the rebuild (slow: use it with fewer
-complaints). The database is dropped unless --keep.
+complaints). The same-run reference is a raw read, through asyncpg, of the reporting rows the
+reports of 2025/26 select (the same best of three after a cold run); each report's ratio line is its
+speed over the reference's. The database is dropped unless --keep; --tiny loads 50 complaints.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
+import functools
 import random
 import sys
 import time
@@ -34,7 +34,6 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 from app import migrations
 from app.db import create_engine
@@ -74,10 +73,15 @@ from app.rendering.formats import AnyReport, Format, render
 from app.services import landlords, reports
 from app.services.privacy import NO_PERSONAL_DATA, OPERATOR
 from app.services.rebuild import Mode, rebuild
-
-ADMIN_URL = os.environ.get(
-    "REDRESS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+from bench.common import (
+    dsn,
+    ratio_line,
+    scratch_database,
+    stop_cleanly_on_signals,
+    use_scratch_master_key,
 )
+from bench.raw import raw_read
+
 LANDLORD = "bench-homes"
 LONDON = ZoneInfo("Europe/London")
 CALENDAR = WorkingCalendar()
@@ -86,18 +90,6 @@ COPY_ROWS = 20_000
 CATEGORIES = ["repairs", "damp_and_mould", "anti_social_behaviour", "rent", "staff_conduct"]
 REASONS = ["Awaiting a contractor's survey", "Resident away", "Specialist report needed"]
 TABLE_COLUMNS = {t.name: [col.name for col in t.columns] for t in (events, complaints, *TABLES)}
-
-
-def _dsn(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-async def _admin(sql: str) -> None:
-    connection = await asyncpg.connect(_dsn(ADMIN_URL))
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
 
 
 class History:
@@ -256,7 +248,7 @@ async def generate(url: str, count: int, seed: int) -> tuple[int, int]:
             )
     finally:
         await engine.dispose()
-    connection = await asyncpg.connect(_dsn(url))
+    connection = await asyncpg.connect(dsn(url))
     rng = random.Random(seed)
     pending: dict[str, list[tuple[object, ...]]] = {name: [] for name in TABLE_COLUMNS}
     total = 0
@@ -292,7 +284,9 @@ async def generate(url: str, count: int, seed: int) -> tuple[int, int]:
     return count, total
 
 
-async def timed(label: str, work: Callable[[], Awaitable[AnyReport]]) -> AnyReport:
+async def timed(
+    label: str, work: Callable[[], Awaitable[AnyReport]], reference: float
+) -> AnyReport:
     runs = []
     report: AnyReport | None = None
     for _ in range(4):
@@ -307,10 +301,13 @@ async def timed(label: str, work: Callable[[], Awaitable[AnyReport]]) -> AnyRepo
         renders.append(f"{fmt} {time.perf_counter() - started:.2f} s ({len(text) // 1024} KiB)")
     print(f"{label}: first {runs[0]:.2f} s, best of the next three {min(runs[1:]):.2f} s; "
           f"rendering {', '.join(renders)}")  # fmt: skip
+    print(ratio_line(f"{label} / raw read", 1 / min(runs[1:]), 1 / reference, "runs/s"))
     return report
 
 
 async def measure(url: str) -> None:
+    reference = await raw_read(url, LANDLORD, reporting_year(2025))
+    time_it = functools.partial(timed, reference=reference)
     engine = create_engine(url)
     year = reporting_year(2025)
     today = date(2026, 11, 23)
@@ -321,7 +318,7 @@ async def measure(url: str) -> None:
             return await work(conn)
 
     try:
-        code = await timed(
+        code = await time_it(
             "code-compliance 2025/26",
             lambda: run(
                 lambda conn: reports.code_compliance_report(
@@ -329,7 +326,7 @@ async def measure(url: str) -> None:
                 )
             ),
         )
-        await timed(
+        await time_it(
             "code-compliance 2025/26, analyst (no words read)",
             lambda: run(
                 lambda conn: reports.code_compliance_report(
@@ -337,11 +334,11 @@ async def measure(url: str) -> None:
                 )
             ),
         )
-        await timed(
+        await time_it(
             "tsm 2025/26",
             lambda: run(lambda conn: reports.tsm_report(conn, store, LANDLORD, 2025, today=today)),
         )
-        await timed("annual 2025/26", lambda: run(
+        await time_it("annual 2025/26", lambda: run(
             lambda conn: reports.annual_report(conn, store, LANDLORD, 2025, reader=OPERATOR)
         ))  # fmt: skip
     finally:
@@ -369,11 +366,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--keep", action="store_true", help="Keep the scratch database.")
     parser.add_argument("--check", action="store_true", help="Rebuild-check the rows first.")
+    parser.add_argument("--tiny", action="store_true", help="50 complaints (the test suite)")
     args = parser.parse_args()
-    name = f"redress_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    try:
+    if args.tiny:
+        args.complaints = 50
+    use_scratch_master_key()
+    stop_cleanly_on_signals()
+    with scratch_database(keep=args.keep) as url:
         migrations.upgrade(url)
         started = time.perf_counter()
         count, total = asyncio.run(generate(url, args.complaints, args.seed))
@@ -381,11 +380,6 @@ def main() -> None:
         if args.check:
             asyncio.run(check(url))
         asyncio.run(measure(url))
-    finally:
-        if args.keep:
-            print(f"kept {url}")
-        else:
-            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":

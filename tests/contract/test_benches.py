@@ -1,0 +1,56 @@
+"""Every bench in bench/ runs here at its smallest size, so none can rot: each must exit 0 and print
+its same-run ratio against its reference. The benches need the PostgreSQL server."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BACKENDS, POSTGRES_ADMIN_URL
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif("postgresql" not in BACKENDS, reason="the benches run on PostgreSQL"),
+]
+
+ROOT = Path(__file__).resolve().parents[2]
+RATIO = re.compile(r"^ratio .+: \d+\.\d\dx ", re.MULTILINE)
+
+
+def bench(module: str, *args: str) -> str:
+    env = {**os.environ, "REDRESS_TEST_POSTGRES_URL": POSTGRES_ADMIN_URL}
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_http_bench_compares_three_loads_with_the_bare_endpoint(tmp_path: Path) -> None:
+    out = bench("bench.http_appends", "--tiny", "--json", str(tmp_path / "http.json"))
+    assert len(RATIO.findall(out)) == 3, out
+    for load in ("log", "append", "get"):
+        assert re.search(rf"^{load} +1 ", out, re.MULTILINE), out
+    assert (tmp_path / "http.json").read_text().count('"contender"') == 6
+
+
+def test_rebuild_bench_compares_with_a_raw_select() -> None:
+    out = bench("bench.rebuild", "--tiny")
+    assert "0 differences" in out, out
+    assert RATIO.search(out), out
+
+
+def test_reports_bench_compares_with_a_raw_read_of_the_rows() -> None:
+    out = bench("bench.reports", "--tiny")
+    assert len(RATIO.findall(out)) >= 4, out
