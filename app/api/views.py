@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypeVar
@@ -53,7 +54,6 @@ from app.domain.complaint.events import (
     SatisfactionRecorded,
 )
 from app.domain.complaint.state import ComplaintState
-from app.domain.treatment import Audience
 from app.events.store import StoredEvent
 from app.events.streams import is_landlord_stream, landlord_of_stream
 from app.services.complaints import Complaint
@@ -102,9 +102,9 @@ class Gate:
     def __call__(self, event: type, field: str, value: T) -> T | None:
         return value if self.sees(event, field) else None
 
-    def sees_event(self, event: type) -> bool:
-        """Whether the caller may know events of this (internal) type happened."""
-        return self.reader.internal or spec_for(event).audience is Audience.resident
+    def sees_event(self, event: type, data: Mapping[str, object] | None = None) -> bool:
+        """Whether the caller may know an event of this type (with this data) happened."""
+        return self.reader.sees_event(spec_for(event).event_type, data or {})
 
 
 def complaint_view(
@@ -256,7 +256,7 @@ def _notes(state: ComplaintState, gate: Gate) -> list[NoteView]:
     shown = [
         note
         for note in state.notes
-        if gate.reader.sees_event("note_added", {"visibility": note.visibility.value})
+        if gate.sees_event(NoteAdded, {"visibility": note.visibility.value})
     ]
     return [
         NoteView(
