@@ -35,7 +35,7 @@ from app.domain.complaint.state import Status
 from app.events.store import EventStore
 from app.projections import complaints as projection
 from app.services import complaints as service
-from app.services import listing
+from app.services import current, listing
 from app.services.catalog import settings_for
 from app.services.idempotency import StoredResponse
 
@@ -60,8 +60,14 @@ async def _visible(
     store: EventStore,
     actor: Actor,
     complaint_id: str,
+    *,
+    replay: bool = True,
 ) -> service.Complaint:
-    complaint = await service.load(conn, store, complaint_id)
+    """`replay=False`: the complaint as it stands now, from its projection row (no events)."""
+    if replay:
+        complaint = await service.load(conn, store, complaint_id)
+    else:
+        complaint = await current.read(conn, store, complaint_id)
     # Another landlord's (or another resident's) complaint is indistinguishable from none.
     if complaint is None or not actor.can_see(complaint.state):
         raise ApiError(404, "not-found", "No such complaint.")
@@ -177,7 +183,7 @@ async def list_complaints(
             ids, next_cursor = await projection.list_ids(
                 conn, flt, today=london_date(at), limit=limit, cursor=cursor
             )
-            loaded = await service.load_many(conn, store, ids)
+            loaded = await current.read_many(conn, store, ids)
     page = ComplaintPage(
         items=[complaint_view(c, actor, at=at, as_of=as_of) for c in loaded],
         next_cursor=next_cursor,
@@ -201,7 +207,7 @@ async def get_by_reference(
         complaint_id = await projection.find_id_by_reference(conn, actor.landlord, reference)
         if complaint_id is None:
             raise ApiError(404, "not-found", "No complaint has that reference.")
-        complaint = await _visible(conn, store, actor, complaint_id)
+        complaint = await _visible(conn, store, actor, complaint_id, replay=False)
     view = complaint_view(complaint, actor, at=now)
     return Response(
         dump(view), media_type="application/json", headers={"ETag": _etag(complaint.version)}
@@ -218,8 +224,9 @@ async def get_complaint(
 ) -> Response:
     at = as_of or datetime.now(UTC)
     async with reading(engine) as conn:
-        # Existence and ownership are judged on the whole stream, not the past moment.
-        complaint = await _visible(conn, store, actor, complaint_id)
+        # Existence and ownership are judged on the whole stream, not the past moment; only a
+        # past moment needs the events.
+        complaint = await _visible(conn, store, actor, complaint_id, replay=as_of is not None)
     if as_of is not None:
         then = service.at_moment(complaint, as_of)
         if then is None:

@@ -31,16 +31,31 @@ class SealingEventStore:
         events: Sequence[NewEvent],
         *,
         recorded_at: datetime | None = None,
+        key: tuple[str, bytes] | None = None,
     ) -> list[StoredEvent]:
+        """`key`: the live key the caller already holds (from `key_for`), so it is not looked up
+        twice in one write."""
         originals = [e.data for e in events]
         if any(sealed_fields(e.type) for e in events):
-            key_id, key = await self._key(conn, stream_id, events)
-            events = [replace(e, data=seal(stream_id, e.type, e.data, key, key_id)) for e in events]
+            key_id, data_key = key if key is not None else await self._key(conn, stream_id, events)
+            events = [
+                replace(e, data=seal(stream_id, e.type, e.data, data_key, key_id)) for e in events
+            ]
         stored = await self.inner.append(
             conn, stream_id, expected_version, events, recorded_at=recorded_at
         )
         # The writer gets back what it wrote, readable, without a key lookup.
         return [replace(s, data=dict(d)) for s, d in zip(stored, originals, strict=True)]
+
+    async def key_for(
+        self, conn: AsyncConnection, stream_id: str, events: Sequence[NewEvent]
+    ) -> tuple[str, bytes] | None:
+        """The key this append seals with, fetched (or made) before it, for the projection's state
+        document. None when the complaint has no live key and this append seals nothing: a key is
+        not made only for the document (an erased complaint would look readable again)."""
+        if any(sealed_fields(e.type) for e in events):
+            return await self._key(conn, stream_id, events)
+        return await self.keyring.live(conn, stream_id)
 
     async def _key(
         self, conn: AsyncConnection, stream_id: str, events: Sequence[NewEvent]

@@ -30,6 +30,12 @@ complaints = sa.Table(
     # the list filters `sla=breached|due_soon` compare today's date with these.
     sa.Column("sla_due", sa.Date, nullable=True),
     sa.Column("sla_due_soon_from", sa.Date, nullable=True),
+    # The folded state as of `state_version`, sealed with the complaint's data key (ADR 0007):
+    # what a read of the present shows, without replaying the stream. Null: replay instead.
+    sa.Column("state_key_id", sa.String(64), nullable=True),
+    sa.Column("state_nonce", sa.LargeBinary, nullable=True),
+    sa.Column("state_ciphertext", sa.LargeBinary, nullable=True),
+    sa.Column("state_version", sa.Integer, nullable=True),
     sa.UniqueConstraint("landlord", "reference", name="uq_complaints_landlord_reference"),
     sa.Index("ix_complaints_landlord_received", "landlord", "received_at", "id"),
     sa.Index("ix_complaints_landlord_sla_due", "landlord", "sla_due"),

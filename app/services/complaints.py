@@ -22,9 +22,11 @@ from app.domain.complaint.state import ComplaintState
 from app.domain.policies.model import Policy
 from app.domain.reporting.facts import complaint_facts
 from app.events.codec import decode, to_new_event
+from app.events.sealed_store import SealingEventStore
 from app.events.store import EventStore, JsonValue, StoredEvent
 from app.projections import complaints as projection
 from app.projections import reports
+from app.projections.state_document import NO_DOCUMENT, seal_state
 from app.services.catalog import Catalog, load_catalog
 from app.services.privacy import pseudonym_for
 from app.services.references import next_reference
@@ -157,21 +159,29 @@ async def _commit_events(
     for event in events:
         state = evolve(state, event)
     assert state is not None
+    new_events = [to_new_event(event, metadata) for event in events]
+    # The document is sealed with the key the append seals with, fetched once for both.
+    key = (
+        await store.key_for(conn, complaint_id, new_events)
+        if isinstance(store, SealingEventStore)
+        else None
+    )
+    row = projection.row_for(complaint_id, state, policy, calendar)
+    row |= NO_DOCUMENT if key is None else seal_state(complaint_id, state, *key)
     # The projection rows go first: they need no global lock, so the append's critical section
     # (position assignment) stays as short as possible.
-    await projection.upsert(conn, projection.row_for(complaint_id, state, policy, calendar))
+    await projection.upsert(conn, row)
     history = [decode(event) for event in prior]
     was = (
         None if before is None else complaint_facts(complaint_id, before, history, policy, calendar)
     )
     now = complaint_facts(complaint_id, state, [*history, *events], policy, calendar)
     await reports.write(conn, was, now)
-    stored = await store.append(
-        conn,
-        complaint_id,
-        0 if before is None else before.version,
-        [to_new_event(event, metadata) for event in events],
-    )
+    expected = 0 if before is None else before.version
+    if isinstance(store, SealingEventStore):
+        stored = await store.append(conn, complaint_id, expected, new_events, key=key)
+    else:
+        stored = await store.append(conn, complaint_id, expected, new_events)
     written = Complaint(
         id=complaint_id,
         state=state,

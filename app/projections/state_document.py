@@ -1,0 +1,70 @@
+"""The complaint's folded state, stored on its projection row sealed with the complaint's data key.
+
+Reads of the present (`GET /v1/complaints/{id}`, a list page) open this document instead of
+replaying the stream (ADR 0007). The state holds personal data, so it is never at rest in the
+clear: it is sealed (AES-256-GCM) with the complaint's live key, as the events' personal fields
+are, and bound (AAD) to the complaint and the version it is of, so a document cannot be moved to
+another complaint nor passed off as a later version. Destroying the key (erasure) makes it
+unreadable; readers then replay the stream and see the events' placeholders.
+"""
+
+from __future__ import annotations
+
+import os
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from pydantic import TypeAdapter
+
+from app.domain.complaint.state import ComplaintState
+
+_ADAPTER: TypeAdapter[ComplaintState] = TypeAdapter(ComplaintState)
+NONCE_BYTES = 12
+
+
+def dump(state: ComplaintState) -> bytes:
+    return _ADAPTER.dump_json(state)
+
+
+def load(raw: bytes) -> ComplaintState:
+    return _ADAPTER.validate_json(raw)
+
+
+def _aad(complaint_id: str, version: int) -> bytes:
+    return f"complaint-state\x1f{complaint_id}\x1f{version}".encode()
+
+
+def seal_state(
+    complaint_id: str, state: ComplaintState, key_id: str, key: bytes
+) -> dict[str, object]:
+    """The projection columns holding `state` sealed with the key `key_id`."""
+    nonce = os.urandom(NONCE_BYTES)
+    ciphertext = AESGCM(key).encrypt(nonce, dump(state), _aad(complaint_id, state.version))
+    return {
+        "state_key_id": key_id,
+        "state_nonce": nonce,
+        "state_ciphertext": ciphertext,
+        "state_version": state.version,
+    }
+
+
+# The columns a row without a document has: set on a write that cannot seal (no live key), so an
+# older document is never left standing beside a newer row.
+NO_DOCUMENT: dict[str, object] = {
+    "state_key_id": None,
+    "state_nonce": None,
+    "state_ciphertext": None,
+    "state_version": None,
+}
+
+
+def open_state(
+    complaint_id: str, version: int, nonce: bytes, ciphertext: bytes, key: bytes
+) -> ComplaintState | None:
+    """The document, or None when it does not open (tampered with, or not of `version`)."""
+    try:
+        plain = AESGCM(key).decrypt(nonce, ciphertext, _aad(complaint_id, version))
+    except (InvalidTag, ValueError):
+        return None
+    state = load(plain)
+    return state if state.version == version else None
