@@ -55,6 +55,8 @@ def rebuild(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from app.audit.report import render_rebuild_report
+    from app.events.factory import master_key
+    from app.events.keyring import Keyring
     from app.events.scan import snapshot
     from app.services.rebuild import Mode, count_events
     from app.services.rebuild import rebuild as rebuild_projection
@@ -62,7 +64,10 @@ def rebuild(
     mode = Mode.check if check else Mode.apply
 
     async def run() -> RebuildReport:
-        engine = create_engine(Settings().database_url)
+        settings = Settings()
+        # The keyring opens the events to rebuild (and compare) the sealed state documents.
+        keyring = Keyring(master_key(settings))
+        engine = create_engine(settings.database_url)
         try:
             async with reading(engine) as conn:
                 total = await count_events(conn)
@@ -77,7 +82,7 @@ def rebuild(
                 transaction = snapshot(engine) if check else engine.begin()
                 async with transaction as conn:
                     return await rebuild_projection(
-                        conn, mode, progress=lambda n: bar.advance(task, n)
+                        conn, mode, progress=lambda n: bar.advance(task, n), keyring=keyring
                     )
         finally:
             await engine.dispose()

@@ -34,6 +34,7 @@ from app.domain.landlord.state import LandlordState, evolve_landlord
 from app.domain.reporting.facts import Facts, complaint_facts
 from app.events import scan
 from app.events.codec import decode, decode_landlord
+from app.events.keyring import Keyring
 from app.events.sql import stored_event
 from app.events.streams import (
     LANDLORD_PREFIX,
@@ -45,8 +46,12 @@ from app.events.tables import events
 from app.projections import landlords as landlord_projection
 from app.projections import reports
 from app.projections.complaints import Row, row_for
+from app.projections.state_document import NO_DOCUMENT
 from app.projections.tables import complaints, landlord_policies, landlords
 from app.services.catalog import Catalog
+from app.services.rebuild_documents import Documents, opened
+
+DOCUMENT = frozenset(NO_DOCUMENT)  # compared opened, not as ciphertext
 
 MAX_LISTED = 100
 
@@ -96,9 +101,14 @@ async def rebuild(
     *,
     batch_size: int = scan.BATCH_SIZE,
     progress: Progress | None = None,
+    keyring: Keyring | None = None,
 ) -> RebuildReport:
-    """Rebuild in the caller's transaction (`apply` needs a writing one; the caller commits)."""
+    """Rebuild in the caller's transaction (`apply` needs a writing one; the caller commits).
+
+    With `keyring`, the rows' sealed state documents are rebuilt and compared too; without it
+    they are not judged, and a row `apply` rewrites is left without one (read by replaying)."""
     report = RebuildReport(mode)
+    docs = None if keyring is None else Documents(keyring)
     if mode is Mode.apply and conn.dialect.name == "postgresql":
         await conn.execute(
             sa.text(
@@ -117,32 +127,40 @@ async def rebuild(
     rows: list[Row] = []
     facts: list[Facts] = []
     async for batch in scan.by_stream(conn, batch_size=batch_size):
-        for stored in batch:
+        readable = None if docs is None else await docs.open(conn, batch)
+        for i, stored in enumerate(batch):
             if is_landlord_stream(stored.stream_id):
                 continue
             if stored.stream_id != stream_id:
                 if stream_id is not None and state is not None:
-                    rows.append(_row(stream_id, state, catalog))
+                    rows.append(_row(stream_id, state, catalog, docs))
                     facts.append(_facts(stream_id, state, history, catalog))
                 stream_id, state, history = stored.stream_id, None, []
+                if docs is not None:
+                    docs.start()
+            # Rows and reports from the events as stored (no key needed), the document from
+            # the events opened.
             event = decode(stored)
             history.append(event)
             state = evolve(state, event)
+            if docs is not None and readable is not None:
+                docs.add(*readable[i])
         report.events += len(batch)
-        await _compare(conn, report, rows)
+        await _compare(conn, report, rows, keyring)
         await _compare_reports(conn, report, facts)
         rows, facts = [], []
         if progress is not None:
             progress(len(batch))
     if stream_id is not None and state is not None:
-        await _compare(conn, report, [_row(stream_id, state, catalog)])
+        await _compare(conn, report, [_row(stream_id, state, catalog, docs)], keyring)
         await _compare_reports(conn, report, [_facts(stream_id, state, history, catalog)])
     return report
 
 
-def _row(complaint_id: str, state: ComplaintState, catalog: Catalog) -> Row:
+def _row(complaint_id: str, state: ComplaintState, catalog: Catalog, docs: Documents | None) -> Row:
     policy = catalog.policy(state.landlord, state.policy_id, state.policy_version)
-    return row_for(complaint_id, state, policy, catalog.calendar(state.landlord))
+    row = row_for(complaint_id, state, policy, catalog.calendar(state.landlord))
+    return row | (dict(NO_DOCUMENT) if docs is None else docs.columns(complaint_id))
 
 
 def _facts(
@@ -216,7 +234,9 @@ async def _rebuild_landlords(conn: AsyncConnection, report: RebuildReport) -> Ca
     )
 
 
-async def _compare(conn: AsyncConnection, report: RebuildReport, rows: Sequence[Row]) -> None:
+async def _compare(
+    conn: AsyncConnection, report: RebuildReport, rows: Sequence[Row], keyring: Keyring | None
+) -> None:
     if not rows:
         return
     report.complaints += len(rows)
@@ -225,6 +245,7 @@ async def _compare(conn: AsyncConnection, report: RebuildReport, rows: Sequence[
         str(found.id): dict(found._mapping)
         for found in await conn.execute(sa.select(complaints).where(complaints.c.id.in_(ids)))
     }
+    documents = await _documents(conn, keyring, rows, live)
     stale: list[Row] = []
     for row in rows:
         current = live.get(str(row["id"]))
@@ -233,8 +254,16 @@ async def _compare(conn: AsyncConnection, report: RebuildReport, rows: Sequence[
             stale.append(row)
             continue
         changed = {
-            name: (current[name], value) for name, value in row.items() if current[name] != value
+            name: (current[name], value)
+            for name, value in row.items()
+            if name not in DOCUMENT and current[name] != value
         }
+        was, now = documents.get(str(row["id"]), (None, None))
+        if was != now:
+            changed["state"] = (
+                "none" if was is None else f"v{was.version}",
+                "none" if now is None else f"v{now.version}",
+            )
         if changed:
             report._add(Difference(str(row["id"]), "changed", changed))
             stale.append(row)
@@ -243,6 +272,25 @@ async def _compare(conn: AsyncConnection, report: RebuildReport, rows: Sequence[
             sa.delete(complaints).where(complaints.c.id.in_([str(row["id"]) for row in stale]))
         )
         await conn.execute(sa.insert(complaints), list(stale))
+
+
+async def _documents(
+    conn: AsyncConnection,
+    keyring: Keyring | None,
+    rows: Sequence[Row],
+    live: dict[str, dict[str, object]],
+) -> dict[str, tuple[ComplaintState | None, ComplaintState | None]]:
+    """Each row's (live, rebuilt) document, opened; nothing without the keyring."""
+    if keyring is None:
+        return {}
+    present = [live[str(row["id"])] for row in rows if str(row["id"]) in live]
+    was = dict(
+        zip([str(r["id"]) for r in present], await opened(conn, keyring, present), strict=True)
+    )
+    now = await opened(conn, keyring, rows)
+    return {
+        str(row["id"]): (was.get(str(row["id"])), doc) for row, doc in zip(rows, now, strict=True)
+    }
 
 
 async def _compare_reports(
