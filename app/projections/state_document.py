@@ -14,7 +14,7 @@ import os
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
 from app.domain.complaint.state import ComplaintState
 
@@ -61,10 +61,11 @@ NO_DOCUMENT: dict[str, object] = {
 def open_state(
     complaint_id: str, version: int, nonce: bytes, ciphertext: bytes, key: bytes
 ) -> ComplaintState | None:
-    """The document, or None when it does not open (tampered with, or not of `version`)."""
+    """The document, or None when it does not open (tampered with, or not of `version`) or no
+    longer validates (`ComplaintState` changed shape since it was written): the caller replays."""
     try:
         plain = AESGCM(key).decrypt(nonce, ciphertext, _aad(complaint_id, version))
-    except (InvalidTag, ValueError):
+        state = load(plain)
+    except (InvalidTag, ValueError, ValidationError):
         return None
-    state = load(plain)
     return state if state.version == version else None
