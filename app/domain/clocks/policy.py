@@ -8,7 +8,7 @@ complaint with no actions has exactly the Code's two.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from app.domain.clocks.calendar import WorkingCalendar, london_date
 from app.domain.clocks.clock import Clock, ClockStatus, clock_status, known, stage_clock
@@ -22,6 +22,27 @@ SURVEY = "survey"
 OVERALL = "overall"
 ACTIONS = "actions"
 OMBUDSMAN_EVIDENCE = "ombudsman_evidence"
+
+
+def judged(
+    name: str,
+    stage: int,
+    due: date | None,
+    met_at: datetime | None,
+    at: datetime,
+    policy: Policy,
+    calendar: WorkingCalendar,
+) -> Clock:
+    """A clock that is only its due date and when it was met, judged at `at` (no extension, no
+    stop): the shape of every clock in this module but the stopped ones."""
+    return Clock(
+        name=name,
+        stage=stage,
+        due=due,
+        met_at=met_at,
+        status=clock_status(due, met_at, at=at, policy=policy, calendar=calendar),
+        original_due=due,
+    )
 
 
 def contact_clock(
@@ -77,15 +98,7 @@ def escalation_window_clock(
     due = None if responded is None else calendar.add_working_days(london_date(responded), days)
     requested = known(record.escalation_first_requested_at, at)
     if requested is not None:
-        status = clock_status(due, requested, at=at, policy=policy, calendar=calendar)
-        return Clock(
-            name=ESCALATION_WINDOW,
-            stage=record.stage,
-            due=due,
-            met_at=requested,
-            status=status,
-            original_due=due,
-        )
+        return judged(ESCALATION_WINDOW, record.stage, due, requested, at, policy, calendar)
     lapsed = due is not None and london_date(at) > due
     if lapsed or ended_at is not None:
         return Clock(
@@ -97,15 +110,7 @@ def escalation_window_clock(
             original_due=due,
             stopped=True,
         )
-    status = clock_status(due, None, at=at, policy=policy, calendar=calendar)
-    return Clock(
-        name=ESCALATION_WINDOW,
-        stage=record.stage,
-        due=due,
-        met_at=None,
-        status=status,
-        original_due=due,
-    )
+    return judged(ESCALATION_WINDOW, record.stage, due, None, at, policy, calendar)
 
 
 def survey_clock(
@@ -123,14 +128,7 @@ def survey_clock(
     due = None if closed is None else calendar.add_working_days(london_date(closed), days)
     survey = state.survey_since_closure
     met_at = None if survey is None else known(survey.recorded_at, at)
-    return Clock(
-        name=SURVEY,
-        stage=state.stage,
-        due=due,
-        met_at=met_at,
-        status=clock_status(due, met_at, at=at, policy=policy, calendar=calendar),
-        original_due=due,
-    )
+    return judged(SURVEY, state.stage, due, met_at, at, policy, calendar)
 
 
 def overall_clock(
@@ -141,15 +139,7 @@ def overall_clock(
     if days is None:
         return None
     due = calendar.add_working_days(london_date(state.received_at), days)
-    ended = known(state.ended_at, at)
-    return Clock(
-        name=OVERALL,
-        stage=state.stage,
-        due=due,
-        met_at=ended,
-        status=clock_status(due, ended, at=at, policy=policy, calendar=calendar),
-        original_due=due,
-    )
+    return judged(OVERALL, state.stage, due, known(state.ended_at, at), at, policy, calendar)
 
 
 def action_status(
@@ -204,11 +194,4 @@ def ombudsman_evidence_clock(
         return None
     latest = requests[-1]
     met_at = known(latest.provided_at, at)
-    return Clock(
-        name=OMBUDSMAN_EVIDENCE,
-        stage=state.stage,
-        due=latest.due,
-        met_at=met_at,
-        status=clock_status(latest.due, met_at, at=at, policy=policy, calendar=calendar),
-        original_due=latest.due,
-    )
+    return judged(OMBUDSMAN_EVIDENCE, state.stage, latest.due, met_at, at, policy, calendar)
