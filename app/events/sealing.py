@@ -29,6 +29,7 @@ from app.events.store import JsonValue
 SEALED = "sealed"  # the data key under which an event's sealed fields are stored
 ERASED = "[erased]"  # what an erased text reads as
 KEY_BYTES = 32
+NONCE_BYTES = 12
 
 
 def sealed_fields(event_type: str) -> tuple[str, ...]:
@@ -57,6 +58,23 @@ def new_key() -> bytes:
     return AESGCM.generate_key(bit_length=KEY_BYTES * 8)
 
 
+def encrypt(key: bytes, plaintext: bytes, aad: bytes) -> tuple[bytes, bytes]:
+    """AES-256-GCM under a fresh random nonce: (nonce, ciphertext). Everything Redress keeps
+    sealed with a complaint's data key (event fields, remembered responses, the state document)
+    goes through here."""
+    nonce = os.urandom(NONCE_BYTES)
+    return nonce, AESGCM(key).encrypt(nonce, plaintext, aad)
+
+
+def decrypt(key: bytes, nonce: bytes, ciphertext: bytes, aad: bytes) -> bytes:
+    """The plaintext of `encrypt`; SealError when it does not open (tampered with, moved to
+    another place than its `aad` names, or the wrong key)."""
+    try:
+        return AESGCM(key).decrypt(nonce, ciphertext, aad)
+    except (InvalidTag, ValueError) as error:
+        raise SealError("sealed data does not open") from error
+
+
 def _aad(stream_id: str, event_type: str) -> bytes:
     # Binds the ciphertext to its stream and type: it cannot be moved to another complaint.
     return f"{stream_id}\x1f{event_type}".encode()
@@ -83,8 +101,7 @@ def seal(
         if field.kept_clear() and isinstance(value, Mapping):
             # The resident id is the pseudonymous key portals are scoped by: it stays readable.
             clear[field.name] = {part: value.get(part) for part in field.kept_clear()}
-    nonce = os.urandom(12)
-    ciphertext = AESGCM(key).encrypt(nonce, orjson.dumps(secret), _aad(stream_id, event_type))
+    nonce, ciphertext = encrypt(key, orjson.dumps(secret), _aad(stream_id, event_type))
     clear[SEALED] = {
         "key_id": key_id,
         "fields": list(names),
@@ -113,12 +130,13 @@ def unseal(
         secret: dict[str, Any] = {n: _erased(event_type, n) for n in names}
     else:
         try:
-            plain = AESGCM(key).decrypt(
+            plain = decrypt(
+                key,
                 base64.b64decode(str(sealed["nonce"])),
                 base64.b64decode(str(sealed["ciphertext"])),
                 _aad(stream_id, event_type),
             )
-        except (InvalidTag, ValueError, KeyError) as error:
+        except (SealError, ValueError, KeyError) as error:
             raise SealError(f"sealed data of a {event_type!r} event does not open") from error
         secret = orjson.loads(plain)
     for name, value in secret.items():

@@ -10,16 +10,12 @@ unreadable; readers then replay the stream and see the events' placeholders.
 
 from __future__ import annotations
 
-import os
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pydantic import TypeAdapter, ValidationError
 
 from app.domain.complaint.state import ComplaintState
+from app.events.sealing import SealError, decrypt, encrypt
 
 _ADAPTER: TypeAdapter[ComplaintState] = TypeAdapter(ComplaintState)
-NONCE_BYTES = 12
 
 
 def dump(state: ComplaintState) -> bytes:
@@ -38,8 +34,7 @@ def seal_state(
     complaint_id: str, state: ComplaintState, key_id: str, key: bytes
 ) -> dict[str, object]:
     """The projection columns holding `state` sealed with the key `key_id`."""
-    nonce = os.urandom(NONCE_BYTES)
-    ciphertext = AESGCM(key).encrypt(nonce, dump(state), _aad(complaint_id, state.version))
+    nonce, ciphertext = encrypt(key, dump(state), _aad(complaint_id, state.version))
     return {
         "state_key_id": key_id,
         "state_nonce": nonce,
@@ -64,8 +59,7 @@ def open_state(
     """The document, or None when it does not open (tampered with, or not of `version`) or no
     longer validates (`ComplaintState` changed shape since it was written): the caller replays."""
     try:
-        plain = AESGCM(key).decrypt(nonce, ciphertext, _aad(complaint_id, version))
-        state = load(plain)
-    except (InvalidTag, ValueError, ValidationError):
+        state = load(decrypt(key, nonce, ciphertext, _aad(complaint_id, version)))
+    except (SealError, ValueError, ValidationError):
         return None
     return state if state.version == version else None

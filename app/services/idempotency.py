@@ -22,17 +22,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import orjson
 import sqlalchemy as sa
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.events.keyring import Keyring
+from app.events.sealing import SealError, decrypt, encrypt
 from app.services.tables import idempotency_records
 
 MAX_KEY_LENGTH = 255
@@ -84,12 +82,13 @@ async def _open(
     if key is None:
         return None  # erased: the body is shredded with the complaint's data
     try:
-        return AESGCM(key).decrypt(
+        return decrypt(
+            key,
             bytes(m["sealed_nonce"]),
             bytes(m["sealed_body"]),
             _aad(str(m["api_key_id"]), str(m["key_hash"]), str(m["complaint_id"])),
         )
-    except InvalidTag:
+    except SealError:
         # Tampered with, or moved: never replayed; the route answers from the log instead.
         logger.warning("a remembered response does not open with its key; re-deriving it")
         return None
@@ -162,11 +161,11 @@ async def remember(
         live = await keyring.live(conn, response.complaint_id)
         if live is not None:
             key_id, data_key = live
-            nonce = os.urandom(12)
             aad = _aad(api_key_id, hashed, response.complaint_id)
+            nonce, sealed = encrypt(data_key, response.body, aad)
             values["sealed_key_id"] = key_id
             values["sealed_nonce"] = nonce
-            values["sealed_body"] = AESGCM(data_key).encrypt(nonce, response.body, aad)
+            values["sealed_body"] = sealed
     await conn.execute(sa.insert(idempotency_records).values(**values))
 
 
