@@ -1,0 +1,156 @@
+"""What one request costs the database: statements, transactions and connection checkouts.
+
+    .venv/bin/python -m bench.round_trips [--database postgresql|sqlite] [--json FILE]
+
+It runs the app in this process (its lifespan, then requests through httpx's ASGI transport) on a
+scratch database, and counts what the engine sends for each kind of request once the caches are
+warm: the statements, the BEGINs and COMMITs (each a round trip of its own on PostgreSQL), and the
+pool checkouts (each a pre-ping). The test suite holds the hot path to these numbers
+(tests/contract/test_round_trips.py); PostgreSQL's own log agrees (`log_statement = 'all'`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import tempfile
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+from fastapi import FastAPI
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app import migrations
+from app.main import create_app
+from app.settings import Settings
+from bench.common import scratch_database, stop_cleanly_on_signals, use_scratch_master_key
+from bench.http_appends import COMPLAINT, prepare_redress
+
+
+@dataclass
+class Cost:
+    statements: int = 0
+    begins: int = 0
+    commits: int = 0
+    checkouts: int = 0
+
+    @property
+    def round_trips(self) -> int:
+        """On PostgreSQL: each statement, BEGIN, COMMIT and pre-ping waits for the server."""
+        return self.statements + self.begins + self.commits + self.checkouts
+
+
+@contextmanager
+def counting(engine: AsyncEngine) -> Iterator[Cost]:
+    cost = Cost()
+    counts: Counter[str] = Counter()
+    sync = engine.sync_engine
+
+    def on(name: str) -> Any:
+        def listen(*_: object, **__: object) -> None:
+            counts[name] += 1
+
+        return listen
+
+    listeners = [
+        (sync, "before_cursor_execute", on("statements")),
+        (sync, "begin", on("begins")),
+        (sync, "commit", on("commits")),
+        (sync.pool, "checkout", on("checkouts")),
+    ]
+    for target, name, fn in listeners:
+        event.listen(target, name, fn)
+    try:
+        yield cost
+    finally:
+        for target, name, fn in listeners:
+            event.remove(target, name, fn)
+        for name, value in counts.items():
+            setattr(cost, name, value)
+
+
+@asynccontextmanager
+async def running(url: str) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    app = create_app(Settings(database_url=url, rate_limit_per_minute=0))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://redress") as client:
+            yield app, client
+
+
+async def measure(url: str, token: str) -> dict[str, Cost]:
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    costs: dict[str, Cost] = {}
+    async with running(url) as (app, client):
+        engine: AsyncEngine = app.state.engine
+
+        async def request(label: str, method: str, path: str, body: bytes | None = None) -> Any:
+            # Once to warm the caches, then counted.
+            for counted in (False, True):
+                extra = {"Idempotency-Key": f"{label}-{counted}"} if "idempotent" in label else {}
+                with counting(engine) as cost:
+                    answer = await client.request(
+                        method, path, content=body, headers={**headers, **extra}
+                    )
+                if answer.status_code >= 300:
+                    raise SystemExit(f"{label}: {answer.status_code} {answer.text}")
+                if counted:
+                    costs[label] = cost
+            return answer.json()
+
+        complaint = await request("log", "POST", "/v1/complaints", COMPLAINT)
+        path = f"/v1/complaints/{complaint['id']}"
+        note = orjson.dumps({"type": "note_added", "occurred_at": datetime.now(UTC).isoformat(),
+                             "text": "Called the contractor again."})  # fmt: skip
+        await request("append", "POST", f"{path}/events", note)
+        await request("append, idempotent", "POST", f"{path}/events", note)
+        await request("get", "GET", path)
+        await request("list", "GET", "/v1/complaints?limit=50")
+    return costs
+
+
+def report(database: str, costs: dict[str, Cost]) -> dict[str, object]:
+    print(f"Redress on {database}: what one request sends, caches warm")
+    print(f"{'request':<22}{'statements':>12}{'BEGIN':>8}{'COMMIT':>8}{'checkouts':>11}"
+          f"{'round trips':>13}")  # fmt: skip
+    for label, c in costs.items():
+        print(f"{label:<22}{c.statements:>12}{c.begins:>8}{c.commits:>8}{c.checkouts:>11}"
+              f"{c.round_trips:>13}")  # fmt: skip
+    return {
+        "database": database,
+        "results": {k: {**asdict(c), "round_trips": c.round_trips} for k, c in costs.items()},
+    }
+
+
+def run(database: str) -> dict[str, Cost]:
+    use_scratch_master_key()
+    with scratch_database() as pg_url, tempfile.TemporaryDirectory() as scratch:
+        url = pg_url if database == "postgresql" else f"sqlite+aiosqlite:///{scratch}/r.db"
+        migrations.upgrade(url)
+        token = asyncio.run(prepare_redress(url))
+        return asyncio.run(measure(url, token))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--database", choices=["postgresql", "sqlite"], default="postgresql")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument("--tiny", action="store_true", help="accepted for the suite; no effect")
+    args = parser.parse_args()
+    stop_cleanly_on_signals()
+    summary = report(args.database, run(args.database))
+    if args.json is not None:
+        args.json.write_text(json.dumps(summary, indent=2))
+
+
+if __name__ == "__main__":
+    main()
