@@ -159,6 +159,20 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout: float) -> None:
 
 
 @asynccontextmanager
+async def writing(engine: AsyncEngine, *, one_statement: bool) -> AsyncIterator[AsyncConnection]:
+    """A connection to write with. `one_statement`: the write is a single statement, atomic by
+    itself, so on PostgreSQL it runs outside any transaction (no BEGIN and COMMIT round trips, and
+    no lock held between them); SQLite always gets a transaction holding the write lock."""
+    if one_statement and not is_sqlite(str(engine.url)):
+        async with engine.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            yield connection
+        return
+    async with engine.begin() as connection:
+        yield connection
+
+
+@asynccontextmanager
 async def reading(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     """A transaction that only reads (on SQLite it takes no write lock)."""
     async with engine.connect() as connection:

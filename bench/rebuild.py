@@ -189,15 +189,13 @@ async def generate(url: str, target: int) -> tuple[int, int]:
                 count += 1
                 complaint_id = str(uuid.uuid4())
                 reference = f"B-{count:09d}"
-                pending["events"] += _copy_stream(stream, complaint_id, reference, position)
+                copied = _copy_stream(stream, complaint_id, reference, position)
+                pending["events"] += copied
                 position += len(stream)
                 written += len(stream)
-                pending["complaints"].append(
-                    tuple(
-                        {**row, "id": complaint_id, "reference": reference}[name]
-                        for name in COLUMNS["complaints"]
-                    )
-                )
+                head_hash = copied[-1][COLUMNS["events"].index("hash")]
+                copy = {**row, "id": complaint_id, "reference": reference, "head_hash": head_hash}
+                pending["complaints"].append(tuple(copy[name] for name in COLUMNS["complaints"]))
                 for name, records in _copy_reports(reports, complaint_id).items():
                     pending[name] += records
                 if len(pending["events"]) >= COPY_ROWS:
@@ -206,6 +204,11 @@ async def generate(url: str, target: int) -> tuple[int, int]:
                 if written >= target:
                     break
         await flush()
+        # The events went in by COPY: the counter the next append takes positions from follows.
+        await connection.execute(
+            "INSERT INTO event_positions (id, last_position) SELECT 1, max(position) FROM events "
+            "ON CONFLICT (id) DO UPDATE SET last_position = EXCLUDED.last_position"
+        )
         await connection.execute("ANALYZE")
     finally:
         await connection.close()

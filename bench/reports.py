@@ -225,6 +225,7 @@ def records(
         out["events"].append(tuple(row[name] for name in TABLE_COLUMNS["events"]))
     # Events written unsealed and without keys: no state document (reads would replay).
     projected = row_for(complaint_id, h.state, HOC_2024, CALENDAR) | NO_DOCUMENT
+    projected["head_hash"] = previous
     out["complaints"].append(tuple(projected[name] for name in TABLE_COLUMNS["complaints"]))
     facts = complaint_facts(complaint_id, h.state, h.events, HOC_2024, CALENDAR)
     for table, rows in rows_of(facts).items():

@@ -56,7 +56,12 @@ def counting(engine: AsyncEngine) -> Iterator[Cost]:
     sync = engine.sync_engine
 
     def on(name: str) -> Any:
-        def listen(*_: object, **__: object) -> None:
+        def listen(*args: Any, **__: object) -> None:
+            # With autocommit, SQLAlchemy still says "begin" and "commit"; nothing is sent.
+            if name in ("begins", "commits"):
+                options = args[0].get_execution_options()
+                if options.get("isolation_level") == "AUTOCOMMIT":
+                    return
             counts[name] += 1
 
         return listen

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
@@ -22,6 +21,7 @@ from app.api.writes import (
     CorrelationId,
     IdempotencyKey,
     IfMatch,
+    Planned,
     Rederive,
     Written,
     dump,
@@ -74,7 +74,9 @@ async def _visible(
     return complaint
 
 
-def _written(complaint: service.Complaint, actor: Actor, now: datetime) -> Callable[[], Written]:
+def _planned(pending: service.Pending, actor: Actor, now: datetime) -> Planned:
+    complaint = pending.complaint
+
     def render() -> Written:
         view = complaint_view(complaint, actor, at=now)
         return Written(
@@ -84,7 +86,7 @@ def _written(complaint: service.Complaint, actor: Actor, now: datetime) -> Calla
             complaint_id=complaint.id,
         )
 
-    return render
+    return Planned(render, pending)
 
 
 def _rederive(store: EventStore, actor: Actor) -> Rederive:
@@ -120,7 +122,7 @@ async def log_complaint(
     idempotency_key: IdempotencyKey = None,
     correlation_id: CorrelationId = None,
 ) -> Response:
-    async def operation(conn: AsyncConnection) -> Callable[[], Written]:
+    async def operation(conn: AsyncConnection) -> Planned:
         now = datetime.now(UTC)
         settings = await settings_for(conn, actor.landlord)
         command = log_command(
@@ -130,10 +132,10 @@ async def log_complaint(
             now=now,
             resident_id=actor.resident_id,
         )
-        complaint = await service.log_complaint(
+        pending = await service.prepare_log(
             conn, store, command, metadata=event_metadata(actor, correlation_id), now=now
         )
-        return _written(complaint, actor, now)
+        return _planned(pending, actor, now)
 
     return await run_write(
         request, engine, actor, idempotency_key, operation, rederive=_rederive(store, actor)
@@ -259,19 +261,22 @@ async def append_event(
     expected = parse_if_match(if_match)
     command = event_command(body)
 
-    async def operation(conn: AsyncConnection) -> Callable[[], Written]:
+    async def operation(conn: AsyncConnection) -> Planned:
         now = datetime.now(UTC)
-        complaint = await _visible(conn, store, actor, complaint_id)
-        updated = await service.record(
+        writable = await current.for_write(conn, store, complaint_id)
+        # Another landlord's (or another resident's) complaint is indistinguishable from none.
+        if writable is None or not actor.can_see(writable.complaint.state):
+            raise ApiError(404, "not-found", "No such complaint.")
+        pending = await service.prepare_record(
             conn,
             store,
-            complaint,
+            writable,
             command,
             if_match=expected,
             metadata=event_metadata(actor, correlation_id),
             now=now,
         )
-        return _written(updated, actor, now)
+        return _planned(pending, actor, now)
 
     return await run_write(
         request, engine, actor, idempotency_key, operation, rederive=_rederive(store, actor)

@@ -23,10 +23,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.api.deps import Actor
 from app.api.errors import ApiError
+from app.db import writing
 from app.events.keyring import Keyring
 from app.events.sealed_store import SealingEventStore
 from app.events.store import ConcurrencyError, JsonValue
 from app.services import idempotency
+from app.services.complaints import Pending
 from app.settings import Settings
 
 ATTEMPTS = 3
@@ -133,47 +135,82 @@ async def _replay(
     return json_response(Written(seen.status_code, body, seen.headers), replayed=True)
 
 
+@dataclass(frozen=True)
+class Planned:
+    """A complaint write decided but not yet sent: its response, and the append that commits it
+    (in one statement, with the idempotency record if there is one)."""
+
+    render: Callable[[], Written]
+    pending: Pending
+
+
+def _remembered(written: Written, request_hash: str) -> idempotency.StoredResponse:
+    return idempotency.StoredResponse(
+        request_hash,
+        written.status_code,
+        written.body,
+        written.headers,
+        complaint_id=written.complaint_id,
+    )
+
+
+async def _commit(
+    request: Request,
+    actor: Actor,
+    idempotency_key: str | None,
+    request_hash: str,
+    planned: Planned,
+) -> Response:
+    written = planned.render()
+    also = []
+    if idempotency_key is not None:
+        response = _remembered(written, request_hash)
+        also.append(
+            idempotency.record(
+                actor.key_id, idempotency_key, response, ttl=_ttl(request),
+                live_key=planned.pending.key,
+            )
+        )  # fmt: skip
+    await planned.pending.commit(also)
+    return json_response(written)
+
+
 async def run_write(
     request: Request,
     engine: AsyncEngine,
     actor: Actor,
     idempotency_key: str | None,
-    operation: Callable[[AsyncConnection], Awaitable[Callable[[], Written]]],
+    operation: Callable[[AsyncConnection], Awaitable[Callable[[], Written] | Planned]],
     *,
     rederive: Rederive | None = None,
 ) -> Response:
-    """Run `operation` in a write transaction. It returns how to render its response: rendering
-    waits until after the commit (the append lock is held until then) unless an idempotency
-    record must be stored with the response in the same transaction. A route whose responses
-    belong to a complaint (`Written.complaint_id`) gives `rederive`, for replays after erasure."""
+    """Run `operation` on one connection. A complaint write returns a `Planned`: its response is
+    rendered, and its append sent with the idempotency record, as one statement; on PostgreSQL
+    outside any transaction (autocommit), so the ordering lock that statement takes is never held
+    across a round trip (ADR 0001). Another write returns how to render its response and runs in
+    a transaction with the record. A route whose responses belong to a complaint
+    (`Written.complaint_id`) gives `rederive`, for replays after erasure."""
     request_hash = idempotency.request_hash(request.method, request.url.path, await request.body())
     keyring = _keyring(request)
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            async with engine.begin() as conn:
+            async with writing(engine, one_statement=rederive is not None) as conn:
                 if idempotency_key is not None:
                     seen = await idempotency.find(conn, keyring, actor.key_id, idempotency_key)
                     if seen is not None:
                         return await _replay(conn, seen, request_hash, rederive)
-                render = await operation(conn)
+                planned = await operation(conn)
+                if isinstance(planned, Planned):
+                    return await _commit(request, actor, idempotency_key, request_hash, planned)
+                render = planned
                 written = None if idempotency_key is None else render()
                 if idempotency_key is not None and written is not None:
                     if written.complaint_id is not None and rederive is None:
                         raise RuntimeError("a complaint's response needs a rederive to replay")
                     await idempotency.remember(
-                        conn,
-                        keyring,
-                        actor.key_id,
-                        idempotency_key,
-                        idempotency.StoredResponse(
-                            request_hash,
-                            written.status_code,
-                            written.body,
-                            written.headers,
-                            complaint_id=written.complaint_id,
-                        ),
-                        ttl=_ttl(request),
-                    )
+                        conn, keyring, actor.key_id, idempotency_key,
+                        _remembered(written, request_hash), ttl=_ttl(request),
+                    )  # fmt: skip
             return json_response(written or render())
         except (ConcurrencyError, IntegrityError):
             # Another writer committed first (same complaint, or the same idempotency key).

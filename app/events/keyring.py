@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import os
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,9 +50,16 @@ def load_or_create_master_key(path: Path) -> bytes:
     return parse_master_key(path.read_text())
 
 
+# Unwrapped data keys kept in memory: the hot path reads a complaint's wrapped key with its row and
+# skips the unwrap when it has seen that very wrapped key. An erased key reads as NULL from then on,
+# so it is never served from here; `erase` drops it as well.
+UNWRAPPED_CACHE_SIZE = 4096
+
+
 class Keyring:
     def __init__(self, master_key: bytes) -> None:
         self._master = AESGCM(master_key)
+        self._unwrapped: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
         # A separate key for pseudonyms, so a pseudonym reveals nothing about the master key.
         self._pseudonyms = hmac.new(master_key, b"redress pseudonyms", hashlib.sha256).digest()
 
@@ -74,6 +82,34 @@ class Keyring:
                 "a data key does not unwrap: REDRESS_MASTER_KEY is not the key it was made with"
             ) from error
 
+    def opened(self, key_id: str, wrapped: str) -> bytes:
+        """The data key `wrapped` holds (unwrapped once, then from a bounded cache)."""
+        found = self._unwrapped.get(key_id)
+        if found is not None and found[0] == wrapped:
+            self._unwrapped.move_to_end(key_id)
+            return found[1]
+        key = self._unwrap(key_id, wrapped)
+        self._unwrapped[key_id] = (wrapped, key)
+        if len(self._unwrapped) > UNWRAPPED_CACHE_SIZE:
+            self._unwrapped.popitem(last=False)
+        return key
+
+    def new(
+        self, complaint_id: str, landlord: str, resident_id: str | None
+    ) -> tuple[str, bytes, dict[str, object]]:
+        """A new key for the complaint, and the row that files it (for the append's statement)."""
+        key_id, key = str(uuid.uuid4()), new_key()
+        row: dict[str, object] = {
+            "id": key_id,
+            "complaint_id": complaint_id,
+            "landlord": landlord,
+            "resident_id": resident_id,
+            "wrapped_key": self._wrap(key_id, key),
+            "created_at": datetime.now(UTC),
+            "erased_at": None,
+        }
+        return key_id, key, row
+
     async def live(self, conn: AsyncConnection, complaint_id: str) -> tuple[str, bytes] | None:
         """The complaint's live key (id, key); None if it has none (new, or erased before)."""
         query = (
@@ -88,23 +124,14 @@ class Keyring:
         row = (await conn.execute(query)).first()
         if row is None:
             return None
-        return str(row.id), self._unwrap(str(row.id), str(row.wrapped_key))
+        return str(row.id), self.opened(str(row.id), str(row.wrapped_key))
 
     async def create(
         self, conn: AsyncConnection, complaint_id: str, landlord: str, resident_id: str | None
     ) -> tuple[str, bytes]:
         """A new live key for the complaint, filed under its landlord and resident."""
-        key_id, key = str(uuid.uuid4()), new_key()
-        await conn.execute(
-            sa.insert(complainant_keys).values(
-                id=key_id,
-                complaint_id=complaint_id,
-                landlord=landlord,
-                resident_id=resident_id,
-                wrapped_key=self._wrap(key_id, key),
-                created_at=datetime.now(UTC),
-            )
-        )
+        key_id, key, row = self.new(complaint_id, landlord, resident_id)
+        await conn.execute(sa.insert(complainant_keys).values(**row))
         return key_id, key
 
     async def keys(self, conn: AsyncConnection, key_ids: Iterable[str]) -> dict[str, bytes | None]:
@@ -120,7 +147,7 @@ class Keyring:
         )
         for row in rows:
             if row.wrapped_key is not None:
-                found[str(row.id)] = self._unwrap(str(row.id), str(row.wrapped_key))
+                found[str(row.id)] = self.opened(str(row.id), str(row.wrapped_key))
         return found
 
     async def erase(self, conn: AsyncConnection, complaint_ids: Iterable[str]) -> int:
@@ -135,5 +162,9 @@ class Keyring:
                 complainant_keys.c.wrapped_key.is_not(None),
             )
             .values(wrapped_key=None, erased_at=datetime.now(UTC))
+            .returning(complainant_keys.c.id)
         )
-        return int(result.rowcount)
+        erased = [str(key_id) for key_id in result.scalars()]
+        for key_id in erased:
+            self._unwrapped.pop(key_id, None)
+        return len(erased)

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.events.keyring import Keyring
 from app.events.sealing import key_id_of, seal, sealed_fields, unseal
-from app.events.store import EventStore, NewEvent, StoredEvent
+from app.events.store import EventStore, Head, NewEvent, StoredEvent, Upsert
 
 
 class SealingEventStore:
@@ -31,6 +31,8 @@ class SealingEventStore:
         events: Sequence[NewEvent],
         *,
         recorded_at: datetime | None = None,
+        head: Head | None = None,
+        also: Sequence[Upsert] = (),
         key: tuple[str, bytes] | None = None,
     ) -> list[StoredEvent]:
         """`key`: the live key the caller already holds (from `key_for`), so it is not looked up
@@ -42,7 +44,7 @@ class SealingEventStore:
                 replace(e, data=seal(stream_id, e.type, e.data, data_key, key_id)) for e in events
             ]
         stored = await self.inner.append(
-            conn, stream_id, expected_version, events, recorded_at=recorded_at
+            conn, stream_id, expected_version, events, recorded_at=recorded_at, head=head, also=also
         )
         # The writer gets back what it wrote, readable, without a key lookup.
         return [replace(s, data=dict(d)) for s, d in zip(stored, originals, strict=True)]

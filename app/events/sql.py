@@ -1,32 +1,40 @@
 """The event store on SQLAlchemy Core, for SQLite and PostgreSQL.
 
-Position assignment is serialised so that positions are gapless and in commit order (see
-docs/adr/0001-global-feed-ordering.md): on PostgreSQL by a transaction-scoped advisory lock, on
-SQLite by the write lock every writing transaction takes up front (`BEGIN IMMEDIATE`, app/db.py).
+Positions are gapless and in commit order (docs/adr/0001-global-feed-ordering.md): they are taken
+from a counter row in the statement that inserts the events (app/events/batch.py), whose row lock
+is held to the commit; on SQLite the write lock every writing transaction takes up front (`BEGIN
+IMMEDIATE`, app/db.py) serialises them as well.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.events import batch
 from app.events.hashing import canonical_bytes, chain_hash, format_timestamp, normalise_object
-from app.events.store import ConcurrencyError, JsonValue, NewEvent, StoredEvent
+from app.events.store import (
+    LAST_HASH,
+    NEW_STREAM,
+    ConcurrencyError,
+    Head,
+    JsonValue,
+    NewEvent,
+    StoredEvent,
+    Upsert,
+)
 from app.events.tables import (
     MAX_STREAM_ID_LENGTH,
     MAX_TYPE_LENGTH,
     STREAM_VERSION_CONSTRAINT,
 )
 from app.events.tables import events as table
-
-# pg_advisory_xact_lock key for appends: b"redress\x01" read as a big-endian signed 64-bit integer.
-APPEND_LOCK_KEY = int.from_bytes(b"redress\x01", "big", signed=True)
 
 _COLUMNS = (
     table.c.position,
@@ -71,43 +79,44 @@ class SqlEventStore:
         events: Sequence[NewEvent],
         *,
         recorded_at: datetime | None = None,
+        head: Head | None = None,
+        also: Sequence[Upsert] = (),
     ) -> list[StoredEvent]:
         recorded = _utc(recorded_at if recorded_at is not None else self._clock())
         prepared = _prepare(stream_id, expected_version, events, recorded)
-
-        # Critical section: from here to the caller's commit, appends are serialised.
-        await lock_appends(conn)
-        last_position, head_version, head_hash = await _heads(conn, stream_id)
-        if head_version != expected_version:
-            raise ConcurrencyError(stream_id, expected_version, head_version)
-        stored: list[StoredEvent] = []
-        previous_hash = head_hash
-        for offset, item in enumerate(prepared, start=1):
+        if head is None:
+            head = await read_head(conn, stream_id)
+        if head.version != expected_version:
+            raise ConcurrencyError(stream_id, expected_version, head.version)
+        rows: list[dict[str, object]] = []
+        previous_hash = head.hash
+        for item in prepared:
             hash_ = chain_hash(previous_hash, item.canonical)
-            stored.append(
-                StoredEvent(
-                    position=last_position + offset,
-                    stream_id=stream_id,
-                    version=item.version,
-                    type=item.event.type,
-                    schema_version=item.event.schema_version,
-                    data=item.data,
-                    metadata=item.metadata,
-                    occurred_at=item.occurred_at,
-                    recorded_at=recorded,
-                    hash=hash_,
-                    previous_hash=previous_hash,
-                )
+            rows.append(
+                {
+                    "stream_id": stream_id,
+                    "version": item.version,
+                    "type": item.event.type,
+                    "schema_version": item.event.schema_version,
+                    "data": item.data,
+                    "metadata": item.metadata,
+                    "occurred_at": item.occurred_at,
+                    "recorded_at": recorded,
+                    "hash": hash_,
+                    "previous_hash": previous_hash,
+                }
             )
             previous_hash = hash_
+        also = [_with_last_hash(upsert, previous_hash) for upsert in also]
         try:
-            await conn.execute(table.insert(), [_row(event) for event in stored])
+            first = await batch.write(conn, rows, also)
         except IntegrityError as error:
-            # Only reachable if something bypassed the lock; never leak the raw database error.
+            # A head read before another writer's append: the (stream, version) constraint is
+            # what catches it. Never leak the raw database error.
             if _is_stream_version_conflict(error):
                 raise ConcurrencyError(stream_id, expected_version, None) from error
             raise
-        return stored
+        return [_stored(first + offset, row) for offset, row in enumerate(rows)]
 
     async def read_stream(self, conn: AsyncConnection, stream_id: str) -> list[StoredEvent]:
         query = sa.select(*_COLUMNS).where(table.c.stream_id == stream_id).order_by(table.c.version)
@@ -184,34 +193,16 @@ def _prepare(
     return prepared
 
 
-async def lock_appends(conn: AsyncConnection) -> None:
-    """Take the append lock for the rest of the transaction (taking it again is harmless)."""
-    dialect = conn.dialect.name
-    if dialect == "postgresql":
-        # Held until the transaction ends, so positions are assigned in commit order. It must be a
-        # statement of its own: under READ COMMITTED the next statement then sees every append
-        # committed before the lock was granted.
-        lock = sa.func.pg_advisory_xact_lock(sa.literal(APPEND_LOCK_KEY, sa.BigInteger))
-        await conn.execute(sa.select(lock))
-    elif dialect != "sqlite":
-        # SQLite needs nothing here: the transaction holds the database's write lock already.
-        raise NotImplementedError(f"no event store for the {dialect} dialect")
-
-
-async def _heads(conn: AsyncConnection, stream_id: str) -> tuple[int, int, str | None]:
-    """The last position, and the stream's last version and hash, in one round trip."""
-    last_position = sa.select(sa.func.max(table.c.position)).scalar_subquery()
-    in_stream = table.c.stream_id == stream_id
-    head_version = sa.select(sa.func.max(table.c.version)).where(in_stream).scalar_subquery()
-    head_hash = (
-        sa.select(table.c.hash)
-        .where(in_stream)
+async def read_head(conn: AsyncConnection, stream_id: str) -> Head:
+    """The stream's last version and hash, from the events table (NEW_STREAM if it has none)."""
+    query = (
+        sa.select(table.c.version, table.c.hash)
+        .where(table.c.stream_id == stream_id)
         .order_by(table.c.version.desc())
         .limit(1)
-        .scalar_subquery()
     )
-    row = (await conn.execute(sa.select(last_position, head_version, head_hash))).one()
-    return int(row[0] or 0), int(row[1] or 0), row[2]
+    row = (await conn.execute(query)).first()
+    return NEW_STREAM if row is None else Head(int(row.version), str(row.hash))
 
 
 def _is_stream_version_conflict(error: IntegrityError) -> bool:
@@ -225,23 +216,16 @@ def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-def _row(event: StoredEvent) -> dict[str, object]:
-    return {
-        "position": event.position,
-        "stream_id": event.stream_id,
-        "version": event.version,
-        "type": event.type,
-        "schema_version": event.schema_version,
-        "data": event.data,
-        "metadata": event.metadata,
-        "occurred_at": event.occurred_at,
-        "recorded_at": event.recorded_at,
-        "hash": event.hash,
-        "previous_hash": event.previous_hash,
-    }
+def _with_last_hash(upsert: Upsert, last_hash: str | None) -> Upsert:
+    rows = [{k: last_hash if v is LAST_HASH else v for k, v in row.items()} for row in upsert.rows]
+    return replace(upsert, rows=rows)
 
 
-def stored_event(mapping: RowMapping) -> StoredEvent:
+def _stored(position: int, row: Mapping[str, object]) -> StoredEvent:
+    return stored_event({**row, "position": position})
+
+
+def stored_event(mapping: Mapping[Any, Any]) -> StoredEvent:
     """A row of the events table as the event it stores (also used by the audit scans)."""
     return StoredEvent(
         position=int(mapping["position"]),

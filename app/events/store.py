@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, TypeAlias
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 JsonValue: TypeAlias = (
@@ -46,6 +47,41 @@ class StoredEvent:
     previous_hash: str | None
 
 
+@dataclass(frozen=True)
+class Head:
+    """A stream's last version and the hash of its last event (None for a new stream), as the
+    caller read them (from a projection row): the append continues the chain from there. A head
+    that is stale is caught by the (stream, version) constraint and raised as ConcurrencyError."""
+
+    version: int
+    hash: str | None
+
+
+NEW_STREAM = Head(0, None)
+
+
+class _LastHash:
+    def __repr__(self) -> str:
+        return "LAST_HASH"
+
+
+# A value in an `Upsert` row that the store writes as the hash of the last event it appends (a
+# projection row keeps its stream's head, so the next append continues the chain from it).
+LAST_HASH = _LastHash()
+
+
+@dataclass(frozen=True)
+class Upsert:
+    """Rows written by the append's own statement (projections, an idempotency record), so they
+    commit with the events or not at all. `key` names the conflict columns: a row whose key is
+    taken is updated, or, with `update=False`, fails the whole append (IntegrityError)."""
+
+    table: sa.Table
+    rows: Sequence[Mapping[str, object]]
+    key: tuple[str, ...]
+    update: bool = True
+
+
 class ConcurrencyError(Exception):
     """The stream was not at the expected version: another writer got there first.
 
@@ -72,11 +108,15 @@ class EventStore(Protocol):
         events: Sequence[NewEvent],
         *,
         recorded_at: datetime | None = None,
+        head: Head | None = None,
+        also: Sequence[Upsert] = (),
     ) -> list[StoredEvent]:
         """Append `events` as versions expected_version + 1, ...; 0 means a new stream.
 
         Raises ConcurrencyError (and writes nothing) if the stream is at another version. The
         caller must then roll the transaction back. `recorded_at` defaults to the store's clock.
+        `head`: the stream's head as the caller knows it (else the store reads it); `also`: rows
+        to write in the same statement as the events (on PostgreSQL one round trip in all).
         """
         ...
 

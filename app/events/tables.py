@@ -60,6 +60,16 @@ events = sa.Table(
     sa.CheckConstraint("version >= 1", name="ck_events_version_positive"),
 )
 
+# The last position given to an event: one row, incremented in the statement that inserts the
+# events, whose row lock orders the feed (ADR 0001).
+event_positions = sa.Table(
+    "event_positions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("last_position", sa.BigInteger, nullable=False),
+    sa.CheckConstraint("id = 1", name="ck_event_positions_one_row"),
+)
+
 # Each complaint's data keys (crypto-shredding), wrapped with the master key. Erasure deletes the
 # wrapped key and keeps the row, so when and why a complaint's data became unreadable is known.
 # Not rebuildable from events, by design: that is what makes erasure final.

@@ -23,6 +23,7 @@ from app.domain.complaint.events import ClosureReason, DeclineReason, Outcome, T
 from app.domain.reporting.facts import ComplaintFacts, Facts, ItemFacts, ItemKind, StageFacts
 from app.domain.reporting.period import Period
 from app.domain.reporting.selection import ReportData
+from app.events.store import Upsert
 from app.events.tables import UtcDateTime
 from app.projections.tables import report_complaints, report_items, report_stages
 
@@ -123,27 +124,25 @@ def _where_key(table: sa.Table, key: Key) -> sa.ColumnElement[bool]:
     return sa.and_(*(table.c[k] == v for k, v in zip(_KEYS[table.name], key, strict=True)))
 
 
-async def write(conn: AsyncConnection, before: Facts | None, after: Facts) -> None:
-    """Bring the complaint's rows from `before` to `after`, writing only what changed.
-
-    A changed row is updated, or inserted where it is missing (a complaint logged before the
-    projection existed, until `redress rebuild` fills it in)."""
+def changes(before: Facts | None, after: Facts) -> tuple[list[Upsert], list[tuple[sa.Table, Key]]]:
+    """What bringing a complaint's rows from `before` to `after` writes: the rows that changed or
+    are new (each upserted: a complaint logged before the projection existed has none yet), and
+    the keys of rows that are gone (none, as the facts only ever grow; kept for safety)."""
     old, new = rows_of(before), rows_of(after)
+    upserts: list[Upsert] = []
+    gone: list[tuple[sa.Table, Key]] = []
     for table in TABLES:
         was, now = old[table.name], new[table.name]
-        added = [row for key, row in now.items() if key not in was]
-        if before is None:
-            if added:
-                await conn.execute(sa.insert(table), added)
-            continue
-        for key, row in now.items():
-            if was.get(key) == row:
-                continue
-            result = await conn.execute(sa.update(table).where(_where_key(table, key)).values(row))
-            if result.rowcount == 0:
-                await conn.execute(sa.insert(table).values(row))
-        for key in was.keys() - now.keys():
-            await conn.execute(sa.delete(table).where(_where_key(table, key)))
+        changed = [row for key, row in now.items() if was.get(key) != row]
+        if changed:
+            upserts.append(Upsert(table, changed, _KEYS[table.name]))
+        gone += [(table, key) for key in was.keys() - now.keys()]
+    return upserts, gone
+
+
+async def delete(conn: AsyncConnection, gone: Sequence[tuple[sa.Table, Key]]) -> None:
+    for table, key in gone:
+        await conn.execute(sa.delete(table).where(_where_key(table, key)))
 
 
 async def replace(

@@ -10,19 +10,32 @@ unreadable; readers then replay the stream and see the events' placeholders.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pydantic import TypeAdapter, ValidationError
 
 from app.domain.complaint.state import ComplaintState
+from app.domain.reporting.items import ItemFold
 from app.events.sealing import SealError, decrypt, encrypt
 
-_ADAPTER: TypeAdapter[ComplaintState] = TypeAdapter(ComplaintState)
+
+@dataclass(frozen=True)
+class Document:
+    """The state, and the report items folded so far: an append continues both from here, so it
+    never reads the stream (ADR 0007). `items` None: a document an append cannot continue."""
+
+    state: ComplaintState
+    items: ItemFold | None = None
 
 
-def dump(state: ComplaintState) -> bytes:
-    return _ADAPTER.dump_json(state)
+_ADAPTER: TypeAdapter[Document] = TypeAdapter(Document)
 
 
-def load(raw: bytes) -> ComplaintState:
+def dump(state: ComplaintState, items: ItemFold | None = None) -> bytes:
+    return _ADAPTER.dump_json(Document(state, items))
+
+
+def load(raw: bytes) -> Document:
     return _ADAPTER.validate_json(raw)
 
 
@@ -31,10 +44,15 @@ def _aad(complaint_id: str, version: int) -> bytes:
 
 
 def seal_state(
-    complaint_id: str, state: ComplaintState, key_id: str, key: bytes
+    complaint_id: str,
+    state: ComplaintState,
+    key_id: str,
+    key: bytes,
+    items: ItemFold | None = None,
 ) -> dict[str, object]:
-    """The projection columns holding `state` sealed with the key `key_id`."""
-    nonce, ciphertext = encrypt(key, dump(state), _aad(complaint_id, state.version))
+    """The projection columns holding `state` (and `items`) sealed with the key `key_id`."""
+    document = dump(state, items)
+    nonce, ciphertext = encrypt(key, document, _aad(complaint_id, state.version))
     return {
         "state_key_id": key_id,
         "state_nonce": nonce,
@@ -53,13 +71,24 @@ NO_DOCUMENT: dict[str, object] = {
 }
 
 
-def open_state(
+def open_document(
     complaint_id: str, version: int, nonce: bytes, ciphertext: bytes, key: bytes
-) -> ComplaintState | None:
+) -> Document | None:
     """The document, or None when it does not open (tampered with, or not of `version`) or no
     longer validates (`ComplaintState` changed shape since it was written): the caller replays."""
     try:
-        state = load(decrypt(key, nonce, ciphertext, _aad(complaint_id, version)))
+        document = load(decrypt(key, nonce, ciphertext, _aad(complaint_id, version)))
     except (SealError, ValueError, ValidationError):
         return None
-    return state if state.version == version else None
+    if document.state.version != version:
+        return None
+    if document.items is not None and document.items.version != version:
+        return Document(document.state)
+    return document
+
+
+def open_state(
+    complaint_id: str, version: int, nonce: bytes, ciphertext: bytes, key: bytes
+) -> ComplaintState | None:
+    document = open_document(complaint_id, version, nonce, ciphertext, key)
+    return None if document is None else document.state

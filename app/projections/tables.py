@@ -36,6 +36,8 @@ complaints = sa.Table(
     sa.Column("state_nonce", sa.LargeBinary, nullable=True),
     sa.Column("state_ciphertext", sa.LargeBinary, nullable=True),
     sa.Column("state_version", sa.Integer, nullable=True),
+    # The hash of the stream's last event: an append continues the chain from here (ADR 0001).
+    sa.Column("head_hash", sa.CHAR(64), nullable=True),
     sa.UniqueConstraint("landlord", "reference", name="uq_complaints_landlord_reference"),
     sa.Index("ix_complaints_landlord_received", "landlord", "received_at", "id"),
     sa.Index("ix_complaints_landlord_sla_due", "landlord", "sla_due"),

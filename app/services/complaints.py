@@ -7,7 +7,7 @@ append, the projection row and the idempotency record commit together or not at 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -20,13 +20,24 @@ from app.domain.complaint.events import ComplaintEvent
 from app.domain.complaint.evolve import evolve, fold
 from app.domain.complaint.state import ComplaintState
 from app.domain.policies.model import Policy
-from app.domain.reporting.facts import complaint_facts
+from app.domain.reporting.facts import facts_of
+from app.domain.reporting.items import ItemFold
 from app.events.codec import decode, to_new_event
 from app.events.sealed_store import SealingEventStore
-from app.events.store import EventStore, JsonValue, StoredEvent
+from app.events.store import (
+    LAST_HASH,
+    NEW_STREAM,
+    EventStore,
+    Head,
+    JsonValue,
+    StoredEvent,
+    Upsert,
+)
+from app.events.tables import complainant_keys
 from app.projections import complaints as projection
 from app.projections import reports
 from app.projections.state_document import NO_DOCUMENT, seal_state
+from app.projections.tables import complaints as complaints_table
 from app.services.catalog import Catalog, load_catalog
 from app.services.privacy import pseudonym_for
 from app.services.references import next_reference
@@ -144,52 +155,158 @@ def with_pseudonym(complaint: Complaint, store: EventStore) -> Complaint:
     return complaint if pseudonym is None else replace(complaint, pseudonym=pseudonym)
 
 
-async def _commit_events(
+@dataclass(frozen=True)
+class Writable:
+    """A complaint read for a write: its state and report items so far, the head its next event
+    continues the chain from, and its live data key (None: it has none, or the store seals
+    nothing). From the sealed state document (one statement) or, failing that, from the stream."""
+
+    complaint: Complaint
+    items: ItemFold
+    head: Head
+    key: tuple[str, bytes] | None
+
+
+async def writable_from_stream(
+    conn: AsyncConnection, store: EventStore, complaint_id: str
+) -> Writable | None:
+    """The slow way: replay the stream (a complaint with no readable document)."""
+    complaint = await load(conn, store, complaint_id)
+    return None if complaint is None else await _writable(conn, store, complaint)
+
+
+async def _writable(conn: AsyncConnection, store: EventStore, complaint: Complaint) -> Writable:
+    items = ItemFold(complaint_id=complaint.id).advance(decode(e) for e in complaint.events)
+    head = Head(complaint.version, complaint.events[-1].hash if complaint.events else None)
+    key = None
+    if isinstance(store, SealingEventStore):
+        key = await store.keyring.live(conn, complaint.id)
+    return Writable(complaint, items, head, key)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A decided write: the complaint as it will stand, and the append that makes it so, which the
+    caller runs with its own rows (an idempotency record) so they commit together."""
+
+    complaint: Complaint
+    key: tuple[str, bytes] | None
+    append: Callable[[Sequence[Upsert]], Awaitable[list[StoredEvent]]]
+
+    async def commit(self, also: Sequence[Upsert] = ()) -> Complaint:
+        stored = await self.append(also)
+        return replace(self.complaint, events=(*self.complaint.events, *stored))
+
+
+async def _pending(
     conn: AsyncConnection,
     store: EventStore,
+    before: Writable | None,
     complaint_id: str,
-    before: ComplaintState | None,
     events: Sequence[ComplaintEvent],
     metadata: Mapping[str, JsonValue],
-    prior: Sequence[StoredEvent],
     policy: Policy,
     calendar: WorkingCalendar,
-) -> Complaint:
-    state = before
+    key: tuple[str, bytes] | None,
+    key_row: Mapping[str, object] | None = None,
+) -> Pending:
+    """Everything of the write but the statement: the new state and items, the projection rows
+    (the state document sealed with `key`), the events to append."""
+    state = None if before is None else before.complaint.state
     for event in events:
         state = evolve(state, event)
     assert state is not None
-    new_events = [to_new_event(event, metadata) for event in events]
-    # The document is sealed with the key the append seals with, fetched once for both.
-    key = (
-        await store.key_for(conn, complaint_id, new_events)
-        if isinstance(store, SealingEventStore)
-        else None
-    )
-    row = projection.row_for(complaint_id, state, policy, calendar)
-    row |= NO_DOCUMENT if key is None else seal_state(complaint_id, state, *key)
-    # The projection rows go first: they need no global lock, so the append's critical section
-    # (position assignment) stays as short as possible.
-    await projection.upsert(conn, row)
-    history = [decode(event) for event in prior]
+    items_before = ItemFold(complaint_id=complaint_id) if before is None else before.items
+    items = items_before.advance(events)
     was = (
-        None if before is None else complaint_facts(complaint_id, before, history, policy, calendar)
+        None
+        if before is None
+        else facts_of(complaint_id, before.complaint.state, items_before.items, policy, calendar)
     )
-    now = complaint_facts(complaint_id, state, [*history, *events], policy, calendar)
-    await reports.write(conn, was, now)
-    expected = 0 if before is None else before.version
+    now = facts_of(complaint_id, state, items.items, policy, calendar)
+    report_rows, gone = reports.changes(was, now)
+    await reports.delete(conn, gone)
+    row = projection.row_for(complaint_id, state, policy, calendar) | {"head_hash": LAST_HASH}
+    row |= NO_DOCUMENT if key is None else seal_state(complaint_id, state, *key, items)
+    rows = [Upsert(complaints_table, [row], ("id",)), *report_rows]
+    if key_row is not None:
+        rows.insert(0, Upsert(complainant_keys, [key_row], ("id",), update=False))
+    new_events = [to_new_event(event, metadata) for event in events]
+    head = NEW_STREAM if before is None else before.head
+    prior = () if before is None else before.complaint.events
+
+    async def append(also: Sequence[Upsert]) -> list[StoredEvent]:
+        if isinstance(store, SealingEventStore):
+            return await store.append(
+                conn, complaint_id, head.version, new_events, head=head, also=[*rows, *also],
+                key=key,
+            )  # fmt: skip
+        return await store.append(
+            conn, complaint_id, head.version, new_events, head=head, also=[*rows, *also]
+        )
+
+    complaint = Complaint(
+        id=complaint_id, state=state, policy=policy, calendar=calendar, events=tuple(prior)
+    )
+    return Pending(with_pseudonym(complaint, store), key, append)
+
+
+async def prepare_log(
+    conn: AsyncConnection,
+    store: EventStore,
+    command: LogComplaint,
+    *,
+    metadata: Mapping[str, JsonValue],
+    now: datetime,
+) -> Pending:
+    """Log a new complaint under the policy the command pins (the landlord's default or one of
+    its own versions); the reference and complaint id are assigned here. The command is decided
+    once before its reference number is taken, so a refused one takes no number."""
+    pin = (command.landlord, command.policy_id, command.policy_version)
+    catalog = await load_catalog(conn, [command.landlord], [pin])
+    policy = catalog.policy(*pin)
+    calendar = catalog.calendar(command.landlord)
+    decide(command, None, policy=policy, calendar=calendar, now=now)
+    year = london_date(command.received_at).year
+    command = replace(command, reference=await next_reference(conn, command.landlord, year))
+    events = decide(command, None, policy=policy, calendar=calendar, now=now)
+    complaint_id = str(uuid.uuid4())
+    key, key_row = None, None
     if isinstance(store, SealingEventStore):
-        stored = await store.append(conn, complaint_id, expected, new_events, key=key)
-    else:
-        stored = await store.append(conn, complaint_id, expected, new_events)
-    written = Complaint(
-        id=complaint_id,
-        state=state,
-        policy=policy,
-        calendar=calendar,
-        events=(*prior, *stored),
+        key_id, data_key, key_row = store.keyring.new(
+            complaint_id, command.landlord, command.complainant.resident_id
+        )
+        key = (key_id, data_key)
+    return await _pending(
+        conn, store, None, complaint_id, events, metadata, policy, calendar, key, key_row
     )
-    return with_pseudonym(written, store)
+
+
+async def prepare_record(
+    conn: AsyncConnection,
+    store: EventStore,
+    writable: Writable,
+    command: Command,
+    *,
+    if_match: int | None,
+    metadata: Mapping[str, JsonValue],
+    now: datetime,
+) -> Pending:
+    """Apply a command to a complaint read for writing (`current.for_write`)."""
+    complaint = writable.complaint
+    if if_match is not None and if_match != complaint.version:
+        raise VersionMismatch(if_match, complaint.version)
+    events = decide(
+        command, complaint.state, policy=complaint.policy, calendar=complaint.calendar, now=now
+    )
+    key = writable.key
+    if key is None and isinstance(store, SealingEventStore):
+        new_events = [to_new_event(event, metadata) for event in events]
+        key = await store.key_for(conn, complaint.id, new_events)
+    return await _pending(
+        conn, store, writable, complaint.id, events, metadata, complaint.policy,
+        complaint.calendar, key,
+    )  # fmt: skip
 
 
 async def log_complaint(
@@ -200,19 +317,8 @@ async def log_complaint(
     metadata: Mapping[str, JsonValue],
     now: datetime,
 ) -> Complaint:
-    """Log a new complaint under the policy the command pins (the landlord's default or one of
-    its own versions); the reference and complaint id are assigned here."""
-    pin = (command.landlord, command.policy_id, command.policy_version)
-    catalog = await load_catalog(conn, [command.landlord], [pin])
-    policy = catalog.policy(*pin)
-    calendar = catalog.calendar(command.landlord)
-    # A refused command rolls the transaction back, and the reference number with it.
-    year = london_date(command.received_at).year
-    command = replace(command, reference=await next_reference(conn, command.landlord, year))
-    events = decide(command, None, policy=policy, calendar=calendar, now=now)
-    return await _commit_events(
-        conn, store, str(uuid.uuid4()), None, events, metadata, (), policy, calendar
-    )
+    pending = await prepare_log(conn, store, command, metadata=metadata, now=now)
+    return await pending.commit()
 
 
 async def record(
@@ -225,20 +331,9 @@ async def record(
     metadata: Mapping[str, JsonValue],
     now: datetime,
 ) -> Complaint:
-    """Apply a command to a complaint loaded in this transaction."""
-    if if_match is not None and if_match != complaint.version:
-        raise VersionMismatch(if_match, complaint.version)
-    events = decide(
-        command, complaint.state, policy=complaint.policy, calendar=complaint.calendar, now=now
-    )
-    return await _commit_events(
-        conn,
-        store,
-        complaint.id,
-        complaint.state,
-        events,
-        metadata,
-        complaint.events,
-        complaint.policy,
-        complaint.calendar,
-    )
+    """Apply a command to a complaint loaded (replayed) in this transaction."""
+    pending = await prepare_record(
+        conn, store, await _writable(conn, store, complaint), command,
+        if_match=if_match, metadata=metadata, now=now,
+    )  # fmt: skip
+    return await pending.commit()

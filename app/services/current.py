@@ -1,7 +1,7 @@
 """Complaints as they stand now, read from the projection's sealed state documents (ADR 0007).
 
 A read of the present opens the document on each complaint's projection row: one query for the
-rows, one for their keys, whatever the length of the streams. A complaint without a readable
+rows with their wrapped keys, whatever the length of the streams. A complaint without a readable
 document (erased: its key is destroyed; a row written before migration 0008, or by a write that had
 no key to seal with) is read by replaying its stream, as before: correct, only slower.
 
@@ -18,32 +18,38 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.complaint.state import ComplaintState
 from app.events.sealed_store import SealingEventStore
-from app.events.store import EventStore
-from app.projections.state_document import open_state
+from app.events.store import EventStore, Head
+from app.events.tables import complainant_keys
+from app.projections.state_document import open_document, open_state
 from app.projections.tables import complaints
-from app.services.complaints import Complaint, catalog_for, load_many, with_pseudonym
+from app.services.complaints import (
+    Complaint,
+    Writable,
+    catalog_for,
+    load_many,
+    with_pseudonym,
+    writable_from_stream,
+)
 
 
 async def _documents(
     conn: AsyncConnection, store: SealingEventStore, complaint_ids: Sequence[str]
 ) -> dict[str, ComplaintState]:
     """The states whose documents open; a complaint missing here is to be replayed."""
-    c = complaints.c
-    rows = (
-        await conn.execute(
-            sa.select(
-                c.id, c.version, c.state_key_id, c.state_nonce, c.state_ciphertext, c.state_version
-            ).where(c.id.in_(list(complaint_ids)), c.state_key_id.is_not(None))
-        )
-    ).all()
-    # A document of an older version than its row (not written by this code) is not used.
-    current = [row for row in rows if row.state_version == row.version]
-    keys = await store.keyring.keys(conn, {str(row.state_key_id) for row in current})
+    c, k = complaints.c, complainant_keys.c
+    query = (
+        sa.select(c.id, c.version, c.state_key_id, c.state_nonce, c.state_ciphertext,
+                  c.state_version, k.wrapped_key)
+        .select_from(complaints.join(complainant_keys, k.id == c.state_key_id))
+        .where(c.id.in_(list(complaint_ids)))
+    )  # fmt: skip
     opened: dict[str, ComplaintState] = {}
-    for row in current:
-        key = keys.get(str(row.state_key_id))
-        if key is None:
-            continue  # erased: the events' placeholders are what it reads as
+    for row in await conn.execute(query):
+        # A document of an older version than its row (not written by this code) is not used;
+        # an erased key (NULL) leaves the events' placeholders as what the complaint reads as.
+        if row.state_version != row.version or row.wrapped_key is None:
+            continue
+        key = store.keyring.opened(str(row.state_key_id), str(row.wrapped_key))
         state = open_state(
             str(row.id), int(row.version), bytes(row.state_nonce), bytes(row.state_ciphertext), key
         )
@@ -80,6 +86,45 @@ async def read_many(
         )
         found.append(with_pseudonym(complaint, store))
     return found
+
+
+async def for_write(conn: AsyncConnection, store: EventStore, complaint_id: str) -> Writable | None:
+    """The complaint read for a write, in one statement: its projection row with the state
+    document and report items, the head hash, and the document's wrapped key (a key destroyed by an
+    erasure reads NULL, so it is never used). Without a document it can continue from, the stream
+    is replayed."""
+    if isinstance(store, SealingEventStore):
+        c, k = complaints.c, complainant_keys.c
+        query = (
+            sa.select(c.version, c.state_key_id, c.state_nonce, c.state_ciphertext,
+                      c.state_version, c.head_hash, k.wrapped_key)
+            .select_from(complaints.outerjoin(complainant_keys, k.id == c.state_key_id))
+            .where(c.id == complaint_id)
+        )  # fmt: skip
+        row = (await conn.execute(query)).first()
+        if row is None:
+            return None
+        document = None
+        if row.wrapped_key is not None and row.head_hash is not None:
+            key_id = str(row.state_key_id)
+            key = store.keyring.opened(key_id, str(row.wrapped_key))
+            document = open_document(
+                complaint_id, int(row.version), bytes(row.state_nonce),
+                bytes(row.state_ciphertext), key,
+            )  # fmt: skip
+        if document is not None and document.items is not None:
+            catalog = await catalog_for(conn, [document.state])
+            state = document.state
+            complaint = Complaint(
+                id=complaint_id,
+                state=state,
+                policy=catalog.policy(state.landlord, state.policy_id, state.policy_version),
+                calendar=catalog.calendar(state.landlord),
+                events=(),
+            )
+            head = Head(int(row.version), str(row.head_hash))
+            return Writable(with_pseudonym(complaint, store), document.items, head, (key_id, key))
+    return await writable_from_stream(conn, store, complaint_id)
 
 
 async def read(conn: AsyncConnection, store: EventStore, complaint_id: str) -> Complaint | None:

@@ -25,12 +25,12 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.events.keyring import Keyring
 from app.events.sealing import SealError, decrypt, encrypt
+from app.events.store import Upsert
 from app.services.tables import idempotency_records
 
 MAX_KEY_LENGTH = 255
@@ -102,18 +102,17 @@ async def find(
     *,
     now: datetime | None = None,
 ) -> StoredResponse | None:
-    """The response remembered for this API key and Idempotency-Key, unless it has expired."""
+    """The response remembered for this API key and Idempotency-Key, unless it has expired. An
+    expired record still waiting for the purge is deleted here: the key is free again, and the
+    write that follows inserts its own record in its own statement."""
     now = now or datetime.now(UTC)
-    row = (
-        await conn.execute(
-            sa.select(idempotency_records).where(
-                idempotency_records.c.api_key_id == api_key_id,
-                idempotency_records.c.key_hash == key_hash(key),
-                idempotency_records.c.expires_at > now,
-            )
-        )
-    ).first()
+    r = idempotency_records.c
+    mine = sa.and_(r.api_key_id == api_key_id, r.key_hash == key_hash(key))
+    row = (await conn.execute(sa.select(idempotency_records).where(mine))).first()
     if row is None:
+        return None
+    if row.expires_at <= now:
+        await conn.execute(sa.delete(idempotency_records).where(mine, r.expires_at <= now))
         return None
     return StoredResponse(
         request_hash=str(row.request_hash),
@@ -123,6 +122,44 @@ async def find(
         complaint_id=None if row.complaint_id is None else str(row.complaint_id),
         created_at=row.created_at,
     )
+
+
+def record(
+    api_key_id: str,
+    key: str,
+    response: StoredResponse,
+    *,
+    ttl: timedelta,
+    live_key: tuple[str, bytes] | None,
+    now: datetime | None = None,
+) -> Upsert:
+    """The record of `response`, to insert with the write it answers (a taken key fails that
+    write, which is then retried and answered as a replay). A complaint's body is sealed with the
+    complaint's live key, `live_key`; without one it is not kept."""
+    now = now or datetime.now(UTC)
+    hashed = key_hash(key)
+    values: dict[str, object] = {
+        "api_key_id": api_key_id,
+        "key_hash": hashed,
+        "request_hash": response.request_hash,
+        "status_code": response.status_code,
+        "headers": dict(response.headers),
+        "complaint_id": response.complaint_id,
+        "body": None,
+        "sealed_key_id": None,
+        "sealed_nonce": None,
+        "sealed_body": None,
+        "created_at": now,
+        "expires_at": now + ttl,
+    }
+    if response.complaint_id is None:
+        values["body"] = None if response.body is None else response.body.decode()
+    elif response.body is not None and live_key is not None:
+        key_id, data_key = live_key
+        aad = _aad(api_key_id, hashed, response.complaint_id)
+        nonce, sealed = encrypt(data_key, response.body, aad)
+        values |= {"sealed_key_id": key_id, "sealed_nonce": nonce, "sealed_body": sealed}
+    return Upsert(idempotency_records, [values], ("api_key_id", "key_hash"), update=False)
 
 
 async def remember(
@@ -135,38 +172,20 @@ async def remember(
     ttl: timedelta,
     now: datetime | None = None,
 ) -> None:
+    """Insert the record on its own (for writes that are not an append's one statement)."""
     now = now or datetime.now(UTC)
-    hashed = key_hash(key)
+    r = idempotency_records.c
     # An expired record of the same key may still wait for the purge: the key is free again.
     await conn.execute(
         sa.delete(idempotency_records).where(
-            idempotency_records.c.api_key_id == api_key_id,
-            idempotency_records.c.key_hash == hashed,
-            idempotency_records.c.expires_at <= now,
+            r.api_key_id == api_key_id, r.key_hash == key_hash(key), r.expires_at <= now
         )
     )
-    values: dict[str, object] = {
-        "api_key_id": api_key_id,
-        "key_hash": hashed,
-        "request_hash": response.request_hash,
-        "status_code": response.status_code,
-        "headers": orjson.loads(orjson.dumps(response.headers)),
-        "complaint_id": response.complaint_id,
-        "created_at": now,
-        "expires_at": now + ttl,
-    }
-    if response.complaint_id is None:
-        values["body"] = None if response.body is None else response.body.decode()
-    elif response.body is not None and keyring is not None:
-        live = await keyring.live(conn, response.complaint_id)
-        if live is not None:
-            key_id, data_key = live
-            aad = _aad(api_key_id, hashed, response.complaint_id)
-            nonce, sealed = encrypt(data_key, response.body, aad)
-            values["sealed_key_id"] = key_id
-            values["sealed_nonce"] = nonce
-            values["sealed_body"] = sealed
-    await conn.execute(sa.insert(idempotency_records).values(**values))
+    live_key = None
+    if response.complaint_id is not None and keyring is not None:
+        live_key = await keyring.live(conn, response.complaint_id)
+    upsert = record(api_key_id, key, response, ttl=ttl, live_key=live_key, now=now)
+    await conn.execute(sa.insert(upsert.table), list(upsert.rows))
 
 
 async def purge(conn: AsyncConnection, *, now: datetime | None = None) -> int:

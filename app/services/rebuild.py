@@ -46,7 +46,7 @@ from app.events.tables import events
 from app.projections import landlords as landlord_projection
 from app.projections import reports
 from app.projections.complaints import Row, row_for
-from app.projections.state_document import NO_DOCUMENT
+from app.projections.state_document import NO_DOCUMENT, Document
 from app.projections.tables import complaints, landlord_policies, landlords
 from app.services.catalog import Catalog
 from app.services.rebuild_documents import Documents, opened
@@ -124,6 +124,7 @@ async def rebuild(
     stream_id: str | None = None
     state: ComplaintState | None = None
     history: list[ComplaintEvent] = []  # the current stream's events: streams are short
+    head_hash: str | None = None
     rows: list[Row] = []
     facts: list[Facts] = []
     async for batch in scan.by_stream(conn, batch_size=batch_size):
@@ -133,7 +134,7 @@ async def rebuild(
                 continue
             if stored.stream_id != stream_id:
                 if stream_id is not None and state is not None:
-                    rows.append(_row(stream_id, state, catalog, docs))
+                    rows.append(_row(stream_id, state, catalog, docs, head_hash))
                     facts.append(_facts(stream_id, state, history, catalog))
                 stream_id, state, history = stored.stream_id, None, []
                 if docs is not None:
@@ -141,6 +142,7 @@ async def rebuild(
             # Rows and reports from the events as stored (no key needed), the document from
             # the events opened.
             event = decode(stored)
+            head_hash = stored.hash
             history.append(event)
             state = evolve(state, event)
             if docs is not None and readable is not None:
@@ -152,14 +154,22 @@ async def rebuild(
         if progress is not None:
             progress(len(batch))
     if stream_id is not None and state is not None:
-        await _compare(conn, report, [_row(stream_id, state, catalog, docs)], keyring)
+        row = _row(stream_id, state, catalog, docs, head_hash)
+        await _compare(conn, report, [row], keyring)
         await _compare_reports(conn, report, [_facts(stream_id, state, history, catalog)])
     return report
 
 
-def _row(complaint_id: str, state: ComplaintState, catalog: Catalog, docs: Documents | None) -> Row:
+def _row(
+    complaint_id: str,
+    state: ComplaintState,
+    catalog: Catalog,
+    docs: Documents | None,
+    head_hash: str | None,
+) -> Row:
     policy = catalog.policy(state.landlord, state.policy_id, state.policy_version)
     row = row_for(complaint_id, state, policy, catalog.calendar(state.landlord))
+    row["head_hash"] = head_hash
     return row | (dict(NO_DOCUMENT) if docs is None else docs.columns(complaint_id))
 
 
@@ -261,8 +271,8 @@ async def _compare(
         was, now = documents.get(str(row["id"]), (None, None))
         if was != now:
             changed["state"] = (
-                "none" if was is None else f"v{was.version}",
-                "none" if now is None else f"v{now.version}",
+                "none" if was is None else f"v{was.state.version}",
+                "none" if now is None else f"v{now.state.version}",
             )
         if changed:
             report._add(Difference(str(row["id"]), "changed", changed))
@@ -279,7 +289,7 @@ async def _documents(
     keyring: Keyring | None,
     rows: Sequence[Row],
     live: dict[str, dict[str, object]],
-) -> dict[str, tuple[ComplaintState | None, ComplaintState | None]]:
+) -> dict[str, tuple[Document | None, Document | None]]:
     """Each row's (live, rebuilt) document, opened; nothing without the keyring."""
     if keyring is None:
         return {}

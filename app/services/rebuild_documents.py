@@ -18,11 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.complaint.evolve import evolve
 from app.domain.complaint.state import ComplaintState
+from app.domain.reporting.items import ItemFold
 from app.events.codec import decode
 from app.events.keyring import Keyring
 from app.events.sealing import key_id_of, unseal
 from app.events.store import StoredEvent
-from app.projections.state_document import NO_DOCUMENT, open_state, seal_state
+from app.projections.state_document import NO_DOCUMENT, Document, open_document, seal_state
 
 COLUMNS = tuple(NO_DOCUMENT)
 Row = dict[str, object]
@@ -32,6 +33,7 @@ class Documents:
     def __init__(self, keyring: Keyring) -> None:
         self.keyring = keyring
         self._state: ComplaintState | None = None
+        self._items: ItemFold | None = None
         self._key: tuple[str, bytes | None] | None = None
 
     async def open(
@@ -51,25 +53,28 @@ class Documents:
         return found
 
     def start(self) -> None:
-        self._state, self._key = None, None
+        self._state, self._items, self._key = None, None, None
 
     def add(self, event: StoredEvent, key_id: str | None, key: bytes | None) -> None:
-        self._state = evolve(self._state, decode(event))
+        decoded = decode(event)
+        self._state = evolve(self._state, decoded)
+        items = self._items or ItemFold(complaint_id=event.stream_id)
+        self._items = items.advance([decoded])
         if key_id is not None:
             self._key = (key_id, key)
 
     def columns(self, complaint_id: str) -> Row:
         if self._state is None or self._key is None or self._key[1] is None:
             return dict(NO_DOCUMENT)
-        return seal_state(complaint_id, self._state, self._key[0], self._key[1])
+        return seal_state(complaint_id, self._state, self._key[0], self._key[1], self._items)
 
 
 async def opened(
     conn: AsyncConnection, keyring: Keyring, rows: Sequence[Mapping[str, object]]
-) -> list[ComplaintState | None]:
+) -> list[Document | None]:
     """The document of each row, opened; None where there is none or it does not open."""
     keys = await keyring.keys(conn, {str(r["state_key_id"]) for r in rows if r["state_key_id"]})
-    found: list[ComplaintState | None] = []
+    found: list[Document | None] = []
     for r in rows:
         key = keys.get(str(r["state_key_id"])) if r["state_key_id"] else None
         nonce, ciphertext, version = r["state_nonce"], r["state_ciphertext"], r["state_version"]
@@ -78,5 +83,5 @@ async def opened(
             continue
         assert isinstance(nonce, bytes | memoryview)
         assert isinstance(ciphertext, bytes | memoryview)
-        found.append(open_state(str(r["id"]), version, bytes(nonce), bytes(ciphertext), key))
+        found.append(open_document(str(r["id"]), version, bytes(nonce), bytes(ciphertext), key))
     return found

@@ -7,14 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-import app.events.sql as sql
 from app.domain.complaint.events import ExtensionAgreed, Outcome, Responded
 from app.events.codec import decode, to_new_event
 from app.events.hashing import stored_event_hash, verify_stream
 from app.events.sql import SqlEventStore
-from app.events.store import ConcurrencyError, EventStore, JsonValue, NewEvent
+from app.events.store import NEW_STREAM, ConcurrencyError, EventStore, JsonValue, NewEvent
 from app.events.tables import events as events_table
 from tests.contract.support import T0, new_event
 
@@ -179,22 +178,15 @@ class TestExpectedVersion:
             assert await store.read_stream(conn, "c-new") == []
 
     async def test_the_unique_constraint_is_reported_as_a_concurrency_error(
-        self, db: AsyncEngine, store: EventStore, monkeypatch: pytest.MonkeyPatch
+        self, db: AsyncEngine, store: EventStore
     ) -> None:
-        # Simulate a writer that read a stale head: only the (stream_id, version) constraint
-        # can catch it, and the caller must still see a ConcurrencyError, not an IntegrityError.
+        # A writer that read a stale head (from a projection row, before another append): only
+        # the (stream_id, version) constraint can catch it, and the caller must still see a
+        # ConcurrencyError, not an IntegrityError.
         await self._stream_at_version_2(db, store)
-        real_heads = sql._heads
-
-        async def stale_heads(conn: AsyncConnection, stream_id: str) -> tuple[int, int, str | None]:
-            last_position, _, _ = await real_heads(conn, stream_id)
-            return last_position, 0, None
-
-        monkeypatch.setattr(sql, "_heads", stale_heads)
-
         with pytest.raises(ConcurrencyError) as raised:
             async with db.begin() as conn:
-                await store.append(conn, "c-1", 0, [new_event(9)])
+                await store.append(conn, "c-1", 0, [new_event(9)], head=NEW_STREAM)
         assert raised.value.actual_version is None
         async with db.connect() as conn:
             assert await store.stream_version(conn, "c-1") == 2

@@ -23,58 +23,33 @@ rows written on append.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 
 from app.domain.clocks.calendar import WorkingCalendar, london_date
 from app.domain.clocks.deadlines import ACKNOWLEDGEMENT, RESPONSE, stage_clocks
 from app.domain.complaint.events import (
-    Closed,
     ClosureReason,
-    CompensationAccepted,
-    CompensationDeclined,
-    CompensationOffered,
     ComplaintEvent,
-    Declined,
     DeclineReason,
-    Escalated,
-    EscalationRefused,
-    EscalationRequested,
-    ExtensionAgreed,
-    LearningRecorded,
-    OmbudsmanDetermined,
-    OmbudsmanEvidenceProvided,
-    OmbudsmanEvidenceRequested,
     Outcome,
-    Referred,
-    SatisfactionRecorded,
     Tenure,
 )
-from app.domain.complaint.state import ComplaintState, OfferStatus, StageRecord
+from app.domain.complaint.state import ComplaintState, StageRecord
 from app.domain.policies.builtin import HOC_2024
 from app.domain.policies.model import Policy, ResponseFrom
+from app.domain.reporting.items import ItemFacts, ItemKind, RequestOutcome, fold_items
 
-
-class ItemKind(StrEnum):
-    extension = "extension"  # stage; due: the agreed date
-    escalation_request = "escalation_request"  # stage: the stage asked for; status: RequestOutcome
-    escalation_refusal = "escalation_refusal"  # stage: the stage refused
-    satisfaction = "satisfaction"  # code: the answer
-    compensation = "compensation"  # code: the kind; amount_pence; status: OfferStatus
-    referral = "referral"  # code: the body referred to
-    evidence_request = "evidence_request"  # due: the Ombudsman's date; answered_at: provided
-    learning = "learning"  # its root cause, lesson and improvement are words (wording.py)
-    determination = "determination"  # code: the Ombudsman's finding
-
-
-class RequestOutcome(StrEnum):
-    """What became of a request to go to the next stage, as far as the log knows."""
-
-    escalated = "escalated"
-    refused = "refused"
-    pending = "pending"
-    ended = "ended"  # the complaint was closed (or withdrawn) before the landlord decided
+__all__ = [
+    "ComplaintFacts",
+    "Facts",
+    "ItemFacts",
+    "ItemKind",
+    "RequestOutcome",
+    "StageFacts",
+    "complaint_facts",
+    "facts_of",
+]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -126,23 +101,6 @@ class StageFacts:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class ItemFacts:
-    """One counted event, keyed by its version in the complaint's stream (which also finds the
-    event again, for the words a report may show)."""
-
-    complaint_id: str
-    version: int
-    kind: ItemKind
-    stage: int | None
-    occurred_at: datetime
-    code: str | None = None  # a category: an answer, a kind, a body, a finding
-    amount_pence: int | None = None
-    due: date | None = None
-    status: str | None = None
-    answered_at: datetime | None = None
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
 class Facts:
     complaint: ComplaintFacts
     stages: tuple[StageFacts, ...]
@@ -157,6 +115,17 @@ def complaint_facts(
     calendar: WorkingCalendar,
 ) -> Facts:
     """The facts of a complaint whose events (in stream order) fold to `state`."""
+    return facts_of(complaint_id, state, fold_items(complaint_id, events), policy, calendar)
+
+
+def facts_of(
+    complaint_id: str,
+    state: ComplaintState,
+    items: tuple[ItemFacts, ...],
+    policy: Policy,
+    calendar: WorkingCalendar,
+) -> Facts:
+    """The facts of a complaint at `state`, whose items are already folded (`ItemFold`)."""
     stages = tuple(
         _stage(complaint_id, seq, state, policy, calendar) for seq in range(len(state.stages))
     )
@@ -181,7 +150,7 @@ def complaint_facts(
         last_event_at=state.last_occurred_at,
         calendar_until=max(dates),
     )
-    return Facts(complaint=complaint, stages=stages, items=_items(complaint_id, events))
+    return Facts(complaint=complaint, stages=stages, items=items)
 
 
 def _stage(
@@ -260,111 +229,3 @@ def _code_dues(record: StageRecord, calendar: WorkingCalendar) -> tuple[date | N
     cap = code.extension_cap_days
     latest = agreed if cap is None else min(agreed, calendar.add_working_days(due, cap))
     return due, latest
-
-
-def _items(complaint_id: str, events: Sequence[ComplaintEvent]) -> tuple[ItemFacts, ...]:
-    items: dict[int, ItemFacts] = {}
-    pending_request: int | None = None  # the version of the request awaiting a decision
-    offers: dict[str, int] = {}  # offer id -> the version that made the offer
-    evidence: int | None = None  # the version of the Ombudsman's latest request
-
-    def item(
-        version: int,
-        kind: ItemKind,
-        at: datetime,
-        *,
-        code: str | None = None,
-        amount_pence: int | None = None,
-        due: date | None = None,
-        status: str | None = None,
-    ) -> None:
-        items[version] = ItemFacts(
-            complaint_id=complaint_id,
-            version=version,
-            kind=kind,
-            stage=None,
-            occurred_at=at,
-            code=code,
-            amount_pence=amount_pence,
-            due=due,
-            status=status,
-        )
-
-    def settle(outcome: RequestOutcome, at: datetime) -> None:
-        nonlocal pending_request
-        if pending_request is not None:
-            request = items[pending_request]
-            items[pending_request] = replace(request, status=outcome.value, answered_at=at)
-            pending_request = None
-
-    for version, event in enumerate(events, start=1):
-        match event:
-            case ExtensionAgreed():
-                items[version] = ItemFacts(
-                    complaint_id=complaint_id,
-                    version=version,
-                    kind=ItemKind.extension,
-                    stage=event.stage,
-                    occurred_at=event.occurred_at,
-                    due=event.response_due,
-                )
-            case EscalationRequested():
-                items[version] = ItemFacts(
-                    complaint_id=complaint_id,
-                    version=version,
-                    kind=ItemKind.escalation_request,
-                    stage=event.stage,
-                    occurred_at=event.occurred_at,
-                    status=RequestOutcome.pending.value,
-                )
-                pending_request = version
-            case Escalated():
-                settle(RequestOutcome.escalated, event.occurred_at)
-            case EscalationRefused():
-                settle(RequestOutcome.refused, event.occurred_at)
-                items[version] = ItemFacts(
-                    complaint_id=complaint_id,
-                    version=version,
-                    kind=ItemKind.escalation_refusal,
-                    stage=event.stage,
-                    occurred_at=event.occurred_at,
-                )
-            case Closed() | Declined():
-                settle(RequestOutcome.ended, event.occurred_at)
-            case SatisfactionRecorded():
-                item(version, ItemKind.satisfaction, event.occurred_at, code=event.satisfied.value)
-            case CompensationOffered():
-                offers[event.offer_id] = version
-                item(
-                    version,
-                    ItemKind.compensation,
-                    event.occurred_at,
-                    code=event.kind.value,
-                    amount_pence=event.amount_pence,
-                    status=OfferStatus.offered.value,
-                )
-            case CompensationAccepted() | CompensationDeclined():
-                answer = (
-                    OfferStatus.accepted
-                    if isinstance(event, CompensationAccepted)
-                    else OfferStatus.declined
-                )
-                offer = offers[event.offer_id]
-                items[offer] = replace(
-                    items[offer], status=answer.value, answered_at=event.occurred_at
-                )
-            case Referred():
-                item(version, ItemKind.referral, event.occurred_at, code=event.to.value)
-            case OmbudsmanEvidenceRequested():
-                evidence = version
-                item(version, ItemKind.evidence_request, event.occurred_at, due=event.due)
-            case OmbudsmanEvidenceProvided():
-                if evidence is not None:
-                    items[evidence] = replace(items[evidence], answered_at=event.occurred_at)
-            case OmbudsmanDetermined():
-                item(version, ItemKind.determination, event.occurred_at, code=event.finding.value)
-            case LearningRecorded():
-                item(version, ItemKind.learning, event.occurred_at)
-            case _:
-                pass
-    return tuple(items[version] for version in sorted(items))
