@@ -87,9 +87,11 @@ def create_engine(
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_timeout=pool_timeout,
-        # A connection broken while the database was away is found and replaced at checkout, so
-        # the service recovers by itself once the database is back.
-        pool_pre_ping=True,
+        # No ping at checkout (it would be a round trip on every request): a connection broken
+        # while the database was away fails its statement, SQLAlchemy sees the disconnect and
+        # invalidates the whole pool, and the request answers 503; the next ones connect afresh,
+        # so the service recovers by itself once the database is back.
+        pool_pre_ping=False,
         connect_args=connect_args,
     )
 
