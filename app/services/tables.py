@@ -1,6 +1,7 @@
 """The services' own tables, which are not projections and are not rebuilt from events: API keys
-(app/services/keys.py), idempotency records (app/services/idempotency.py) and the per-landlord
-reference counters (app/services/references.py)."""
+(app/services/keys.py), idempotency records (app/services/idempotency.py), the per-landlord
+reference counters (app/services/references.py) and the version the caches compare on SQLite
+(app/services/cache.py)."""
 
 from __future__ import annotations
 
@@ -48,4 +49,14 @@ reference_counters = sa.Table(
     sa.Column("landlord", sa.String(64), primary_key=True),
     sa.Column("year", sa.Integer, primary_key=True),
     sa.Column("last", sa.Integer, nullable=False),
+)
+
+# SQLite only (PostgreSQL notifies instead): one row, given a new random value by triggers on
+# every change to api_keys, landlords and landlord_policies (migration 0010). The caches of
+# app/services/cache.py compare it in every transaction that uses them.
+cache_version = sa.Table(
+    "cache_version",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("version", sa.BigInteger, nullable=False),
 )
