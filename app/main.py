@@ -31,6 +31,7 @@ from app.api.ratelimit import RateLimiter
 from app.db import service_engine
 from app.events.factory import make_store
 from app.migrations import head_revision
+from app.services import cache
 from app.services.idempotency import purge_periodically
 from app.settings import Settings
 
@@ -52,6 +53,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.store = make_store(settings)
         app.state.settings = settings
         app.state.schema_head = head_revision(settings.database_url)
+        caching = await cache.start(
+            engine,
+            entries=settings.cache_entries,
+            retry=settings.cache_listener_retry_seconds,
+            connect_timeout=settings.db_connect_timeout_seconds,
+        )
         purging = asyncio.create_task(
             purge_periodically(engine, settings.idempotency_purge_seconds),
             name="idempotency-purge",
@@ -62,6 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             purging.cancel()
             with suppress(asyncio.CancelledError):
                 await purging
+            if caching is not None:
+                await caching.stop()
             await engine.dispose()
 
     app = FastAPI(

@@ -79,6 +79,20 @@ class Settings(BaseSettings):
     idempotency_purge_seconds: int = Field(
         default=3600, ge=1, description="How often the service deletes expired idempotency records."
     )
+    cache_entries: int = Field(
+        default=4096,
+        ge=0,
+        description="How many API keys, landlords and landlord policy versions each service "
+        "process keeps in memory, of each (0: none, every request reads them). A change made "
+        "anywhere invalidates them at once (docs/adr/0008-in-process-caches.md).",
+    )
+    cache_listener_retry_seconds: float = Field(
+        default=0.1,
+        gt=0,
+        le=60,
+        description="PostgreSQL: first wait before the caches' listener reconnects, doubled at "
+        "each failure up to 5 s; the caches are bypassed until it has.",
+    )
     master_key: SecretStr | None = Field(
         default=None,
         description="Base64 of 32 random bytes: wraps every complaint's data key. Losing it loses "

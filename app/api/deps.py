@@ -18,10 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api.errors import ApiError
 from app.api.ratelimit import RateLimiter, retry_after
-from app.db import reading
 from app.domain.complaint.state import ComplaintState
 from app.events.store import EventStore
-from app.services.keys import ApiKey, Role, authenticate
+from app.services.keys import ApiKey, Role, authenticate_on
 from app.services.privacy import Reader
 
 
@@ -116,8 +115,7 @@ async def current_key(
     challenge = {"WWW-Authenticate": 'Bearer realm="redress"'}
     if credentials is None:
         raise ApiError(401, "unauthenticated", "An API key is required.", challenge)
-    async with reading(engine) as conn:
-        key = await authenticate(conn, credentials.credentials)
+    key = await authenticate_on(engine, credentials.credentials)
     if key is None:
         raise ApiError(401, "unauthenticated", "The API key is not valid.", challenge)
     limiter: RateLimiter = request.app.state.rate_limiter

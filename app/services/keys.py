@@ -1,6 +1,10 @@
 """API keys: created once and shown once, stored as a SHA-256 hash, each bound to a role and a
 landlord. Keys are 256-bit random secrets, so a plain hash (no slow KDF) is enough to make a leaked
-table useless to an attacker."""
+table useless to an attacker.
+
+Every request authenticates, so the service keeps the keys it has read in its cache
+(app/services/cache.py), by key id with the secret's hash: a wrong secret is refused without a
+read, and an unknown id is never remembered (a key made elsewhere works at once)."""
 
 from __future__ import annotations
 
@@ -12,8 +16,11 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from app.db import reading
+from app.services import cache
+from app.services.cache import MISSING, View
 from app.services.tables import api_keys
 
 TOKEN_PREFIX = "rdr"  # noqa: S105 - a public prefix, not a secret
@@ -34,6 +41,23 @@ class ApiKey:
     name: str | None
     created_at: datetime
     revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """A key as cached: enough to judge a token without the database."""
+
+    key: ApiKey
+    secret_hash: str
+
+    def admits(self, secret: str, now: datetime) -> ApiKey | None:
+        # A rotated key keeps working until the end of its grace period, then is refused: by the
+        # clock, so a cached key expires without being invalidated.
+        if self.key.revoked_at is not None and self.key.revoked_at <= now:
+            return None
+        if not hmac.compare_digest(self.secret_hash, _hash(secret)):
+            return None
+        return self.key
 
 
 @dataclass(frozen=True)
@@ -74,25 +98,58 @@ async def create_key(
             created_at=now,
         )
     )
+    cache.changed(conn, f"key:{key_id}")
     key = ApiKey(
         id=key_id, role=role, landlord=landlord, name=name, created_at=now, revoked_at=None
     )
     return CreatedKey(key=key, token=f"{TOKEN_PREFIX}_{key_id}_{secret}")
 
 
-async def authenticate(conn: AsyncConnection, token: str) -> ApiKey | None:
-    """The live key a bearer token belongs to, or None (unknown, malformed or revoked)."""
+def _parse(token: str) -> tuple[str, str] | None:
+    """The key id and secret of a well-formed token."""
     prefix, _, rest = token.partition("_")
     key_id, _, secret = rest.partition("_")
     if prefix != TOKEN_PREFIX or not key_id or not secret or len(token) > 200:
         return None
-    row = (await conn.execute(sa.select(api_keys).where(api_keys.c.id == key_id))).first()
-    # A rotated key keeps working until the end of its grace period, then is refused.
-    if row is None or (row.revoked_at is not None and row.revoked_at <= datetime.now(UTC)):
+    return key_id, secret
+
+
+async def authenticate(conn: AsyncConnection, token: str) -> ApiKey | None:
+    """The live key a bearer token belongs to, or None (unknown, malformed or revoked)."""
+    parsed = _parse(token)
+    if parsed is None:
         return None
-    if not hmac.compare_digest(str(row.secret_hash), _hash(secret)):
+    key_id, secret = parsed
+    found = await cache.view(conn)
+    record = _cached(found, key_id)
+    if record is None:
+        row = (await conn.execute(sa.select(api_keys).where(api_keys.c.id == key_id))).first()
+        if row is None:
+            return None
+        record = KeyRecord(_row_to_key(row), str(row.secret_hash))
+        if found is not None:
+            found.put(found.cache.keys, key_id, record)
+    return record.admits(secret, datetime.now(UTC))
+
+
+async def authenticate_on(engine: AsyncEngine, token: str) -> ApiKey | None:
+    """`authenticate` in a reading transaction of its own, or in none at all when the cache can
+    answer without the database (PostgreSQL with its listener connected)."""
+    parsed = _parse(token)
+    if parsed is None:
         return None
-    return _row_to_key(row)
+    record = _cached(cache.view_now(engine), parsed[0])
+    if record is not None:
+        return record.admits(parsed[1], datetime.now(UTC))
+    async with reading(engine) as conn:
+        return await authenticate(conn, token)
+
+
+def _cached(found: View | None, key_id: str) -> KeyRecord | None:
+    if found is None:
+        return None
+    record = found.get(found.cache.keys, key_id)
+    return None if record is MISSING else record
 
 
 async def list_keys(conn: AsyncConnection, landlord: str | None = None) -> list[ApiKey]:
@@ -124,6 +181,7 @@ async def revoke_key(
     if key.revoked_at is not None:
         at = min(at, key.revoked_at)
     await conn.execute(sa.update(api_keys).where(api_keys.c.id == key_id).values(revoked_at=at))
+    cache.changed(conn, f"key:{key_id}")
     return True
 
 

@@ -25,8 +25,8 @@ from app.events.streams import landlord_stream
 from app.projections import complaints as complaint_projection
 from app.projections import landlords as projection
 from app.projections.tables import complaints
+from app.services import cache, reports
 from app.services import complaints as complaint_service
-from app.services import reports
 
 REPROJECT_BATCH = 500
 
@@ -78,6 +78,8 @@ async def execute(
         state = evolve_landlord(landlord_id, state, event)
     assert state is not None
     await projection.save(conn, before, state)
+    # Before the reprojection below reads the catalog: this transaction must see its own change.
+    cache.changed(conn, f"landlord:{landlord_id}")
     stored = await store.append(
         conn,
         landlord_stream(landlord_id),

@@ -48,6 +48,7 @@ from app.projections import reports
 from app.projections.complaints import Row, row_for
 from app.projections.state_document import NO_DOCUMENT, Document
 from app.projections.tables import complaints, landlord_policies, landlords
+from app.services import cache
 from app.services.catalog import Catalog
 from app.services.rebuild_documents import Documents, opened
 
@@ -227,6 +228,7 @@ async def _rebuild_landlords(conn: AsyncConnection, report: RebuildReport) -> Ca
             report._add(Difference(subject, "changed", changed))
         stale.append(landlord_id)
     if report.mode is Mode.apply and stale:
+        cache.changed(conn, *(f"landlord:{landlord_id}" for landlord_id in stale))
         await conn.execute(
             sa.delete(landlord_policies).where(landlord_policies.c.landlord.in_(stale))
         )
@@ -278,6 +280,7 @@ async def _compare(
             report._add(Difference(str(row["id"]), "changed", changed))
             stale.append(row)
     if report.mode is Mode.apply and stale:
+        cache.changed(conn, *(f"landlord:{landlord_id}" for landlord_id in stale))
         await conn.execute(
             sa.delete(complaints).where(complaints.c.id.in_([str(row["id"]) for row in stale]))
         )
