@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             retry=settings.cache_listener_retry_seconds,
             connect_timeout=settings.db_connect_timeout_seconds,
         )
+        app.state.caching = caching
         purging = asyncio.create_task(
             purge_periodically(engine, settings.idempotency_purge_seconds),
             name="idempotency-purge",
