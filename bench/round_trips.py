@@ -5,8 +5,9 @@
 It runs the app in this process (its lifespan, then requests through httpx's ASGI transport) on a
 scratch database, and counts what the engine sends for each kind of request once the caches are
 warm: the statements, the BEGINs and COMMITs (each a round trip of its own on PostgreSQL; an
-append runs in autocommit and sends neither), and the pool checkouts. The test suite holds the hot path to these numbers
-(tests/contract/test_round_trips.py); PostgreSQL's own log agrees (`log_statement = 'all'`).
+append runs in autocommit and sends neither), and the pool checkouts. The test suite holds the hot
+path to these numbers (tests/contract/test_round_trips.py); PostgreSQL's own log agrees
+(`log_statement = 'all'`).
 """
 
 from __future__ import annotations

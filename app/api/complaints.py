@@ -225,7 +225,7 @@ async def get_complaint(
     as_of: AsOf = None,
 ) -> Response:
     at = as_of or datetime.now(UTC)
-    async with reading(engine) as conn:
+    async with reading(engine, snapshot=as_of is not None) as conn:
         # Existence and ownership are judged on the whole stream, not the past moment; only a
         # past moment needs the events.
         complaint = await _visible(conn, store, actor, complaint_id, replay=as_of is not None)

@@ -91,12 +91,14 @@ class Actor:
         return True
 
 
-def get_engine(request: Request) -> AsyncEngine:
+# Dependencies are coroutines: FastAPI runs a plain function in a worker thread, a hop to another
+# thread and back on every request.
+async def get_engine(request: Request) -> AsyncEngine:
     engine: AsyncEngine = request.app.state.engine
     return engine
 
 
-def get_store(request: Request) -> EventStore:
+async def get_store(request: Request) -> EventStore:
     store: EventStore = request.app.state.store
     return store
 
