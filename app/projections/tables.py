@@ -39,9 +39,16 @@ complaints = sa.Table(
     # The hash of the stream's last event: an append continues the chain from here (ADR 0001).
     sa.Column("head_hash", sa.CHAR(64), nullable=True),
     sa.UniqueConstraint("landlord", "reference", name="uq_complaints_landlord_reference"),
+    # A list page walks one of these backwards and stops after a page (migration 0011).
     sa.Index("ix_complaints_landlord_received", "landlord", "received_at", "id"),
+    sa.Index("ix_complaints_landlord_status_received", "landlord", "status", "received_at", "id"),
+    sa.Index("ix_complaints_landlord_stage_received", "landlord", "stage", "received_at", "id"),
+    sa.Index(
+        "ix_complaints_landlord_category_received", "landlord", "category", "received_at", "id"
+    ),
+    sa.Index("ix_complaints_landlord_handler_received", "landlord", "handler", "received_at", "id"),
     sa.Index("ix_complaints_landlord_sla_due", "landlord", "sla_due"),
-    sa.Index("ix_complaints_resident", "landlord", "resident_id"),
+    sa.Index("ix_complaints_resident", "landlord", "resident_id", "received_at", "id"),
 )
 
 # A landlord's configuration as its stream (`landlord:<id>`) adds up to; rebuilt from events.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -92,19 +92,31 @@ class WorkingCalendar:
         """
         if end < start:
             return -self.working_days_between(end, start)
-        count = 0
-        day = start + _ONE_DAY
-        while day <= end:
-            if self.is_working_day(day):
-                count += 1
-            day += _ONE_DAY
-        return count
+        return _days_between(self, start, end)
 
     def _step(self, d: date, n: int, step: timedelta) -> date:
-        day = d
-        remaining = n
-        while remaining > 0:
-            day += step
-            if self.is_working_day(day):
-                remaining -= 1
-        return day
+        return _stepped(self, d, n, step)
+
+
+# Every request works out the same few due dates again (the view, the list row, the report facts
+# before and after): a calendar is immutable and these are pure, so they are remembered, bounded.
+@lru_cache(maxsize=65536)
+def _days_between(calendar: WorkingCalendar, start: date, end: date) -> int:
+    count = 0
+    day = start + _ONE_DAY
+    while day <= end:
+        if calendar.is_working_day(day):
+            count += 1
+        day += _ONE_DAY
+    return count
+
+
+@lru_cache(maxsize=65536)
+def _stepped(calendar: WorkingCalendar, d: date, n: int, step: timedelta) -> date:
+    day = d
+    remaining = n
+    while remaining > 0:
+        day += step
+        if calendar.is_working_day(day):
+            remaining -= 1
+    return day
