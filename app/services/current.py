@@ -6,7 +6,8 @@ document (erased: its key is destroyed; a row written before migration 0008, or 
 no key to seal with) is read by replaying its stream, as before: correct, only slower.
 
 The complaints read here carry no events (`events == ()`): only the view and the list use them.
-History, the stream, `as_of` reads and every write replay the stream (`complaints.load`).
+History, the stream and `as_of` reads replay the stream (`complaints.load`); a write reads its
+complaint with `for_write`, which needs the stream only when the document cannot be continued.
 """
 
 from __future__ import annotations
