@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 import orjson
 from fastapi import FastAPI, Request
@@ -91,6 +92,7 @@ def problem(
     *,
     instance: str | None = None,
     headers: dict[str, str] | None = None,
+    fields: Mapping[str, object] | None = None,
     **extensions: object,
 ) -> Response:
     title = code.replace("-", " ").capitalize()
@@ -104,6 +106,7 @@ def problem(
         body["detail"] = detail
     if instance is not None:
         body["instance"] = instance
+    body.update(fields or {})
     body.update(extensions)
     return Response(
         orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
@@ -144,7 +147,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain_error(request: Request, error: DomainError) -> Response:
         status = 409 if error.code in CONFLICT_CODES else 422
-        return problem(status, error.code, error.message, instance=_path(request))
+        # A broken policy rule names the rule, the policy version and the allowed values.
+        fields: dict[str, object] = getattr(error, "fields", {})
+        return problem(status, error.code, error.message, instance=_path(request), fields=fields)
 
     @app.exception_handler(VersionMismatch)
     async def _version_mismatch(request: Request, error: VersionMismatch) -> Response:

@@ -78,7 +78,11 @@ class RespondedIn(_EventIn):
 
 class EscalationRequestedIn(_EventIn):
     type: Literal["escalation_requested"]
-    reason: Text
+    reason: Text | None = Field(
+        default=None,
+        description="The resident's reasons, if they gave any: required only where the pinned "
+        "policy's stage says `escalation_reasons_required` (never under the Code).",
+    )
 
 
 class EscalatedIn(_EventIn):

@@ -22,6 +22,7 @@ def all_kinds() -> list[type[DomainError]]:
 
 
 EXPECTED_CODES = {
+    "PolicyRuleBroken": "policy-rule-broken",
     "NotLogged": "not-logged",
     "AlreadyLogged": "already-logged",
     "NaiveDatetime": "naive-datetime",

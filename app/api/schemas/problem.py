@@ -15,3 +15,8 @@ class Problem(BaseModel):
     instance: str | None = None
     code: str
     errors: list[dict[str, object]] | None = None
+    # `policy-rule-broken`: the policy field that refused the request, the pinned policy, and the
+    # values it allows where it lists them.
+    rule: str | None = None
+    policy: dict[str, object] | None = None
+    allowed: list[str] | None = None

@@ -92,7 +92,7 @@ class Respond:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class RequestEscalation:
     occurred_at: datetime
-    reason: str
+    reason: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -66,6 +66,7 @@ from app.domain.complaint.errors import (
     NotLogged,
     OccurredBeforePreviousEvent,
     OccurredInFuture,
+    PolicyRuleBroken,
 )
 from app.domain.complaint.events import (
     Acknowledged,
@@ -267,6 +268,11 @@ def _decide(
             following = policy.next_stage(stage)
             if following is None:
                 raise NoFurtherStage(stage)
+            if policy.stage(stage).escalation_reasons_required and not reason:
+                raise PolicyRuleBroken(
+                    policy.id, policy.version, "escalation_reasons_required",
+                    f"a request to leave stage {stage} must give the resident's reasons",
+                )  # fmt: skip
             return EscalationRequested(occurred_at=at, stage=following, reason=reason)
         case Escalate():
             if state.requested_stage is None:
@@ -295,6 +301,12 @@ def _decide(
                     "a complaint can only be declined at the stage it was logged at, "
                     "while open and before any response",
                 )
+            if reason not in policy.exclusions:
+                raise PolicyRuleBroken(
+                    policy.id, policy.version, "exclusions",
+                    f"{reason} is not one of the policy's reasons not to accept a complaint",
+                    allowed=policy.exclusions,
+                )  # fmt: skip
             return Declined(occurred_at=at, reason=reason, explanation=explanation)
         case Close(reason=reason, summary=summary):
             allowed = closure_reasons(state, policy, calendar, at)

@@ -58,6 +58,31 @@ class InvalidReceivedAt(DomainError):
         super().__init__(f"received_at is invalid: {why}")
 
 
+class PolicyRuleBroken(DomainError):
+    """The pinned policy version does not allow this: `rule` names the policy field that says so,
+    `allowed` the values it does allow, where it lists them."""
+
+    code = "policy-rule-broken"
+
+    def __init__(
+        self,
+        policy_id: str,
+        version: int,
+        rule: str,
+        message: str,
+        allowed: Iterable[str] | None = None,
+    ) -> None:
+        listed = None if allowed is None else [str(a) for a in allowed]
+        hint = "" if listed is None else f" (allowed: {', '.join(listed) or 'none'})"
+        super().__init__(f"policy {policy_id[:64]} version {version}, {rule}: {message}{hint}")
+        self.fields: dict[str, object] = {
+            "rule": rule,
+            "policy": {"id": policy_id, "version": version},
+        }
+        if listed is not None:
+            self.fields["allowed"] = listed
+
+
 class InvalidTransition(DomainError):
     """The event cannot happen in the current status and stage; the message says what can."""
 

@@ -125,11 +125,12 @@ class Responded:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class EscalationRequested:
-    """The resident asked for the complaint to go to `stage` (the next one)."""
+    """The resident asked for the complaint to go to `stage` (the next one), with their reasons
+    where they gave any (the Code does not ask for them; some policies do)."""
 
     occurred_at: datetime
     stage: Annotated[int, RESIDENT]
-    reason: Annotated[str, PERSONAL_TEXT]
+    reason: Annotated[str | None, PERSONAL_TEXT] = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
