@@ -109,3 +109,31 @@ async def test_a_complaint_is_declined_only_on_the_policys_exclusions(
                       reason=accepted, explanation="Explained by letter.")  # fmt: skip
     assert ok.status_code == 201, ok.text
     assert ok.json()["status"] == "declined"
+
+
+async def test_stage_2_is_handled_by_someone_not_involved_at_stage_1(
+    client: httpx.AsyncClient, db: AsyncEngine, make_key: MakeKey
+) -> None:
+    crm = await landlord_using(client, db, make_key, "code-homes", "hoc-2024")
+    complaint = await log(client, crm, **RECEIVED)
+    cid = complaint["id"]
+    steps = [
+        ("assigned", "2026-03-02T10:00:00Z", {"handler": "Ann Example", "role": "officer"}),
+        ("acknowledged", "2026-03-03T09:00:00Z", {}),
+        ("responded", "2026-03-10T09:00:00Z", RESPONSE),
+        ("escalation_requested", "2026-03-11T09:00:00Z", {}),
+        ("escalated", "2026-03-12T09:00:00Z", {}),
+    ]
+    for event_type, at, fields in steps:
+        done = await append(client, crm, cid, event_type, at, **fields)
+        assert done.status_code == 201, done.text
+    before = await version(client, crm, cid)
+    same = await append(client, crm, cid, "assigned", "2026-03-12T10:00:00Z",
+                        handler=" ann example ", role="manager")  # fmt: skip
+    assert same.status_code == 422, same.text
+    assert same.json()["rule"] == "handler_independence"
+    assert await version(client, crm, cid) == before
+    other = await append(client, crm, cid, "assigned", "2026-03-12T10:00:00Z",
+                         handler="Ben Example", role="manager")  # fmt: skip
+    assert other.status_code == 201, other.text
+    assert other.json()["handler"] == "Ben Example"

@@ -85,7 +85,12 @@ from app.domain.complaint.events import (
     Responded,
 )
 from app.domain.complaint.informing import inform
-from app.domain.complaint.policy_rules import reopen, restart_clock, stop_clock
+from app.domain.complaint.policy_rules import (
+    reopen,
+    require_independent,
+    restart_clock,
+    stop_clock,
+)
 from app.domain.complaint.remedies import (
     agree_action,
     answer_compensation,
@@ -242,6 +247,7 @@ def _decide(
         case RecordContact(method=method, summary=summary):
             return Contacted(occurred_at=at, stage=stage, method=method, summary=summary)
         case Assign(handler=handler, role=role):
+            require_independent(state, policy, handler)
             return Assigned(occurred_at=at, stage=stage, handler=handler, role=role)
         case AgreeExtension():
             _require_open(state, "agree an extension")

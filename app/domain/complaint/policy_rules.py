@@ -8,11 +8,32 @@ and the client is told so (with the Code's alternative) rather than what the sta
 from __future__ import annotations
 
 from app.domain.complaint.commands import Reopen, RestartClock, StopClock
-from app.domain.complaint.errors import ClockStoppingNotAllowed, ReopeningNotAllowed
+from app.domain.complaint.errors import (
+    ClockStoppingNotAllowed,
+    PolicyRuleBroken,
+    ReopeningNotAllowed,
+)
 from app.domain.complaint.events import ClockRestarted, ClockStopped, Reopened
 from app.domain.complaint.rules import refuse
 from app.domain.complaint.state import ComplaintState, Status
 from app.domain.policies.model import Policy
+
+
+def require_independent(state: ComplaintState, policy: Policy, handler: str) -> None:
+    """Where the stage must be handled by someone not involved before, refuse an earlier stage's
+    handler (compared as written, ignoring case and surrounding spaces)."""
+    if policy.stage(state.stage).handler_independence != "required":
+        return
+    earlier = {
+        record.handler.strip().casefold()
+        for record in state.stages
+        if record.stage < state.stage and record.handler is not None
+    }
+    if handler.strip().casefold() in earlier:
+        raise PolicyRuleBroken(
+            policy.id, policy.version, "handler_independence",
+            f"stage {state.stage} must be handled by someone not involved at an earlier stage",
+        )  # fmt: skip
 
 
 def stop_clock(command: StopClock, state: ComplaintState, policy: Policy) -> ClockStopped:

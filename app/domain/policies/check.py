@@ -29,6 +29,7 @@ ESCALATION_REFUSABLE = "escalation_refusable"
 ESCALATION_REASONS_REQUIRED = "escalation_reasons_required"
 EXCLUSION = "exclusion"
 CLOCK_STOPPING = "clock_stopping"
+HANDLER_INDEPENDENCE = "handler_independence"
 
 # The Code's sections, by stage where the Code has one per stage.
 _STAGES = "Code section 5: two stages, no more"
@@ -38,6 +39,7 @@ _EXTENSION = {1: "Code 5.7", 2: "Code 5.17"}
 _ESCALATION = "Code section 5: escalation to stage 2"
 _DEFINITION = "Code section 1: every expression of dissatisfaction is a complaint"
 _EXCLUSIONS = "Code 4.1: valid reasons to decline"
+_INDEPENDENCE = "Code section 5, stage 2: not the person who considered stage 1"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -114,9 +116,23 @@ def _stages(policy: Policy, code: Policy) -> Iterator[Divergence]:
     for s in policy.stages:
         if code.has_stage(s.number):
             yield from _timescales(s, code.stage(s.number))
+            yield from _independence(s, code.stage(s.number))
         if policy.next_stage(s.number) is not None:
             target = code.stage(s.number) if code.has_stage(s.number) else code.stages[0]
             yield from _escalation(s, target)
+
+
+def _independence(s: StagePolicy, c: StagePolicy) -> Iterator[Divergence]:
+    if c.handler_independence == "required" and s.handler_independence != "required":
+        yield Divergence(
+            rule=HANDLER_INDEPENDENCE,
+            code_section=_INDEPENDENCE,
+            stage=s.number,
+            field="handler_independence",
+            policy_value=s.handler_independence or "no rule",
+            code_value="required",
+            message=f"stage {s.number} may be handled by someone involved at an earlier stage",
+        )
 
 
 def _timescales(s: StagePolicy, c: StagePolicy) -> Iterator[Divergence]:

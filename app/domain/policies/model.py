@@ -20,6 +20,9 @@ from app.domain.complaint.events import DeclineReason
 MAX_WORKING_DAYS = 1000
 
 
+INDEPENDENCE = ("required", "advised")
+
+
 class ResponseFrom(StrEnum):
     """Where a stage's response clock starts."""
 
@@ -47,8 +50,16 @@ class StagePolicy:
     # The policy asks the resident to say why they want the next stage.
     escalation_reasons_required: bool = False
     informal: bool = False  # a stage 0 / quick fix before the formal process
+    # Whether this stage's handler must be someone not involved at an earlier stage: "required"
+    # (an assignment of an earlier stage's handler is refused) or "advised"; None: no rule.
+    handler_independence: str | None = None
 
     def __post_init__(self) -> None:
+        if self.handler_independence not in (None, *INDEPENDENCE):
+            raise ValueError(
+                f"stage {self.number}: handler_independence must be one of "
+                f"{', '.join(INDEPENDENCE)} (or left out)"
+            )
         if self.number < 0:
             raise ValueError(f"stage {self.number}: a stage number must not be negative")
         if not self.name.strip():
