@@ -117,7 +117,7 @@ async def test_stage_2_is_handled_by_someone_not_involved_at_stage_1(
     crm = await landlord_using(client, db, make_key, "code-homes", "hoc-2024")
     complaint = await log(client, crm, **RECEIVED)
     cid = complaint["id"]
-    steps = [
+    steps: list[tuple[str, str, dict[str, Any]]] = [
         ("assigned", "2026-03-02T10:00:00Z", {"handler": "Ann Example", "role": "officer"}),
         ("acknowledged", "2026-03-03T09:00:00Z", {}),
         ("responded", "2026-03-10T09:00:00Z", RESPONSE),
