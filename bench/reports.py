@@ -121,7 +121,9 @@ class History:
 
 
 def extension(due: date, reason: str) -> Callable[[datetime], c.Command]:
-    return lambda at: c.AgreeExtension(occurred_at=at, response_due=due, reason=reason)
+    return lambda at: c.AgreeExtension(
+        occurred_at=at, response_due=due, reason="other", explanation=reason
+    )
 
 
 def response(outcome: Outcome, remedies: tuple[str, ...]) -> Callable[[datetime], c.Command]:
@@ -158,7 +160,12 @@ def history(rng: random.Random, n: int) -> History:
             break
         h.do(lambda at: c.RequestEscalation(occurred_at=at, reason="r"), rng.randint(1, 10))
         if rng.random() < 0.15:
-            h.do(lambda at: c.RefuseEscalation(occurred_at=at, reason="Already answered"), 2)
+            h.do(
+                lambda at: c.RefuseEscalation(
+                    occurred_at=at, reason="legal_proceedings", explanation="Already answered"
+                ),
+                2,
+            )
             break
         h.do(lambda at: c.Escalate(occurred_at=at), 1)
     if rng.random() < 0.12:

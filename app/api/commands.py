@@ -99,7 +99,10 @@ def event_command(body: EventRequest) -> c.Command:
             return c.Assign(occurred_at=at, handler=body.handler, role=body.role)
         case ExtensionAgreedIn():
             return c.AgreeExtension(
-                occurred_at=at, response_due=body.response_due, reason=body.reason
+                occurred_at=at,
+                response_due=body.response_due,
+                reason=body.reason,
+                explanation=body.explanation,
             )
         case RespondedIn():
             return c.Respond(
@@ -115,7 +118,9 @@ def event_command(body: EventRequest) -> c.Command:
         case EscalatedIn():
             return c.Escalate(occurred_at=at)
         case EscalationRefusedIn():
-            return c.RefuseEscalation(occurred_at=at, reason=body.reason)
+            return c.RefuseEscalation(
+                occurred_at=at, reason=body.reason, explanation=body.explanation
+            )
         case DeclinedIn():
             return c.Decline(occurred_at=at, reason=body.reason, explanation=body.explanation)
         case ClosedIn():

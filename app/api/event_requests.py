@@ -15,6 +15,7 @@ from app.api.schemas.inputs import (
     Input,
     Instant,
     LongText,
+    ReasonCode,
     ShortText,
     Text,
 )
@@ -62,7 +63,11 @@ class ExtensionAgreedIn(_EventIn):
     response_due: Day = Field(
         description=f"The revised response date agreed with the resident. {DAY_RANGE}"
     )
-    reason: Text
+    reason: ReasonCode = Field(
+        description="Why more time is needed: one of the pinned policy's `extension_reasons` "
+        "codes (`GET /v1/policies/{id}`)."
+    )
+    explanation: Text = Field(description="What the resident was told.")
 
 
 class RespondedIn(_EventIn):
@@ -91,7 +96,11 @@ class EscalatedIn(_EventIn):
 
 class EscalationRefusedIn(_EventIn):
     type: Literal["escalation_refused"]
-    reason: Text = Field(description="The reason given to the resident.")
+    reason: ReasonCode = Field(
+        description="The ground: one of the `refusal_grounds` codes the pinned policy gives for "
+        "the stage being left (`GET /v1/policies/{id}`)."
+    )
+    explanation: Text = Field(description="What the resident was told.")
 
 
 class DeclinedIn(_EventIn):

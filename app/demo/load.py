@@ -112,6 +112,7 @@ async def load_demo(
                             occurred_at=at,
                             response_due=calendar.add_working_days(received_day, offset + 8),
                             reason=step.reason,
+                            explanation=step.explanation,
                         )
                     complaint = await service.record(
                         conn, store, complaint, step, if_match=None, metadata=metadata, now=now

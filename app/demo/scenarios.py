@@ -55,7 +55,10 @@ SCENARIOS: list[tuple[int, list[Step]]] = [
             (
                 5,
                 lambda t: c.AgreeExtension(
-                    occurred_at=t, response_due=date.min, reason="Awaiting a surveyor's report"
+                    occurred_at=t,
+                    response_due=date.min,
+                    reason="third_party",
+                    explanation="Awaiting a surveyor's report",
                 ),
             ),
         ],

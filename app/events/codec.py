@@ -14,9 +14,17 @@ from pydantic import TypeAdapter, ValidationError
 
 from app.domain.complaint.events import EVENT_TYPES, ComplaintEvent
 from app.domain.landlord.events import LANDLORD_EVENT_TYPES, LandlordEvent
+from app.domain.policies.builtin import HOC_2024
 from app.events.sealing import is_sealed, unseal
 from app.events.store import JsonValue, NewEvent, StoredEvent
-from app.events.upcasters import LOGGED_VERSION, Data, logged_v1_to_v2, logged_v2_to_v3
+from app.events.upcasters import (
+    LOGGED_VERSION,
+    Data,
+    logged_v1_to_v2,
+    logged_v2_to_v3,
+    policy_published_v1_to_v2,
+    reason_to_explanation,
+)
 
 Upcaster = Callable[[Data], Data]
 
@@ -25,12 +33,21 @@ SCHEMA_VERSIONS: dict[str, int] = (
     dict.fromkeys(EVENT_TYPES.values(), 1)
     | dict.fromkeys(LANDLORD_EVENT_TYPES.values(), 1)
     | {"logged": LOGGED_VERSION}
+    | {"escalation_refused": 2, "extension_agreed": 2, "policy_published": 2}
 )
+
+# What a policy published before `extension_reasons` existed reads with: the built-in categories.
+_EXTENSION_REASONS: list[JsonValue] = [
+    {"code": g.code, "text": g.text} for g in HOC_2024.extension_reasons
+]
 
 # (type, schema version) -> function turning that version's data into the next version's.
 UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("logged", 1): logged_v1_to_v2,
     ("logged", 2): logged_v2_to_v3,
+    ("escalation_refused", 1): reason_to_explanation,
+    ("extension_agreed", 1): reason_to_explanation,
+    ("policy_published", 1): lambda data: policy_published_v1_to_v2(data, _EXTENSION_REASONS),
 }
 
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {
@@ -132,3 +149,19 @@ def upcast(event_type: str, schema_version: int, data: Data) -> Data:
     if version != current:
         raise UnsupportedSchemaVersion(event_type, schema_version)
     return data
+
+
+def policy_document(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A policy document stored before `policy_published` v2 (a projection row), in today's
+    shape: the same upcast as its event's."""
+    current = dict(document)
+    stages = current.get("stages")
+    old = "extension_reasons" not in current or (
+        isinstance(stages, list)
+        and any(isinstance(s, dict) and "refusal_reasons" in s for s in stages)
+    )
+    if not old:
+        return current
+    upgraded = policy_published_v1_to_v2({"policy": current}, _EXTENSION_REASONS)["policy"]
+    assert isinstance(upgraded, dict)
+    return upgraded

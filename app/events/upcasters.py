@@ -5,6 +5,16 @@ never rewritten (its hash covers what was written), so every old version stays r
 address with its lines and the postcode apart. A v1 address is split on line breaks and commas,
 and a UK postcode at its end is lifted into `postcode`.
 
+`escalation_refused` v2 and `extension_agreed` v2 (2026-12, issue 12): `reason` was free text; it is
+now a code from the pinned policy's list (a refusal ground, an extension reason), with what the
+resident was told in `explanation`, as `declined` has always had. A v1 event's words become its
+explanation and its reason reads `not_recorded`: nobody chose a code then, and none is guessed.
+
+`policy_published` v2 (2026-12, issue 12): a stage's `refusal_reasons` (sentences) became
+`refusal_grounds` (a code and the words; the code is made from the words), and a policy gained
+`extension_reasons`: a v1 policy reads with the categories every built-in policy offers, since
+before them any reason was accepted.
+
 `logged` v3 (2026-11): `tenure`, whether the complainant's home is rented or shared ownership (the
 Tenant Satisfaction Measures count complaints per 1,000 homes of each). Nothing recorded before
 says which, so a v2 event reads as tenure unknown (null), never as a guess.
@@ -19,6 +29,7 @@ from app.events.store import JsonValue
 Data = dict[str, JsonValue]
 
 LOGGED_VERSION = 3
+NOT_RECORDED = "not_recorded"
 
 # A UK postcode (outward and inward code), at the end of the text, any case, space optional.
 _POSTCODE = re.compile(
@@ -49,3 +60,32 @@ def logged_v1_to_v2(data: Data) -> Data:
 
 def logged_v2_to_v3(data: Data) -> Data:
     return {**data, "tenure": None}
+
+
+def reason_to_explanation(data: Data) -> Data:
+    """`escalation_refused` / `extension_agreed` v1 -> v2."""
+    return {**data, "reason": NOT_RECORDED, "explanation": data.get("reason")}
+
+
+def code_of(words: str) -> str:
+    """A policy code made from a sentence: lower case words joined by `_`, at most 64."""
+    code = "_".join(re.findall(r"[a-z0-9]+", words.lower()))[:64].strip("_")
+    return code if code and code[0].isalpha() else f"g_{code}"[:64]
+
+
+def policy_published_v1_to_v2(data: Data, extension_reasons: list[JsonValue]) -> Data:
+    policy = data.get("policy")
+    if not isinstance(policy, dict):
+        return data
+    stages: list[JsonValue] = []
+    for stage in policy.get("stages") or []:
+        if isinstance(stage, dict):
+            reasons = stage.get("refusal_reasons")
+            words = [str(r) for r in reasons] if isinstance(reasons, list) else []
+            grounds: list[JsonValue] = [{"code": code_of(w), "text": w} for w in words]
+            stage = {k: v for k, v in stage.items() if k != "refusal_reasons"}
+            stage["refusal_grounds"] = grounds
+        stages.append(stage)
+    upgraded = {**policy, "stages": stages}
+    upgraded.setdefault("extension_reasons", extension_reasons)
+    return {**data, "policy": upgraded}

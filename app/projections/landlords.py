@@ -14,6 +14,7 @@ from app.domain.clocks.calendar import WorkingCalendar
 from app.domain.landlord.events import PolicyRef
 from app.domain.landlord.state import LandlordState
 from app.domain.policies.model import Policy
+from app.events.codec import policy_document
 from app.projections.tables import landlord_policies, landlords
 
 Row = dict[str, object]
@@ -93,7 +94,7 @@ async def find_policies(
     for row in rows:
         pin = (str(row.landlord), str(row.policy_id), int(row.version))
         if pin in wanted:
-            found[pin] = POLICY.validate_python(row.document)
+            found[pin] = POLICY.validate_python(policy_document(row.document))
     return found
 
 
@@ -103,4 +104,5 @@ async def list_policies(conn: AsyncConnection, landlord_id: str) -> list[Policy]
         .where(landlord_policies.c.landlord == landlord_id)
         .order_by(landlord_policies.c.policy_id, landlord_policies.c.version)
     )
-    return [POLICY.validate_python(row.document) for row in await conn.execute(query)]
+    rows = await conn.execute(query)
+    return [POLICY.validate_python(policy_document(row.document)) for row in rows]

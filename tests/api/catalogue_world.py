@@ -151,7 +151,8 @@ SCENARIO: list[tuple[str, str, str, dict[str, Any]]] = [
     ("note_added", "main", "03-03 11:00", {"visibility": "internal"}),
     ("clock_stopped", "main", "03-04 10:00", {"reason_category": "awaiting_resident"}),
     ("clock_restarted", "main", "03-06 10:00", {}),
-    ("extension_agreed", "main", "03-09 10:00", {"response_due": "2026-03-27"}),
+    ("extension_agreed", "main", "03-09 10:00", {"response_due": "2026-03-27",
+                                                 "reason": "third_party"}),
     ("resident_informed", "main", "03-09 10:30", {"about": "extension", "method": "letter"}),
     ("action_agreed", "main", "03-10 10:00", {"due": "2026-03-20"}),
     ("compensation_offered", "main", "03-11 10:00", {"amount_pence": 5000, "kind": "goodwill"}),
@@ -174,7 +175,7 @@ SCENARIO: list[tuple[str, str, str, dict[str, Any]]] = [
     ("compensation_declined", "refused", "03-06 10:00", {}),
     ("responded", "refused", "03-10 10:00", {"outcome": "not_upheld", **SIGNPOSTED}),
     ("escalation_requested", "refused", "03-11 10:00", {}),
-    ("escalation_refused", "refused", "03-12 10:00", {}),
+    ("escalation_refused", "refused", "03-12 10:00", {"reason": "legal_proceedings"}),
     ("resident_informed", "refused", "03-12 11:00", {"about": "escalation_refusal", "method": "email"}),  # noqa: E501
     ("declined", "declined", "03-03 10:00", {"reason": "service_request"}),
     ("resident_informed", "declined", "03-03 11:00", {"about": "decline", "method": "phone"}),

@@ -323,9 +323,18 @@ async def test_the_cache_is_bypassed_while_its_listener_is_down_then_recovers(
                 assert answer.status_code == 200, answer.text
                 return bool(statements.cached_tables())
 
+            async def served_from_cache() -> bool:
+                # The new key's own notification may still be on its way and drop what the
+                # first read kept: a few reads later the cache must serve it.
+                for _ in range(40):
+                    if not await reads_keys():
+                        return True
+                    await asyncio.sleep(0.05)
+                return False
+
             assert cache.live
             assert await reads_keys()  # fills
-            assert not await reads_keys()
+            assert await served_from_cache()
             async with db.connect() as conn:
                 await conn.execute(sa.select(sa.func.pg_terminate_backend(listener.backend_pid)))
             assert await eventually(lambda: not cache.live)
@@ -341,7 +350,7 @@ async def test_the_cache_is_bypassed_while_its_listener_is_down_then_recovers(
             assert await eventually(lambda: cache.live, seconds=10)
             token = await make_key(Role.crm)
             assert await reads_keys()
-            assert not await reads_keys()
+            assert await served_from_cache()
 
 
 @pytest.mark.postgres

@@ -110,7 +110,8 @@ async def test_both_stages_across_christmas_new_year_and_easter(
         "extension_agreed",
         "2026-04-20T10:00:00+01:00",
         response_due="2026-06-30",
-        reason="Waiting for a specialist survey.",
+        reason="third_party",
+        explanation="Waiting for a specialist survey.",
     )
     assert too_far.status_code == 422
     assert too_far.headers["content-type"] == "application/problem+json"

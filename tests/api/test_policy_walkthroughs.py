@@ -200,10 +200,12 @@ async def test_policy_2022_in_england_across_christmas_with_its_extensions(
     assert dues(c) == {"response": "2026-01-08"}
     # "a further ten days" at most: 22 January.
     too_far = await append(client, crm, c["id"], "extension_agreed", "2026-01-05T10:00:00+00:00",
-                           response_due="2026-01-23", reason="Surveyor's report")  # fmt: skip
+                           response_due="2026-01-23", reason="third_party",
+                           explanation="Surveyor's report")  # fmt: skip
     assert too_far.json()["type"] == "urn:redress:problem:extension-beyond-cap"
     c = await step(client, crm, c, "extension_agreed", "2026-01-05T10:00:00+00:00",
-                   response_due="2026-01-22", reason="Surveyor's report")  # fmt: skip
+                   response_due="2026-01-22", reason="third_party",
+                           explanation="Surveyor's report")  # fmt: skip
     assert dues(c) == {"response": "2026-01-22"}
     # No stage 0 in this policy.
     zero = await client.post("/v1/complaints", json={**_body(), "stage": 0}, headers=crm)

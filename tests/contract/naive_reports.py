@@ -94,7 +94,7 @@ def fold(events: list[StoredEvent], policies: dict[tuple[str, int], Policy]) -> 
                 rec.ack = at
             case "extension_agreed":
                 rec.ext_to = date.fromisoformat(str(d["response_due"]))
-                case.extensions.append((at, number(d["stage"]), str(d["reason"])))
+                case.extensions.append((at, number(d["stage"]), str(d["explanation"])))
             case "responded":
                 rec.responded, rec.outcome = at, str(d["outcome"])
                 rec.remedies = [str(r) for r in texts(d["remedies"])]
@@ -108,7 +108,7 @@ def fold(events: list[StoredEvent], policies: dict[tuple[str, int], Policy]) -> 
                 asked_at = None
             case "escalation_refused":
                 case.requests[-1]["outcome"] = "refused"
-                case.refusals.append((at, number(d["stage"]), str(d["reason"])))
+                case.refusals.append((at, number(d["stage"]), str(d["explanation"])))
                 asked_at = None
             case "declined":
                 case.declined, case.decline_reason = at, str(d["reason"])

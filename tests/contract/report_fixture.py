@@ -89,7 +89,9 @@ def respond(at: datetime, outcome: Outcome, *remedies: str) -> Step:
 
 
 def extend(at: datetime, due: date, reason: str) -> Step:
-    return lambda: c.AgreeExtension(occurred_at=at, response_due=due, reason=reason)
+    return lambda: c.AgreeExtension(
+        occurred_at=at, response_due=due, reason="other", explanation=reason
+    )
 
 
 def close(at: datetime, reason: ClosureReason = ClosureReason.resolved) -> Step:
@@ -217,7 +219,8 @@ CODE_CASES = [
     Case("E2", S, uk(2025, 10, 13), [
         ack(uk(2025, 10, 14)), respond(uk(2025, 10, 24), Outcome.partly_upheld),
         request(uk(2025, 11, 3)),
-        lambda: c.RefuseEscalation(occurred_at=uk(2025, 11, 5), reason=REFUSAL),
+        lambda: c.RefuseEscalation(occurred_at=uk(2025, 11, 5), reason="legal_proceedings",
+                                   explanation=REFUSAL),
         close(uk(2025, 11, 20)), learn(uk(2025, 11, 21), *REPAIRS_CAUSE),
     ]),
     Case("E3", R, uk(2025, 11, 10), [

@@ -100,7 +100,9 @@ EXAMPLES: list[ComplaintEvent] = [
     Acknowledged(occurred_at=T, stage=1, method=ContactMethod.email, summary=None),
     Contacted(occurred_at=T, stage=1, method=ContactMethod.phone, summary="Agreed a visit"),
     Assigned(occurred_at=T, stage=1, handler="h-7", role=None),
-    ExtensionAgreed(occurred_at=T, stage=1, response_due=date(2025, 7, 1), reason="Survey"),
+    ExtensionAgreed(
+        occurred_at=T, stage=1, response_due=date(2025, 7, 1), reason="other", explanation="Survey"
+    ),
     Responded(
         occurred_at=T,
         stage=2,
@@ -112,7 +114,9 @@ EXAMPLES: list[ComplaintEvent] = [
     ),
     EscalationRequested(occurred_at=T, stage=2, reason="Repair not done"),
     Escalated(occurred_at=T, stage=2),
-    EscalationRefused(occurred_at=T, stage=3, reason="No further stage"),
+    EscalationRefused(
+        occurred_at=T, stage=3, reason="legal_proceedings", explanation="No further stage"
+    ),
     Declined(occurred_at=T, reason=DeclineReason.legal_proceedings, explanation="In court"),
     Closed(occurred_at=T, reason=ClosureReason.final_response_issued, summary=None),
     NoteAdded(occurred_at=T, text="Called back", visibility=NoteVisibility.resident),

@@ -358,7 +358,8 @@ class TestDomainEvents:
             occurred_at=datetime(2025, 7, 3, 9, 0, tzinfo=UTC),
             stage=1,
             response_due=date(2025, 7, 31),
-            reason="Awaiting contractor report",
+            reason="other",
+            explanation="Awaiting contractor report",
         )
         metadata: dict[str, JsonValue] = {"actor": "crm:alice", "correlation_id": "r-9"}
         async with db.begin() as conn:

@@ -192,9 +192,15 @@ def report_commands(draw: st.DrawFn, after: datetime) -> c.Command:
         case "extend":
             due = day + timedelta(days=draw(st.integers(1, 30)))
             reason = draw(st.sampled_from(["Survey", "Contractor"]))
-            return c.AgreeExtension(occurred_at=at, response_due=due, reason=reason)
+            return c.AgreeExtension(
+                occurred_at=at, response_due=due, reason="other", explanation=reason
+            )
         case "refuse":
-            return c.RefuseEscalation(occurred_at=at, reason=draw(st.sampled_from(["a", "b"])))
+            return c.RefuseEscalation(
+                occurred_at=at,
+                reason="legal_proceedings",
+                explanation=draw(st.sampled_from(["a", "b"])),
+            )
         case "decline":
             return c.Decline(occurred_at=at, reason=draw(st.sampled_from(DeclineReason)),
                              explanation="e")  # fmt: skip

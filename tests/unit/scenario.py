@@ -173,7 +173,9 @@ def assigned(at: datetime, handler: str = "h-1", stage: int = 1) -> Assigned:
 
 
 def extension_agreed(at: datetime, due: date, stage: int = 1) -> ExtensionAgreed:
-    return ExtensionAgreed(occurred_at=at, stage=stage, response_due=due, reason="contractor")
+    return ExtensionAgreed(
+        occurred_at=at, stage=stage, response_due=due, reason="other", explanation="contractor"
+    )
 
 
 def responded(at: datetime, stage: int = 1, outcome: Outcome = Outcome.upheld) -> Responded:
@@ -197,7 +199,9 @@ def escalated(at: datetime, stage: int = 2) -> Escalated:
 
 
 def escalation_refused(at: datetime, stage: int = 2) -> EscalationRefused:
-    return EscalationRefused(occurred_at=at, stage=stage, reason="Outside the window")
+    return EscalationRefused(
+        occurred_at=at, stage=stage, reason="legal_proceedings", explanation="Outside the window"
+    )
 
 
 def declined(at: datetime) -> Declined:
@@ -231,11 +235,13 @@ def every_other_command(at: datetime) -> list[Command]:
         Acknowledge(occurred_at=at),
         RecordContact(occurred_at=at, method=ContactMethod.phone, summary="Called"),
         Assign(occurred_at=at, handler="h-1"),
-        AgreeExtension(occurred_at=at, response_due=uk(2026, 3, 20).date(), reason="x"),
+        AgreeExtension(
+            occurred_at=at, response_due=uk(2026, 3, 20).date(), reason="other", explanation="x"
+        ),
         Respond(occurred_at=at, outcome=Outcome.upheld, summary="Fixed"),
         RequestEscalation(occurred_at=at, reason="Unhappy"),
         Escalate(occurred_at=at),
-        RefuseEscalation(occurred_at=at, reason="No"),
+        RefuseEscalation(occurred_at=at, reason="legal_proceedings", explanation="No"),
         Decline(occurred_at=at, reason=DeclineReason.other, explanation="No"),
         Close(occurred_at=at, reason=ClosureReason.withdrawn),
         AddNote(occurred_at=at, text="A note"),

@@ -214,7 +214,27 @@ def test_exclusions(policy_id: str, exclusions: set[str]) -> None:
 
 
 def test_refusal_grounds_are_the_documents() -> None:
-    assert len(get_policy("tuntum-2017", 1).stage(1).refusal_reasons) == 2
+    tuntum = get_policy("tuntum-2017", 1).stage(1)
+    assert tuntum.refusal_codes() == ("not_a_service_failure", "outcome_cannot_be_met")
+    assert tuntum.refusal_grounds[1].text == "we cannot meet the outcome you are asking for"
     jliving = get_policy("jliving-2018", 1)
-    assert jliving.stage(1).refusal_reasons == jliving.stage(2).refusal_reasons
-    assert get_policy("hoc-2024", 1).stage(1).refusal_reasons == ()
+    assert jliving.stage(1).refusal_grounds == jliving.stage(2).refusal_grounds
+    # The Code: only its own reasons for not accepting a complaint (section 4).
+    assert get_policy("hoc-2024", 1).stage(1).refusal_codes() == (
+        "legal_proceedings",
+        "previously_considered",
+        "out_of_time",
+    )
+
+
+def test_every_builtin_policy_offers_the_same_extension_reasons() -> None:
+    codes = {get_policy(p.id, p.version).extension_codes() for p in BUILTIN_POLICIES.all()}
+    assert codes == {
+        (
+            "complex_investigation",
+            "third_party",
+            "resident_request",
+            "awaiting_information",
+            "other",
+        )
+    }

@@ -396,7 +396,10 @@ class TestExtensionsAndStops:
         # the due date without extension is 24 December and the cap of 10 more days 12 January.
         state = given(*DEC_7, stopped(uk(2026, 12, 17)))
         too_far = AgreeExtension(
-            occurred_at=uk(2026, 12, 21), response_due=date(2027, 1, 13), reason="Contractor"
+            occurred_at=uk(2026, 12, 21),
+            response_due=date(2027, 1, 13),
+            reason="other",
+            explanation="Contractor",
         )
         with pytest.raises(ExtensionBeyondCap) as refused:
             when(state, too_far, policy=STOPPING)
@@ -408,7 +411,10 @@ class TestExtensionsAndStops:
         [agreed] = when(
             state,
             AgreeExtension(
-                occurred_at=uk(2026, 12, 21), response_due=date(2027, 1, 12), reason="Contractor"
+                occurred_at=uk(2026, 12, 21),
+                response_due=date(2027, 1, 12),
+                reason="other",
+                explanation="Contractor",
             ),
             policy=STOPPING,
         )

@@ -235,7 +235,10 @@ class TestWholeComplaint:
             Acknowledge(occurred_at=uk(2026, 12, 23), method=ContactMethod.email),
             RecordContact(occurred_at=uk(2026, 12, 24), method=ContactMethod.phone, summary="x"),
             AgreeExtension(
-                occurred_at=uk(2027, 1, 6), response_due=uk(2027, 1, 20).date(), reason="Survey"
+                occurred_at=uk(2027, 1, 6),
+                response_due=uk(2027, 1, 20).date(),
+                reason="other",
+                explanation="Survey",
             ),
             Respond(occurred_at=uk(2027, 1, 19), outcome=Outcome.partly_upheld, summary="x"),
             RequestEscalation(occurred_at=uk(2027, 1, 25), reason="Not fixed"),

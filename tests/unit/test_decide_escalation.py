@@ -139,9 +139,18 @@ class TestEscalate:
 class TestRefuseEscalation:
     def test_refuses_the_requested_stage_with_the_reason_given(self) -> None:
         state = given(LOGGED, ACKNOWLEDGED, RESPONDED, ESCALATION_REQUESTED)
-        command = RefuseEscalation(occurred_at=uk(2026, 3, 17), reason="Outside the window")
+        command = RefuseEscalation(
+            occurred_at=uk(2026, 3, 17),
+            reason="legal_proceedings",
+            explanation="Outside the window",
+        )
         assert when(state, command) == [
-            EscalationRefused(occurred_at=uk(2026, 3, 17), stage=2, reason="Outside the window")
+            EscalationRefused(
+                occurred_at=uk(2026, 3, 17),
+                stage=2,
+                reason="legal_proceedings",
+                explanation="Outside the window",
+            )
         ]
 
     @pytest.mark.parametrize(
@@ -156,7 +165,9 @@ class TestRefuseEscalation:
         self, history: tuple[ComplaintEvent, ...], back_to: Status
     ) -> None:
         state = given(*history)
-        command = RefuseEscalation(occurred_at=uk(2026, 3, 17), reason="No")
+        command = RefuseEscalation(
+            occurred_at=uk(2026, 3, 17), reason="legal_proceedings", explanation="No"
+        )
         after = given(*history, *when(state, command))
         assert after is not None
         assert after.status is back_to
@@ -167,12 +178,16 @@ class TestRefuseEscalation:
         with pytest.raises(InvalidTransition, match="no escalation has been requested"):
             when(
                 given(LOGGED, ACKNOWLEDGED, RESPONDED),
-                RefuseEscalation(occurred_at=uk(2026, 3, 17), reason="No"),
+                RefuseEscalation(
+                    occurred_at=uk(2026, 3, 17), reason="legal_proceedings", explanation="No"
+                ),
             )
 
     def test_declined_complaint_is_refused(self) -> None:
         with pytest.raises(ComplaintClosed):
             when(
                 given(LOGGED, declined(uk(2026, 3, 3))),
-                RefuseEscalation(occurred_at=uk(2026, 3, 4), reason="No"),
+                RefuseEscalation(
+                    occurred_at=uk(2026, 3, 4), reason="legal_proceedings", explanation="No"
+                ),
             )

@@ -153,7 +153,10 @@ EASTER_ACKNOWLEDGED = acknowledged(uk(2026, 3, 18))
 
 def extend(due: date, day: int = 25) -> AgreeExtension:
     return AgreeExtension(
-        occurred_at=uk(2026, 3, day), response_due=due, reason="Contractor survey"
+        occurred_at=uk(2026, 3, day),
+        response_due=due,
+        reason="other",
+        explanation="Contractor survey",
     )
 
 
@@ -165,7 +168,8 @@ class TestAgreeExtension:
                 occurred_at=uk(2026, 3, 25),
                 stage=1,
                 response_due=date(2026, 4, 17),
-                reason="Contractor survey",
+                reason="other",
+                explanation="Contractor survey",
             )
         ]
 
@@ -243,6 +247,7 @@ class TestAgreeExtension:
                     extension_cap_days=None,
                 ),
             ),
+            extension_reasons=HOC_2024.extension_reasons,
         )
         state = given(EASTER_LOGGED, EASTER_ACKNOWLEDGED)
         assert len(when(state, extend(date(2027, 3, 1)), policy=uncapped)) == 1

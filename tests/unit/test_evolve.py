@@ -90,7 +90,7 @@ class TestStageFacts:
         )
         assert state is not None
         assert state.current.response_due_extended_to == date(2026, 3, 24)
-        assert state.current.extension_reasons == ("contractor", "contractor")
+        assert state.current.extension_reasons == ("other", "other")
 
     def test_response(self) -> None:
         state = given(LOGGED, ACKNOWLEDGED, RESPONDED)
@@ -153,7 +153,7 @@ class TestEscalation:
         assert state.status is Status.responded
         assert state.requested_stage is None
         assert state.current.escalation_requested_at is None
-        assert state.current.escalation_refused_reasons == ("Outside the window",)
+        assert state.current.escalation_refused_reasons == ("legal_proceedings",)
         assert len(state.stages) == 1
 
 

@@ -7,7 +7,7 @@ import pytest
 from app.domain.complaint.errors import StageNotInPolicy, UnknownPolicy
 from app.domain.complaint.events import DeclineReason
 from app.domain.policies.builtin import BUILTIN_POLICIES, HOC_2024, get_policy
-from app.domain.policies.model import Policy, ResponseFrom, StagePolicy
+from app.domain.policies.model import Ground, Policy, ResponseFrom, StagePolicy
 
 
 def stage(number: int, **changes: int | None) -> StagePolicy:
@@ -125,7 +125,10 @@ class TestModel:
             ({"escalation_window_days": 0}, "escalation_window_days"),
             ({"name": " "}, "name"),
             ({"number": 2, "informal": True}, "informal"),
-            ({"escalation_refusable": False, "refusal_reasons": ("x",)}, "refusal_reasons"),
+            (
+                {"escalation_refusable": False, "refusal_grounds": (Ground(code="x", text="x"),)},
+                "refusal_grounds",
+            ),
             ({"number": 1, "response_days": 0}, "response_days"),
         ],
         ids=["contact", "window", "zero-window", "name", "informal", "reasons", "zero-response"],

@@ -146,5 +146,8 @@ def test_a_window_is_compared_with_the_codes_own() -> None:
 
 
 def test_refusal_where_the_code_allows_none() -> None:
-    code = variant(escalation_refusable=False)
-    assert {d.rule for d in check_policy(HOC_2024, code)} == {"escalation_refusable"}
+    code = variant(escalation_refusable=False, refusal_grounds=())
+    assert {d.rule for d in check_policy(HOC_2024, code)} == {
+        "escalation_refusable",
+        "escalation_refusal_grounds",
+    }

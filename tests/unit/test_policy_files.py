@@ -154,8 +154,9 @@ class TestRefused:
             pytest.param(
                 "policy-2022/v1.toml",
                 "escalation_refusable = false\n",
-                'escalation_refusable = false\nrefusal_reasons = ["we say so"]\n',
-                "stages[0]: stage 1: refusal_reasons given but escalation is not refusable",
+                "escalation_refusable = false\n"
+                'refusal_grounds = [{ code = "we_say_so", text = "we say so" }]\n',
+                "stages[0]: stage 1: refusal_grounds given but escalation is not refusable",
                 id="post-init-check-of-a-stage",
             ),
             pytest.param(

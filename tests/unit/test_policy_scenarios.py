@@ -106,7 +106,13 @@ class TestTuntum2017:
         assert case.clocks(uk(2027, 1, 14, 12))["escalation_window"].due == date(2027, 2, 11)
         case.do(ask(uk(2027, 1, 20)))
         # "we may decline your request for escalation"
-        case.do(RefuseEscalation(occurred_at=uk(2027, 1, 21), reason="Outcome not possible"))
+        case.do(
+            RefuseEscalation(
+                occurred_at=uk(2027, 1, 21),
+                reason="outcome_cannot_be_met",
+                explanation="Outcome not possible",
+            )
+        )
         assert case.state.status is Status.responded
         window = case.clocks(uk(2027, 1, 21, 12))["escalation_window"]
         assert (window.status, window.met_at) == (S.met, uk(2027, 1, 20))
@@ -117,7 +123,11 @@ class TestTuntum2017:
         case = Case(TUNTUM_2017).log(uk(2026, 3, 2), stage=0).do(respond(uk(2026, 3, 2, 12)))
         case.do(ask(uk(2026, 3, 3)))
         with pytest.raises(InvalidTransition, match="does not allow refusing"):
-            case.do(RefuseEscalation(occurred_at=uk(2026, 3, 4), reason="No"))
+            case.do(
+                RefuseEscalation(
+                    occurred_at=uk(2026, 3, 4), reason="legal_proceedings", explanation="No"
+                )
+            )
         case.do(Escalate(occurred_at=uk(2026, 3, 4)))
         case.do(respond(uk(2026, 3, 10))).do(ask(uk(2026, 3, 11)))
         case.do(Escalate(occurred_at=uk(2026, 3, 12))).do(respond(uk(2026, 3, 20)))
@@ -138,13 +148,22 @@ class TestJjh2020:
         case.do(contact(uk(2026, 3, 4)))
         # 5.2 "agree a revised date": no cap
         case.do(
-            AgreeExtension(occurred_at=uk(2026, 3, 5), response_due=date(2026, 6, 1), reason="x")
+            AgreeExtension(
+                occurred_at=uk(2026, 3, 5),
+                response_due=date(2026, 6, 1),
+                reason="other",
+                explanation="x",
+            )
         )
         assert case.clocks(uk(2026, 3, 5, 12))["response"].due == date(2026, 6, 1)
         case.do(respond(uk(2026, 5, 20))).do(ask(uk(2026, 5, 21)))
         # 6.1: the review is the resident's right
         with pytest.raises(InvalidTransition, match="record escalated"):
-            case.do(RefuseEscalation(occurred_at=uk(2026, 5, 22), reason="No"))
+            case.do(
+                RefuseEscalation(
+                    occurred_at=uk(2026, 5, 22), reason="legal_proceedings", explanation="No"
+                )
+            )
         case.do(Escalate(occurred_at=uk(2026, 5, 22))).do(respond(uk(2026, 6, 5)))
         case.do(Close(occurred_at=uk(2026, 6, 5, 12), reason=ClosureReason.final_response_issued))
         # 6.7 survey within five working days of closure
@@ -160,7 +179,13 @@ class TestJliving2018:
         case.do(Escalate(occurred_at=uk(2026, 3, 5, 11))).do(respond(uk(2026, 3, 16)))
         case.do(ask(uk(2026, 3, 17)))
         # 4.4: an upheld complaint seeking no clear resolution may be refused...
-        case.do(RefuseEscalation(occurred_at=uk(2026, 3, 18), reason="Upheld, nothing sought"))
+        case.do(
+            RefuseEscalation(
+                occurred_at=uk(2026, 3, 18),
+                reason="upheld_no_resolution_sought",
+                explanation="Upheld, nothing sought",
+            )
+        )
         # ...and the resident may ask again within 4.2's 10 working days.
         case.do(ask(uk(2026, 3, 19))).do(Escalate(occurred_at=uk(2026, 3, 20)))
         case.do(respond(uk(2026, 4, 8))).do(ask(uk(2026, 4, 9)))
@@ -180,21 +205,36 @@ class TestPolicy2022:
         with pytest.raises(ExtensionBeyondCap, match="2026-03-30"):
             case.do(
                 AgreeExtension(
-                    occurred_at=uk(2026, 3, 3), response_due=date(2026, 3, 31), reason="x"
+                    occurred_at=uk(2026, 3, 3),
+                    response_due=date(2026, 3, 31),
+                    reason="other",
+                    explanation="x",
                 )
             )
         case.do(
-            AgreeExtension(occurred_at=uk(2026, 3, 3), response_due=date(2026, 3, 30), reason="x")
+            AgreeExtension(
+                occurred_at=uk(2026, 3, 3),
+                response_due=date(2026, 3, 30),
+                reason="other",
+                explanation="x",
+            )
         )
         case.do(respond(uk(2026, 3, 13))).do(ask(uk(2026, 3, 16)))
         with pytest.raises(InvalidTransition, match="policy-2022"):
-            case.do(RefuseEscalation(occurred_at=uk(2026, 3, 17), reason="No"))
+            case.do(
+                RefuseEscalation(
+                    occurred_at=uk(2026, 3, 17), reason="legal_proceedings", explanation="No"
+                )
+            )
         case.do(Escalate(occurred_at=uk(2026, 3, 17)))
         assert case.clocks(uk(2026, 3, 17, 12))["response"].due == date(2026, 4, 15)
         with pytest.raises(ExtensionBeyondCap, match="2026-05-29"):
             case.do(
                 AgreeExtension(
-                    occurred_at=uk(2026, 3, 18), response_due=date(2026, 6, 1), reason="x"
+                    occurred_at=uk(2026, 3, 18),
+                    response_due=date(2026, 6, 1),
+                    reason="other",
+                    explanation="x",
                 )
             )
 
@@ -207,7 +247,13 @@ class TestHoc2024:
     def test_escalation_may_still_be_refused(self) -> None:
         case = Case(HOC_2024).log(uk(2026, 3, 2)).do(respond(uk(2026, 3, 3)))
         case.do(ask(uk(2026, 3, 4)))
-        case.do(RefuseEscalation(occurred_at=uk(2026, 3, 5), reason="Not a complaint"))
+        case.do(
+            RefuseEscalation(
+                occurred_at=uk(2026, 3, 5),
+                reason="legal_proceedings",
+                explanation="Not a complaint",
+            )
+        )
         assert case.state.status is Status.responded
 
 

@@ -130,7 +130,10 @@ def commands(draw: st.DrawFn, after: datetime) -> tuple[Command, datetime]:
         case "extend":
             days = draw(st.integers(min_value=0, max_value=70))
             command = AgreeExtension(
-                occurred_at=at, response_due=at.date() + timedelta(days=days), reason="r"
+                occurred_at=at,
+                response_due=at.date() + timedelta(days=days),
+                reason="other",
+                explanation="r",
             )
         case "respond":
             command = Respond(occurred_at=at, outcome=draw(st.sampled_from(Outcome)), summary="s")
@@ -139,7 +142,7 @@ def commands(draw: st.DrawFn, after: datetime) -> tuple[Command, datetime]:
         case "escalate":
             command = Escalate(occurred_at=at)
         case "refuse":
-            command = RefuseEscalation(occurred_at=at, reason="r")
+            command = RefuseEscalation(occurred_at=at, reason="legal_proceedings", explanation="r")
         case "decline":
             command = Decline(occurred_at=at, reason=DeclineReason.other, explanation="e")
         case "close":

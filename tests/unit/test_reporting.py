@@ -172,11 +172,20 @@ class TestWords:
         LOGGED,
         ACKNOWLEDGED,
         ExtensionAgreed(
-            occurred_at=uk(2026, 3, 5), stage=1, response_due=date(2026, 3, 31), reason="Survey"
+            occurred_at=uk(2026, 3, 5),
+            stage=1,
+            response_due=date(2026, 3, 31),
+            reason="other",
+            explanation="Survey",
         ),
         RESPONDED,
         ESCALATION_REQUESTED,
-        EscalationRefused(occurred_at=uk(2026, 3, 17), stage=2, reason="Answered in full"),
+        EscalationRefused(
+            occurred_at=uk(2026, 3, 17),
+            stage=2,
+            reason="legal_proceedings",
+            explanation="Answered in full",
+        ),
         LearningRecorded(
             occurred_at=uk(2026, 3, 18), root_cause="Missed survey", lesson="Book early",
             improvement="Survey slots held weekly",

@@ -19,6 +19,9 @@ from pydantic import (
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+# A code from a policy's list (an extension reason, a refusal ground): checked against the pinned
+# policy when the event is appended.
+ReasonCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10000)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 ClientId = Annotated[

@@ -77,6 +77,7 @@ class AgreeExtension:
     occurred_at: datetime
     response_due: date
     reason: str
+    explanation: str
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -104,6 +105,7 @@ class Escalate:
 class RefuseEscalation:
     occurred_at: datetime
     reason: str
+    explanation: str
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

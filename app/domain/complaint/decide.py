@@ -286,7 +286,7 @@ def _decide(
                     raise NoFurtherStage(stage)
                 raise refuse(state, "escalate", "record escalation_requested first")
             return Escalated(occurred_at=at, stage=state.requested_stage)
-        case RefuseEscalation(reason=reason):
+        case RefuseEscalation(reason=reason, explanation=explanation):
             if state.requested_stage is None:
                 raise refuse(state, "refuse escalation", "no escalation has been requested")
             if not policy.stage(stage).escalation_refusable:
@@ -298,7 +298,16 @@ def _decide(
                     f"policy {policy.id} does not allow refusing escalation from stage {stage}: "
                     "record escalated",
                 )
-            return EscalationRefused(occurred_at=at, stage=state.requested_stage, reason=reason)
+            grounds = policy.stage(stage).refusal_codes()
+            if reason not in grounds:
+                raise PolicyRuleBroken(
+                    policy.id, policy.version, "refusal_grounds",
+                    f"{reason[:64]} is not a ground the policy gives for refusing stage "
+                    f"{state.requested_stage}", allowed=grounds,
+                )  # fmt: skip
+            return EscalationRefused(
+                occurred_at=at, stage=state.requested_stage, reason=reason, explanation=explanation
+            )
         case Decline(reason=reason, explanation=explanation):
             if not can_decline(state):
                 raise refuse(
@@ -367,6 +376,12 @@ def _extend(
     Agreed while the clock is stopped, the date is a promise: the stop does not move it later.
     """
     stage_policy = policy.stage(state.stage)
+    if command.reason not in policy.extension_codes():
+        raise PolicyRuleBroken(
+            policy.id, policy.version, "extension_reasons",
+            f"{command.reason[:64]} is not one of the policy's reasons for an extension",
+            allowed=policy.extension_codes(),
+        )  # fmt: skip
     at = command.occurred_at
     due = response_due(state.current, stage_policy, calendar, at)
     if command.response_due <= due.due:
@@ -382,4 +397,5 @@ def _extend(
         stage=state.stage,
         response_due=command.response_due,
         reason=command.reason,
+        explanation=command.explanation,
     )

@@ -212,17 +212,17 @@ def _escalation(s: StagePolicy, c: StagePolicy) -> Iterator[Divergence]:
             code_value="no",
             message=f"escalation from stage {n} may be refused, which the Code does not allow",
         )
-    extra = [r for r in s.refusal_reasons if r not in c.refusal_reasons]
+    extra = [g.code for g in s.refusal_grounds if g.code not in c.refusal_codes()]
     if s.escalation_refusable and extra:
         yield Divergence(
             rule=ESCALATION_REFUSAL_GROUNDS,
             code_section=_ESCALATION,
             stage=n,
-            field="refusal_reasons",
-            policy_value="; ".join(extra),
-            code_value="; ".join(c.refusal_reasons) or "only a valid reason, explained",
+            field="refusal_grounds",
+            policy_value=", ".join(extra),
+            code_value=", ".join(c.refusal_codes()) or "only a valid reason, explained",
             message=f"escalation from stage {n} may be refused on grounds the Code does not "
-            f"accept: {'; '.join(extra)}",
+            f"accept: {', '.join(extra)}",
         )
     if s.escalation_reasons_required and not c.escalation_reasons_required:
         yield Divergence(

@@ -8,6 +8,7 @@ only the Code's fields keeps its meaning.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import pairwise
@@ -21,6 +22,28 @@ MAX_WORKING_DAYS = 1000
 
 
 INDEPENDENCE = ("required", "advised")
+_CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ground:
+    """A reason the policy lists, as a stable code (what events and reports record) and the
+    policy's own words (what the resident is shown)."""
+
+    code: str
+    text: str
+
+    def __post_init__(self) -> None:
+        if not _CODE.match(self.code):
+            raise ValueError(f"reason code {self.code[:70]!r}: lower case letters, digits, _")
+        if not self.text.strip():
+            raise ValueError(f"reason {self.code}: text must not be blank")
+
+
+def _distinct(label: str, grounds: tuple[Ground, ...]) -> None:
+    codes = [g.code for g in grounds]
+    if len(set(codes)) != len(codes):
+        raise ValueError(f"{label}: codes must not repeat")
 
 
 class ResponseFrom(StrEnum):
@@ -45,14 +68,18 @@ class StagePolicy:
     # The resident's window, from this stage's response, to ask for the next stage.
     escalation_window_days: int | None = None
     escalation_refusable: bool = True
-    # The grounds the policy gives for refusing; empty means only the reasons the Code accepts.
-    refusal_reasons: tuple[str, ...] = ()
+    # The grounds on which the policy lets the landlord refuse the next stage (`escalation_refused`
+    # is accepted only on one of them).
+    refusal_grounds: tuple[Ground, ...] = ()
     # The policy asks the resident to say why they want the next stage.
     escalation_reasons_required: bool = False
     informal: bool = False  # a stage 0 / quick fix before the formal process
     # Whether this stage's handler must be someone not involved at an earlier stage: "required"
     # (an assignment of an earlier stage's handler is refused) or "advised"; None: no rule.
     handler_independence: str | None = None
+
+    def refusal_codes(self) -> tuple[str, ...]:
+        return tuple(g.code for g in self.refusal_grounds)
 
     def __post_init__(self) -> None:
         if self.handler_independence not in (None, *INDEPENDENCE):
@@ -81,10 +108,11 @@ class StagePolicy:
             raise ValueError(f"stage {self.number}: response_days must be positive")
         if self.escalation_window_days == 0:
             raise ValueError(f"stage {self.number}: escalation_window_days must be positive")
-        if self.refusal_reasons and not self.escalation_refusable:
+        if self.refusal_grounds and not self.escalation_refusable:
             raise ValueError(
-                f"stage {self.number}: refusal_reasons given but escalation is not refusable"
+                f"stage {self.number}: refusal_grounds given but escalation is not refusable"
             )
+        _distinct(f"stage {self.number}: refusal_grounds", self.refusal_grounds)
         if self.informal and self.number != 0:
             raise ValueError(f"stage {self.number}: only stage 0 can be informal")
 
@@ -101,6 +129,8 @@ class Policy:
     reopening_allowed: bool = False
     closure_waits_for_actions: bool = False  # close only once every agreed action is done
     exclusions: tuple[DeclineReason, ...] = ()  # what the policy says is not a complaint
+    # Why a response may take longer (`extension_agreed` is accepted only for one of them).
+    extension_reasons: tuple[Ground, ...] = ()
     clock_stopping_allowed: bool = False  # the Code's tool is the extension, not a paused clock
     source: str | None = None  # the document the policy was written from
 
@@ -133,6 +163,10 @@ class Policy:
                 raise ValueError(f"policy {self.id}: {label} must be at most {MAX_WORKING_DAYS}")
         if len(set(self.exclusions)) != len(self.exclusions):
             raise ValueError(f"policy {self.id}: exclusions must not repeat")
+        _distinct(f"policy {self.id}: extension_reasons", self.extension_reasons)
+
+    def extension_codes(self) -> tuple[str, ...]:
+        return tuple(g.code for g in self.extension_reasons)
 
     def has_stage(self, n: int) -> bool:
         return any(s.number == n for s in self.stages)

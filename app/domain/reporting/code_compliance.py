@@ -251,7 +251,7 @@ def _extensions(data: ReportData, period: Period, stage: int, wording: Wording) 
         agreed=len(agreed),
         stages_extended=len({(i.complaint_id, i.stage) for i in agreed}),
         text_shown=shown,
-        reasons=text_counts(wording.of(i, "reason") for i in agreed) if shown else [],
+        reasons=text_counts(wording.of(i, "explanation") for i in agreed) if shown else [],
     )
 
 
@@ -310,7 +310,9 @@ def _escalations(data: ReportData, period: Period, wording: Wording) -> list[Esc
                     refused=len(refused),
                     explained=ratio(len(refused), len(refused)),
                     text_shown=shown,
-                    reasons=text_counts(wording.of(i, "reason") for i in refused) if shown else [],
+                    reasons=text_counts(wording.of(i, "explanation") for i in refused)
+                    if shown
+                    else [],
                 ),
             )
         )

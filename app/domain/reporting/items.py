@@ -36,9 +36,9 @@ from app.domain.complaint.state import OfferStatus
 
 
 class ItemKind(StrEnum):
-    extension = "extension"  # stage; due: the agreed date
+    extension = "extension"  # stage; due: the agreed date; code: the policy's reason
     escalation_request = "escalation_request"  # stage: the stage asked for; status: RequestOutcome
-    escalation_refusal = "escalation_refusal"  # stage: the stage refused
+    escalation_refusal = "escalation_refusal"  # stage: the stage refused; code: the ground
     satisfaction = "satisfaction"  # code: the answer
     compensation = "compensation"  # code: the kind; amount_pence; status: OfferStatus
     referral = "referral"  # code: the body referred to
@@ -153,7 +153,8 @@ class _Step:
         at = event.occurred_at
         match event:
             case ExtensionAgreed():
-                self.item(ItemKind.extension, at, stage=event.stage, due=event.response_due)
+                self.item(ItemKind.extension, at, stage=event.stage, due=event.response_due,
+                          code=event.reason)  # fmt: skip
             case EscalationRequested():
                 pending = RequestOutcome.pending.value
                 self.item(ItemKind.escalation_request, at, stage=event.stage, status=pending)
@@ -162,7 +163,7 @@ class _Step:
                 self.settle(RequestOutcome.escalated, at)
             case EscalationRefused():
                 self.settle(RequestOutcome.refused, at)
-                self.item(ItemKind.escalation_refusal, at, stage=event.stage)
+                self.item(ItemKind.escalation_refusal, at, stage=event.stage, code=event.reason)
             case Closed() | Declined():
                 self.settle(RequestOutcome.ended, at)
             case SatisfactionRecorded():

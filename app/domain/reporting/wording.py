@@ -23,8 +23,8 @@ ItemKey = tuple[str, int]  # the complaint id and the version of the item's even
 
 # The kinds of item that have words: the event each is counted from, and its fields holding them.
 WORDED: dict[ItemKind, tuple[type, tuple[str, ...]]] = {
-    ItemKind.extension: (ExtensionAgreed, ("reason",)),
-    ItemKind.escalation_refusal: (EscalationRefused, ("reason",)),
+    ItemKind.extension: (ExtensionAgreed, ("explanation",)),
+    ItemKind.escalation_refusal: (EscalationRefused, ("explanation",)),
     ItemKind.learning: (LearningRecorded, ("root_cause", "lesson", "improvement")),
 }
 

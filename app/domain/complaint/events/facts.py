@@ -102,12 +102,14 @@ class Assigned:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ExtensionAgreed:
-    """The response date of the current stage moved to `response_due`, for `reason`."""
+    """The response date of the current stage moved to `response_due`, for `reason` (one of the
+    pinned policy's `extension_reasons`); `explanation` is what the resident was told."""
 
     occurred_at: datetime
     stage: Annotated[int, RESIDENT]
     response_due: Annotated[date, RESIDENT]
-    reason: Annotated[str, PERSONAL_TEXT]
+    reason: Annotated[str, RESIDENT]
+    explanation: Annotated[str, PERSONAL_TEXT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -143,11 +145,13 @@ class Escalated:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class EscalationRefused:
-    """The request to go to `stage` was declined; `reason` is what the resident was told."""
+    """The request to go to `stage` was refused on `reason` (one of the refusal grounds the
+    pinned policy gives for the stage being left); `explanation` is what the resident was told."""
 
     occurred_at: datetime
     stage: Annotated[int, RESIDENT]
-    reason: Annotated[str, PERSONAL_TEXT]
+    reason: Annotated[str, RESIDENT]
+    explanation: Annotated[str, PERSONAL_TEXT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
