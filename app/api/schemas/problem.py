@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class Problem(BaseModel):
@@ -15,3 +15,9 @@ class Problem(BaseModel):
     instance: str | None = None
     code: str
     errors: list[dict[str, object]] | None = None
+    event_type: str | None = Field(
+        default=None, description="`event-not-allowed`: the event type the key may not record."
+    )
+    allowed: list[str] | None = Field(
+        default=None, description="`event-not-allowed`: the event types this key may record here."
+    )
