@@ -17,7 +17,7 @@ from app.main import create_app
 from app.services.keys import Role
 from app.settings import Settings
 from tests.api.conftest import OTHER_LANDLORD, MakeKey, serving
-from tests.api.factories import RESIDENT, append, log
+from tests.api.factories import RESIDENT, act, append, log
 
 pytestmark = pytest.mark.asyncio
 
@@ -32,21 +32,6 @@ def bearer(token: str) -> dict[str, str]:
 
 async def portal(make_key: MakeKey, resident: str = "R-0001") -> dict[str, str]:
     return {**bearer(await make_key(Role.portal)), "X-Resident-Id": resident}
-
-
-async def act(
-    client: httpx.AsyncClient,
-    headers: dict[str, str],
-    complaint_id: str,
-    event_type: str,
-    occurred_at: str,
-    **fields: Any,
-) -> httpx.Response:
-    return await client.post(
-        f"/v1/complaints/{complaint_id}/resident-events",
-        json={"type": event_type, "occurred_at": occurred_at, **fields},
-        headers=headers,
-    )
 
 
 async def answered(client: httpx.AsyncClient, crm: dict[str, str], **overrides: Any) -> str:
