@@ -23,6 +23,7 @@ from app.api import (
     landlords,
     policies,
     reports,
+    resident_events,
 )
 from app.api.deadline import Deadline
 from app.api.middleware import HttpMiddleware, Metrics
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
     errors.install(app)
     app.include_router(complaints.router)
+    app.include_router(resident_events.router)
     app.include_router(history.router)
     app.include_router(feed.router)
     app.include_router(audit.router)

@@ -32,9 +32,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import migrations
 from app.main import create_app
+from app.services.keys import Role, create_key
 from app.settings import Settings
 from bench.common import scratch_database, stop_cleanly_on_signals, use_scratch_master_key
-from bench.http_appends import COMPLAINT, prepare_redress
+from bench.http_appends import COMPLAINT, LANDLORD, prepare_redress
 
 
 @dataclass
@@ -100,13 +101,15 @@ async def measure(url: str, token: str) -> dict[str, Cost]:
     async with running(url) as (app, client):
         engine: AsyncEngine = app.state.engine
 
-        async def request(label: str, method: str, path: str, body: bytes | None = None) -> Any:
+        async def request(
+            label: str, method: str, path: str, body: bytes | None = None, *, as_: Any = headers
+        ) -> Any:
             # Once to warm the caches, then counted.
             for counted in (False, True):
                 extra = {"Idempotency-Key": f"{label}-{counted}"} if "idempotent" in label else {}
                 with counting(engine) as cost:
                     answer = await client.request(
-                        method, path, content=body, headers={**headers, **extra}
+                        method, path, content=body, headers={**as_, **extra}
                     )
                 if answer.status_code >= 300:
                     raise SystemExit(f"{label}: {answer.status_code} {answer.text}")
@@ -122,6 +125,15 @@ async def measure(url: str, token: str) -> dict[str, Cost]:
         await request("append, idempotent", "POST", f"{path}/events", note)
         await request("get", "GET", path)
         await request("list", "GET", "/v1/complaints?limit=50")
+        # The same append from a resident's portal, on the resident's own complaint.
+        async with engine.begin() as conn:
+            key = await create_key(conn, role=Role.portal, landlord=LANDLORD, name="bench")
+        resident = {**headers, "Authorization": f"Bearer {key.token}", "X-Resident-Id": "B-1"}
+        theirs = await request("log, portal", "POST", "/v1/complaints", COMPLAINT, as_=resident)
+        comment = orjson.dumps({"type": "note_added", "occurred_at": datetime.now(UTC).isoformat(),
+                                "text": "The boiler failed again."})  # fmt: skip
+        own = f"/v1/complaints/{theirs['id']}/resident-events"
+        await request("resident append", "POST", own, comment, as_=resident)
     return costs
 
 

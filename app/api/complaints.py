@@ -7,10 +7,18 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from fastapi.responses import Response
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.api.commands import event_command, log_command
-from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
+from app.api.deps import (
+    Action,
+    Actor,
+    Engine,
+    Store,
+    authorize,
+    authorize_event,
+    reject_unknown_query,
+)
 from app.api.errors import ApiError
 from app.api.event_requests import EventRequest
 from app.api.schemas.complaints import ComplaintPage, ComplaintView, LogComplaintRequest
@@ -31,6 +39,7 @@ from app.api.writes import (
 )
 from app.db import reading
 from app.domain.clocks.calendar import london_date
+from app.domain.complaint.commands import Command
 from app.domain.complaint.state import Status
 from app.events.store import EventStore
 from app.projections import complaints as projection
@@ -253,13 +262,39 @@ async def append_event(
     body: Annotated[EventRequest, Body()],
     engine: Engine,
     store: Store,
-    actor: Annotated[Actor, Depends(authorize(Action.record_event))],
+    actor: Annotated[Actor, Depends(authorize_event(Action.record_event))],
     if_match: IfMatch = None,
     idempotency_key: IdempotencyKey = None,
     correlation_id: CorrelationId = None,
 ) -> Response:
+    return await record(
+        request,
+        engine,
+        store,
+        actor,
+        complaint_id,
+        event_command(body),
+        if_match=if_match,
+        idempotency_key=idempotency_key,
+        correlation_id=correlation_id,
+    )
+
+
+async def record(
+    request: Request,
+    engine: AsyncEngine,
+    store: EventStore,
+    actor: Actor,
+    complaint_id: str,
+    command: Command,
+    *,
+    if_match: str | None,
+    idempotency_key: str | None,
+    correlation_id: str | None,
+) -> Response:
+    """Append what `command` decides to the complaint, answered with its view: the one write path
+    of every route that records an event (the case file's, the resident's portal's)."""
     expected = parse_if_match(if_match)
-    command = event_command(body)
 
     async def operation(conn: AsyncConnection) -> Planned:
         now = datetime.now(UTC)

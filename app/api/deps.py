@@ -1,7 +1,9 @@
 """Request dependencies: the database, the event store, and who is calling with what rights.
 
-Authorisation is one table (`PERMISSIONS`) checked by one dependency (`authorize`), plus one rule
-for reading a complaint (`can_see`): never another landlord's, and for a portal only its resident's.
+Authorisation is one table (`PERMISSIONS`, with `EVENT_TYPES` beside it for what each role may
+append to a complaint) checked by one dependency (`authorize`, or `authorize_event` for an
+append), plus one rule for reading a complaint (`can_see`): never another landlord's, and for a
+portal only its resident's.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api.errors import ApiError
 from app.api.ratelimit import RateLimiter, retry_after
+from app.domain.catalogue import COMPLAINT_EVENTS
 from app.domain.complaint.state import ComplaintState
 from app.events.store import EventStore
 from app.services.keys import ApiKey, Role, authenticate_on
@@ -28,6 +31,7 @@ class Action(StrEnum):
     log_complaint = "log_complaint"
     read_complaint = "read_complaint"
     record_event = "record_event"
+    record_resident_event = "record_resident_event"
     read_events = "read_events"
     read_feed = "read_feed"
     audit = "audit"
@@ -44,6 +48,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.log_complaint: frozenset({Role.portal, Role.crm, Role.admin}),
     Action.read_complaint: frozenset({Role.portal, Role.crm, Role.analyst, Role.admin}),
     Action.record_event: frozenset({Role.crm, Role.admin}),
+    Action.record_resident_event: frozenset({Role.portal}),
     Action.read_events: frozenset({Role.crm, Role.analyst, Role.admin}),
     Action.read_feed: frozenset({Role.crm, Role.analyst, Role.admin}),
     Action.audit: frozenset({Role.analyst, Role.admin}),
@@ -55,7 +60,39 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
 }
 
 # What a portal may do only on behalf of a named resident.
-RESIDENT_SCOPED = frozenset({Action.log_complaint, Action.read_complaint})
+RESIDENT_SCOPED = frozenset(
+    {Action.log_complaint, Action.read_complaint, Action.record_resident_event}
+)
+
+# What a resident does themselves, and so may record from the portal (`record_resident_event`):
+# ask for the next stage, withdraw (`closed`, only as `withdrawn`), comment or add evidence
+# (`note_added`, only resident-visible), answer the survey, answer a compensation offer. The
+# portal's request schema (app/api/resident_requests.py) has no other value. Everything else is
+# the landlord's case file (`record_event`); `logged` and `personal_data_erased` have routes of
+# their own.
+RESIDENT_EVENT_TYPES = frozenset(
+    {
+        "escalation_requested",
+        "closed",
+        "note_added",
+        "satisfaction_recorded",
+        "compensation_accepted",
+        "compensation_declined",
+    }
+)
+CASE_FILE_EVENT_TYPES = frozenset(COMPLAINT_EVENTS) - {"logged", "personal_data_erased"}
+# The complaint events each role may append, at the route its action above allows it.
+EVENT_TYPES: dict[Role, frozenset[str]] = {
+    Role.portal: RESIDENT_EVENT_TYPES,
+    Role.crm: CASE_FILE_EVENT_TYPES,
+    Role.admin: CASE_FILE_EVENT_TYPES,
+    Role.analyst: frozenset(),
+}
+# Where a role refused an action does what it is after instead.
+ELSEWHERE: dict[tuple[Action, Role], str] = {
+    (Action.record_event, Role.portal): "a portal records what its resident does at "
+    "POST /v1/complaints/{id}/resident-events",
+}
 
 # Roles that see a complainant's personal data (a portal sees only its own resident's).
 PERSONAL_DATA_ROLES = frozenset({Role.crm, Role.admin, Role.portal})
@@ -145,8 +182,12 @@ def authorize(action: Action) -> Callable[..., Awaitable[Actor]]:
         ] = None,
     ) -> Actor:
         if key.role not in PERMISSIONS[action]:
+            instead = ELSEWHERE.get((action, key.role))
             raise ApiError(
-                403, "forbidden", f"A {key.role} key may not {action.replace('_', ' ')}."
+                403,
+                "forbidden",
+                f"A {key.role} key may not {action.replace('_', ' ')}"
+                + (f"; {instead}." if instead else "."),
             )
         if key.role is Role.portal and action in RESIDENT_SCOPED and not x_resident_id:
             raise ApiError(
@@ -156,6 +197,45 @@ def authorize(action: Action) -> Callable[..., Awaitable[Actor]]:
         return Actor(key_id=key.id, role=key.role, landlord=key.landlord, resident_id=resident)
 
     return dependency
+
+
+def authorize_event(action: Action) -> Callable[..., Awaitable[Actor]]:
+    """`authorize(action)`, then the body's event type against `EVENT_TYPES`, before the body is
+    validated: a type the role may not record is refused as such (403, naming it and what the key
+    may record), not as a body that does not fit the route's schema. A type the catalogue does not
+    know is left to validation (422)."""
+
+    authorized = authorize(action)
+
+    # A default, not an annotation: annotations are strings here, read against the module's
+    # globals, where `authorized` is not.
+    async def dependency(request: Request, actor: Actor = Depends(authorized)) -> Actor:
+        event_type = await _event_type(request)
+        allowed = EVENT_TYPES[actor.role]
+        if event_type in COMPLAINT_EVENTS and event_type not in allowed:
+            listed = sorted(allowed)
+            raise ApiError(
+                403,
+                "event-not-allowed",
+                f"A {actor.role} key may not record {event_type}; it may record: "
+                f"{', '.join(listed)}.",
+                event_type=event_type,
+                allowed=listed,
+            )
+        return actor
+
+    return dependency
+
+
+async def _event_type(request: Request) -> str | None:
+    """The body's `type`. FastAPI has read and parsed a JSON body before dependencies run, and
+    the request keeps it: this reads nothing more from the client or the database."""
+    try:
+        body = await request.json()
+    except (ValueError, RecursionError):
+        return None  # not JSON: validation says so
+    kind = body.get("type") if isinstance(body, dict) else None
+    return kind if isinstance(kind, str) else None
 
 
 async def reject_unknown_query(request: Request) -> None:

@@ -76,13 +76,20 @@ class ApiError(Exception):
     """An error raised by the HTTP layer itself (authentication, lookups, headers)."""
 
     def __init__(
-        self, status: int, code: str, detail: str, headers: dict[str, str] | None = None
+        self,
+        status: int,
+        code: str,
+        detail: str,
+        headers: dict[str, str] | None = None,
+        **extensions: object,
     ) -> None:
         super().__init__(detail)
         self.status = status
         self.code = code
         self.detail = detail
         self.headers = headers or {}
+        # Members of the problem beside `detail` that a client can act on without parsing it.
+        self.extensions = extensions
 
 
 def problem(
@@ -141,7 +148,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, error: ApiError) -> Response:
         return problem(
-            error.status, error.code, error.detail, instance=_path(request), headers=error.headers
+            error.status,
+            error.code,
+            error.detail,
+            instance=_path(request),
+            headers=error.headers,
+            fields=error.extensions,
         )
 
     @app.exception_handler(DomainError)

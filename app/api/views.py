@@ -28,7 +28,7 @@ from app.api.schemas.complaints import (
     SatisfactionView,
     StageView,
 )
-from app.api.schemas.events import EventView
+from app.api.schemas.events import EventView, RecordedBy
 from app.domain.catalogue import spec_for
 from app.domain.clocks.calendar import WorkingCalendar, holidays_version, london_date
 from app.domain.clocks.clock import clock_status, known
@@ -57,6 +57,7 @@ from app.domain.complaint.state import ComplaintState
 from app.events.store import StoredEvent
 from app.events.streams import is_landlord_stream, landlord_of_stream
 from app.services.complaints import Complaint
+from app.services.keys import Role
 from app.services.privacy import Reader, visible_data
 
 T = TypeVar("T")
@@ -348,6 +349,23 @@ def event_view(event: StoredEvent, actor: Actor, pseudonym: str | None = None) -
         recorded_at=event.recorded_at,
         data=visible_data(event, actor.reader, pseudonym),
         metadata=dict(event.metadata),
+        recorded_by=recorded_by(event.metadata),
         hash=event.hash,
         previous_hash=event.previous_hash,
     )
+
+
+# The role each writer keeps in an event's metadata (app/api/writes.py; `operator` is the
+# `redress` command's), as the resident and an auditor say it.
+_RECORDED_BY = {
+    Role.portal.value: RecordedBy.resident,
+    Role.crm.value: RecordedBy.landlord,
+    Role.admin.value: RecordedBy.landlord,
+    "operator": RecordedBy.operator,
+}
+
+
+def recorded_by(metadata: Mapping[str, object]) -> RecordedBy | None:
+    """Who recorded an event; None for an event whose metadata keeps no role a writer uses."""
+    role = metadata.get("role")
+    return _RECORDED_BY.get(role) if isinstance(role, str) else None

@@ -48,8 +48,36 @@ async def append(
     occurred_at: str,
     **fields: Any,
 ) -> httpx.Response:
+    return await _post_event(
+        client, headers, complaint_id, "events", event_type, occurred_at, fields
+    )
+
+
+async def act(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    complaint_id: str,
+    event_type: str,
+    occurred_at: str,
+    **fields: Any,
+) -> httpx.Response:
+    """What the resident did, from the portal (`headers`: a portal key and X-Resident-Id)."""
+    return await _post_event(
+        client, headers, complaint_id, "resident-events", event_type, occurred_at, fields
+    )
+
+
+async def _post_event(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    complaint_id: str,
+    route: str,
+    event_type: str,
+    occurred_at: str,
+    fields: dict[str, Any],
+) -> httpx.Response:
     return await client.post(
-        f"/v1/complaints/{complaint_id}/events",
+        f"/v1/complaints/{complaint_id}/{route}",
         json={"type": event_type, "occurred_at": occurred_at, **fields},
         headers=headers,
     )

@@ -129,6 +129,23 @@ MATRIX = [
         {OWN: statuses(403, 201, 403, 201), OTHER_LANDLORD_T: statuses(403, 404, 403, 404)},
         body=lambda: {"type": "note_added", "occurred_at": "2026-11-30T10:00:00Z", "text": "n"},
     ),
+    # A portal's own door: only its resident's complaints, and only for the resident's own acts.
+    Cell(
+        "POST",
+        "/v1/complaints/{complaint}/resident-events",
+        {
+            OWN: statuses(201, 403, 403, 403),
+            OTHER_LANDLORD_T: statuses(404, 403, 403, 403),
+            OTHER_RESIDENT: statuses(404, 403, 403, 403),
+        },
+        body=lambda: {"type": "note_added", "occurred_at": "2026-11-30T10:00:00Z", "text": "r"},
+    ),
+    Cell(
+        "POST",
+        "/v1/complaints/{complaint}/resident-events",
+        {OWN: statuses(403, 403, 403, 403), OTHER_RESIDENT: statuses(403, 403, 403, 403)},
+        body=lambda: {"type": "escalated", "occurred_at": "2026-11-30T10:00:00Z"},
+    ),
     Cell("GET", "/v1/events", {OWN: statuses(403, 200, 200, 200)}),
     Cell(
         "POST",

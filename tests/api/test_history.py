@@ -120,6 +120,8 @@ async def test_a_portal_sees_its_residents_complaint_without_internal_notes(
     items = await history(client, own, complaint["id"])
     assert [item["event"]["version"] for item in items] == [1, 2, 4]
     assert all(item["event"]["metadata"] == {} for item in items)
+    # Who recorded each event is the resident's to know; which key did it is not.
+    assert [item["event"]["recorded_by"] for item in items] == ["landlord"] * 3
     assert [note["text"] for note in items[-1]["complaint"]["notes"]] == [
         "We have asked the contractor to attend."
     ]

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from pydantic import BaseModel, Field
+
+
+class RecordedBy(StrEnum):
+    """Who recorded an event, in words a resident and an auditor share."""
+
+    resident = "resident"  # the resident, from the landlord's portal
+    landlord = "landlord"  # the landlord's staff or systems (a CRM or admin key)
+    operator = "operator"  # whoever runs the service, with the `redress` command
 
 
 class EventView(BaseModel):
@@ -21,6 +30,11 @@ class EventView(BaseModel):
     recorded_at: datetime
     data: dict[str, object]
     metadata: dict[str, object]
+    recorded_by: RecordedBy | None = Field(
+        description="Who recorded it, from the role in its metadata (null where none was kept). "
+        "Shown to every reader of the event, the resident included, who is not shown the "
+        "metadata itself."
+    )
     hash: str
     previous_hash: str | None
 

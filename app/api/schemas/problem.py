@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class Problem(BaseModel):
@@ -15,8 +15,14 @@ class Problem(BaseModel):
     instance: str | None = None
     code: str
     errors: list[dict[str, object]] | None = None
-    # `policy-rule-broken`: the policy field that refused the request, the pinned policy, and the
-    # values it allows where it lists them.
+    # `policy-rule-broken`: the policy field that refused the request and the pinned policy.
     rule: str | None = None
     policy: dict[str, object] | None = None
-    allowed: list[str] | None = None
+    event_type: str | None = Field(
+        default=None, description="`event-not-allowed`: the event type the key may not record."
+    )
+    allowed: list[str] | None = Field(
+        default=None,
+        description="`event-not-allowed`: the event types this key may record here; "
+        "`policy-rule-broken`: the values the policy allows, where it lists them.",
+    )
