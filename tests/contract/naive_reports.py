@@ -228,12 +228,15 @@ def code_compliance(
         if closed:
             last_closed.append(max(closed, key=lambda r: r.closed or r.start))
     resolved = [r for r in last_closed if r.closure != "withdrawn"]
+    # Ended in the period unanswered, after the response's due day: missed.
+    missed = [
+        r for c in cases for r in c.recs
+        if c.declined is None and r.responded is None and r.end is not None
+        and in_period(r.end, start, end) and london_date(r.end) > response_dues(c, r)[1]
+    ]  # fmt: skip
     stages = sorted(
         {1, 2} | {r.stage for _, r in got} | {r.stage for _, r in answered}
-        | {r.stage for r in resolved}
-        | {r.stage for c in cases for r in c.recs if c.declined is None and r.responded is None
-           and in_period(r.end, start, end) and r.end is not None
-           and london_date(r.end) > response_dues(c, r)[1]}
+        | {r.stage for r in [*resolved, *missed]}
     )  # fmt: skip
     cutoff = min(end, today + timedelta(days=1))
     figures: dict[str, Any] = {}
@@ -259,12 +262,7 @@ def code_compliance(
                 assert r.responded is not None
                 original, extended = response_dues(c, r)
                 times[timeliness(london_date(r.responded), original, extended)] += 1
-        times["missed"] = sum(
-            1 for c in cases for r in c.recs
-            if r.stage == n and c.declined is None and r.responded is None
-            and in_period(r.end, start, end) and r.end is not None
-            and london_date(r.end) > response_dues(c, r)[1]
-        )  # fmt: skip
+        times["missed"] = sum(1 for r in missed if r.stage == n)
         extensions = [
             x for c in cases for x in c.extensions if x[1] == n and in_period(x[0], start, end)
         ]
@@ -276,19 +274,8 @@ def code_compliance(
         ]  # fmt: skip
         figures[f"stage {n}"] = {
             "received": sum(1 for _, r in got if r.stage == n),
-            "acks": (
-                acks["on_time"],
-                acks["late"],
-                acks["missed"],
-                acks["not_due"],
-                acks["no_deadline"],
-            ),
-            "responses": (
-                times["on_time"],
-                times["within_extension"],
-                times["late"],
-                times["missed"],
-            ),
+            "acks": tuple(acks[k] for k in ("on_time", "late", "missed", "not_due", "no_deadline")),
+            "responses": tuple(times[k] for k in ("on_time", "within_extension", "late", "missed")),
             "extensions": (
                 len(extensions),
                 sorted(Counter(x[2] for x in extensions).items()) if words else [],
