@@ -159,7 +159,14 @@ async def list_complaints(
     landlord: Annotated[str | None, Query(max_length=64)] = None,
     status: Status | None = None,
     stage: Annotated[int | None, Query(ge=0, le=3)] = None,
-    sla: Literal["breached", "due_soon"] | None = None,
+    sla: Annotated[
+        Literal["breached", "due_soon"] | None,
+        Query(
+            description="`breached`: a landlord clock of the current stage (or the complaint's) "
+            "reads `breached` or `missed`, so a complaint whose step was never taken stays listed "
+            "after it ends; `due_soon`: else one is inside its warning window."
+        ),
+    ] = None,
     category: Annotated[str | None, Query(max_length=64)] = None,
     handler: Annotated[str | None, Query(max_length=128)] = None,
     received_from: Annotated[Moment | None, Query(description=f"Inclusive. {MOMENT_RANGE}")] = None,

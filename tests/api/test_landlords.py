@@ -255,9 +255,10 @@ async def sla_due(db: AsyncEngine, complaint_id: str) -> date | None:
 
 
 def complaint_response_due_after_closure() -> str:
-    # Provisional response (not acknowledged yet): 10 working days from Friday 19 December 2025,
-    # skipping 25 and 26 December, the 29 December closure and 1 January: 8 January 2026.
-    return "2026-01-08"
+    # Provisional response (not acknowledged yet): 10 working days from the acknowledgement's
+    # deadline, itself moved by the 29 December closure to 31 December, skipping 1 January:
+    # 2, 5-9, 12-15 January 2026.
+    return "2026-01-15"
 
 
 async def test_a_scottish_landlord_counts_scottish_bank_holidays(

@@ -31,8 +31,10 @@ async def test_both_stages_across_christmas_new_year_and_easter(
     assert view["stage"] == 1
     assert view["status"] == "open"
     assert view["sla"]["acknowledgement"]["due"] == "2025-12-30"
-    # Before acknowledgement the response clock runs provisionally from receipt.
+    # Before acknowledgement the response clock runs provisionally from the acknowledgement's
+    # deadline: 31 December, 2, 5-9, 12-14 January.
     assert view["sla"]["response"]["provisional"] is True
+    assert view["sla"]["response"]["due"] == "2026-01-14"
 
     before = await at(client, crm, cid, "2025-12-22T12:00:00+00:00")
     assert before["sla"]["acknowledgement"]["status"] == "pending"

@@ -20,7 +20,7 @@ from typing import Any
 
 from app.domain.clocks.calendar import WorkingCalendar, london_date
 from app.domain.policies.builtin import HOC_2024
-from app.domain.policies.model import Policy, ResponseFrom
+from app.domain.policies.model import Policy, ResponseFrom, StagePolicy
 from app.events.store import StoredEvent
 
 CALENDAR = WorkingCalendar()
@@ -36,6 +36,7 @@ class Rec:
     outcome: str | None = None
     remedies: list[str] = field(default_factory=list)
     ext_to: date | None = None
+    ext_at: datetime | None = None  # when the latest extension was agreed
     closed: datetime | None = None
     closure: str | None = None
     end: datetime | None = None  # filled after the fold
@@ -94,6 +95,7 @@ def fold(events: list[StoredEvent], policies: dict[tuple[str, int], Policy]) -> 
                 rec.ack = at
             case "extension_agreed":
                 rec.ext_to = date.fromisoformat(str(d["response_due"]))
+                rec.ext_at = at
                 case.extensions.append((at, number(d["stage"]), str(d["explanation"])))
             case "responded":
                 rec.responded, rec.outcome = at, str(d["outcome"])
@@ -157,26 +159,39 @@ def ack_due(case: Case, rec: Rec) -> date | None:
     return None if days is None else CALENDAR.add_working_days(london_date(rec.start), days)
 
 
+def first_due(sp: StagePolicy, rec: Rec, known_at: datetime | None = None) -> date:
+    """The response's due date before extensions, from the acknowledgement made by `known_at`
+    (any, when None), else from the acknowledgement's deadline, else from the start."""
+    ack = rec.ack if rec.ack and (known_at is None or rec.ack <= known_at) else None
+    if sp.response_from is ResponseFrom.acknowledgement and ack is not None:
+        day = london_date(ack)
+    elif sp.response_from is ResponseFrom.acknowledgement and sp.acknowledge_days is not None:
+        day = CALENDAR.add_working_days(london_date(rec.start), sp.acknowledge_days)
+    else:
+        day = london_date(rec.start)
+    return CALENDAR.add_working_days(day, sp.response_days)
+
+
 def response_dues(case: Case, rec: Rec) -> tuple[date, date]:
     """(as first set, after extensions)."""
-    sp = case.policy.stage(rec.stage)
-    running = rec.ack if sp.response_from is ResponseFrom.acknowledgement and rec.ack else rec.start
-    original = CALENDAR.add_working_days(london_date(running), sp.response_days)
+    original = first_due(case.policy.stage(rec.stage), rec)
     if rec.ext_to is not None and rec.ext_to > original:
         return original, rec.ext_to
     return original, original
 
 
 def code_dues(rec: Rec) -> tuple[date, date | None]:
+    """The Code's: from the acknowledgement, or its deadline; an extension up to 10 (20) working
+    days after the due date as it stood when the extension was agreed."""
     code = HOC_2024.stage(rec.stage)
-    assert code.acknowledge_days is not None
-    deadline = CALENDAR.add_working_days(london_date(rec.start), code.acknowledge_days)
-    start = min(deadline, london_date(rec.ack)) if rec.ack else deadline
-    due = CALENDAR.add_working_days(start, code.response_days)
+    due = first_due(code, rec)
     if rec.ext_to is None or rec.ext_to <= due:
         return due, None
     assert code.extension_cap_days is not None
-    return due, min(rec.ext_to, CALENDAR.add_working_days(due, code.extension_cap_days))
+    assert rec.ext_at is not None
+    cap = CALENDAR.add_working_days(first_due(code, rec, rec.ext_at), code.extension_cap_days)
+    latest = min(rec.ext_to, cap)
+    return due, latest if latest > due else None
 
 
 def timeliness(day: date, due: date, extended_due: date | None) -> str:
@@ -213,9 +228,15 @@ def code_compliance(
         if closed:
             last_closed.append(max(closed, key=lambda r: r.closed or r.start))
     resolved = [r for r in last_closed if r.closure != "withdrawn"]
+    # Ended in the period unanswered, after the response's due day: missed.
+    missed = [
+        r for c in cases for r in c.recs
+        if c.declined is None and r.responded is None and r.end is not None
+        and in_period(r.end, start, end) and london_date(r.end) > response_dues(c, r)[1]
+    ]  # fmt: skip
     stages = sorted(
         {1, 2} | {r.stage for _, r in got} | {r.stage for _, r in answered}
-        | {r.stage for r in resolved}
+        | {r.stage for r in [*resolved, *missed]}
     )  # fmt: skip
     cutoff = min(end, today + timedelta(days=1))
     figures: dict[str, Any] = {}
@@ -229,8 +250,10 @@ def code_compliance(
                 acks["no_deadline"] += 1
             elif r.ack is not None:
                 acks["on_time" if london_date(r.ack) <= due else "late"] += 1
-            elif r.end is not None:
-                acks["not_due" if london_date(r.end) <= due else "late"] += 1
+            elif r.responded is not None or r.end is not None:
+                # No acknowledgement can follow the response.
+                stopped = min(t for t in (r.responded, r.end) if t is not None)
+                acks["not_due" if london_date(stopped) <= due else "missed"] += 1
             else:
                 acks["late" if due < today else "not_due"] += 1
         times: Counter[str] = Counter()
@@ -239,6 +262,7 @@ def code_compliance(
                 assert r.responded is not None
                 original, extended = response_dues(c, r)
                 times[timeliness(london_date(r.responded), original, extended)] += 1
+        times["missed"] = sum(1 for r in missed if r.stage == n)
         extensions = [
             x for c in cases for x in c.extensions if x[1] == n and in_period(x[0], start, end)
         ]
@@ -250,8 +274,8 @@ def code_compliance(
         ]  # fmt: skip
         figures[f"stage {n}"] = {
             "received": sum(1 for _, r in got if r.stage == n),
-            "acks": (acks["on_time"], acks["late"], acks["not_due"], acks["no_deadline"]),
-            "responses": (times["on_time"], times["within_extension"], times["late"]),
+            "acks": tuple(acks[k] for k in ("on_time", "late", "missed", "not_due", "no_deadline")),
+            "responses": tuple(times[k] for k in ("on_time", "within_extension", "late", "missed")),
             "extensions": (
                 len(extensions),
                 sorted(Counter(x[2] for x in extensions).items()) if words else [],

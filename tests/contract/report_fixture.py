@@ -6,9 +6,11 @@ Dates are London wall-clock times. Working days of England and Wales: bank holid
 April, 5 and 26 May, 25 August, 25 and 26 December 2025; 1 January, 3 and 6 April 2026.
 
 Complaints A* sit on the year's boundaries (23:30 on 31 March and 00:30 on 1 April, in BST, so
-their UTC dates differ from their London dates); B* are on time; C* have extensions; D* are late
-one way (policy) but not the other (the Code); E* escalate (or are refused); F* are declined; G1 is
-withdrawn; H* are logged under jjh-2020 at its informal stage 0.
+their UTC dates differ from their London dates); B* are on time; C* have extensions; D* have a
+late (D1) or a missing (D2) acknowledgement, and answers the policy and the Code both judge from it
+(once, under the old "late acknowledgement buys no time" clock, they judged them apart); E*
+escalate (or are refused); F* are declined; G1 is withdrawn; H* are logged under jjh-2020 at its
+informal stage 0.
 
 Written through the sealing store, as the service writes: every free text (reasons, lessons) is
 sealed at rest, and a report reads it back only through that store. `reported` gives the year's

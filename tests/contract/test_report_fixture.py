@@ -29,7 +29,13 @@ def stage_figures(stage: Json) -> Json:
     )
     return {
         "received": stage["received"],
-        "acks": (share(acks["on_time"]), acks["late"], acks["not_due"], acks["no_deadline"]),
+        "acks": (
+            share(acks["on_time"]),
+            acks["late"],
+            acks["missed"],
+            acks["not_due"],
+            acks["no_deadline"],
+        ),
         "responses": (
             responses["responded"],
             responses["on_time"],
@@ -37,6 +43,7 @@ def stage_figures(stage: Json) -> Json:
             responses["late"],
             share(responses["within_timescale"]),
             share(responses["within_timescale_with_extension"]),
+            responses["missed"],
         ),
         "extensions": (
             ext["agreed"],
@@ -59,11 +66,13 @@ async def test_the_code_self_assessment_figures(db: AsyncEngine) -> None:
     ]
     stage0, stage1, stage2 = (stage_figures(s) for s in code["stages"])
     # Stage 0: H1, H2, H3 (jjh-2020 sets no acknowledgement deadline and H1 closed before any
-    # response). H3 still waits at the year end, due the day it came (0 working days).
+    # response). H3 still waits at the year end, due the day it came (0 working days). H2's
+    # stage 0 answer was due the day it came, 8 September; it went to stage 1 the next day
+    # unanswered: missed.
     assert stage0 == {
         "received": 3,
-        "acks": ((0, 0, None), 0, 0, 3),
-        "responses": (0, 0, 0, 0, (0, 0, None), (0, 0, None)),
+        "acks": ((0, 0, None), 0, 0, 0, 3),
+        "responses": (0, 0, 0, 0, (0, 0, None), (0, 0, None), 1),
         "extensions": (0, 0, True, []),
         "resolved": (1, 11, 9.1),  # H1, of the 11 closed (G1 withdrawn aside)
         "open_at_end": (1, 1),
@@ -71,19 +80,21 @@ async def test_the_code_self_assessment_figures(db: AsyncEngine) -> None:
     # Stage 1 received: A2 (00:30 on 1 April), A3 (23:30 on 31 March 2026), B1-4, C1-3, D1-2,
     # E1-4, G1, and H2's stage 1 (its request on 9 September): 17. Not A1 (23:30 on 31 March
     # 2025), A4 (00:30 on 1 April 2026), nor the declined F1 and F2.
-    # Acknowledged late: A3 (never; due 9 April 2026), D1 (26 Sep, due 22 Sep), D2 (never; it ran
-    # to its closure on 2 March, due 9 Feb). H2's stage 1 (jjh) has no deadline.
+    # Acknowledged late: A3 (not yet, due 9 April 2026, still waiting), D1 (26 Sep, due 22 Sep).
+    # Missed: D2 (never; answered on 20 Feb, after its due day, 9 Feb, and no acknowledgement
+    # can follow an answer). H2's stage 1 (jjh) has no deadline.
     # Responses in the year: A1 (10 April 2025) ... H2; late: A2 (24 Apr, due 23 Apr across
-    # Easter), C2 (7 Jan, extended only to 5 Jan), D2 (20 Feb, due 16 Feb from receipt);
-    # within an extension: C1 (23 Jul, due 16 Jul, extended to 25 Jul). C3 answered before its
-    # original date despite its extension.
+    # Easter), C2 (7 Jan, extended only to 5 Jan); within an extension: C1 (23 Jul, due 16 Jul,
+    # extended to 25 Jul). C3 answered before its original date despite its extension. D1 is on
+    # time: due 10 Oct, 10 working days from its (late) acknowledgement. D2 is on time: never
+    # acknowledged, so due 10 working days after the acknowledgement's deadline of 9 Feb, 23 Feb.
     assert stage1 == {
         "received": 17,
-        "acks": ((13, 16, 81.2), 3, 0, 1),
-        "responses": (16, 12, 1, 3, (12, 16, 75.0), (13, 16, 81.2)),
+        "acks": ((13, 16, 81.2), 2, 1, 0, 1),
+        "responses": (16, 13, 1, 2, (13, 16, 81.2), (14, 16, 87.5), 0),
         "extensions": (3, 3, True, [(SURVEY, 2), ("Resident away until June", 1)]),
         "resolved": (9, 11, 81.8),  # A1, B1, B2, B4, C1, C3, D2, E2, H2
-        "open_at_end": (1, 0),  # A3, due 16 April 2026
+        "open_at_end": (1, 0),  # A3, due 23 April 2026 (provisional, from 9 April)
     }  # fmt: skip
     # Stage 2: E1 (request 1 Jul), E3 (1 Dec), E4 (25 Mar 2026, escalated only on 2 April).
     # E3's acknowledgement (10 Dec, due 8 Dec) and E4's (8 April, due 1 April) were late.
@@ -91,8 +102,8 @@ async def test_the_code_self_assessment_figures(db: AsyncEngine) -> None:
     # the late acknowledgement, extended to 20 Jan).
     assert stage2 == {
         "received": 3,
-        "acks": ((1, 3, 33.3), 2, 0, 0),
-        "responses": (2, 1, 1, 0, (1, 2, 50.0), (2, 2, 100.0)),
+        "acks": ((1, 3, 33.3), 2, 0, 0, 0),
+        "responses": (2, 1, 1, 0, (1, 2, 50.0), (2, 2, 100.0), 0),
         "extensions": (1, 1, True, [("Independent surveyor booked", 1)]),
         "resolved": (1, 11, 9.1),  # E1
         "open_at_end": (1, 0),  # E4
@@ -175,18 +186,19 @@ async def test_the_tenant_satisfaction_measures(db: AsyncEngine) -> None:
         for g in tsm["ch02"]
         for n in (1, 2)
     }
-    # Against the Code: D1 is late (its late acknowledgement buys no time: due 6 Oct from the
-    # Code's acknowledgement deadline, answered 9 Oct) and D2 on time (due 23 Feb, counted from
-    # the Code's acknowledgement deadline of 9 Feb), the reverse of the policy's view.
+    # Against the Code, whose clock is the view's: D1 on time (due 10 Oct, 10 working days from
+    # its late acknowledgement of 26 Sep; answered 9 Oct) and D2 on time (never acknowledged: due
+    # 23 Feb, 10 working days from the acknowledgement's deadline of 9 Feb; answered 20 Feb), as
+    # in the self-assessment.
     assert ch02 == {
         # A1, B1, B2, C3, D2, E1, E3 on time; C1 within its extension; A2 late.
         ("rented", 1): (9, (8, 9, 88.9), (7, 9, 77.8), 1, 1),
         ("rented", 2): (2, (2, 2, 100.0), (1, 2, 50.0), 1, 0),  # E1; E3 by its extension
         ("shared_ownership", 1): (3, (2, 3, 66.7), (2, 3, 66.7), 0, 1),  # B3, E2; C2 late
         ("shared_ownership", 2): (0, (0, 0, None), (0, 0, None), 0, 0),
-        ("unknown", 1): (4, (3, 4, 75.0), (3, 4, 75.0), 0, 1),  # B4, E4, H2; D1 late
+        ("unknown", 1): (4, (4, 4, 100.0), (4, 4, 100.0), 0, 0),  # B4, D1, E4, H2
         ("unknown", 2): (0, (0, 0, None), (0, 0, None), 0, 0),
-        ("all", 1): (16, (13, 16, 81.2), (12, 16, 75.0), 1, 3),
+        ("all", 1): (16, (14, 16, 87.5), (13, 16, 81.2), 1, 2),
         ("all", 2): (2, (2, 2, 100.0), (1, 2, 50.0), 1, 0),
     }
 
@@ -250,7 +262,8 @@ async def test_the_annual_report(db: AsyncEngine) -> None:
         t["stage"]: (tuple(t["working_days"].values()), share(t["within_timescale"]))
         for t in annual["time_to_respond"]
     }
-    assert times == {1: ((16, 9.5, 18), (13, 16, 81.2)), 2: ((2, 26.0, 31), (2, 2, 100.0))}
+    # Within the policy's timescale or an extension: all but A2 and C2.
+    assert times == {1: ((16, 9.5, 18), (14, 16, 87.5)), 2: ((2, 26.0, 31), (2, 2, 100.0))}
 
     learning = annual["learning"]
     assert (learning["recorded"], learning["text_shown"]) == (3, True)

@@ -76,11 +76,13 @@ def code_view(doc: Json) -> Json:
     view: Json = {}
     for s in doc["stages"]:
         a, r, e, o = s["acknowledgements"], s["responses"], s["extensions"], s["open_at_end"]
-        assert a["on_time"]["denominator"] == a["on_time"]["numerator"] + a["late"]
+        decided = a["on_time"]["numerator"] + a["late"] + a["missed"]
+        assert a["on_time"]["denominator"] == decided
         view[f"stage {s['stage']}"] = {
             "received": s["received"],
-            "acks": (a["on_time"]["numerator"], a["late"], a["not_due"], a["no_deadline"]),
-            "responses": (r["on_time"], r["on_time_within_extension"], r["late"]),
+            "acks": (a["on_time"]["numerator"], a["late"], a["missed"], a["not_due"],
+                     a["no_deadline"]),
+            "responses": (r["on_time"], r["on_time_within_extension"], r["late"], r["missed"]),
             "extensions": (e["agreed"], sorted((t["text"], t["count"]) for t in e["reasons"])),
             "resolved": share(s["resolved"]),
             "open": (o["awaiting_response"], o["past_due"]),

@@ -100,7 +100,8 @@ def state_of(*events: ComplaintEvent) -> ComplaintState:
 
 
 # Received Monday 14 December 2026: acknowledgement due Monday 21 December, response due
-# provisionally Wednesday 30 December. Stopped on Friday 18 December, before either.
+# provisionally 10 working days after that, Thursday 7 January 2027. Stopped on Friday 18
+# December, before either.
 DEC_14 = logged(uk(2026, 12, 14, 10), received_at=uk(2026, 12, 14, 9), policy=STOPPING)
 STOPPED_DEC_18 = (DEC_14, stopped(uk(2026, 12, 18)))
 # Received Monday 7 December 2026 and acknowledged the next day: response due Tuesday 22 December.
@@ -235,10 +236,11 @@ class TestStopsMoveTheStagesDeadlines:
         events = (*STOPPED_DEC_18, restarted(uk(2027, 1, 4)))
         result = clocks_at(events, uk(2027, 1, 4, 12), calendar=calendar)
         # Each clock resumes with the working days it had left on 18 December: 1 for the
-        # acknowledgement (21 December), 6 for the provisional response (to 30 December).
-        # Both regions land on the same dates, though the days paused differ.
+        # acknowledgement (21 December), 11 for the provisional response (to 7 January, or in
+        # Scotland, whose 4 January is a holiday, 8 January). Both regions land on the same
+        # dates, though the days paused differ.
         assert result["acknowledgement"].due == date(2027, 1, 5)
-        assert result["response"].due == date(2027, 1, 12)
+        assert result["response"].due == date(2027, 1, 19)
         assert result["response"].provisional
         assert not any(c.paused for c in result.values())
 

@@ -36,15 +36,16 @@ S = ClockStatus
 
 # Stage 1 over Christmas 2026: received Monday 21 December. Acknowledgement due 5 working days
 # later, Wednesday 30 December (25 and 28 December are bank holidays). Response due provisionally
-# 10 working days after receipt, Thursday 7 January 2027 (1 January is a holiday); once acknowledged
-# on Thursday 24 December, 10 working days after that: Tuesday 12 January 2027.
+# 10 working days after the acknowledgement's deadline, Thursday 14 January 2027 (1 January is a
+# holiday); once acknowledged on Thursday 24 December, 10 working days after that: Tuesday 12
+# January 2027.
 XMAS = logged(uk(2026, 12, 21, 10), received_at=uk(2026, 12, 21, 9))
 XMAS_ACK = acknowledged(uk(2026, 12, 24, 15))
 
 # Stage 2 over Easter 2027 (Good Friday 26 March, Easter Monday 29 March): stage 1 answered, then
 # escalation requested on Monday 22 March. Stage 2 acknowledgement due Wednesday 31 March; response
-# provisionally 20 working days after the request, Wednesday 21 April; once acknowledged on
-# 31 March, 20 working days after that: Wednesday 28 April.
+# provisionally 20 working days after that deadline, Wednesday 28 April; once acknowledged on
+# 31 March, the same date, now firm.
 EASTER_HISTORY: tuple[ComplaintEvent, ...] = (
     logged(uk(2027, 3, 1)),
     acknowledged(uk(2027, 3, 2)),
@@ -85,10 +86,11 @@ TABLES: list[tuple[str, date, list[Row]]] = [
         ("met-23-30", (XMAS, acknowledged(uk(2026, 12, 30, 23, 30))), uk(2027, 1, 4), S.met),
         ("met-next-day", (XMAS, acknowledged(uk(2026, 12, 31, 9))), uk(2027, 1, 4), S.met_late),
     ]),
-    ("response", date(2027, 1, 7), [  # stage 1, provisional from receipt, over New Year
+    ("response", date(2027, 1, 14), [  # stage 1, provisional, over New Year
         ("provisional-pending", (XMAS,), uk(2026, 12, 31), S.pending),
-        ("provisional-due-soon", (XMAS,), uk(2027, 1, 5), S.due_soon),
-        ("provisional-breached", (XMAS,), uk(2027, 1, 8), S.breached),
+        ("provisional-pending-after-the-ack-deadline", (XMAS,), uk(2027, 1, 8), S.pending),
+        ("provisional-due-soon", (XMAS,), uk(2027, 1, 12), S.due_soon),
+        ("provisional-breached", (XMAS,), uk(2027, 1, 15), S.breached),
     ]),
     ("response", date(2027, 1, 12), [  # stage 1, from the acknowledgement
         ("pending", X_ACK, uk(2027, 1, 7), S.pending),
@@ -111,9 +113,10 @@ TABLES: list[tuple[str, date, list[Row]]] = [
         ("escalated-breached", E_ESC, uk(2027, 4, 1), S.breached),
         ("escalated-met", E_ACK, uk(2027, 4, 1), S.met),
     ]),
-    ("response", date(2027, 4, 21), [  # stage 2, provisional from the request
+    ("response", date(2027, 4, 28), [  # stage 2, provisional from the acknowledgement's deadline
         ("requested-provisional", EASTER_HISTORY, uk(2027, 3, 23), S.pending),
-        ("escalated-provisional-breached", E_ESC, uk(2027, 4, 22), S.breached),
+        ("escalated-provisional-pending", E_ESC, uk(2027, 4, 22), S.pending),
+        ("escalated-provisional-breached", E_ESC, uk(2027, 4, 29), S.breached),
     ]),
     ("response", date(2027, 4, 28), [  # stage 2, from the acknowledgement
         ("stage-2-pending", E_ACK, uk(2027, 4, 22), S.pending),
@@ -153,7 +156,7 @@ class TestResponseClock:
         clock = clocks_at((XMAS,), uk(2026, 12, 22))["response"]
         assert clock.provisional
         assert not clock.extended
-        assert clock.original_due == clock.due == date(2027, 1, 7)
+        assert clock.original_due == clock.due == date(2027, 1, 14)
 
     def test_firm_once_acknowledged(self) -> None:
         clock = clocks_at((XMAS, XMAS_ACK), uk(2026, 12, 29))["response"]
@@ -225,11 +228,15 @@ class TestStoppedClocks:
             assert clock.stopped
             assert clock.status is S.met
 
-    def test_a_clock_stopped_after_its_due_date_was_met_late(self) -> None:
+    def test_a_clock_stopped_after_its_due_date_was_missed(self) -> None:
         events = (XMAS, declined(uk(2027, 1, 4)))
         result = clocks_at(events, uk(2027, 2, 1))
-        assert result["acknowledgement"].status is S.met_late
-        assert result["response"].status is S.met  # provisional due 7 January
+        ack, response = result["acknowledgement"], result["response"]
+        # Never acknowledged, and the wait ran past 30 December: a final breach, never `met_late`.
+        assert (ack.status, ack.met_at, ack.due) == (S.missed, None, date(2026, 12, 30))
+        # Due 14 January: the decline ended the wait in time, so no breach ever happened.
+        assert (response.status, response.met_at) == (S.met, uk(2027, 1, 4))
+        assert not response.provisional  # no acknowledgement can come now
         assert all(c.stopped for c in result.values())
 
     def test_a_met_clock_is_not_stopped(self) -> None:
@@ -251,9 +258,9 @@ class TestStoppedClocks:
         assert state is not None
         stage_1 = stage_clocks(state, state.stages[0], HOC_2024, ENGLAND, uk(2027, 4, 1))
         assert stage_1["response"].due == date(2027, 3, 16)
-        assert stage_1["response"].met_at == uk(2027, 3, 22)
+        assert stage_1["response"].met_at is None
         assert stage_1["response"].stopped
-        assert stage_1["response"].status is S.met_late
+        assert stage_1["response"].status is S.missed
 
     def test_the_end_is_ignored_when_evaluated_before_it(self) -> None:
         events = (XMAS, closed(uk(2027, 1, 4)))
@@ -268,7 +275,7 @@ class TestFactsAfterTheMoment:
         assert result["acknowledgement"].met_at is None
         assert result["acknowledgement"].status is S.pending
         assert result["response"].provisional
-        assert result["response"].due == date(2027, 1, 7)
+        assert result["response"].due == date(2027, 1, 14)
 
     def test_a_response_after_the_moment_is_ignored(self) -> None:
         events = (XMAS, XMAS_ACK, responded(uk(2027, 1, 13)))

@@ -207,13 +207,14 @@ class TestAgreeExtension:
             when(state, extend(date(2026, 4, 20)))
 
     def test_before_acknowledgement_the_cap_counts_from_the_provisional_due_date(self) -> None:
-        # Provisional due: 10 working days after receipt, Monday 30 March; cap: Wednesday 15 April.
+        # Provisional due: 10 working days after the acknowledgement's deadline (Monday 23
+        # March), across Easter, Wednesday 8 April; cap: Wednesday 22 April.
         state = given(EASTER_LOGGED)
-        assert len(when(state, extend(date(2026, 4, 15)))) == 1
-        with pytest.raises(ExtensionBeyondCap, match="2026-04-15"):
-            when(state, extend(date(2026, 4, 16)))
-        with pytest.raises(ExtensionNotLater, match="2026-03-30"):
-            when(state, extend(date(2026, 3, 30)))
+        assert len(when(state, extend(date(2026, 4, 22)))) == 1
+        with pytest.raises(ExtensionBeyondCap, match="2026-04-22"):
+            when(state, extend(date(2026, 4, 23)))
+        with pytest.raises(ExtensionNotLater, match="2026-04-08"):
+            when(state, extend(date(2026, 4, 8)))
 
     def test_stage_2_cap_is_20_working_days(self) -> None:
         # Escalation requested Monday 16 March; acknowledged Wednesday 18 March: due 20 working days

@@ -144,7 +144,8 @@ class TestReopenedComplaint:
         assert now["acknowledgement"].due == date(2027, 1, 6)
         assert now["acknowledgement"].status is S.pending
         assert now["response"].provisional
-        assert now["response"].due == ENGLAND.add_working_days(date(2026, 12, 29), 10)
+        # Provisionally 10 working days after the acknowledgement's deadline.
+        assert now["response"].due == ENGLAND.add_working_days(date(2027, 1, 6), 10)
 
     def test_the_closed_records_clocks_stopped_at_the_closure_not_the_reopening(self) -> None:
         history = (CLOSED[0], closed(uk(2026, 12, 16), ClosureReason.withdrawn))

@@ -37,6 +37,7 @@ from app.domain.reporting.selection import (
     code_timeliness,
     policy_timeliness,
 )
+from app.domain.reporting.selection import response_missed as missed
 from app.domain.reporting.wording import WITHHELD, Wording, words_of
 from app.projections.reports import rows_of
 from app.rendering.charts import Bar, bar_chart
@@ -162,6 +163,34 @@ class TestFacts:
         (stage,) = complaint_facts("c-1", state, only, HOC_2024, ENGLAND).stages
         assert acknowledgement(stage, date(2026, 3, 9)) is Acknowledgement.not_due
         assert acknowledgement(stage, date(2026, 3, 10)) is Acknowledgement.late
+
+    @pytest.mark.parametrize(
+        ("answered", "acknowledgement_is", "response_missed"),
+        [
+            # Answered on the acknowledgement's due day: it was never owed after that.
+            ([responded(uk(2026, 3, 9, 23))], Acknowledgement.not_due, False),
+            # Answered after it: no acknowledgement can follow, so it is missed.
+            ([responded(uk(2026, 3, 10))], Acknowledgement.missed, False),
+            # Withdrawn after the response's due day (23 March, 10 working days from the
+            # acknowledgement's deadline): both missed.
+            ([closed(uk(2026, 3, 24), ClosureReason.withdrawn)], Acknowledgement.missed, True),
+            ([closed(uk(2026, 3, 23), ClosureReason.withdrawn)], Acknowledgement.missed, False),
+        ],
+        ids=["answered-on-the-day", "answered-after", "withdrawn-after", "withdrawn-on-due-day"],
+    )
+    def test_a_step_never_taken_is_missed_once_its_wait_ended_past_due(
+        self,
+        answered: list[ComplaintEvent],
+        acknowledgement_is: Acknowledgement,
+        response_missed: bool,
+    ) -> None:
+        events: list[ComplaintEvent] = [LOGGED, *answered]
+        state = fold(events)
+        assert state is not None
+        (stage,) = complaint_facts("c-1", state, events, HOC_2024, ENGLAND).stages
+        assert stage.response_due == date(2026, 3, 23)
+        assert acknowledgement(stage, date(2026, 6, 1)) is acknowledgement_is
+        assert missed(stage) is response_missed
 
 
 class TestWords:

@@ -111,14 +111,27 @@ class CalendarRef(BaseModel):
 class ClockView(BaseModel):
     stage: int
     due: date | None
-    met_at: datetime | None
-    status: ClockStatus
-    provisional: bool = Field(description="Computed from stage start: not yet acknowledged.")
+    met_at: datetime | None = Field(
+        description="When the step was taken; for a stopped clock that reads `met`, when its "
+        "stage ended; null while waiting, and for a `missed` clock."
+    )
+    status: ClockStatus = Field(
+        description="`pending`, `due_soon` (inside the warning window), `breached` (past due, "
+        "still owed), `met`, `met_late` (taken after the due day), `missed` (never taken, and "
+        "no longer can be: its stage was answered or ended after the due day). The `sla=breached` "
+        "list filter and the reports count `breached` and `missed` as breaches."
+    )
+    provisional: bool = Field(
+        description="The response is counted from the acknowledgement's deadline (from the "
+        "stage start where the policy sets none) because the stage is not acknowledged yet: an "
+        "acknowledgement sets it from the day it is made."
+    )
     original_due: date | None = Field(description="The due date before any extension.")
     extended: bool
     stopped: bool = Field(
-        description="The stage ended (escalated, closed, declined) before the clock was met; "
-        "`met_at` is when it ended, not a response."
+        description="The stage ended (escalated, closed, declined), or for the acknowledgement "
+        "was answered, before the clock was met: `met` with `met_at` when that happened if by "
+        "the due day, else `missed`."
     )
     paused: bool = Field(
         description="The stage's clock is stopped (`clock_stopped`): the clock cannot breach, "

@@ -20,9 +20,15 @@ class ClockStatus(StrEnum):
     breached = "breached"  # not met, and the due day has passed
     met = "met"
     met_late = "met_late"
+    # Never met, and its stage ended after the due day: the step can no longer be taken, so the
+    # breach is final. Not `met_late`, which says the step was taken (late).
+    missed = "missed"
 
 
 UNMET = frozenset({ClockStatus.pending, ClockStatus.due_soon, ClockStatus.breached})
+# A deadline the landlord did not keep and has not kept since: what the `sla=breached` list
+# filter and the reports count as a breach (a `met_late` step was taken, late, and counts apart).
+BREACHES = frozenset({ClockStatus.breached, ClockStatus.missed})
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -35,7 +41,9 @@ class Clock:
     provisional: bool = False  # the response due is counted from stage start: not acknowledged yet
     original_due: date | None = None  # before any extension; equal to `due` when not extended
     extended: bool = False
-    stopped: bool = False  # met_at is the end of the stage, not the fact the clock waited for
+    # The stage ended before the fact the clock waited for: `met_at` is the end of the stage when
+    # it ended by the due day (`met`), and None when it ended after (`missed`).
+    stopped: bool = False
     paused: bool = False  # the stage's clock is stopped now: the due date moves at the restart
 
 
@@ -81,12 +89,25 @@ def stage_clock(
 ) -> Clock:
     """A clock met by `fact_at`, or stopped by the end of its stage (`ended_at`) if first.
 
+    A stopped clock reads `met` (with `met_at` the end) when its stage ended by the due day: the
+    step was no longer owed before it fell due, and no breach ever happened. Ended after the due
+    day it reads `missed`, with no `met_at`: the step was never taken and now never will be.
     A paused clock (its stage's clock is stopped) cannot be late while paused: it reads `pending`.
     """
     met_at = known(fact_at, at)
     stopped = met_at is None and ended_at is not None
     if stopped:
-        met_at = ended_at
+        assert ended_at is not None
+        missed = due is not None and london_date(ended_at) > due
+        return Clock(
+            name=name,
+            stage=stage,
+            due=due,
+            met_at=None if missed else ended_at,
+            status=ClockStatus.missed if missed else ClockStatus.met,
+            original_due=due,
+            stopped=True,
+        )
     paused = paused and met_at is None
     status = (
         ClockStatus.pending
@@ -100,6 +121,5 @@ def stage_clock(
         met_at=met_at,
         status=status,
         original_due=due,
-        stopped=stopped,
         paused=paused,
     )

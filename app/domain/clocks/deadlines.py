@@ -8,10 +8,18 @@ Clocks are evaluated at a moment `at`. The caller folds only the events that occ
 `at`; as a second line of defence a fact recorded after `at` is ignored here too.
 
 A clock whose stage ended before its fact happened (the complaint was closed or declined, or the
-stage was escalated) stops: it is evaluated with `met_at` = the end of the stage and `stopped` set.
-It reads `met` if the stage ended by the due date (no breach ever happened) and `met_late` if it
-ended after (the clock did breach), and it never turns `breached` again, so a closed complaint does
-not keep breaching for ever. Reports that must tell "answered" from "stopped" use `stopped`.
+stage was escalated) stops, with `stopped` set. It reads `met` (with `met_at` the end of the stage)
+if the stage ended by the due date: no breach ever happened. It reads `missed` (with no `met_at`)
+if the stage ended after: the step was never taken and can no longer be, so the breach is final and
+the lists and reports count it as one; `met_late` is only ever a step taken late. An acknowledgement
+is refused once the stage is answered, so for the acknowledgement clock the response ends its
+stage too.
+
+One due date per step: the response clock here is the one the view, the list filters, the
+self-assessment figures and (with the Code's numbers, `code.py`) the TSM's CH02 all read. Where the
+response runs from the acknowledgement, it is counted from the acknowledgement as made, early or
+late, as the Code words it; with none (yet), from the acknowledgement's deadline, the latest day an
+acknowledgement in time could have been made (docs/reports.md, "The Code's clock").
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from app.domain.clocks.calendar import WorkingCalendar, london_date
+from app.domain.clocks.clock import BREACHES as BREACHES
 from app.domain.clocks.clock import UNMET as UNMET
 from app.domain.clocks.clock import Clock as Clock
 from app.domain.clocks.clock import ClockStatus as ClockStatus
@@ -50,6 +59,7 @@ RESPONSE = "response"
 __all__ = [
     "ACKNOWLEDGEMENT",
     "ACTIONS",
+    "BREACHES",
     "CONTACT",
     "ESCALATION_WINDOW",
     "OMBUDSMAN_EVIDENCE",
@@ -90,21 +100,37 @@ def response_due(
 ) -> ResponseDue:
     """The response due date of a stage, before and after extensions, moved by clock stops.
 
+    Where the response runs from the acknowledgement it is counted from the acknowledgement made
+    (on time or late: the Code counts "from the complaint being acknowledged", and a late
+    acknowledgement is the acknowledgement clock's breach, not the response's). Until there is
+    one, and if there never is, it is counted from the acknowledgement's deadline: the date holds
+    if no acknowledgement comes, and is marked provisional while one still can (the stage is
+    neither answered nor ended). A policy with no acknowledgement deadline counts from the start.
+
     An extension agreed before the acknowledgement was capped against the provisional due date; if
     a late acknowledgement (or a stop) then moves the original due date past the agreed one, the
-    later date wins, so acknowledging never brings a deadline forward. `ended_at` is when the stage
-    ended, if it has; `paused_until` is passed to `moved_due`.
+    later date wins. `ended_at` is when the stage ended, if it has; `paused_until` is passed to
+    `moved_due`.
     """
     acknowledged_at = known(record.acknowledged_at, at)
+    responded_at = known(record.responded_at, at)
+    counted_from = london_date(record.started_at)
+    running_from = record.started_at
     provisional = False
-    if stage_policy.response_from is ResponseFrom.acknowledgement and acknowledged_at is not None:
-        running_from = acknowledged_at
-    else:
-        running_from = record.started_at
-        provisional = stage_policy.response_from is ResponseFrom.acknowledgement
-    original = calendar.add_working_days(london_date(running_from), stage_policy.response_days)
+    if stage_policy.response_from is ResponseFrom.acknowledgement:
+        if acknowledged_at is not None:
+            running_from = acknowledged_at
+            counted_from = london_date(acknowledged_at)
+        else:
+            provisional = responded_at is None and ended_at is None
+            if stage_policy.acknowledge_days is not None:
+                # Running from the stage start, the stops move this date as they move the
+                # acknowledgement's deadline, and then the response's.
+                days = stage_policy.acknowledge_days
+                counted_from = calendar.add_working_days(counted_from, days)
+    original = calendar.add_working_days(counted_from, stage_policy.response_days)
     moment = datetime.max.replace(tzinfo=UTC) if at is None else at
-    until = earliest(known(record.responded_at, at), ended_at)
+    until = earliest(responded_at, ended_at)
     original, paused = moved_due(
         original,
         record.stops,
@@ -169,12 +195,15 @@ def stage_clocks(
     result: dict[str, Clock] = {}
     if stage_policy.acknowledge_days is not None:
         start = london_date(record.started_at)
+        # `decide` refuses an acknowledgement once the stage is answered: the response ends the
+        # acknowledgement's wait as the end of the stage does.
+        no_longer_owed = earliest(known(record.responded_at, at), ended_at)
         due, paused = moved_due(
             calendar.add_working_days(start, stage_policy.acknowledge_days),
             record.stops,
             calendar,
             running_from=record.started_at,
-            until=earliest(known(record.acknowledged_at, at), ended_at),
+            until=earliest(known(record.acknowledged_at, at), no_longer_owed),
             at=at,
         )
         result[ACKNOWLEDGEMENT] = stage_clock(
@@ -182,7 +211,7 @@ def stage_clocks(
             record.stage,
             due,
             record.acknowledged_at,
-            ended_at,
+            no_longer_owed,
             at=at,
             policy=policy,
             calendar=calendar,
@@ -251,12 +280,16 @@ def landlord_clocks(clocks: Mapping[str, Clock]) -> dict[str, Clock]:
 
 def earliest_unmet_due(clocks: Mapping[str, Clock]) -> date | None:
     """The soonest due date among the landlord's clocks not yet met, for "what is due next" list
-    filters. The resident's escalation window is not the landlord's deadline, so it never counts;
-    nor does a paused clock, which cannot fall due until it restarts (and its date moves).
+    filters. A `missed` clock counts, at its due date (already past): its breach is final, so the
+    complaint stays `breached` in the lists. The resident's escalation window is not the
+    landlord's deadline, so it never counts; nor does a paused clock, which cannot fall due until
+    it restarts (and its date moves).
     """
     dues = [
         c.due
         for c in landlord_clocks(clocks).values()
-        if c.status in UNMET and c.due is not None and not c.paused
+        if (c.status in UNMET or c.status is ClockStatus.missed)
+        and c.due is not None
+        and not c.paused
     ]
     return min(dues, default=None)

@@ -46,15 +46,17 @@ def period_view(period: Period) -> PeriodView:
 class Acknowledgements:
     """The stage records received in the period against the policy's acknowledgement deadline."""
 
-    on_time: Ratio  # of those decided (on time + late)
-    late: int
+    on_time: Ratio  # of those decided (on time + late + missed)
+    late: int  # acknowledged after the deadline, or not yet and it has passed
+    missed: int  # never acknowledged: the stage was answered or ended after the deadline
     not_due: int
     no_deadline: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Responses:
-    """Responses sent in the period against the pinned policy's deadline."""
+    """Responses sent in the period against the pinned policy's deadline, and the responses
+    never sent whose stage ended in the period after their deadline."""
 
     responded: int
     on_time: int
@@ -62,6 +64,9 @@ class Responses:
     late: int
     within_timescale: Ratio  # by the deadline as first set
     within_timescale_with_extension: Ratio  # by the deadline or an agreed extension
+    # Never sent: the stage ended (escalated, closed, withdrawn) after the response's deadline.
+    # A breach, but no response, so in neither share (the Code asks about responses sent).
+    missed: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -182,11 +187,12 @@ def code_compliance(
 ) -> CodeComplianceReport:
     received = data.received(period)
     responded = data.responded(period)
+    missed = data.unanswered(period)
     last_closures = _last_closures(data, period)
     resolved = [s for s in last_closures if s.closure_reason is not ClosureReason.withdrawn]
     numbers = sorted(
         {*CODE_STAGES, *(s.stage for s in received), *(s.stage for s in responded)}
-        | {s.stage for s in resolved}
+        | {s.stage for s in [*resolved, *missed]}
     )
     informal = {s.stage for s in data.stages if s.informal}
     stages = [
@@ -195,7 +201,10 @@ def code_compliance(
             informal=n in informal,
             received=sum(1 for s in received if s.stage == n),
             acknowledgements=_acknowledgements([s for s in received if s.stage == n], today),
-            responses=_responses([s for s in responded if s.stage == n]),
+            responses=_responses(
+                [s for s in responded if s.stage == n],
+                missed=sum(1 for s in missed if s.stage == n),
+            ),
             extensions=_extensions(data, period, n, wording),
             resolved=ratio(sum(1 for s in resolved if s.stage == n), len(resolved)),
             open_at_end=_open_at_end(data, period, n, today),
@@ -223,15 +232,17 @@ def code_compliance(
 def _acknowledgements(received: list[StageFacts], today: date) -> Acknowledgements:
     tally = Counter(acknowledgement(s, today) for s in received)
     on_time, late = tally[Acknowledgement.on_time], tally[Acknowledgement.late]
+    missed = tally[Acknowledgement.missed]
     return Acknowledgements(
-        on_time=ratio(on_time, on_time + late),
+        on_time=ratio(on_time, on_time + late + missed),
         late=late,
+        missed=missed,
         not_due=tally[Acknowledgement.not_due],
         no_deadline=tally[Acknowledgement.no_deadline],
     )
 
 
-def _responses(responded: list[StageFacts]) -> Responses:
+def _responses(responded: list[StageFacts], *, missed: int) -> Responses:
     tally = Counter(policy_timeliness(s) for s in responded)
     on_time, extended = tally[Timeliness.on_time], tally[Timeliness.within_extension]
     return Responses(
@@ -241,6 +252,7 @@ def _responses(responded: list[StageFacts]) -> Responses:
         late=tally[Timeliness.late],
         within_timescale=ratio(on_time, len(responded)),
         within_timescale_with_extension=ratio(on_time + extended, len(responded)),
+        missed=missed,
     )
 
 

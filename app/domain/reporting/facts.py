@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from app.domain.clocks.calendar import WorkingCalendar, london_date
+from app.domain.clocks.code import code_response_due
 from app.domain.clocks.deadlines import ACKNOWLEDGEMENT, RESPONSE, stage_clocks
 from app.domain.complaint.events import (
     ClosureReason,
@@ -35,9 +36,8 @@ from app.domain.complaint.events import (
     Outcome,
     Tenure,
 )
-from app.domain.complaint.state import ComplaintState, StageRecord
-from app.domain.policies.builtin import HOC_2024
-from app.domain.policies.model import Policy, ResponseFrom
+from app.domain.complaint.state import ComplaintState
+from app.domain.policies.model import Policy
 from app.domain.reporting.items import ItemFacts, ItemKind, RequestOutcome, fold_items
 
 __all__ = [
@@ -90,8 +90,9 @@ class StageFacts:
     response_original_due: date
     extended: bool
     # The Complaint Handling Code's deadline for the same stage (stages 1 and 2 only), whatever
-    # policy the complaint was logged under; and, where an extension was agreed, the latest date
-    # it can count to under the Code's cap.
+    # policy the complaint was logged under (app/domain/clocks/code.py: the same clock with the
+    # Code's numbers, so equal to the two above under hoc-2024); and, where an extension was
+    # agreed, the latest date it can count to under the Code's cap.
     code_response_due: date | None
     code_extended_due: date | None
     working_days_to_respond: int | None  # from the stage's start, landlord's calendar
@@ -163,7 +164,7 @@ def _stage(
     acknowledgement = clocks.get(ACKNOWLEDGEMENT)
     assert response.due is not None
     assert response.original_due is not None
-    code_due, code_extended = _code_dues(record, calendar)
+    code = code_response_due(record, calendar)
     return StageFacts(
         complaint_id=complaint_id,
         seq=seq,
@@ -179,8 +180,8 @@ def _stage(
         response_due=response.due,
         response_original_due=response.original_due,
         extended=response.extended,
-        code_response_due=code_due,
-        code_extended_due=code_extended,
+        code_response_due=None if code is None else code.due,
+        code_extended_due=None if code is None else code.extended_due,
         working_days_to_respond=(
             None
             if record.responded_at is None
@@ -202,30 +203,3 @@ def _ended(state: ComplaintState, seq: int) -> datetime | None:
     if seq + 1 < len(state.stages):
         return state.stages[seq + 1].started_at
     return state.ended_at
-
-
-def _code_dues(record: StageRecord, calendar: WorkingCalendar) -> tuple[date | None, date | None]:
-    """The Code's response deadline for the record's stage, and with a Code-capped extension.
-
-    The Code runs the response from the acknowledgement, which it wants within its own
-    acknowledgement deadline: a late (or missing) acknowledgement cannot buy time, so the clock
-    starts at the acknowledgement or at the Code's acknowledgement deadline, whichever is first.
-    An agreed extension counts up to the Code's cap past that deadline, never further, whatever
-    the pinned policy allowed.
-    """
-    if not HOC_2024.has_stage(record.stage):
-        return None, None
-    code = HOC_2024.stage(record.stage)
-    start = london_date(record.started_at)
-    clock_from = start
-    if code.response_from is ResponseFrom.acknowledgement and code.acknowledge_days is not None:
-        clock_from = calendar.add_working_days(start, code.acknowledge_days)
-        if record.acknowledged_at is not None:
-            clock_from = min(clock_from, london_date(record.acknowledged_at))
-    due = calendar.add_working_days(clock_from, code.response_days)
-    agreed = record.response_due_extended_to
-    if agreed is None or agreed <= due:
-        return due, None
-    cap = code.extension_cap_days
-    latest = agreed if cap is None else min(agreed, calendar.add_working_days(due, cap))
-    return due, latest

@@ -15,6 +15,7 @@ from datetime import date
 from enum import StrEnum
 
 from app.domain.clocks.calendar import london_date
+from app.domain.clocks.stops import earliest
 from app.domain.reporting.facts import ComplaintFacts, Facts, ItemFacts, ItemKind, StageFacts
 from app.domain.reporting.period import Period
 
@@ -57,6 +58,15 @@ class ReportData:
         had its own deadline)."""
         return [s for s in self.stages if period.holds(s.responded_at)]
 
+    def unanswered(self, period: Period) -> list[StageFacts]:
+        """Stage records that ended in the period with their response missed (never sent, and
+        due before the end), of complaints not declined."""
+        return [
+            s
+            for s in self.stages
+            if period.holds(s.ended_at) and response_missed(s) and not self.declined(s)
+        ]
+
     def items_in(self, period: Period, kind: ItemKind) -> list[ItemFacts]:
         return [i for i in self.items if i.kind is kind and period.holds(i.occurred_at)]
 
@@ -92,20 +102,35 @@ def code_timeliness(stage: StageFacts) -> Timeliness:
 
 class Acknowledgement(StrEnum):
     on_time = "on_time"
-    late = "late"  # after the due day, or never and the due day passed while the stage ran
-    not_due = "not_due"  # not acknowledged, but the stage ended first or the day has not come
+    late = "late"  # after the due day, or not yet and the due day passed while the stage runs
+    missed = "missed"  # never: the stage was answered or ended after the due day
+    not_due = "not_due"  # not acknowledged, but the stage was answered or ended first, or the
+    # day has not come
     no_deadline = "no_deadline"  # the policy's stage sets no acknowledgement deadline
 
 
 def acknowledgement(stage: StageFacts, today: date) -> Acknowledgement:
+    """The stage's acknowledgement as its clock reads it (app/domain/clocks/deadlines.py)."""
     due = stage.acknowledgement_due
     if due is None:
         return Acknowledgement.no_deadline
     if stage.acknowledged_at is not None:
         on_time = london_date(stage.acknowledged_at) <= due
         return Acknowledgement.on_time if on_time else Acknowledgement.late
-    if stage.ended_at is not None:
-        # Ended (escalated, closed) without an acknowledgement: a breach only if it ran past due.
-        ended_in_time = london_date(stage.ended_at) <= due
-        return Acknowledgement.not_due if ended_in_time else Acknowledgement.late
+    # An acknowledgement is refused once the stage is answered: the response ends its wait too.
+    no_longer_owed = earliest(stage.responded_at, stage.ended_at)
+    if no_longer_owed is not None:
+        # A breach only if the wait ran past the due day; then a final one.
+        in_time = london_date(no_longer_owed) <= due
+        return Acknowledgement.not_due if in_time else Acknowledgement.missed
     return Acknowledgement.late if due < today else Acknowledgement.not_due
+
+
+def response_missed(stage: StageFacts) -> bool:
+    """The stage ended (escalated, closed, withdrawn, declined) after its response's due day with
+    no response: the response clock reads `missed`."""
+    return (
+        stage.responded_at is None
+        and stage.ended_at is not None
+        and london_date(stage.ended_at) > stage.response_due
+    )

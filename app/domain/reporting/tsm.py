@@ -3,7 +3,10 @@
 - CH01: stage 1 and stage 2 complaints received in the year per 1,000 homes, for rented homes
   (low-cost rental accommodation, LCRA) and shared ownership (low-cost home ownership, LCHO).
 - CH02: the share of stage 1 and stage 2 responses sent in the year within the Complaint Handling
-  Code's timescales, whatever policy the complaint was logged under (see facts.`_code_dues`).
+  Code's timescales, whatever policy the complaint was logged under: the response clock the view
+  shows, with the Code's numbers (app/domain/clocks/code.py), so for a complaint under hoc-2024
+  CH02 and the view agree on every due date. A response never sent is not in CH02 (the measure
+  is of responses); the self-assessment counts it as `missed`.
 
 A complaint whose tenure was not recorded is counted on a line of its own ("unknown"), never
 assigned to either; it is in the "all" line, whose homes are the landlord's total.
