@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import re
 
+from app.domain.complaint.events.vocabulary import NOT_RECORDED
 from app.events.store import JsonValue
 
 Data = dict[str, JsonValue]
 
 LOGGED_VERSION = 3
-NOT_RECORDED = "not_recorded"
 
 # A UK postcode (outward and inward code), at the end of the text, any case, space optional.
 _POSTCODE = re.compile(

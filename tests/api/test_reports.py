@@ -171,9 +171,15 @@ async def test_every_form_of_every_report_for_analysts_and_admins(
     }
     extended = {role: codes[role]["stages"][1]["extensions"] for role in codes}
     refusals = {role: codes[role]["escalations"][1]["refusals"] for role in codes}
+    # The codes and whether the resident was told are structured facts: every reader gets them.
+    codes_and_told = {
+        "by_reason": [{"key": "other", "count": 3}],
+        "explained": {"numerator": 0, "denominator": 3, "percent": 0.0},
+    }
     assert extended[Role.admin] == {
         "agreed": 3,
         "stages_extended": 3,
+        **codes_and_told,
         "text_shown": True,
         "reasons": [
             {"text": SURVEY, "count": 2},
@@ -183,6 +189,7 @@ async def test_every_form_of_every_report_for_analysts_and_admins(
     assert extended[Role.analyst] == {
         "agreed": 3,
         "stages_extended": 3,
+        **codes_and_told,
         "text_shown": False,
         "reasons": [],
     }

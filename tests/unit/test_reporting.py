@@ -265,7 +265,8 @@ class TestWords:
             [("Survey", 1)],
         )
         assert [r.text for r in refusals.reasons] == ["Answered in full"]
-        assert (refusals.refused, refusals.explained.numerator) == (1, 1)
+        assert (refusals.refused, refusals.explained.numerator) == (1, 0)  # nobody was told
+        assert [(c.key, c.count) for c in refusals.by_ground] == [("legal_proceedings", 1)]
         hidden_ext, hidden_refusals = hidden.stages[0].extensions, hidden.escalations[0].refusals
         assert (hidden_ext.agreed, hidden_ext.text_shown, hidden_ext.reasons) == (1, False, [])
         assert (hidden_refusals.refused, hidden_refusals.text_shown) == (1, False)

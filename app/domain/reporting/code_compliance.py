@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from app.domain.clocks.calendar import london_date
 from app.domain.complaint.events import ClosureReason, Satisfaction
+from app.domain.reporting.explained import by_code, explained
 from app.domain.reporting.facts import ItemKind, RequestOutcome, StageFacts
 from app.domain.reporting.figures import Count, Ratio, TextCount, counts, ratio, text_counts
 from app.domain.reporting.period import Period
@@ -73,6 +74,8 @@ class Responses:
 class Extensions:
     agreed: int  # extensions agreed in the period
     stages_extended: int  # stage records they moved (one may be extended twice)
+    by_reason: list[Count]  # by the policy's reason code
+    explained: Ratio  # the resident was told (`resident_informed` about the extension)
     text_shown: bool  # false for a caller the catalogue hides the reasons from
     reasons: list[TextCount]  # empty unless text_shown
 
@@ -102,9 +105,8 @@ class StageFigures:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Refusals:
     refused: int  # refusals recorded in the period
-    # Recorded with the reason given to the resident: every refusal event carries one (see
-    # docs/reports.md), and the count cannot look at its wording, which is sealed at rest.
-    explained: Ratio
+    by_ground: list[Count]  # by the policy's refusal ground
+    explained: Ratio  # the resident was told (`resident_informed` about the refusal)
     text_shown: bool  # false for a caller the catalogue hides the reasons from
     reasons: list[TextCount]  # empty unless text_shown
 
@@ -262,6 +264,8 @@ def _extensions(data: ReportData, period: Period, stage: int, wording: Wording) 
     return Extensions(
         agreed=len(agreed),
         stages_extended=len({(i.complaint_id, i.stage) for i in agreed}),
+        by_reason=by_code(agreed),
+        explained=explained(data, agreed),
         text_shown=shown,
         reasons=text_counts(wording.of(i, "explanation") for i in agreed) if shown else [],
     )
@@ -320,7 +324,8 @@ def _escalations(data: ReportData, period: Period, wording: Wording) -> list[Esc
                 ended=outcome[RequestOutcome.ended.value],
                 refusals=Refusals(
                     refused=len(refused),
-                    explained=ratio(len(refused), len(refused)),
+                    by_ground=by_code(refused),
+                    explained=explained(data, refused),
                     text_shown=shown,
                     reasons=text_counts(wording.of(i, "explanation") for i in refused)
                     if shown

@@ -30,6 +30,7 @@ from app.domain.complaint.events import (
     OmbudsmanEvidenceProvided,
     OmbudsmanEvidenceRequested,
     Referred,
+    ResidentInformed,
     SatisfactionRecorded,
 )
 from app.domain.complaint.state import OfferStatus
@@ -45,6 +46,7 @@ class ItemKind(StrEnum):
     evidence_request = "evidence_request"  # due: the Ombudsman's date; answered_at: provided
     learning = "learning"  # its root cause, lesson and improvement are words (wording.py)
     determination = "determination"  # code: the Ombudsman's finding
+    informed = "informed"  # code: what the resident was told of (InformedOf); stage
 
 
 class RequestOutcome(StrEnum):
@@ -190,5 +192,7 @@ class _Step:
                 self.item(ItemKind.determination, at, code=event.finding.value)
             case LearningRecorded():
                 self.item(ItemKind.learning, at)
+            case ResidentInformed():
+                self.item(ItemKind.informed, at, stage=event.stage, code=event.about.value)
             case _:
                 pass

@@ -32,6 +32,11 @@ class Outcome(StrEnum):
     not_upheld = "not_upheld"
 
 
+# The reason code of an extension or a refusal recorded before reasons were codes from the policy
+# (app/events/upcasters.py): nobody chose one then, and none is guessed.
+NOT_RECORDED = "not_recorded"
+
+
 class DeclineReason(StrEnum):
     """Why something was not accepted as a complaint (the policy's exclusions)."""
 
