@@ -38,6 +38,8 @@ from app.domain.complaint.commands import (
     InformResident,
     LogComplaint,
     OfferCompensation,
+    OffsetCompensation,
+    PayCompensation,
     ProvideOmbudsmanEvidence,
     RecordContact,
     RecordLearning,
@@ -85,6 +87,7 @@ from app.domain.complaint.events import (
     Responded,
 )
 from app.domain.complaint.informing import inform
+from app.domain.complaint.money import COMPENSATION, settle_compensation
 from app.domain.complaint.policy_rules import (
     reopen,
     require_independent,
@@ -108,9 +111,7 @@ AFTER_DECLINE: dict[type[Command], str] = {
     AddNote: "notes",
     AgreeAction: "actions",
     CompleteAction: "actions",
-    OfferCompensation: "compensation",
-    AcceptCompensation: "compensation",
-    DeclineCompensation: "compensation",
+    **dict.fromkeys(COMPENSATION, "compensation"),
     Refer: "referral",
     RequestOmbudsmanEvidence: "Ombudsman evidence",
     ProvideOmbudsmanEvidence: "Ombudsman evidence",
@@ -348,6 +349,8 @@ def _decide(
             return offer_compensation(command, state)
         case AcceptCompensation() | DeclineCompensation():
             return answer_compensation(command, state)
+        case PayCompensation() | OffsetCompensation():
+            return settle_compensation(command, state, policy)
         case Refer():
             return refer(command)
         case RequestOmbudsmanEvidence():
