@@ -73,7 +73,9 @@ from app.events.codec import (
     UnknownEventType,
     UnsupportedSchemaVersion,
     decode,
+    policy_document,
     to_new_event,
+    upcast,
 )
 from app.events.store import JsonValue, NewEvent, StoredEvent
 
@@ -376,3 +378,15 @@ class TestUpcasting:
         assert isinstance(decoded, Logged)
         assert decoded.tenure is None
         assert decoded == dataclasses.replace(example, tenure=None)
+
+
+def test_a_v2_policy_reads_as_not_offsetting_compensation_against_arrears() -> None:
+    """`policy_published` v3 added `arrears_offset_allowed`: nothing could be offset before."""
+    assert SCHEMA_VERSIONS["policy_published"] == 3
+    v2: dict[str, JsonValue] = {"policy": {"id": "own", "extension_reasons": [], "stages": []}}
+    policy = upcast("policy_published", 2, v2)["policy"]
+    assert isinstance(policy, dict)
+    assert policy["arrears_offset_allowed"] is False
+    # A projection row written before reads the same way; one written since keeps its value.
+    assert policy_document({"id": "own", "extension_reasons": [], "stages": []}) == policy
+    assert policy_document({**policy, "arrears_offset_allowed": True})["arrears_offset_allowed"]
