@@ -16,6 +16,8 @@ from app.api.event_requests import (
     CompensationAcceptedIn,
     CompensationDeclinedIn,
     CompensationOfferedIn,
+    CompensationOffsetIn,
+    CompensationPaidIn,
     ContactedIn,
     DeclinedIn,
     EscalatedIn,
@@ -161,6 +163,23 @@ def event_command(body: EventRequest) -> c.Command:
             return c.AcceptCompensation(occurred_at=at, offer_id=body.offer_id)
         case CompensationDeclinedIn():
             return c.DeclineCompensation(occurred_at=at, offer_id=body.offer_id)
+        case CompensationPaidIn():
+            return c.PayCompensation(
+                occurred_at=at,
+                offer_id=body.offer_id,
+                amount_pence=body.amount_pence,
+                paid_on=body.paid_on,
+                method=body.method,
+            )
+        case CompensationOffsetIn():
+            return c.OffsetCompensation(
+                occurred_at=at,
+                offer_id=body.offer_id,
+                amount_pence=body.amount_pence,
+                offset_on=body.offset_on,
+                agreed_on=body.agreed_on,
+                agreed_by=body.agreed_by,
+            )
         case ReferredIn():
             return c.Refer(occurred_at=at, to=body.to, reason=body.reason)
         case OmbudsmanEvidenceRequestedIn():

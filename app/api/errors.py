@@ -51,6 +51,7 @@ CONFLICT_CODES = frozenset(
         "actions-outstanding",
         "offer-already-made",
         "offer-already-answered",
+        "offer-not-accepted",
     }
 )
 

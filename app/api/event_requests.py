@@ -28,6 +28,7 @@ from app.domain.complaint.events import (
     NoteVisibility,
     OmbudsmanFinding,
     Outcome,
+    PaymentMethod,
     ReferralBody,
     Satisfaction,
     StopReasonCategory,
@@ -177,6 +178,42 @@ class CompensationDeclinedIn(_EventIn):
     offer_id: ClientId
 
 
+class CompensationPaidIn(_EventIn):
+    type: Literal["compensation_paid"]
+    offer_id: ClientId = Field(description="The accepted offer paid (all of it, or a part).")
+    amount_pence: int = Field(
+        gt=0,
+        le=100_000_000,
+        description="In pence; with the offer's earlier payments and offsets, never more than "
+        "was offered.",
+    )
+    paid_on: Day = Field(
+        description="The day the money was paid: not before the offer was made, nor after the "
+        f"day this is recorded. {DAY_RANGE}"
+    )
+    method: PaymentMethod
+
+
+class CompensationOffsetIn(_EventIn):
+    type: Literal["compensation_offset"]
+    offer_id: ClientId = Field(description="The accepted offer set against rent arrears.")
+    amount_pence: int = Field(
+        gt=0,
+        le=100_000_000,
+        description="In pence; with the offer's payments and earlier offsets, never more than "
+        "was offered.",
+    )
+    offset_on: Day = Field(
+        description="The day the amount was credited against the resident's rent arrears: not "
+        f"before the offer was made, nor after the day this is recorded. {DAY_RANGE}"
+    )
+    agreed_on: Day = Field(
+        description="The day the resident agreed to the offset (required: no offset without "
+        f"their agreement), not after `offset_on`. {DAY_RANGE}"
+    )
+    agreed_by: ContactMethod = Field(description="How the resident gave their agreement.")
+
+
 class ReferredIn(_EventIn):
     type: Literal["referred"]
     to: ReferralBody
@@ -237,6 +274,8 @@ EventRequest = Annotated[
     | CompensationOfferedIn
     | CompensationAcceptedIn
     | CompensationDeclinedIn
+    | CompensationPaidIn
+    | CompensationOffsetIn
     | ReferredIn
     | OmbudsmanEvidenceRequestedIn
     | OmbudsmanEvidenceProvidedIn

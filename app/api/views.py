@@ -13,6 +13,7 @@ from app.api.schemas.complaints import (
     CalendarRef,
     ClockStopView,
     ClockView,
+    CompensationMoneyView,
     CompensationOfferView,
     ComplainantView,
     ComplaintView,
@@ -40,6 +41,8 @@ from app.domain.complaint.events import (
     ClockRestarted,
     ClockStopped,
     CompensationOffered,
+    CompensationOffset,
+    CompensationPaid,
     Complainant,
     Declined,
     ExtensionAgreed,
@@ -53,7 +56,7 @@ from app.domain.complaint.events import (
     ResidentInformed,
     SatisfactionRecorded,
 )
-from app.domain.complaint.state import ComplaintState
+from app.domain.complaint.state import CompensationOffer, ComplaintState
 from app.events.store import StoredEvent
 from app.events.streams import is_landlord_stream, landlord_of_stream
 from app.services.complaints import Complaint
@@ -295,9 +298,22 @@ def _compensation(state: ComplaintState, gate: Gate) -> list[CompensationOfferVi
             offered_at=offer.offered_at,
             status=offer.status,
             answered_at=offer.answered_at,
+            money=_offer_money(offer, gate),
         )
         for offer in state.compensation
     ]
+
+
+def _offer_money(offer: CompensationOffer, gate: Gate) -> CompensationMoneyView:
+    """The payments and offsets of one offer (their fields are the resident's: every reader
+    that sees the offer sees them)."""
+    return CompensationMoneyView(
+        paid_pence=gate(CompensationPaid, "amount_pence", offer.paid_pence) or 0,
+        offset_pence=gate(CompensationOffset, "amount_pence", offer.offset_pence) or 0,
+        outstanding_pence=offer.outstanding_pence,
+        last_paid_on=gate(CompensationPaid, "paid_on", offer.last_paid_on),
+        last_offset_on=gate(CompensationOffset, "offset_on", offer.last_offset_on),
+    )
 
 
 def _evidence(complaint: Complaint, gate: Gate, at: datetime) -> list[EvidenceRequestView]:

@@ -19,10 +19,12 @@ from app.events.sealing import is_sealed, unseal
 from app.events.store import JsonValue, NewEvent, StoredEvent
 from app.events.upcasters import (
     LOGGED_VERSION,
+    POLICY_PUBLISHED_VERSION,
     Data,
     logged_v1_to_v2,
     logged_v2_to_v3,
     policy_published_v1_to_v2,
+    policy_published_v2_to_v3,
     reason_to_explanation,
 )
 
@@ -33,7 +35,8 @@ SCHEMA_VERSIONS: dict[str, int] = (
     dict.fromkeys(EVENT_TYPES.values(), 1)
     | dict.fromkeys(LANDLORD_EVENT_TYPES.values(), 1)
     | {"logged": LOGGED_VERSION}
-    | {"escalation_refused": 2, "extension_agreed": 2, "policy_published": 2}
+    | {"escalation_refused": 2, "extension_agreed": 2}
+    | {"policy_published": POLICY_PUBLISHED_VERSION}
 )
 
 # What a policy published before `extension_reasons` existed reads with: the built-in categories.
@@ -48,6 +51,7 @@ UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("escalation_refused", 1): reason_to_explanation,
     ("extension_agreed", 1): reason_to_explanation,
     ("policy_published", 1): lambda data: policy_published_v1_to_v2(data, _EXTENSION_REASONS),
+    ("policy_published", 2): policy_published_v2_to_v3,
 }
 
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {
@@ -152,16 +156,18 @@ def upcast(event_type: str, schema_version: int, data: Data) -> Data:
 
 
 def policy_document(document: Mapping[str, Any]) -> dict[str, Any]:
-    """A policy document stored before `policy_published` v2 (a projection row), in today's
-    shape: the same upcast as its event's."""
+    """A policy document stored before `policy_published` v3 (a projection row), in today's
+    shape: the same upcasts as its event's."""
     current = dict(document)
     stages = current.get("stages")
     old = "extension_reasons" not in current or (
         isinstance(stages, list)
         and any(isinstance(s, dict) and "refusal_reasons" in s for s in stages)
     )
-    if not old:
-        return current
-    upgraded = policy_published_v1_to_v2({"policy": current}, _EXTENSION_REASONS)["policy"]
-    assert isinstance(upgraded, dict)
-    return upgraded
+    if old:
+        upgraded = policy_published_v1_to_v2({"policy": current}, _EXTENSION_REASONS)["policy"]
+        assert isinstance(upgraded, dict)
+        current = upgraded
+    if "arrears_offset_allowed" not in current:
+        current = {**current, "arrears_offset_allowed": False}  # v2 -> v3
+    return current

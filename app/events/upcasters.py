@@ -15,6 +15,10 @@ explanation and its reason reads `not_recorded`: nobody chose a code then, and n
 `extension_reasons`: a v1 policy reads with the categories every built-in policy offers, since
 before them any reason was accepted.
 
+`policy_published` v3 (2027-01, issue 12): a policy gained `arrears_offset_allowed`, whether
+accepted compensation may be set against the resident's rent arrears (`compensation_offset`). Before
+it nothing could be offset, so a v2 policy reads as not allowing it.
+
 `logged` v3 (2026-11): `tenure`, whether the complainant's home is rented or shared ownership (the
 Tenant Satisfaction Measures count complaints per 1,000 homes of each). Nothing recorded before
 says which, so a v2 event reads as tenure unknown (null), never as a guess.
@@ -30,6 +34,7 @@ from app.events.store import JsonValue
 Data = dict[str, JsonValue]
 
 LOGGED_VERSION = 3
+POLICY_PUBLISHED_VERSION = 3
 
 # A UK postcode (outward and inward code), at the end of the text, any case, space optional.
 _POSTCODE = re.compile(
@@ -65,6 +70,13 @@ def logged_v2_to_v3(data: Data) -> Data:
 def reason_to_explanation(data: Data) -> Data:
     """`escalation_refused` / `extension_agreed` v1 -> v2."""
     return {**data, "reason": NOT_RECORDED, "explanation": data.get("reason")}
+
+
+def policy_published_v2_to_v3(data: Data) -> Data:
+    policy = data.get("policy")
+    if not isinstance(policy, dict):
+        return data
+    return {**data, "policy": {**policy, "arrears_offset_allowed": False}}
 
 
 def code_of(words: str) -> str:

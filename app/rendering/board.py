@@ -313,18 +313,25 @@ def annual_page(report: AnnualReport) -> str:
     page.heading("Compensation")
     page.chart(
         bar_chart(
-            "Compensation accepted, by kind",
+            "Compensation paid and set against arrears, by kind",
             [
-                Bar(k.key.replace("_", " "), k.accepted.pence / 100,
-                    f"{pounds(k.accepted.pence)} ({k.accepted.count} offers)")
+                bar
                 for k in money.by_kind
+                for bar in (
+                    Bar(f"{k.key.replace('_', ' ')}: paid", k.paid.pence / 100,
+                        f"{pounds(k.paid.pence)} ({k.paid.count} payments)"),
+                    Bar(f"{k.key.replace('_', ' ')}: offset", k.offset.pence / 100,
+                        f"{pounds(k.offset.pence)} ({k.offset.count} offsets)"),
+                )
             ],
-            axis_label="Pounds accepted by residents",
+            axis_label="Pounds, on the day paid or offset",
         ),
         f"We offered {pounds(money.offered.pence)} in {money.offered.count} offers; residents "
         f"accepted {pounds(money.accepted.pence)} ({money.accepted.count} offers), declined "
-        f"{money.declined.count} and {money.awaiting_answer.count} await an answer. An accepted "
-        "offer is counted as paid: payments themselves are not recorded.",
+        f"{money.declined.count} and {money.awaiting_answer.count} await an answer. In the year "
+        f"we paid {pounds(money.paid.pence)} ({money.paid.count} payments) and, with the "
+        f"residents' agreement, set {pounds(money.offset.pence)} against rent arrears "
+        f"({money.offset.count} offsets). Accepted is not paid: only a recorded payment counts.",
     )  # fmt: skip
     page.heading("How long we took to respond")
     page.chart(

@@ -157,6 +157,12 @@ SCENARIO: list[tuple[str, str, str, dict[str, Any]]] = [
     ("action_agreed", "main", "03-10 10:00", {"due": "2026-03-20"}),
     ("compensation_offered", "main", "03-11 10:00", {"amount_pence": 5000, "kind": "goodwill"}),
     ("compensation_accepted", "main", "03-12 10:00", {}),
+    ("compensation_paid", "main", "03-12 11:00", {"amount_pence": 3000, "paid_on": "2026-03-12",
+                                                  "method": "bank_transfer"}),
+    ("compensation_offset", "main", "03-12 12:00", {"amount_pence": 2000,
+                                                    "offset_on": "2026-03-12",
+                                                    "agreed_on": "2026-03-12",
+                                                    "agreed_by": "phone"}),
     ("responded", "main", "03-13 10:00", {"outcome": "upheld", **SIGNPOSTED}),
     ("action_completed", "main", "03-16 10:00", {}),
     ("escalation_requested", "main", "03-17 10:00", {}),
@@ -202,7 +208,7 @@ async def build(client: httpx.AsyncClient, make_key: MakeKey) -> CatalogueWorld:
         # An action completed, or an offer answered, names the one agreed or made before.
         if event_type == "action_completed":
             values = {**values, "action_id": _last(markers, "action_agreed", "action_id")}
-        if event_type in ("compensation_accepted", "compensation_declined"):
+        if event_type.startswith("compensation_") and event_type != "compensation_offered":
             values = {**values, "offer_id": _last(markers, "compensation_offered", "offer_id")}
         body = fill(markers, spec, values, resident_sees=spec.resident_sees(values))
         body.pop("stage", None)
@@ -240,6 +246,7 @@ async def _flexible_policy(client: httpx.AsyncClient, admin: dict[str, str]) -> 
         "version": 1,
         "clock_stopping_allowed": True,
         "reopening_allowed": True,
+        "arrears_offset_allowed": True,
     }
     published = await client.post(
         f"/v1/landlords/{LANDLORD}/policies",

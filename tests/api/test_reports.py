@@ -91,8 +91,8 @@ async def test_the_annual_page_has_its_charts_with_their_numbers(
     assert page.count["rect"] >= 10
     assert page.count["figcaption"] == page.count["svg"]
     # The numbers beside the bars: repairs 11 of the 19 complaints received; stage 1 responses
-    # 6 upheld of 16; compensation accepted in financial offers £300.00; the median 9.5 days.
-    for shown in ("11 (57.9%)", "6 (37.5%)", "£300.00 (1 offers)", "9.5 days", "18 days"):
+    # 6 upheld of 16; compensation paid in financial offers £300.00; the median 9.5 days.
+    for shown in ("11 (57.9%)", "6 (37.5%)", "£300.00 (1 payments)", "9.5 days", "18 days"):
         assert shown in page.svg_text, shown
     assert "Working days (our calendar)" in page.svg_text  # an axis label
     # An analyst sees how many lessons there were, not their wording.

@@ -58,6 +58,7 @@ class Case:
     extensions: list[tuple[datetime, int, str]] = field(default_factory=list)
     surveys: list[tuple[datetime, str]] = field(default_factory=list)
     offers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    money: list[tuple[str, date, int]] = field(default_factory=list)  # (event type, day, pence)
     referrals: list[tuple[datetime, str]] = field(default_factory=list)
     evidence: list[dict[str, Any]] = field(default_factory=list)
     learning: list[tuple[datetime, str, str, str]] = field(default_factory=list)
@@ -131,6 +132,9 @@ def fold(events: list[StoredEvent], policies: dict[tuple[str, int], Policy]) -> 
                 case.offers[str(d["offer_id"])]["status"] = "accepted"
             case "compensation_declined":
                 case.offers[str(d["offer_id"])]["status"] = "declined"
+            case "compensation_paid" | "compensation_offset":
+                day = d["paid_on"] if e.type == "compensation_paid" else d["offset_on"]
+                case.money.append((e.type, date.fromisoformat(str(day)), number(d["amount_pence"])))
             case "referred":
                 case.referrals.append((at, str(d["to"])))
             case "ombudsman_evidence_requested":
@@ -380,6 +384,10 @@ def annual(cases: list[Case], start: date, end: date, *, words: bool = True) -> 
                  sum(o["pence"] for o in offers if o["status"] == status))
         for status in ("offered", "accepted", "declined")
     }  # fmt: skip
+    moved = [m for c in cases for m in c.money if start <= m[1] < end]
+    for kind in ("compensation_paid", "compensation_offset"):
+        figures["compensation"][kind] = (sum(1 for m in moved if m[0] == kind),
+                                         sum(m[2] for m in moved if m[0] == kind))  # fmt: skip
     figures["referrals"] = sorted(
         Counter(to for c in cases for at, to in c.referrals if in_period(at, start, end)).items()
     )

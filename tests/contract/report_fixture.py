@@ -38,6 +38,7 @@ from app.domain.complaint.events import (
     DeclineReason,
     OmbudsmanFinding,
     Outcome,
+    PaymentMethod,
     ReferralBody,
     Satisfaction,
     Tenure,
@@ -122,6 +123,15 @@ def accept(at: datetime, offer_id: str) -> Step:
     return lambda: c.AcceptCompensation(occurred_at=at, offer_id=offer_id)
 
 
+def pay(at: datetime, offer_id: str, pence: int, method: PaymentMethod) -> Step:
+    return lambda: c.PayCompensation(occurred_at=at, offer_id=offer_id, amount_pence=pence,
+                                     paid_on=london_day(at), method=method)  # fmt: skip
+
+
+def london_day(at: datetime) -> date:
+    return at.astimezone(ZoneInfo("Europe/London")).date()
+
+
 def refuse_offer(at: datetime, offer_id: str) -> Step:
     return lambda: c.DeclineCompensation(occurred_at=at, offer_id=offer_id)
 
@@ -173,7 +183,9 @@ CODE_CASES = [
     Case("B2", R, uk(2025, 9, 1), [
         ack(uk(2025, 9, 2)), respond(uk(2025, 9, 10), Outcome.upheld, "apology", "repair"),
         offer(uk(2025, 9, 10, 11), "C-1", 5000, CompensationKind.time_and_trouble),
-        accept(uk(2025, 9, 12), "C-1"), close(uk(2025, 9, 30)),
+        accept(uk(2025, 9, 12), "C-1"),
+        pay(uk(2025, 9, 15), "C-1", 3000, PaymentMethod.bank_transfer),  # 2,000 still to pay
+        close(uk(2025, 9, 30)),
         survey(uk(2025, 10, 2), Satisfaction.very_dissatisfied),
     ], channel=Channel.phone),
     Case("B3", S, uk(2025, 10, 6), [
@@ -189,7 +201,8 @@ CODE_CASES = [
         offer(uk(2025, 7, 23, 11), "C-1", 25000, CompensationKind.financial),
         refuse_offer(uk(2025, 7, 28), "C-1"),
         offer(uk(2025, 7, 28, 11), "C-2", 30000, CompensationKind.financial),
-        accept(uk(2025, 7, 29), "C-2"), close(uk(2025, 7, 31)),
+        accept(uk(2025, 7, 29), "C-2"), pay(uk(2025, 7, 30), "C-2", 30000, PaymentMethod.cheque),
+        close(uk(2025, 7, 31)),
     ], category="damp_and_mould", channel=Channel.phone),
     Case("C2", S, uk(2025, 12, 1), [
         ack(uk(2025, 12, 3)), extend(uk(2025, 12, 15), date(2026, 1, 5), SURVEY),

@@ -29,6 +29,8 @@ from app.domain.complaint.events import (
     CompensationDeclined,
     CompensationKind,
     CompensationOffered,
+    CompensationOffset,
+    CompensationPaid,
     Complainant,
     ComplaintEvent,
     Contacted,
@@ -50,6 +52,7 @@ from app.domain.complaint.events import (
     OmbudsmanEvidenceRequested,
     OmbudsmanFinding,
     Outcome,
+    PaymentMethod,
     PersonalDataErased,
     PostalAddress,
     ReferralBody,
@@ -70,7 +73,9 @@ from app.events.codec import (
     UnknownEventType,
     UnsupportedSchemaVersion,
     decode,
+    policy_document,
     to_new_event,
+    upcast,
 )
 from app.events.store import JsonValue, NewEvent, StoredEvent
 
@@ -148,6 +153,21 @@ EXAMPLES: list[ComplaintEvent] = [
     ),
     CompensationAccepted(occurred_at=T, offer_id="C-1"),
     CompensationDeclined(occurred_at=T, offer_id="C-2"),
+    CompensationPaid(
+        occurred_at=T,
+        offer_id="C-1",
+        amount_pence=1_250,
+        paid_on=date(2025, 6, 2),
+        method=PaymentMethod.cheque,
+    ),
+    CompensationOffset(
+        occurred_at=T,
+        offer_id="C-1",
+        amount_pence=750,
+        offset_on=date(2025, 6, 2),
+        agreed_on=date(2025, 6, 1),
+        agreed_by=ContactMethod.phone,
+    ),
     Referred(occurred_at=T, to=ReferralBody.housing_ombudsman, reason=None),
     OmbudsmanEvidenceRequested(occurred_at=T, due=date(2025, 7, 1)),
     OmbudsmanEvidenceProvided(occurred_at=T),
@@ -358,3 +378,15 @@ class TestUpcasting:
         assert isinstance(decoded, Logged)
         assert decoded.tenure is None
         assert decoded == dataclasses.replace(example, tenure=None)
+
+
+def test_a_v2_policy_reads_as_not_offsetting_compensation_against_arrears() -> None:
+    """`policy_published` v3 added `arrears_offset_allowed`: nothing could be offset before."""
+    assert SCHEMA_VERSIONS["policy_published"] == 3
+    v2: dict[str, JsonValue] = {"policy": {"id": "own", "extension_reasons": [], "stages": []}}
+    policy = upcast("policy_published", 2, v2)["policy"]
+    assert isinstance(policy, dict)
+    assert policy["arrears_offset_allowed"] is False
+    # A projection row written before reads the same way; one written since keeps its value.
+    assert policy_document({"id": "own", "extension_reasons": [], "stages": []}) == policy
+    assert policy_document({**policy, "arrears_offset_allowed": True})["arrears_offset_allowed"]

@@ -255,6 +255,16 @@ async def test_the_annual_report(db: AsyncEngine) -> None:
         for k in money["by_kind"]
     ] == [("financial", 2, 55000, 30000), ("goodwill", 1, 10000, 0),
           ("time_and_trouble", 1, 5000, 5000)]  # fmt: skip
+    # Accepted is not paid: C1's 30,000 by cheque, 3,000 of B2's 5,000 by bank transfer.
+    assert (money["paid"], money["offset"]) == (
+        {"key": "paid", "count": 2, "pence": 33000}, {"key": "offset", "count": 0, "pence": 0}
+    )  # fmt: skip
+    assert [(k["key"], k["paid"]["pence"]) for k in money["by_kind"]] == [
+        ("financial", 30000), ("goodwill", 0), ("time_and_trouble", 3000)
+    ]  # fmt: skip
+    assert [(m["key"], m["count"]) for m in money["paid_by_method"] if m["count"]] == [
+        ("bank_transfer", 1), ("cheque", 1)
+    ]  # fmt: skip
 
     # Working days from the stage's start to its response:
     # stage 1: 7 (B2), 8 (A1, E4, H2), 9 (B1, E1, E2, E3), 10 (B3, B4, C3), 14 (D2), 15 (A2,

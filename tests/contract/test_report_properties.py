@@ -23,9 +23,11 @@ from app.domain.complaint.events import (
     ClosureReason,
     CompensationKind,
     Complainant,
+    ContactMethod,
     DeclineReason,
     OmbudsmanFinding,
     Outcome,
+    PaymentMethod,
     ReferralBody,
     Satisfaction,
     Tenure,
@@ -49,8 +51,10 @@ pytestmark = pytest.mark.asyncio
 LANDLORD = "north-homes"
 STORE = make_store(Settings())
 LONDON = ZoneInfo("Europe/London")
-# The landlord's own policy: the Code's numbers, and closed complaints may be reopened.
-REOPENS = replace(HOC_2024, id="north-reopens", version=1, name="Reopens", reopening_allowed=True)
+# The landlord's own policy: the Code's numbers, closed complaints may be reopened and accepted
+# compensation set against arrears.
+REOPENS = replace(HOC_2024, id="north-reopens", version=1, name="Reopens", reopening_allowed=True,
+                  arrears_offset_allowed=True)  # fmt: skip
 POLICIES = {(p.id, p.version): p for p in (*BUILTIN_POLICIES.all(), REOPENS)}
 # Receipt days on and around the reporting year's edges (BST from 30 March 2025 / 29 March 2026).
 DAYS = [date(2025, 3, 31), date(2025, 4, 1), date(2025, 10, 24), date(2026, 3, 31),
@@ -141,6 +145,8 @@ def annual_view(doc: Json) -> Json:
         "offered": (money["awaiting_answer"]["count"], money["awaiting_answer"]["pence"]),
         "accepted": (money["accepted"]["count"], money["accepted"]["pence"]),
         "declined": (money["declined"]["count"], money["declined"]["pence"]),
+        "compensation_paid": (money["paid"]["count"], money["paid"]["pence"]),
+        "compensation_offset": (money["offset"]["count"], money["offset"]["pence"]),
     }
     view["referrals"] = pairs(doc["referrals"]["by_body"])
     learning = doc["learning"]
@@ -164,7 +170,8 @@ OFFERS = ["C-1", "C-2"]
 KINDS = [
     *["acknowledge", "respond", "close"] * 3,
     *["request", "escalate", "extend"] * 2,
-    "refuse", "decline", "reopen", "survey", "offer", "accept", "decline_offer", "refer",
+    "refuse", "decline", "reopen", "survey", "offer", "accept", "decline_offer", "pay", "offset",
+    "refer",
     "evidence_requested", "evidence_provided", "learning", "determined",
 ]  # fmt: skip
 
@@ -226,6 +233,19 @@ def report_commands(draw: st.DrawFn, after: datetime) -> c.Command:
             return c.DeclineCompensation(
                 occurred_at=at, offer_id=draw(st.sampled_from(["C-1", "C-2"]))
             )
+        case "pay":
+            return c.PayCompensation(
+                occurred_at=at, offer_id=draw(st.sampled_from(OFFERS)),
+                amount_pence=draw(st.integers(1, 30_000)),
+                paid_on=day - timedelta(days=draw(st.integers(0, 3))),
+                method=draw(st.sampled_from(PaymentMethod)),
+            )  # fmt: skip
+        case "offset":
+            return c.OffsetCompensation(
+                occurred_at=at, offer_id=draw(st.sampled_from(OFFERS)),
+                amount_pence=draw(st.integers(1, 30_000)), offset_on=day, agreed_on=day,
+                agreed_by=ContactMethod.letter,
+            )  # fmt: skip
         case "refer":
             return c.Refer(occurred_at=at, to=draw(st.sampled_from(ReferralBody)))
         case "evidence_requested":

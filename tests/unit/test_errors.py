@@ -49,6 +49,9 @@ EXPECTED_CODES = {
     "OfferAlreadyMade": "offer-already-made",
     "UnknownOffer": "unknown-offer",
     "OfferAlreadyAnswered": "offer-already-answered",
+    "OfferNotAccepted": "offer-not-accepted",
+    "BeyondOffer": "more-than-offered",
+    "InvalidPaymentDate": "invalid-payment-date",
 }
 
 
@@ -94,6 +97,9 @@ def test_codes_are_kebab_case_and_distinct() -> None:
         errors.OfferAlreadyMade("C-1"),
         errors.UnknownOffer("C-1"),
         errors.OfferAlreadyAnswered("C-1", "accepted"),
+        errors.OfferNotAccepted("C-1", "declined"),
+        errors.BeyondOffer(10**15, 10**15),
+        errors.InvalidPaymentDate("paid_on", "it is after the day it is recorded"),
     ],
     ids=lambda e: type(e).__name__,
 )

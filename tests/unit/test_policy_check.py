@@ -45,6 +45,7 @@ KNOWN: dict[tuple[str, int], set[tuple[str, int | None]]] = {
         ("escalation_refusal_grounds", 2),
         ("handler_independence", 2),  # no word of who reviews at stage 2
         ("exclusion", None),
+        ("arrears_offset", None),  # 4.7.2 "offset against any arrears"
     },
     ("policy-2022", 1): {
         ("acknowledgement_missing", 1),
@@ -69,7 +70,7 @@ def test_exclusions_the_code_does_not_list() -> None:
     values = {
         d.policy_value
         for d in check_policy(BUILTIN_POLICIES.get("jliving-2018", 1))
-        if d.stage is None
+        if d.rule == "exclusion"
     }
     assert values == {"other_route", "insurance_claim", "other"}
 
@@ -125,6 +126,9 @@ def variant(**stage_1: object) -> Policy:
         ),
         pytest.param(
             replace(HOC_2024, clock_stopping_allowed=True), {"clock_stopping"}, id="stop-clock"
+        ),
+        pytest.param(
+            replace(HOC_2024, arrears_offset_allowed=True), {"arrears_offset"}, id="offset"
         ),
         pytest.param(
             variant(response_days=5, acknowledge_days=1, extension_cap_days=0),

@@ -196,6 +196,19 @@ class SatisfactionView(BaseModel):
     comments: str | None = Field(description="Omitted for roles without personal data.")
 
 
+class CompensationMoneyView(BaseModel):
+    """What of an offer has been settled: paid to the resident, or set against their rent
+    arrears with their agreement (where the policy allows it)."""
+
+    paid_pence: int = Field(description="The sum of its `compensation_paid`.")
+    offset_pence: int = Field(description="The sum of its `compensation_offset`.")
+    outstanding_pence: int = Field(
+        description="What is still to pay of an accepted offer (0 unless accepted)."
+    )
+    last_paid_on: date | None = Field(description="The day of its latest payment.")
+    last_offset_on: date | None = Field(description="The day of its latest offset.")
+
+
 class CompensationOfferView(BaseModel):
     offer_id: str
     amount_pence: int
@@ -204,6 +217,9 @@ class CompensationOfferView(BaseModel):
     offered_at: datetime
     status: OfferStatus = Field(description="`offered` until the resident accepts or declines.")
     answered_at: datetime | None
+    money: CompensationMoneyView = Field(
+        description="Accepted is not paid: what has been paid and offset, and what is still due."
+    )
 
 
 class ReferralView(BaseModel):

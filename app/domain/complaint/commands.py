@@ -22,6 +22,7 @@ from app.domain.complaint.events import (
     NoteVisibility,
     OmbudsmanFinding,
     Outcome,
+    PaymentMethod,
     ReferralBody,
     Representative,
     Satisfaction,
@@ -193,6 +194,25 @@ class DeclineCompensation:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class PayCompensation:
+    occurred_at: datetime
+    offer_id: str
+    amount_pence: int
+    paid_on: date
+    method: PaymentMethod
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OffsetCompensation:
+    occurred_at: datetime
+    offer_id: str
+    amount_pence: int
+    offset_on: date
+    agreed_on: date
+    agreed_by: ContactMethod
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Refer:
     occurred_at: datetime
     to: ReferralBody
@@ -260,6 +280,8 @@ Command = (
     | OfferCompensation
     | AcceptCompensation
     | DeclineCompensation
+    | PayCompensation
+    | OffsetCompensation
     | Refer
     | RequestOmbudsmanEvidence
     | ProvideOmbudsmanEvidence

@@ -38,6 +38,8 @@ from app.domain.complaint.commands import (
     InformResident,
     LogComplaint,
     OfferCompensation,
+    OffsetCompensation,
+    PayCompensation,
     ProvideOmbudsmanEvidence,
     RecordContact,
     RecordLearning,
@@ -76,7 +78,6 @@ from app.domain.complaint.events import (
     Contacted,
     Declined,
     Escalated,
-    EscalationRefused,
     EscalationRequested,
     ExtensionAgreed,
     Logged,
@@ -85,7 +86,9 @@ from app.domain.complaint.events import (
     Responded,
 )
 from app.domain.complaint.informing import inform
+from app.domain.complaint.money import COMPENSATION, settle_compensation
 from app.domain.complaint.policy_rules import (
+    refuse_escalation,
     reopen,
     require_independent,
     restart_clock,
@@ -108,9 +111,7 @@ AFTER_DECLINE: dict[type[Command], str] = {
     AddNote: "notes",
     AgreeAction: "actions",
     CompleteAction: "actions",
-    OfferCompensation: "compensation",
-    AcceptCompensation: "compensation",
-    DeclineCompensation: "compensation",
+    **dict.fromkeys(COMPENSATION, "compensation"),
     Refer: "referral",
     RequestOmbudsmanEvidence: "Ombudsman evidence",
     ProvideOmbudsmanEvidence: "Ombudsman evidence",
@@ -286,28 +287,8 @@ def _decide(
                     raise NoFurtherStage(stage)
                 raise refuse(state, "escalate", "record escalation_requested first")
             return Escalated(occurred_at=at, stage=state.requested_stage)
-        case RefuseEscalation(reason=reason, explanation=explanation):
-            if state.requested_stage is None:
-                raise refuse(state, "refuse escalation", "no escalation has been requested")
-            if not policy.stage(stage).escalation_refusable:
-                # Where the policy makes the next stage the resident's right, only `escalated`
-                # answers the request.
-                raise refuse(
-                    state,
-                    "refuse escalation",
-                    f"policy {policy.id} does not allow refusing escalation from stage {stage}: "
-                    "record escalated",
-                )
-            grounds = policy.stage(stage).refusal_codes()
-            if reason not in grounds:
-                raise PolicyRuleBroken(
-                    policy.id, policy.version, "refusal_grounds",
-                    f"{reason[:64]} is not a ground the policy gives for refusing stage "
-                    f"{state.requested_stage}", allowed=grounds,
-                )  # fmt: skip
-            return EscalationRefused(
-                occurred_at=at, stage=state.requested_stage, reason=reason, explanation=explanation
-            )
+        case RefuseEscalation():
+            return refuse_escalation(command, state, policy)
         case Decline(reason=reason, explanation=explanation):
             if not can_decline(state):
                 raise refuse(
@@ -348,6 +329,8 @@ def _decide(
             return offer_compensation(command, state)
         case AcceptCompensation() | DeclineCompensation():
             return answer_compensation(command, state)
+        case PayCompensation() | OffsetCompensation():
+            return settle_compensation(command, state, policy)
         case Refer():
             return refer(command)
         case RequestOmbudsmanEvidence():

@@ -256,6 +256,35 @@ class OfferAlreadyAnswered(DomainError):
         self.offer_id = offer_id
 
 
+class OfferNotAccepted(DomainError):
+    code = "offer-not-accepted"
+
+    def __init__(self, offer_id: str, status: str) -> None:
+        super().__init__(
+            f"the offer with this offer_id is {status}: only an accepted offer is paid or offset "
+            "(record compensation_accepted first)"
+        )
+        self.offer_id = offer_id
+
+
+class BeyondOffer(DomainError):
+    code = "more-than-offered"
+
+    def __init__(self, amount_pence: int, remaining_pence: int) -> None:
+        super().__init__(
+            f"{amount_pence} pence is more than the {remaining_pence} pence of the offer not yet "
+            "paid or offset: payments and offsets together never exceed the offer"
+        )
+
+
+class InvalidPaymentDate(DomainError):
+    code = "invalid-payment-date"
+
+    def __init__(self, field: str, why: str) -> None:
+        super().__init__(f"{field}: {why}")
+        self.fields: dict[str, object] = {"field": field}
+
+
 class UnknownPolicy(DomainError):
     code = "unknown-policy"
 

@@ -21,6 +21,8 @@ from app.domain.complaint.events import (
     CompensationAccepted,
     CompensationDeclined,
     CompensationOffered,
+    CompensationOffset,
+    CompensationPaid,
     ComplaintEvent,
     Contacted,
     Declined,
@@ -42,6 +44,7 @@ from app.domain.complaint.events import (
     SatisfactionRecorded,
 )
 from app.domain.complaint.informing import informed
+from app.domain.complaint.money import settled
 from app.domain.complaint.state import (
     AgreedAction,
     ClockStop,
@@ -261,6 +264,8 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
             return _answer(state, offer_id, OfferStatus.accepted, at)
         case CompensationDeclined(occurred_at=at, offer_id=offer_id):
             return _answer(state, offer_id, OfferStatus.declined, at)
+        case CompensationPaid() | CompensationOffset():
+            return settled(state, event)
         case Referred(occurred_at=at, to=to, reason=reason):
             referral = Referral(referred_at=at, to=to, reason=reason)
             return replace(state, referrals=(*state.referrals, referral))

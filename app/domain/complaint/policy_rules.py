@@ -7,13 +7,18 @@ and the client is told so (with the Code's alternative) rather than what the sta
 
 from __future__ import annotations
 
-from app.domain.complaint.commands import Reopen, RestartClock, StopClock
+from app.domain.complaint.commands import RefuseEscalation, Reopen, RestartClock, StopClock
 from app.domain.complaint.errors import (
     ClockStoppingNotAllowed,
     PolicyRuleBroken,
     ReopeningNotAllowed,
 )
-from app.domain.complaint.events import ClockRestarted, ClockStopped, Reopened
+from app.domain.complaint.events import (
+    ClockRestarted,
+    ClockStopped,
+    EscalationRefused,
+    Reopened,
+)
 from app.domain.complaint.rules import refuse
 from app.domain.complaint.state import ComplaintState, Status
 from app.domain.policies.model import Policy
@@ -34,6 +39,37 @@ def require_independent(state: ComplaintState, policy: Policy, handler: str) -> 
             policy.id, policy.version, "handler_independence",
             f"stage {state.stage} must be handled by someone not involved at an earlier stage",
         )  # fmt: skip
+
+
+def refuse_escalation(
+    command: RefuseEscalation, state: ComplaintState, policy: Policy
+) -> EscalationRefused:
+    """Refuse the next stage: only where the stage being left allows it, and only on one of the
+    grounds the policy gives for it."""
+    stage = state.stage
+    if state.requested_stage is None:
+        raise refuse(state, "refuse escalation", "no escalation has been requested")
+    if not policy.stage(stage).escalation_refusable:
+        # Where the policy makes the next stage the resident's right, only `escalated` answers.
+        raise refuse(
+            state,
+            "refuse escalation",
+            f"policy {policy.id} does not allow refusing escalation from stage {stage}: "
+            "record escalated",
+        )
+    grounds = policy.stage(stage).refusal_codes()
+    if command.reason not in grounds:
+        raise PolicyRuleBroken(
+            policy.id, policy.version, "refusal_grounds",
+            f"{command.reason[:64]} is not a ground the policy gives for refusing stage "
+            f"{state.requested_stage}", allowed=grounds,
+        )  # fmt: skip
+    return EscalationRefused(
+        occurred_at=command.occurred_at,
+        stage=state.requested_stage,
+        reason=command.reason,
+        explanation=command.explanation,
+    )
 
 
 def stop_clock(command: StopClock, state: ComplaintState, policy: Policy) -> ClockStopped:

@@ -71,6 +71,18 @@ class CompensationOffer:
     offered_at: datetime
     status: OfferStatus = OfferStatus.offered
     answered_at: datetime | None = None
+    # Money settled once accepted: paid to the resident, and set against their rent arrears.
+    paid_pence: int = 0
+    offset_pence: int = 0
+    last_paid_on: date | None = None
+    last_offset_on: date | None = None
+
+    @property
+    def outstanding_pence(self) -> int:
+        """What is still to pay of an accepted offer (0 for one not accepted)."""
+        if self.status is not OfferStatus.accepted:
+            return 0
+        return self.amount_pence - self.paid_pence - self.offset_pence
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

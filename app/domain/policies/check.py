@@ -30,6 +30,7 @@ ESCALATION_REASONS_REQUIRED = "escalation_reasons_required"
 EXCLUSION = "exclusion"
 CLOCK_STOPPING = "clock_stopping"
 HANDLER_INDEPENDENCE = "handler_independence"
+ARREARS_OFFSET = "arrears_offset"
 
 # The Code's sections, by stage where the Code has one per stage.
 _STAGES = "Code section 5: two stages, no more"
@@ -40,6 +41,7 @@ _ESCALATION = "Code section 5: escalation to stage 2"
 _DEFINITION = "Code section 1: every expression of dissatisfaction is a complaint"
 _EXCLUSIONS = "Code 4.1: valid reasons to decline"
 _INDEPENDENCE = "Code section 5, stage 2: not the person who considered stage 1"
+_REMEDIES = "Code: putting things right (remedies)"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -257,4 +259,15 @@ def _policy_wide(policy: Policy, code: Policy) -> Iterator[Divergence]:
             policy_value="yes",
             code_value="no",
             message="the policy stops the clock, where the Code's only tool is an extension",
+        )
+    if policy.arrears_offset_allowed and not code.arrears_offset_allowed:
+        yield Divergence(
+            rule=ARREARS_OFFSET,
+            code_section=_REMEDIES,
+            stage=None,
+            field="arrears_offset_allowed",
+            policy_value="yes",
+            code_value="no",
+            message="the policy sets compensation against rent arrears instead of paying it, "
+            "which the Code does not provide for",
         )

@@ -132,6 +132,9 @@ class Policy:
     # Why a response may take longer (`extension_agreed` is accepted only for one of them).
     extension_reasons: tuple[Ground, ...] = ()
     clock_stopping_allowed: bool = False  # the Code's tool is the extension, not a paused clock
+    # Accepted compensation may be set against the resident's rent arrears instead of paid
+    # (`compensation_offset`, always with the resident's agreement).
+    arrears_offset_allowed: bool = False
     source: str | None = None  # the document the policy was written from
 
     def __post_init__(self) -> None:

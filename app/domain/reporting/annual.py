@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from app.domain.complaint.events import OmbudsmanFinding, Outcome, Tenure
+from app.domain.complaint.events import OmbudsmanFinding, Outcome, PaymentMethod, Tenure
 from app.domain.complaint.state import OfferStatus
 from app.domain.reporting.code_compliance import (
     Declines,
@@ -27,7 +27,7 @@ from app.domain.reporting.figures import (
     ratio,
     spread,
 )
-from app.domain.reporting.period import reporting_year
+from app.domain.reporting.period import Period, reporting_year
 from app.domain.reporting.selection import ReportData, Timeliness, policy_timeliness
 from app.domain.reporting.tsm import UNKNOWN
 from app.domain.reporting.wording import WITHHELD, Wording
@@ -64,13 +64,17 @@ class StageTimes:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Compensation:
-    """Offers made in the year. There is no payment event: an accepted offer is what the
-    landlord committed to pay, so "paid" here means accepted."""
+    """Offers made in the year and the residents' answers to them; and the money that moved in
+    the year, each on its own day: paid to residents, and set against their rent arrears (with
+    their agreement). An accepted offer is a promise, not a payment: it is not counted as paid."""
 
     offered: Amount
     accepted: Amount
     declined: Amount
     awaiting_answer: Amount
+    paid: Amount  # payments made in the year (count: payments; an offer may be paid in parts)
+    offset: Amount  # amounts set against rent arrears in the year
+    paid_by_method: list[Amount]
     by_kind: list[KindAmounts]
 
 
@@ -79,6 +83,8 @@ class KindAmounts:
     key: str  # the kind of compensation
     offered: Amount
     accepted: Amount
+    paid: Amount
+    offset: Amount
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -166,7 +172,11 @@ def annual(
             for n in numbers
         ],
         remedies=counts(normalise_text(r) for s in responded for r in s.remedies if r.strip()),
-        compensation=_compensation(data.items_in(period, ItemKind.compensation)),
+        compensation=_compensation(
+            data.items_in(period, ItemKind.compensation),
+            paid=_moved(data, period, ItemKind.compensation_paid),
+            offset=_moved(data, period, ItemKind.compensation_offset),
+        ),
         time_to_respond=[
             StageTimes(
                 stage=n,
@@ -204,25 +214,43 @@ def _amount(key: str, offers: list[ItemFacts]) -> Amount:
     return Amount(key=key, count=len(offers), pence=sum(o.amount_pence or 0 for o in offers))
 
 
-def _compensation(offers: list[ItemFacts]) -> Compensation:
+def _moved(data: ReportData, period: Period, kind: ItemKind) -> list[ItemFacts]:
+    """Payments or offsets whose own day (not the day recorded) is in the period."""
+    return [
+        i for i in data.items
+        if i.kind is kind and i.due is not None and period.start <= i.due < period.end
+    ]  # fmt: skip
+
+
+def _compensation(
+    offers: list[ItemFacts], *, paid: list[ItemFacts], offset: list[ItemFacts]
+) -> Compensation:
     def having(status: OfferStatus, among: list[ItemFacts] = offers) -> list[ItemFacts]:
         return [o for o in among if o.status == status.value]
 
-    kinds: dict[str, list[ItemFacts]] = {}
-    for offer in offers:
-        kinds.setdefault(offer.code or "", []).append(offer)
+    def of_kind(kind: str, items: list[ItemFacts]) -> list[ItemFacts]:
+        return [i for i in items if (i.code or "") == kind]
+
+    kinds = sorted({i.code or "" for i in (*offers, *paid, *offset)})
     return Compensation(
         offered=_amount("offered", offers),
         accepted=_amount("accepted", having(OfferStatus.accepted)),
         declined=_amount("declined", having(OfferStatus.declined)),
         awaiting_answer=_amount("awaiting_answer", having(OfferStatus.offered)),
+        paid=_amount("paid", paid),
+        offset=_amount("offset", offset),
+        paid_by_method=[
+            _amount(m.value, [p for p in paid if p.status == m.value]) for m in PaymentMethod
+        ],
         by_kind=[
             KindAmounts(
                 key=kind,
-                offered=_amount("offered", mine),
-                accepted=_amount("accepted", having(OfferStatus.accepted, mine)),
+                offered=_amount("offered", of_kind(kind, offers)),
+                accepted=_amount("accepted", having(OfferStatus.accepted, of_kind(kind, offers))),
+                paid=_amount("paid", of_kind(kind, paid)),
+                offset=_amount("offset", of_kind(kind, offset)),
             )
-            for kind, mine in sorted(kinds.items())
+            for kind in kinds
         ],
     )
 

@@ -19,6 +19,8 @@ from app.domain.complaint.events import (
     CompensationAccepted,
     CompensationDeclined,
     CompensationOffered,
+    CompensationOffset,
+    CompensationPaid,
     ComplaintEvent,
     Declined,
     Escalated,
@@ -42,6 +44,10 @@ class ItemKind(StrEnum):
     escalation_refusal = "escalation_refusal"  # stage: the stage refused; code: the ground
     satisfaction = "satisfaction"  # code: the answer
     compensation = "compensation"  # code: the kind; amount_pence; status: OfferStatus
+    # Money that moved, one item per event: code: the offer's kind; amount_pence; due: the day
+    # paid or offset (the day a report counts it on).
+    compensation_paid = "compensation_paid"  # status: the payment method
+    compensation_offset = "compensation_offset"  # set against the resident's rent arrears
     referral = "referral"  # code: the body referred to
     evidence_request = "evidence_request"  # due: the Ombudsman's date; answered_at: provided
     learning = "learning"  # its root cause, lesson and improvement are words (wording.py)
@@ -142,6 +148,9 @@ class _Step:
             status=status,
         )
 
+    def kind_of(self, offer_id: str) -> str | None:
+        return self.items[self.offers[offer_id]].code
+
     def settle(self, outcome: RequestOutcome, at: datetime) -> None:
         if self.pending_request is not None:
             request = self.items[self.pending_request]
@@ -180,6 +189,13 @@ class _Step:
                 answer = OfferStatus.accepted if accepted else OfferStatus.declined
                 offer = self.offers[event.offer_id]
                 self.items[offer] = replace(self.items[offer], status=answer.value, answered_at=at)
+            case CompensationPaid():
+                self.item(ItemKind.compensation_paid, at, code=self.kind_of(event.offer_id),
+                          amount_pence=event.amount_pence, due=event.paid_on,
+                          status=event.method.value)  # fmt: skip
+            case CompensationOffset():
+                self.item(ItemKind.compensation_offset, at, code=self.kind_of(event.offer_id),
+                          amount_pence=event.amount_pence, due=event.offset_on)  # fmt: skip
             case Referred():
                 self.item(ItemKind.referral, at, code=event.to.value)
             case OmbudsmanEvidenceRequested():

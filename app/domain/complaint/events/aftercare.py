@@ -10,7 +10,9 @@ from typing import Annotated, ClassVar
 
 from app.domain.complaint.events.vocabulary import (
     CompensationKind,
+    ContactMethod,
     OmbudsmanFinding,
+    PaymentMethod,
     ReferralBody,
     Satisfaction,
 )
@@ -73,6 +75,32 @@ class CompensationDeclined:
 
     occurred_at: datetime
     offer_id: Annotated[str, RESIDENT]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CompensationPaid:
+    """`amount_pence` of the accepted offer `offer_id` was paid to the resident on `paid_on`, by
+    `method`. An offer may be paid in parts; what is paid and offset never exceeds the offer."""
+
+    occurred_at: datetime
+    offer_id: Annotated[str, RESIDENT]
+    amount_pence: Annotated[int, RESIDENT]
+    paid_on: Annotated[date, RESIDENT]
+    method: Annotated[PaymentMethod, RESIDENT]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CompensationOffset:
+    """`amount_pence` of the accepted offer `offer_id` was set against the resident's rent arrears
+    on `offset_on`, instead of being paid: only where the pinned policy allows it, and with the
+    resident's agreement, given on `agreed_on` by `agreed_by`."""
+
+    occurred_at: datetime
+    offer_id: Annotated[str, RESIDENT]
+    amount_pence: Annotated[int, RESIDENT]
+    offset_on: Annotated[date, RESIDENT]
+    agreed_on: Annotated[date, RESIDENT]
+    agreed_by: Annotated[ContactMethod, RESIDENT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -18,6 +18,8 @@ from app.domain.complaint.events.aftercare import (
     CompensationAccepted,
     CompensationDeclined,
     CompensationOffered,
+    CompensationOffset,
+    CompensationPaid,
     LearningRecorded,
     OmbudsmanDetermined,
     OmbudsmanEvidenceProvided,
@@ -262,6 +264,8 @@ ComplaintEvent = (
     | CompensationOffered
     | CompensationAccepted
     | CompensationDeclined
+    | CompensationPaid
+    | CompensationOffset
     | Referred
     | OmbudsmanEvidenceRequested
     | OmbudsmanEvidenceProvided
@@ -294,6 +298,8 @@ EVENT_TYPES: dict[type[ComplaintEvent], str] = {
     CompensationOffered: "compensation_offered",
     CompensationAccepted: "compensation_accepted",
     CompensationDeclined: "compensation_declined",
+    CompensationPaid: "compensation_paid",
+    CompensationOffset: "compensation_offset",
     Referred: "referred",
     OmbudsmanEvidenceRequested: "ombudsman_evidence_requested",
     OmbudsmanEvidenceProvided: "ombudsman_evidence_provided",

@@ -85,6 +85,16 @@ class CompensationKind(StrEnum):
     other = "other"
 
 
+class PaymentMethod(StrEnum):
+    """How compensation reached the resident."""
+
+    bank_transfer = "bank_transfer"
+    cheque = "cheque"
+    rent_account_credit = "rent_account_credit"  # a credit to a rent account not in arrears
+    voucher = "voucher"
+    other = "other"
+
+
 class ReferralBody(StrEnum):
     """Where a complaint was referred outside the landlord's own process."""
 

@@ -1,0 +1,117 @@
+"""Money as facts: an accepted compensation offer paid to the resident, or set against their rent
+arrears where the pinned policy allows it and the resident agreed.
+
+Both take part of an accepted offer: an offer may be settled in parts, by payments and offsets
+together, never beyond what was offered. The days are the money's own (`paid_on`, `offset_on`),
+between the day the offer was made and the day the fact is recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from app.domain.clocks.calendar import london_date
+from app.domain.complaint.commands import (
+    AcceptCompensation,
+    Command,
+    DeclineCompensation,
+    OfferCompensation,
+    OffsetCompensation,
+    PayCompensation,
+)
+from app.domain.complaint.errors import (
+    BeyondOffer,
+    InvalidAmount,
+    InvalidPaymentDate,
+    OfferNotAccepted,
+    PolicyRuleBroken,
+    UnknownOffer,
+)
+from app.domain.complaint.events import CompensationOffset, CompensationPaid
+from app.domain.complaint.state import CompensationOffer, ComplaintState, OfferStatus
+from app.domain.policies.model import Policy
+
+# Every command about compensation: each may follow the closure or the decline (an offer in the
+# final response is often answered, and paid, after it).
+COMPENSATION: tuple[type[Command], ...] = (
+    OfferCompensation,
+    AcceptCompensation,
+    DeclineCompensation,
+    PayCompensation,
+    OffsetCompensation,
+)
+
+
+def settle_compensation(
+    command: PayCompensation | OffsetCompensation, state: ComplaintState, policy: Policy
+) -> CompensationPaid | CompensationOffset:
+    if isinstance(command, OffsetCompensation) and not policy.arrears_offset_allowed:
+        # Checked first: under such a policy no state of the complaint would accept it.
+        raise PolicyRuleBroken(
+            policy.id, policy.version, "arrears_offset_allowed",
+            "compensation is not set against rent arrears under this policy: record it paid",
+        )  # fmt: skip
+    offer = _accepted(command.offer_id, state)
+    if isinstance(command.amount_pence, bool) or command.amount_pence <= 0:
+        raise InvalidAmount()
+    if command.amount_pence > offer.outstanding_pence:
+        raise BeyondOffer(command.amount_pence, offer.outstanding_pence)
+    offered_on, today = london_date(offer.offered_at), london_date(command.occurred_at)
+    if isinstance(command, PayCompensation):
+        _within("paid_on", command.paid_on, offered_on, today)
+        return CompensationPaid(
+            occurred_at=command.occurred_at,
+            offer_id=command.offer_id,
+            amount_pence=command.amount_pence,
+            paid_on=command.paid_on,
+            method=command.method,
+        )
+    _within("offset_on", command.offset_on, offered_on, today)
+    _within("agreed_on", command.agreed_on, offered_on, command.offset_on)
+    return CompensationOffset(
+        occurred_at=command.occurred_at,
+        offer_id=command.offer_id,
+        amount_pence=command.amount_pence,
+        offset_on=command.offset_on,
+        agreed_on=command.agreed_on,
+        agreed_by=command.agreed_by,
+    )
+
+
+def _accepted(offer_id: str, state: ComplaintState) -> CompensationOffer:
+    offer = state.offer(offer_id)
+    if offer is None:
+        raise UnknownOffer(offer_id)
+    if offer.status is not OfferStatus.accepted:
+        status = (
+            "awaiting the resident's answer"
+            if offer.status is OfferStatus.offered
+            else (offer.status.value)
+        )
+        raise OfferNotAccepted(offer_id, status)
+    return offer
+
+
+def _within(field: str, day: date, earliest: date, latest: date) -> None:
+    if day < earliest:
+        raise InvalidPaymentDate(
+            field, f"{day.isoformat()} is before {earliest.isoformat()}, the day of the offer"
+        )
+    if day > latest:
+        bound = "the day it is recorded" if field != "agreed_on" else "offset_on"
+        raise InvalidPaymentDate(field, f"{day.isoformat()} is after {latest.isoformat()}, {bound}")
+
+
+def settled(state: ComplaintState, event: CompensationPaid | CompensationOffset) -> ComplaintState:
+    """The state with the payment or the offset added to its offer."""
+
+    def add(offer: CompensationOffer) -> CompensationOffer:
+        if isinstance(event, CompensationPaid):
+            return replace(offer, paid_pence=offer.paid_pence + event.amount_pence,
+                           last_paid_on=event.paid_on)  # fmt: skip
+        return replace(offer, offset_pence=offer.offset_pence + event.amount_pence,
+                       last_offset_on=event.offset_on)  # fmt: skip
+
+    offers = tuple(add(o) if o.offer_id == event.offer_id else o for o in state.compensation)
+    return replace(state, compensation=offers)

@@ -1,0 +1,149 @@
+"""Money as facts over HTTP, under each built-in policy: an accepted offer is paid (in parts),
+never beyond what was offered; it is set against rent arrears only where the pinned policy allows
+it (jliving-2018), with the resident's agreement, else a 422 `policy-rule-broken`. A refused
+request writes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.domain.policies.builtin import BUILTIN_POLICIES
+from app.services.keys import Role
+from tests.api.conftest import MakeKey
+from tests.api.factories import append, log
+from tests.api.test_policy_walkthroughs import landlord_using
+
+pytestmark = pytest.mark.asyncio
+
+RECEIVED = {"received_at": "2026-03-02T09:00:00+00:00", "occurred_at": "2026-03-02T09:05:00+00:00"}
+POLICIES = [p.id for p in BUILTIN_POLICIES.latest_each()]
+OFFER = {"offer_id": "C-1", "amount_pence": 10_000, "kind": "time_and_trouble",
+         "reason": "Three missed appointments."}  # fmt: skip
+PAY = {"offer_id": "C-1", "paid_on": "2026-03-06", "method": "bank_transfer"}
+OFFSET = {"offer_id": "C-1", "offset_on": "2026-03-06", "agreed_on": "2026-03-05",
+          "agreed_by": "phone"}  # fmt: skip
+
+
+async def history(client: httpx.AsyncClient, crm: dict[str, str], cid: str) -> list[Any]:
+    got = await client.get(f"/v1/complaints/{cid}/events", headers=crm)
+    assert got.status_code == 200, got.text
+    items: list[Any] = got.json()["items"]
+    return items
+
+
+def problem_of(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    problem: dict[str, Any] = response.json()
+    assert problem["type"] == f"urn:redress:problem:{code}"
+    return problem
+
+
+async def offered(
+    client: httpx.AsyncClient, crm: dict[str, str], accept: bool = True
+) -> dict[str, Any]:
+    complaint = await log(client, crm, **RECEIVED)
+    made = await append(client, crm, complaint["id"], "compensation_offered",
+                        "2026-03-04T10:00:00Z", **OFFER)  # fmt: skip
+    assert made.status_code == 201, made.text
+    if accept:
+        yes = await append(client, crm, complaint["id"], "compensation_accepted",
+                           "2026-03-05T10:00:00Z", offer_id="C-1")  # fmt: skip
+        assert yes.status_code == 201, yes.text
+    return complaint
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+async def test_paid_in_parts_never_beyond_the_offer(
+    client: httpx.AsyncClient, db: AsyncEngine, make_key: MakeKey, policy: str
+) -> None:
+    crm = await landlord_using(client, db, make_key, f"pay-{policy}", policy)
+    cid = (await offered(client, crm))["id"]
+    first = await append(client, crm, cid, "compensation_paid", "2026-03-06T10:00:00Z",
+                         amount_pence=6_000, **PAY)  # fmt: skip
+    assert first.status_code == 201, first.text
+    money = first.json()["compensation"][0]["money"]
+    assert money == {"paid_pence": 6_000, "offset_pence": 0, "outstanding_pence": 4_000,
+                     "last_paid_on": "2026-03-06", "last_offset_on": None}  # fmt: skip
+    before = await history(client, crm, cid)
+    too_much = await append(client, crm, cid, "compensation_paid", "2026-03-06T11:00:00Z",
+                            amount_pence=4_001, **PAY)  # fmt: skip
+    problem_of(too_much, 422, "more-than-offered")
+    assert await history(client, crm, cid) == before
+    rest = await append(client, crm, cid, "compensation_paid", "2026-03-06T11:00:00Z",
+                        amount_pence=4_000, **{**PAY, "method": "cheque"})  # fmt: skip
+    assert rest.status_code == 201, rest.text
+    assert rest.json()["compensation"][0]["money"]["outstanding_pence"] == 0
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+async def test_offset_against_arrears_only_where_the_policy_allows_it(
+    client: httpx.AsyncClient, db: AsyncEngine, make_key: MakeKey, policy: str
+) -> None:
+    crm = await landlord_using(client, db, make_key, f"offset-{policy}", policy)
+    cid = (await offered(client, crm))["id"]
+    before = await history(client, crm, cid)
+    response = await append(client, crm, cid, "compensation_offset", "2026-03-06T10:00:00Z",
+                            amount_pence=2_500, **OFFSET)  # fmt: skip
+    if BUILTIN_POLICIES.latest(policy).arrears_offset_allowed:  # type: ignore[union-attr]
+        assert policy == "jliving-2018"
+        assert response.status_code == 201, response.text
+        money = response.json()["compensation"][0]["money"]
+        assert (money["offset_pence"], money["outstanding_pence"]) == (2_500, 7_500)
+        assert (await history(client, crm, cid))[-1]["data"] == {"amount_pence": 2_500, **OFFSET}
+        return
+    problem = problem_of(response, 422, "policy-rule-broken")
+    assert problem["rule"] == "arrears_offset_allowed"
+    assert problem["policy"] == {"id": policy, "version": 1}
+    assert await history(client, crm, cid) == before
+
+
+@pytest.mark.parametrize("policy", ["hoc-2024", "jliving-2018"])
+async def test_an_offer_not_accepted_is_neither_paid_nor_offset(
+    client: httpx.AsyncClient, db: AsyncEngine, make_key: MakeKey, policy: str
+) -> None:
+    crm = await landlord_using(client, db, make_key, f"unaccepted-{policy}", policy)
+    cid = (await offered(client, crm, accept=False))["id"]
+    before = await history(client, crm, cid)
+    paid = await append(client, crm, cid, "compensation_paid", "2026-03-06T10:00:00Z",
+                        amount_pence=1_000, **PAY)  # fmt: skip
+    problem_of(paid, 409, "offer-not-accepted")
+    if policy == "jliving-2018":
+        offset = await append(client, crm, cid, "compensation_offset", "2026-03-06T10:00:00Z",
+                              amount_pence=1_000, **OFFSET)  # fmt: skip
+        problem_of(offset, 409, "offer-not-accepted")
+    assert await history(client, crm, cid) == before
+
+
+async def test_the_residents_agreement_is_required_and_dated(
+    client: httpx.AsyncClient, db: AsyncEngine, make_key: MakeKey
+) -> None:
+    crm = await landlord_using(client, db, make_key, "agreement-homes", "jliving-2018")
+    cid = (await offered(client, crm))["id"]
+    before = await history(client, crm, cid)
+    no_agreement = {k: v for k, v in OFFSET.items() if k not in ("agreed_on", "agreed_by")}
+    missing = await append(client, crm, cid, "compensation_offset", "2026-03-06T10:00:00Z",
+                           amount_pence=1_000, **no_agreement)  # fmt: skip
+    assert missing.status_code == 422, missing.text
+    late = await append(client, crm, cid, "compensation_offset", "2026-03-06T10:00:00Z",
+                        amount_pence=1_000, **{**OFFSET, "agreed_on": "2026-03-07"})  # fmt: skip
+    problem = problem_of(late, 422, "invalid-payment-date")
+    assert problem["field"] == "agreed_on"
+    future = await append(client, crm, cid, "compensation_paid", "2026-03-06T10:00:00Z",
+                          amount_pence=1_000, **{**PAY, "paid_on": "2026-03-09"})  # fmt: skip
+    problem_of(future, 422, "invalid-payment-date")
+    assert await history(client, crm, cid) == before
+
+
+async def test_the_policy_check_flags_offsetting(
+    client: httpx.AsyncClient, make_key: MakeKey
+) -> None:
+    crm = {"Authorization": f"Bearer {await make_key(Role.crm)}"}
+    checked = (await client.get("/v1/policies/jliving-2018/check", headers=crm)).json()
+    text = str(checked)
+    assert "arrears_offset" in text
+    code = (await client.get("/v1/policies/hoc-2024/check", headers=crm)).json()
+    assert "arrears_offset" not in str(code)
