@@ -85,6 +85,7 @@ from app.domain.complaint.events import (
     Responded,
 )
 from app.domain.complaint.informing import inform
+from app.domain.complaint.intake import check_intake
 from app.domain.complaint.policy_rules import (
     reopen,
     require_independent,
@@ -187,6 +188,7 @@ def _log(command: LogComplaint, policy: Policy, now: datetime) -> Logged:
     if stage not in allowed:
         listed = " or ".join(str(s) for s in allowed)
         raise InvalidTransition(f"a complaint can only be logged at stage {listed}, not {stage}")
+    check_intake(command, policy)
     return Logged(
         occurred_at=command.occurred_at,
         reference=command.reference,
@@ -205,6 +207,9 @@ def _log(command: LogComplaint, policy: Policy, now: datetime) -> Logged:
         vulnerability=command.vulnerability,
         reasonable_adjustments=command.reasonable_adjustments,
         tenure=command.tenure,
+        incident_at=command.incident_at,
+        late_acceptance_reason=command.late_acceptance_reason,
+        late_acceptance_explanation=command.late_acceptance_explanation,
     )
 
 
@@ -349,7 +354,7 @@ def _decide(
         case AcceptCompensation() | DeclineCompensation():
             return answer_compensation(command, state)
         case Refer():
-            return refer(command)
+            return refer(command, state)
         case RequestOmbudsmanEvidence():
             return request_evidence(command, state)
         case ProvideOmbudsmanEvidence():

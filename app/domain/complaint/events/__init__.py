@@ -36,19 +36,28 @@ from app.domain.complaint.events.facts import (
     ResidentInformed,
     Responded,
 )
-from app.domain.complaint.events.people import Complainant, PostalAddress, Representative
+from app.domain.complaint.events.people import (
+    Complainant,
+    Consent,
+    PostalAddress,
+    Representative,
+)
 from app.domain.complaint.events.vocabulary import (
+    LEASE_HOLDING,
     Channel,
     ClosureReason,
     CompensationKind,
+    ConsentMethod,
     ContactMethod,
     DeclineReason,
     ErasureReason,
     InformedOf,
+    LateAcceptanceReason,
     NoteVisibility,
     OmbudsmanFinding,
     Outcome,
     ReferralBody,
+    RepresentativeKind,
     Satisfaction,
     StopReasonCategory,
     Tenure,
@@ -56,6 +65,7 @@ from app.domain.complaint.events.vocabulary import (
 
 __all__ = [
     "EVENT_TYPES",
+    "LEASE_HOLDING",
     "Acknowledged",
     "ActionAgreed",
     "ActionCompleted",
@@ -71,6 +81,8 @@ __all__ = [
     "CompensationOffered",
     "Complainant",
     "ComplaintEvent",
+    "Consent",
+    "ConsentMethod",
     "ContactMethod",
     "Contacted",
     "DeclineReason",
@@ -81,6 +93,7 @@ __all__ = [
     "EscalationRequested",
     "ExtensionAgreed",
     "InformedOf",
+    "LateAcceptanceReason",
     "LearningRecorded",
     "Logged",
     "NoteAdded",
@@ -96,6 +109,7 @@ __all__ = [
     "Referred",
     "Reopened",
     "Representative",
+    "RepresentativeKind",
     "ResidentInformed",
     "Responded",
     "Satisfaction",
