@@ -36,9 +36,9 @@ from app.api.event_requests import (
     RespondedIn,
     SatisfactionRecordedIn,
 )
-from app.api.schemas.complaints import LogComplaintRequest
+from app.api.schemas.complaints import LogComplaintRequest, RepresentativeIn
 from app.domain.complaint import commands as c
-from app.domain.complaint.events import Complainant, PostalAddress, Representative
+from app.domain.complaint.events import Complainant, Consent, PostalAddress, Representative
 from app.domain.policies.model import Policy
 
 
@@ -53,6 +53,7 @@ def log_command(
     occurred_at = body.occurred_at or now
     person = body.complainant
     rep = body.representative
+    late = body.late_acceptance
     return c.LogComplaint(
         occurred_at=occurred_at,
         reference="",  # assigned by the service inside the logging transaction
@@ -78,15 +79,27 @@ def log_command(
             ),
             resident_id=resident_id or person.resident_id,
         ),
-        representative=(
-            None
-            if rep is None
-            else Representative(name=rep.name, relationship=rep.relationship, contact=rep.contact)
-        ),
+        representative=None if rep is None else representative(rep),
         anonymous=body.anonymous,
         vulnerability=body.vulnerability,
         reasonable_adjustments=body.reasonable_adjustments,
         tenure=body.tenure,
+        incident_at=body.incident_at,
+        late_acceptance_reason=None if late is None else late.reason,
+        late_acceptance_explanation=None if late is None else late.explanation,
+    )
+
+
+def representative(rep: RepresentativeIn) -> Representative:
+    consent = rep.consent
+    return Representative(
+        name=rep.name,
+        relationship=rep.relationship,
+        contact=rep.contact,
+        kind=rep.kind,
+        consent=None
+        if consent is None
+        else Consent(given=consent.given, recorded_at=consent.recorded_at, method=consent.method),
     )
 
 

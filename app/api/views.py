@@ -17,9 +17,11 @@ from app.api.schemas.complaints import (
     CompensationOfferView,
     ComplainantView,
     ComplaintView,
+    ConsentView,
     DeterminationView,
     EvidenceRequestView,
     InformedView,
+    LateAcceptanceView,
     LearningView,
     NoteView,
     PolicyRef,
@@ -44,6 +46,7 @@ from app.domain.complaint.events import (
     CompensationOffset,
     CompensationPaid,
     Complainant,
+    Consent,
     Declined,
     ExtensionAgreed,
     LearningRecorded,
@@ -126,6 +129,8 @@ def complaint_view(
         status=state.status,
         channel=state.channel,
         tenure=state.tenure,
+        incident_at=state.incident_at,
+        late_acceptance=_late_acceptance(state, gate),
         category=state.category,
         received_at=state.received_at,
         version=state.version,
@@ -253,6 +258,24 @@ def _representative(representative: Representative | None) -> RepresentativeView
         name=representative.name,
         relationship=representative.relationship,
         contact=representative.contact,
+        kind=representative.kind,
+        consent=_consent(representative.consent),
+    )
+
+
+def _consent(consent: Consent | None) -> ConsentView | None:
+    if consent is None:
+        return None
+    return ConsentView(given=consent.given, recorded_at=consent.recorded_at, method=consent.method)
+
+
+def _late_acceptance(state: ComplaintState, gate: Gate) -> LateAcceptanceView | None:
+    """Why a matter older than the policy's time limit was taken on (`logged` v4)."""
+    if state.late_acceptance_reason is None:
+        return None
+    return LateAcceptanceView(
+        reason=state.late_acceptance_reason,
+        explanation=gate(Logged, "late_acceptance_explanation", state.late_acceptance_explanation),
     )
 
 

@@ -81,6 +81,9 @@ class FieldSpec:
     # The classified fields inside a structured personal value (the complainant's name, email,
     # ... and resident id), so that its identifier can stay clear while the rest is sealed.
     parts: tuple[FieldSpec, ...] = ()
+    # The field has no default: it is always written, even where None is valid (an anonymous
+    # complainant's name), so an erased one still reads as erased rather than as never given.
+    required: bool = False
 
     def kept_clear(self) -> tuple[str, ...]:
         """The parts that stay readable when this field is sealed (identifiers)."""
@@ -138,7 +141,10 @@ def field_specs(cls: type) -> tuple[FieldSpec, ...]:
         inner = typing.get_args(hint)[0]
         nested = _dataclass_in(inner)
         parts = field_specs(nested) if nested is not None and treatment.personal else ()
-        specs.append(FieldSpec(field.name, treatment, _optional(inner), parts))
+        required = (
+            field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
+        )
+        specs.append(FieldSpec(field.name, treatment, _optional(inner), parts, required))
     if missing:
         raise CatalogueError(
             f"{cls.__name__}: field(s) {', '.join(missing)} not classified; declare each as "

@@ -23,6 +23,7 @@ from app.events.upcasters import (
     Data,
     logged_v1_to_v2,
     logged_v2_to_v3,
+    logged_v3_to_v4,
     policy_published_v1_to_v2,
     policy_published_v2_to_v3,
     reason_to_explanation,
@@ -48,6 +49,7 @@ _EXTENSION_REASONS: list[JsonValue] = [
 UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("logged", 1): logged_v1_to_v2,
     ("logged", 2): logged_v2_to_v3,
+    ("logged", 3): logged_v3_to_v4,
     ("escalation_refused", 1): reason_to_explanation,
     ("extension_agreed", 1): reason_to_explanation,
     ("policy_published", 1): lambda data: policy_published_v1_to_v2(data, _EXTENSION_REASONS),

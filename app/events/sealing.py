@@ -39,12 +39,13 @@ def sealed_fields(event_type: str) -> tuple[str, ...]:
 
 
 def _placeholder(field: FieldSpec) -> Any:
-    """What an erased field reads as: its identifiers kept, required text as "[erased]", the
-    rest of a structured value empty, so the field keeps its shape."""
+    """What an erased field reads as: its identifiers kept, required text as "[erased]" (a part
+    always written, such as the complainant's name, also where it may be null), the rest of a
+    structured value empty, so the field keeps its shape."""
     if not field.parts:
         return ERASED
     return {
-        part.name: None if part.optional else _placeholder(part)
+        part.name: None if part.optional and not part.required else _placeholder(part)
         for part in field.parts
         if part.treatment.sensitivity is not Sensitivity.identifier
     }

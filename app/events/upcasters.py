@@ -22,6 +22,14 @@ it nothing could be offset, so a v2 policy reads as not allowing it.
 `logged` v3 (2026-11): `tenure`, whether the complainant's home is rented or shared ownership (the
 Tenant Satisfaction Measures count complaints per 1,000 homes of each). Nothing recorded before
 says which, so a v2 event reads as tenure unknown (null), never as a guess.
+
+`logged` v4 (2026-12, issue 12): `incident_at` (when the matter happened) and a late acceptance
+(`late_acceptance_reason`, `late_acceptance_explanation`: why a matter older than the policy's
+time limit was taken on); the complainant's `name` may be null on an anonymous complaint; a
+representative has a `kind` (mp, councillor, advocate, family, other) and the resident's
+`consent`; tenure may also be `leasehold` or `other`. A v3 event reads with each new field null
+(not recorded then), never a guess: no incident date, no late acceptance, a representative of
+unknown kind and consent. Its name and tenure are as they were.
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ from app.events.store import JsonValue
 
 Data = dict[str, JsonValue]
 
-LOGGED_VERSION = 3
+LOGGED_VERSION = 4
 POLICY_PUBLISHED_VERSION = 3
 
 # A UK postcode (outward and inward code), at the end of the text, any case, space optional.
@@ -65,6 +73,19 @@ def logged_v1_to_v2(data: Data) -> Data:
 
 def logged_v2_to_v3(data: Data) -> Data:
     return {**data, "tenure": None}
+
+
+def logged_v3_to_v4(data: Data) -> Data:
+    upgraded: Data = {
+        **data,
+        "incident_at": None,
+        "late_acceptance_reason": None,
+        "late_acceptance_explanation": None,
+    }
+    representative = data.get("representative")
+    if isinstance(representative, dict):
+        upgraded["representative"] = {**representative, "kind": None, "consent": None}
+    return upgraded
 
 
 def reason_to_explanation(data: Data) -> Data:

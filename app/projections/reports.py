@@ -19,7 +19,13 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.clocks.calendar import london_date
-from app.domain.complaint.events import ClosureReason, DeclineReason, Outcome, Tenure
+from app.domain.complaint.events import (
+    ClosureReason,
+    DeclineReason,
+    LateAcceptanceReason,
+    Outcome,
+    Tenure,
+)
 from app.domain.reporting.facts import ComplaintFacts, Facts, ItemFacts, ItemKind, StageFacts
 from app.domain.reporting.period import Period
 from app.domain.reporting.selection import ReportData
@@ -58,6 +64,9 @@ def _complaint_row(c: ComplaintFacts) -> Row:
         "ended_at": c.ended_at,
         "last_event_at": c.last_event_at,
         "calendar_until": c.calendar_until,
+        "late_acceptance": None
+        if c.late_acceptance_reason is None
+        else c.late_acceptance_reason.value,
         "received_date": london_date(c.received_at),
         "last_date": london_date(c.last_event_at),
     }
@@ -203,7 +212,7 @@ def _relevant(period: Period) -> sa.Select[tuple[str]]:
 _COMPLAINT_COLUMNS = [report_complaints.c[name] for name in (
     "id", "landlord", "policy_id", "policy_version", "received_at", "logged_stage", "category",
     "channel", "tenure", "declined_at", "decline_reason", "ended_at", "last_event_at",
-    "calendar_until",
+    "calendar_until", "late_acceptance",
 )]  # fmt: skip
 _STAGE_COLUMNS = [report_stages.c[name] for name in (
     "complaint_id", "seq", "stage", "informal", "reopened", "started_at", "acknowledged_at",
@@ -260,7 +269,7 @@ def _complaint(
     complaint_id: str, landlord: str, policy_id: str, policy_version: int,
     received_at: datetime, logged_stage: int, category: str, channel: str, tenure: str | None,
     declined_at: datetime | None, decline_reason: str | None, ended_at: datetime | None,
-    last_event_at: datetime, calendar_until: date,
+    last_event_at: datetime, calendar_until: date, late_acceptance: str | None,
 ) -> ComplaintFacts:  # fmt: skip
     return ComplaintFacts(
         complaint_id=complaint_id,
@@ -277,6 +286,7 @@ def _complaint(
         ended_at=ended_at,
         last_event_at=last_event_at,
         calendar_until=calendar_until,
+        late_acceptance_reason=None if late_acceptance is None else LATE[late_acceptance],
     )
 
 
@@ -333,6 +343,7 @@ def _item(
 
 # Enum members by value: a dictionary look-up is several times cheaper than calling the enum.
 TENURES = {t.value: t for t in Tenure}
+LATE = {r.value: r for r in LateAcceptanceReason}
 OUTCOMES = {o.value: o for o in Outcome}
 KINDS = {k.value: k for k in ItemKind}
 DECLINES = {d.value: d for d in DeclineReason}

@@ -100,6 +100,8 @@ report_complaints = sa.Table(
     sa.Column("ended_at", UtcDateTime, nullable=True),
     sa.Column("last_event_at", UtcDateTime, nullable=False),
     sa.Column("calendar_until", sa.Date, nullable=False),
+    # Why a matter older than the policy's time limit was taken on (a code; migration 0013).
+    sa.Column("late_acceptance", sa.String(32), nullable=True),
     # London dates of receipt and of the last event: a period selects the complaints that were
     # received before it ended and either had an event in it or had not ended.
     sa.Column("received_date", sa.Date, nullable=False),

@@ -21,7 +21,9 @@ TENURE_NAMES = {
     "rented": "Rented homes (LCRA)",
     "shared_ownership": "Shared ownership (LCHO)",
     "unknown": "Tenure not recorded",
-    "all": "All homes",
+    "leasehold": "Leaseholders (outside the TSMs)",
+    "other": "Other tenures (outside the TSMs)",
+    "all": "All homes (LCRA, LCHO and not recorded)",
 }
 
 
@@ -169,6 +171,13 @@ def code_compliance_page(report: CodeComplianceReport) -> str:
         f"{report.declined.declined} declined under the policy's exclusions, by exclusion",
         ["Exclusion", "Declined"],
         [(c.key.replace("_", " "), c.count) for c in report.declined.by_reason],
+    )
+    late = report.late_acceptances
+    page.table(
+        f"{late.accepted} accepted although the matter was older than the policy's time limit, "
+        "by reason",
+        ["Reason", "Accepted"],
+        [(c.key.replace("_", " "), c.count) for c in late.by_reason],
     )
     closures = report.closures
     page.paragraph(

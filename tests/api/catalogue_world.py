@@ -111,7 +111,13 @@ def logged_body(markers: Markers, received_at: str, resident_id: str = RESIDENT_
     body = fill(markers, spec, dict.fromkeys((*_SET_BY_SERVICE, "complainant"), None))
     for name in (*_SET_BY_SERVICE, "representative", "anonymous", "tenure", "channel"):
         body.pop(name, None)
+    # The request takes the late acceptance as one object; the event keeps its two fields.
+    explanation = body.pop("late_acceptance_explanation")
+    body.pop("late_acceptance_reason", None)
     return body | {
+        # Older than the Code's twelve months at receipt: logged with a late acceptance.
+        "incident_at": "2024-01-15",
+        "late_acceptance": {"reason": "continuing_issue", "explanation": explanation},
         "channel": "email",
         "received_at": received_at,
         "occurred_at": received_at,
@@ -130,6 +136,8 @@ def logged_body(markers: Markers, received_at: str, resident_id: str = RESIDENT_
             "name": mark("representative.name", representative["name"]),
             "relationship": mark("representative.relationship", representative["relationship"]),
             "contact": mark("representative.contact", representative["contact"]),
+            "kind": "advocate",
+            "consent": {"given": True, "recorded_at": received_at, "method": "written"},
         },
     }
 

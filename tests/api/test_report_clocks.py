@@ -220,7 +220,14 @@ async def test_the_self_assessment_and_ch02_of_the_year(
 
     tsm = (await client.get("/v1/reports/tsm", params={"year": "2024"}, headers=analyst)).json()
     ch01 = {g["tenure"]: (g["stage_1"]["count"], g["stage_2"]["count"]) for g in tsm["ch01"]}
-    assert ch01 == {"rented": (8, 1), "shared_ownership": (1, 0), "unknown": (1, 0), "all": (10, 1)}
+    assert ch01 == {
+        "rented": (8, 1),
+        "shared_ownership": (1, 0),
+        "unknown": (1, 0),
+        "leasehold": (0, 0),
+        "other": (0, 0),
+        "all": (10, 1),
+    }
     ch02 = {
         (g["tenure"], n): (
             g[f"stage_{n}"]["responded"],
@@ -241,6 +248,11 @@ async def test_the_self_assessment_and_ch02_of_the_year(
         ("shared_ownership", 2): (0, (0, 0, None), (0, 0, None), 0, 0),
         ("unknown", 1): (0, (0, 0, None), (0, 0, None), 0, 0),  # K10 never answered
         ("unknown", 2): (0, (0, 0, None), (0, 0, None), 0, 0),
+        **{
+            (t, n): (0, (0, 0, None), (0, 0, None), 0, 0)
+            for t in ("leasehold", "other")
+            for n in (1, 2)
+        },
         ("all", 1): (6, (5, 6, 83.3), (4, 6, 66.7), 1, 1),
         ("all", 2): (1, (1, 1, 100.0), (0, 1, 0.0), 1, 0),
     }

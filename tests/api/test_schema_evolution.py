@@ -41,13 +41,15 @@ def test_a_free_text_address_becomes_a_postal_address(
 async def test_old_and_new_logged_events_replay_to_the_same_view(
     client: httpx.AsyncClient, crm: dict[str, str], db: AsyncEngine
 ) -> None:
-    assert SCHEMA_VERSIONS["logged"] == 3
+    assert SCHEMA_VERSIONS["logged"] == 4
     new = await log(client, crm)
     stream = (await client.get(f"/v1/complaints/{new['id']}/events", headers=crm)).json()
     logged: dict[str, Any] = stream["items"][0]
-    assert logged["schema_version"] == 3
+    assert logged["schema_version"] == 4
     assert logged["data"]["tenure"] is None
-    del logged["data"]["tenure"]  # a v1 event has no tenure
+    # A v1 event has no tenure (v3) and none of v4's fields.
+    for field in ("tenure", *V4_FIELDS):
+        del logged["data"][field]
 
     # The same fact as an old client wrote it: schema v1, the address one string.
     old_data = dict(logged["data"])
@@ -100,6 +102,67 @@ async def test_old_and_new_logged_events_replay_to_the_same_view(
         report = await verify(conn)
     assert row.schema_version == 1
     assert row.data["complainant"]["address"] == "1 Nowhere Lane, Exampletown, zz9 9zz"
+    assert report.ok
+
+
+V4_FIELDS = ("incident_at", "late_acceptance_reason", "late_acceptance_explanation")
+
+
+@pytest.mark.asyncio
+async def test_a_v3_logged_row_reads_with_the_v4_fields_unknown_and_verifies_unchanged(
+    client: httpx.AsyncClient, crm: dict[str, str], db: AsyncEngine
+) -> None:
+    rep = {"name": "Ann Advocate", "relationship": "advocate", "contact": "01234 567890"}
+    new = await log(client, crm, tenure="rented", representative=rep)
+    stream = (await client.get(f"/v1/complaints/{new['id']}/events", headers=crm)).json()
+    logged: dict[str, Any] = stream["items"][0]
+    assert logged["schema_version"] == 4
+    assert logged["data"]["representative"] == {**rep, "kind": None, "consent": None}
+    # The same fact as a v3 client wrote it: no v4 field, a representative without kind/consent.
+    old_data = {k: v for k, v in logged["data"].items() if k not in V4_FIELDS}
+    old_data["representative"] = dict(rep)
+    old_data["reference"] = "RDR-2025-900003"
+    old_id = "v3-style-complaint"
+    async with db.begin() as conn:
+        await SqlEventStore().append(
+            conn,
+            old_id,
+            0,
+            [
+                NewEvent(
+                    type="logged",
+                    schema_version=3,
+                    data=old_data,
+                    occurred_at=datetime.fromisoformat(logged["occurred_at"]),
+                    metadata={"actor": "legacy"},
+                )
+            ],
+        )
+        legacy = await load(conn, SqlEventStore(), old_id)
+        assert legacy is not None
+        await projection.upsert(
+            conn, projection.row_for(old_id, legacy.state, legacy.policy, legacy.calendar)
+        )
+    old = (await client.get(f"/v1/complaints/{old_id}", headers=crm)).json()
+    assert old["incident_at"] is None
+    assert old["late_acceptance"] is None
+    assert old["tenure"] == "rented"
+    assert old["representative"] == {**rep, "kind": None, "consent": None}
+    different = {"id", "reference", "evaluated_at"}
+    assert {k: v for k, v in old.items() if k not in different} == {
+        k: v for k, v in new.items() if k not in different
+    }
+    async with db.connect() as conn:
+        row = (
+            await conn.execute(
+                sa.select(events.c.schema_version, events.c.data).where(
+                    events.c.stream_id == old_id
+                )
+            )
+        ).one()
+        report = await verify(conn)
+    assert row.schema_version == 3
+    assert "incident_at" not in row.data
     assert report.ok
 
 

@@ -337,12 +337,18 @@ def tsm(cases: list[Case], start: date, end: date) -> dict[str, Any]:
     got = received(cases, start, end)
     answered = [(c, r) for c, r in responded(cases, start, end) if r.stage in (1, 2)]
     figures: dict[str, Any] = {}
-    for tenure in ("rented", "shared_ownership", "unknown", "all"):
+    # Leaseholders and other tenures are outside the TSMs: their own lines, not in "all".
+    outside = ("leasehold", "other")
+
+    def counted(tenure: str, c: Case) -> bool:
+        return tenure == c.tenure or (tenure == "all" and c.tenure not in outside)
+
+    for tenure in ("rented", "shared_ownership", "unknown", *outside, "all"):
         for n in (1, 2):
-            mine = [(c, r) for c, r in got if r.stage == n and tenure in ("all", c.tenure)]
+            mine = [(c, r) for c, r in got if r.stage == n and counted(tenure, c)]
             times: Counter[str] = Counter()
             for c, r in answered:
-                if r.stage == n and tenure in ("all", c.tenure):
+                if r.stage == n and counted(tenure, c):
                     assert r.responded is not None
                     times[timeliness(london_date(r.responded), *code_dues(r))] += 1
             figures[f"{tenure} {n}"] = (

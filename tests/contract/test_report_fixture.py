@@ -175,6 +175,9 @@ async def test_the_tenant_satisfaction_measures(db: AsyncEngine) -> None:
         "shared_ownership": ("LCHO", (4, 200, 20.0), (0, 200, 0.0)),
         # Not recorded: B4, D1, E4, H2; stage 2 E4. No homes to divide by.
         "unknown": (None, (4, None, None), (1, None, None)),
+        # Outside the TSMs: lines of their own, none in the fixture.
+        "leasehold": (None, (0, None, None), (0, None, None)),
+        "other": (None, (0, None, None), (0, None, None)),
         "all": (None, (17, 1200, 14.17), (3, 1200, 2.5)),
     }
     ch02 = {
@@ -200,6 +203,11 @@ async def test_the_tenant_satisfaction_measures(db: AsyncEngine) -> None:
         ("shared_ownership", 2): (0, (0, 0, None), (0, 0, None), 0, 0),
         ("unknown", 1): (4, (4, 4, 100.0), (4, 4, 100.0), 0, 0),  # B4, D1, E4, H2
         ("unknown", 2): (0, (0, 0, None), (0, 0, None), 0, 0),
+        **{
+            (t, n): (0, (0, 0, None), (0, 0, None), 0, 0)
+            for t in ("leasehold", "other")
+            for n in (1, 2)
+        },
         ("all", 1): (16, (14, 16, 87.5), (13, 16, 81.2), 1, 2),
         ("all", 2): (2, (2, 2, 100.0), (1, 2, 50.0), 1, 0),
     }
@@ -230,6 +238,8 @@ async def test_the_annual_report(db: AsyncEngine) -> None:
         ("rented", 11),
         ("shared_ownership", 4),
         ("unknown", 4),
+        ("leasehold", 0),
+        ("other", 0),
     ]
     assert listed(volumes["by_stage"]) == [("stage 1", 17), ("stage 0", 3), ("stage 2", 3)]
     assert volumes["declined"]["declined"] == 2

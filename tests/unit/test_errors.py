@@ -23,6 +23,10 @@ def all_kinds() -> list[type[DomainError]]:
 
 EXPECTED_CODES = {
     "PolicyRuleBroken": "policy-rule-broken",
+    "ComplainantNameRequired": "complainant-name-required",
+    "InvalidIncidentAt": "invalid-incident-at",
+    "LateAcceptanceNotNeeded": "late-acceptance-not-needed",
+    "ReferralNotOpen": "referral-not-open",
     "NotLogged": "not-logged",
     "AlreadyLogged": "already-logged",
     "NaiveDatetime": "naive-datetime",

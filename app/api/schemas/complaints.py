@@ -13,13 +13,16 @@ from app.domain.complaint.events import (
     Channel,
     ClosureReason,
     CompensationKind,
+    ConsentMethod,
     ContactMethod,
     DeclineReason,
     InformedOf,
+    LateAcceptanceReason,
     NoteVisibility,
     OmbudsmanFinding,
     Outcome,
     ReferralBody,
+    RepresentativeKind,
     Satisfaction,
     StopReasonCategory,
     Tenure,
@@ -45,7 +48,11 @@ class PostalAddressIn(Input):
 
 
 class ComplainantIn(Input):
-    name: ShortText
+    name: ShortText | None = Field(
+        default=None,
+        description="Required, unless the complaint is `anonymous` (then it may be left out; "
+        "without it and not anonymous: 422 `complainant-name-required`).",
+    )
     email: Annotated[str, StringConstraints(pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}$")] | None = None
     phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()\-]{3,30}$")] | None = None
     address: PostalAddressIn | None = None
@@ -54,10 +61,39 @@ class ComplainantIn(Input):
     )
 
 
+class ConsentIn(Input):
+    given: bool = Field(description="Whether the resident agreed to the representative acting.")
+    recorded_at: Instant | None = Field(
+        default=None, description=f"When the consent was recorded. {MOMENT_RANGE}"
+    )
+    method: ConsentMethod | None = Field(
+        default=None, description="How: `written`, `verbal`, `electronic` or `other`."
+    )
+
+
 class RepresentativeIn(Input):
     name: ShortText
     relationship: ShortText
     contact: ShortText | None = None
+    kind: RepresentativeKind | None = Field(
+        default=None,
+        description="Who acts for the resident: `mp`, `councillor`, `advocate` (an advice "
+        "agency, advocate or solicitor), `family` (a relative or friend) or `other`.",
+    )
+    consent: ConsentIn | None = Field(
+        default=None,
+        description="The resident's consent to the representative acting for them; leave it "
+        "out when not recorded.",
+    )
+
+
+class LateAcceptanceIn(Input):
+    reason: LateAcceptanceReason = Field(
+        description="Why a matter older than the policy's time limit is taken on: "
+        "`continuing_issue`, `recently_discovered`, `resident_circumstances`, "
+        "`serious_matter`, `landlord_delay` or `other`."
+    )
+    explanation: Text = Field(description="What the landlord records and tells the resident.")
 
 
 class LogComplaintRequest(Input):
@@ -85,7 +121,22 @@ class LogComplaintRequest(Input):
     tenure: Tenure | None = Field(
         default=None,
         description="The complainant's home: `rented` (social rent, LCRA) or `shared_ownership` "
-        "(LCHO). Leave it out when unknown: reports count unknown tenure apart, never guess.",
+        "(LCHO), `leasehold` (a leaseholder who bought outright) or `other` (any other tenure; "
+        "these two are outside the TSM's measures). Leave it out when unknown: reports count "
+        "unknown tenure apart, never guess. Only `leasehold` and `shared_ownership` may be "
+        "referred to the `first_tier_tribunal`.",
+    )
+    incident_at: date | None = Field(
+        default=None,
+        description="The day the matter complained about happened (not after `received_at`). "
+        "Older than the policy's `complaint_time_limit_months` (the Code: 12) at receipt, the "
+        "complaint needs `late_acceptance` (else 422 `policy-rule-broken`, rule "
+        "`complaint_time_limit_months`).",
+    )
+    late_acceptance: LateAcceptanceIn | None = Field(
+        default=None,
+        description="Why a matter older than the policy's time limit is accepted; only for such "
+        "a matter (else 422 `late-acceptance-not-needed`).",
     )
 
 
@@ -256,17 +307,30 @@ class LearningView(BaseModel):
 
 
 class ComplainantView(BaseModel):
-    name: str
+    name: str | None = Field(description="Null only on an anonymous complaint logged without it.")
     email: str | None
     phone: str | None
     address: PostalAddressView | None
     resident_id: str | None
 
 
+class ConsentView(BaseModel):
+    given: bool
+    recorded_at: datetime | None
+    method: ConsentMethod | None
+
+
 class RepresentativeView(BaseModel):
     name: str
     relationship: str
     contact: str | None
+    kind: RepresentativeKind | None = Field(description="Null where not recorded.")
+    consent: ConsentView | None = Field(description="Null where not recorded.")
+
+
+class LateAcceptanceView(BaseModel):
+    reason: LateAcceptanceReason
+    explanation: str | None = Field(description="Omitted for roles without personal data.")
 
 
 class NoteView(BaseModel):
@@ -283,7 +347,16 @@ class ComplaintView(BaseModel):
     stage: int
     status: Status
     channel: Channel
-    tenure: Tenure | None = Field(description="Rented or shared ownership; null when unknown.")
+    tenure: Tenure | None = Field(
+        description="Rented, shared ownership, leasehold or other; null when unknown."
+    )
+    incident_at: date | None = Field(
+        default=None, description="The day the matter complained about happened, where given."
+    )
+    late_acceptance: LateAcceptanceView | None = Field(
+        default=None,
+        description="Why a matter older than the policy's time limit was accepted; null if none.",
+    )
     category: str
     received_at: datetime
     version: int = Field(description="The stream version; also the ETag.")

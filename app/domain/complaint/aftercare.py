@@ -15,8 +15,9 @@ from app.domain.complaint.commands import (
     Refer,
     RequestOmbudsmanEvidence,
 )
-from app.domain.complaint.errors import InvalidDueDate
+from app.domain.complaint.errors import InvalidDueDate, ReferralNotOpen
 from app.domain.complaint.events import (
+    LEASE_HOLDING,
     LearningRecorded,
     OmbudsmanDetermined,
     OmbudsmanEvidenceProvided,
@@ -42,9 +43,17 @@ def record_satisfaction(command: RecordSatisfaction, state: ComplaintState) -> S
     )
 
 
-def refer(command: Refer) -> Referred:
+def refer(command: Refer, state: ComplaintState) -> Referred:
     """Any time: a resident may go to the Ombudsman before the process ends (a landlord that does
-    not respond), and after it, which is usual; or be referred more than once."""
+    not respond), and after it, which is usual; or be referred more than once. The First-tier
+    Tribunal (Property Chamber) hears those who hold a lease only: a complaint of another tenure,
+    or of tenure not recorded, is refused (`referral-not-open`)."""
+    if command.to is ReferralBody.first_tier_tribunal and state.tenure not in LEASE_HOLDING:
+        raise ReferralNotOpen(
+            command.to.value,
+            None if state.tenure is None else state.tenure.value,
+            (t.value for t in LEASE_HOLDING),
+        )
     return Referred(occurred_at=command.occurred_at, to=command.to, reason=command.reason)
 
 

@@ -19,6 +19,7 @@ from app.domain.complaint.events import (
     DeclineReason,
     ErasureReason,
     InformedOf,
+    LateAcceptanceReason,
     NoteVisibility,
     OmbudsmanFinding,
     Outcome,
@@ -50,6 +51,9 @@ class LogComplaint:
     vulnerability: str | None
     reasonable_adjustments: str | None
     tenure: Tenure | None = None
+    incident_at: date | None = None  # when the matter complained about happened
+    late_acceptance_reason: LateAcceptanceReason | None = None  # why, if older than the limit
+    late_acceptance_explanation: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

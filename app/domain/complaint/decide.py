@@ -86,6 +86,7 @@ from app.domain.complaint.events import (
     Responded,
 )
 from app.domain.complaint.informing import inform
+from app.domain.complaint.intake import check_intake
 from app.domain.complaint.money import COMPENSATION, settle_compensation
 from app.domain.complaint.policy_rules import (
     refuse_escalation,
@@ -188,6 +189,7 @@ def _log(command: LogComplaint, policy: Policy, now: datetime) -> Logged:
     if stage not in allowed:
         listed = " or ".join(str(s) for s in allowed)
         raise InvalidTransition(f"a complaint can only be logged at stage {listed}, not {stage}")
+    check_intake(command, policy)
     return Logged(
         occurred_at=command.occurred_at,
         reference=command.reference,
@@ -206,6 +208,9 @@ def _log(command: LogComplaint, policy: Policy, now: datetime) -> Logged:
         vulnerability=command.vulnerability,
         reasonable_adjustments=command.reasonable_adjustments,
         tenure=command.tenure,
+        incident_at=command.incident_at,
+        late_acceptance_reason=command.late_acceptance_reason,
+        late_acceptance_explanation=command.late_acceptance_explanation,
     )
 
 
@@ -332,7 +337,7 @@ def _decide(
         case PayCompensation() | OffsetCompensation():
             return settle_compensation(command, state, policy)
         case Refer():
-            return refer(command)
+            return refer(command, state)
         case RequestOmbudsmanEvidence():
             return request_evidence(command, state)
         case ProvideOmbudsmanEvidence():

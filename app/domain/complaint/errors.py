@@ -58,6 +58,47 @@ class InvalidReceivedAt(DomainError):
         super().__init__(f"received_at is invalid: {why}")
 
 
+class ComplainantNameRequired(DomainError):
+    code = "complainant-name-required"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the complainant's name is required unless the complaint is anonymous (anonymous: true)"
+        )
+
+
+class InvalidIncidentAt(DomainError):
+    code = "invalid-incident-at"
+
+    def __init__(self, why: str) -> None:
+        super().__init__(f"incident_at is invalid: {why}")
+
+
+class LateAcceptanceNotNeeded(DomainError):
+    """A late acceptance is recorded only for a matter older than the pinned policy's time limit,
+    so that the reports count exactly the complaints taken on out of time."""
+
+    code = "late-acceptance-not-needed"
+
+    def __init__(self, why: str) -> None:
+        super().__init__(f"late_acceptance is not needed: {why}; leave it out")
+
+
+class ReferralNotOpen(DomainError):
+    """The body does not hear complaints from a home of this tenure."""
+
+    code = "referral-not-open"
+
+    def __init__(self, body: str, tenure: str | None, allowed: Iterable[str]) -> None:
+        listed = sorted(str(a) for a in allowed)
+        held = "not recorded" if tenure is None else tenure
+        super().__init__(
+            f"a referral to {body} is open only to a complaint whose tenure is "
+            f"{' or '.join(listed)} (this complaint's tenure: {held})"
+        )
+        self.fields: dict[str, object] = {"to": body, "tenure": tenure, "allowed": listed}
+
+
 class PolicyRuleBroken(DomainError):
     """The pinned policy version does not allow this: `rule` names the policy field that says so,
     `allowed` the values it does allow, where it lists them."""

@@ -14,6 +14,7 @@ from app.domain.complaint.events import (
     ContactMethod,
     DeclineReason,
     InformedOf,
+    LateAcceptanceReason,
     NoteVisibility,
     OmbudsmanFinding,
     Outcome,
@@ -226,6 +227,10 @@ class ComplaintState:
     learning: tuple[Learning, ...] = ()
     informed: tuple[Informing, ...] = ()  # what the resident was told of, and how
     personal_data_erased_at: datetime | None = None  # the last erasure
+    # `logged` v4: when the matter happened, and why it was taken on if out of the policy's time.
+    incident_at: date | None = None
+    late_acceptance_reason: LateAcceptanceReason | None = None
+    late_acceptance_explanation: str | None = None
 
     @property
     def current(self) -> StageRecord:

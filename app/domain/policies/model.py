@@ -135,6 +135,9 @@ class Policy:
     # Accepted compensation may be set against the resident's rent arrears instead of paid
     # (`compensation_offset`, always with the resident's agreement).
     arrears_offset_allowed: bool = False
+    # How old a matter may be when complained about, in calendar months before receipt; an older
+    # one is logged only with a late acceptance (its reason). None: the policy sets no limit.
+    complaint_time_limit_months: int | None = None
     source: str | None = None  # the document the policy was written from
 
     def __post_init__(self) -> None:
@@ -166,6 +169,9 @@ class Policy:
                 raise ValueError(f"policy {self.id}: {label} must be at most {MAX_WORKING_DAYS}")
         if len(set(self.exclusions)) != len(self.exclusions):
             raise ValueError(f"policy {self.id}: exclusions must not repeat")
+        limit = self.complaint_time_limit_months
+        if limit is not None and not 1 <= limit <= 120:
+            raise ValueError(f"policy {self.id}: complaint_time_limit_months must be 1 to 120")
         _distinct(f"policy {self.id}: extension_reasons", self.extension_reasons)
 
     def extension_codes(self) -> tuple[str, ...]:

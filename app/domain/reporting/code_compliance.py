@@ -17,6 +17,7 @@ from app.domain.complaint.events import ClosureReason, Satisfaction
 from app.domain.reporting.explained import by_code, explained
 from app.domain.reporting.facts import ItemKind, RequestOutcome, StageFacts
 from app.domain.reporting.figures import Count, Ratio, TextCount, counts, ratio, text_counts
+from app.domain.reporting.late import LateAcceptances, late_acceptances
 from app.domain.reporting.period import Period
 from app.domain.reporting.selection import (
     Acknowledgement,
@@ -177,6 +178,7 @@ class CodeComplianceReport:
     declined: Declines
     satisfaction: SatisfactionFigures
     ombudsman_evidence: EvidenceFigures
+    late_acceptances: LateAcceptances  # matters older than the policy's time limit, taken on
 
 
 def code_compliance(
@@ -228,6 +230,7 @@ def code_compliance(
         declined=declines(data, period),
         satisfaction=satisfaction(data, period),
         ombudsman_evidence=_evidence(data, period, today),
+        late_acceptances=late_acceptances(data, period),
     )
 
 

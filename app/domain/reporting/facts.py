@@ -33,6 +33,7 @@ from app.domain.complaint.events import (
     ClosureReason,
     ComplaintEvent,
     DeclineReason,
+    LateAcceptanceReason,
     Outcome,
     Tenure,
 )
@@ -68,6 +69,8 @@ class ComplaintFacts:
     ended_at: datetime | None  # closed or declined; None while live
     last_event_at: datetime
     calendar_until: date  # the last day any working-day figure of this complaint depends on
+    # Why a matter older than the policy's time limit was taken on (`logged` v4); None: not late.
+    late_acceptance_reason: LateAcceptanceReason | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -150,6 +153,7 @@ def facts_of(
         ended_at=state.ended_at,
         last_event_at=state.last_occurred_at,
         calendar_until=max(dates),
+        late_acceptance_reason=state.late_acceptance_reason,
     )
     return Facts(complaint=complaint, stages=stages, items=items)
 

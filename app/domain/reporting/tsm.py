@@ -10,6 +10,11 @@
 
 A complaint whose tenure was not recorded is counted on a line of its own ("unknown"), never
 assigned to either; it is in the "all" line, whose homes are the landlord's total.
+
+Leaseholders who bought outright and other tenures (`leasehold`, `other`) are outside both
+measures: the TSMs are of low-cost rental and low-cost home ownership stock. Their complaints are
+counted on lines of their own, with no homes to divide by (the landlord records no count of them:
+no TSM figure needs one), and are not in the "all" line, whose homes are LCRA and LCHO only.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ UNKNOWN = "unknown"
 ALL = "all"
 # The regulator's names for the two kinds of home.
 TSM_NAMES = {Tenure.rented.value: "LCRA", Tenure.shared_ownership.value: "LCHO"}
+# Tenures the TSMs do not measure: their own lines, outside "all".
+OUTSIDE_TSM = frozenset({Tenure.leasehold.value, Tenure.other.value})
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +66,7 @@ def rate(count: int, homes: int | None) -> Rate:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Ch01:
-    tenure: str  # rented, shared_ownership, unknown or all
+    tenure: str  # rented, shared_ownership, unknown, leasehold, other or all
     tsm_name: str | None  # LCRA or LCHO
     stage_1: Rate
     stage_2: Rate
@@ -100,6 +107,8 @@ def tsm(data: ReportData, year: int, *, landlord: str, homes: Homes) -> TsmRepor
         Tenure.rented.value: homes.rented,
         Tenure.shared_ownership.value: homes.shared_ownership,
         UNKNOWN: None,
+        Tenure.leasehold.value: None,
+        Tenure.other.value: None,
         ALL: homes.total,
     }
     ch01, ch02 = [], []
@@ -134,10 +143,11 @@ def tsm(data: ReportData, year: int, *, landlord: str, homes: Homes) -> TsmRepor
 
 def _of_tenure(data: ReportData, tenure: str) -> Callable[[StageFacts], bool]:
     def matches(stage: StageFacts) -> bool:
-        if tenure == ALL:
-            return True
         recorded = data.complaint(stage).tenure
-        return (recorded.value if recorded else UNKNOWN) == tenure
+        name = recorded.value if recorded else UNKNOWN
+        if tenure == ALL:
+            return name not in OUTSIDE_TSM
+        return name == tenure
 
     return matches
 

@@ -38,20 +38,29 @@ from app.domain.complaint.events.facts import (
     ResidentInformed,
     Responded,
 )
-from app.domain.complaint.events.people import Complainant, PostalAddress, Representative
+from app.domain.complaint.events.people import (
+    Complainant,
+    Consent,
+    PostalAddress,
+    Representative,
+)
 from app.domain.complaint.events.vocabulary import (
+    LEASE_HOLDING,
     Channel,
     ClosureReason,
     CompensationKind,
+    ConsentMethod,
     ContactMethod,
     DeclineReason,
     ErasureReason,
     InformedOf,
+    LateAcceptanceReason,
     NoteVisibility,
     OmbudsmanFinding,
     Outcome,
     PaymentMethod,
     ReferralBody,
+    RepresentativeKind,
     Satisfaction,
     StopReasonCategory,
     Tenure,
@@ -59,6 +68,7 @@ from app.domain.complaint.events.vocabulary import (
 
 __all__ = [
     "EVENT_TYPES",
+    "LEASE_HOLDING",
     "Acknowledged",
     "ActionAgreed",
     "ActionCompleted",
@@ -76,6 +86,8 @@ __all__ = [
     "CompensationPaid",
     "Complainant",
     "ComplaintEvent",
+    "Consent",
+    "ConsentMethod",
     "ContactMethod",
     "Contacted",
     "DeclineReason",
@@ -86,6 +98,7 @@ __all__ = [
     "EscalationRequested",
     "ExtensionAgreed",
     "InformedOf",
+    "LateAcceptanceReason",
     "LearningRecorded",
     "Logged",
     "NoteAdded",
@@ -102,6 +115,7 @@ __all__ = [
     "Referred",
     "Reopened",
     "Representative",
+    "RepresentativeKind",
     "ResidentInformed",
     "Responded",
     "Satisfaction",

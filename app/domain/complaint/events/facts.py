@@ -35,6 +35,7 @@ from app.domain.complaint.events.vocabulary import (
     DeclineReason,
     ErasureReason,
     InformedOf,
+    LateAcceptanceReason,
     NoteVisibility,
     Outcome,
     StopReasonCategory,
@@ -70,6 +71,11 @@ class Logged:
     reasonable_adjustments: Annotated[str | None, PERSONAL_TEXT]
     # Since schema v3; None where the caller did not say (and for every older `logged`).
     tenure: Annotated[Tenure | None, RESIDENT] = None
+    # Since schema v4 (None on every older `logged`): when the matter complained about happened,
+    # and, where that is older than the pinned policy's time limit, why it was accepted anyway.
+    incident_at: Annotated[date | None, RESIDENT] = None
+    late_acceptance_reason: Annotated[LateAcceptanceReason | None, RESIDENT] = None
+    late_acceptance_explanation: Annotated[str | None, PERSONAL_TEXT] = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -102,6 +102,9 @@ class ReferralBody(StrEnum):
     designated_person = "designated_person"
     panel = "panel"
     tribunal = "tribunal"
+    # The First-tier Tribunal (Property Chamber): service charges and lease terms, for those who
+    # hold a lease (leaseholders and shared owners) only; a referral there needs that tenure.
+    first_tier_tribunal = "first_tier_tribunal"
     other = "other"
 
 
@@ -117,10 +120,50 @@ class OmbudsmanFinding(StrEnum):
 
 
 class Tenure(StrEnum):
-    """The complainant's home: social rent (the TSM's LCRA) or shared ownership (LCHO)."""
+    """The complainant's home. The Tenant Satisfaction Measures count complaints per 1,000 homes of
+    low-cost rental accommodation (LCRA: `rented`) and low-cost home ownership (LCHO:
+    `shared_ownership`) apart; leaseholders who bought outright (right to buy, leasehold flats)
+    and every other tenure (market rent, commercial, freeholders paying estate charges) are not in
+    either measure, so they are recorded apart and reported on lines of their own."""
 
     rented = "rented"
     shared_ownership = "shared_ownership"
+    leasehold = "leasehold"
+    other = "other"
+
+
+# The tenures that hold a lease, and so may go to the First-tier Tribunal (Property Chamber).
+LEASE_HOLDING = frozenset({Tenure.leasehold, Tenure.shared_ownership})
+
+
+class RepresentativeKind(StrEnum):
+    """Who acts for the resident."""
+
+    mp = "mp"
+    councillor = "councillor"
+    advocate = "advocate"  # an advice agency, advocate or solicitor
+    family = "family"  # a relative or friend
+    other = "other"
+
+
+class ConsentMethod(StrEnum):
+    """How the resident's consent to a representative was recorded."""
+
+    written = "written"
+    verbal = "verbal"  # said to the landlord, by phone or in person
+    electronic = "electronic"  # email, the portal, a web form
+    other = "other"
+
+
+class LateAcceptanceReason(StrEnum):
+    """Why a complaint about a matter older than the policy's time limit was taken on anyway."""
+
+    continuing_issue = "continuing_issue"  # the matter still goes on, or recurred recently
+    recently_discovered = "recently_discovered"  # the resident learnt of it only recently
+    resident_circumstances = "resident_circumstances"  # illness, vulnerability, bereavement, ...
+    serious_matter = "serious_matter"  # health, safety or a serious failure: fair to look into
+    landlord_delay = "landlord_delay"  # the landlord's own handling kept the resident waiting
+    other = "other"
 
 
 class NoteVisibility(StrEnum):
