@@ -94,6 +94,7 @@ def _stage_row(s: StageFacts) -> Row:
         "ended_at": s.ended_at,
         "closed_at": s.closed_at,
         "closure_reason": None if s.closure_reason is None else s.closure_reason.value,
+        "handler_involved_before": s.handler_involved_before,
     }
 
 
@@ -218,7 +219,7 @@ _STAGE_COLUMNS = [report_stages.c[name] for name in (
     "complaint_id", "seq", "stage", "informal", "reopened", "started_at", "acknowledged_at",
     "acknowledgement_due", "responded_at", "outcome", "remedies", "response_due",
     "response_original_due", "extended", "code_response_due", "code_extended_due",
-    "working_days_to_respond", "ended_at", "closed_at", "closure_reason",
+    "working_days_to_respond", "ended_at", "closed_at", "closure_reason", "handler_involved_before",
 )]  # fmt: skip
 _ITEM_COLUMNS = [report_items.c[name] for name in (
     "complaint_id", "version", "kind", "stage", "occurred_at", "code", "amount_pence", "due",
@@ -297,6 +298,7 @@ def _stage(
     response_original_due: date, extended: bool, code_response_due: date | None,
     code_extended_due: date | None, working_days_to_respond: int | None,
     ended_at: datetime | None, closed_at: datetime | None, closure_reason: str | None,
+    handler_involved_before: bool,
 ) -> StageFacts:  # fmt: skip
     return StageFacts(
         complaint_id=complaint_id,
@@ -319,6 +321,7 @@ def _stage(
         ended_at=ended_at,
         closed_at=closed_at,
         closure_reason=None if closure_reason is None else CLOSURES[closure_reason],
+        handler_involved_before=handler_involved_before,
     )
 
 

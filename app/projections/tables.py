@@ -132,6 +132,7 @@ report_stages = sa.Table(
     sa.Column("ended_at", UtcDateTime, nullable=True),
     sa.Column("closed_at", UtcDateTime, nullable=True),
     sa.Column("closure_reason", sa.String(32), nullable=True),
+    sa.Column("handler_involved_before", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 report_items = sa.Table(

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.services.keys import Role, create_key
 from tests.api.conftest import MakeKey
 from tests.api.factories import append, log
 from tests.api.test_policy_walkthroughs import RESPONSE, landlord_using
@@ -137,3 +138,41 @@ async def test_stage_2_is_handled_by_someone_not_involved_at_stage_1(
                          handler="Ben Example", role="manager")  # fmt: skip
     assert other.status_code == 201, other.text
     assert other.json()["handler"] == "Ben Example"
+
+
+async def test_where_independence_is_only_advised_the_same_handler_is_reported(
+    client: httpx.AsyncClient, db: AsyncEngine, make_key: MakeKey
+) -> None:
+    crm = await landlord_using(client, db, make_key, "advised-homes", "hoc-2024")
+    async with db.begin() as conn:
+        created = await create_key(conn, role=Role.admin, landlord="advised-homes", name="a")
+    admin = {"Authorization": f"Bearer {created.token}"}
+    policy = (await client.get("/v1/policies/hoc-2024", headers=admin)).json()
+    policy |= {"id": "advised-own", "name": "Advised", "version": 1}
+    policy["stages"][1]["handler_independence"] = "advised"
+    published = await client.post("/v1/landlords/advised-homes/policies",
+                                  json={"policy": policy, "make_default": True},
+                                  headers=admin)  # fmt: skip
+    assert published.status_code == 201, published.text
+    assert {d["rule"] for d in published.json()["divergences"]} == {"handler_independence"}
+    complaint = await log(client, crm, **RECEIVED)
+    cid = complaint["id"]
+    for event_type, at, fields in [
+        ("assigned", "2026-03-02T10:00:00Z", {"handler": "Ann Example", "role": "officer"}),
+        ("acknowledged", "2026-03-03T09:00:00Z", {}),
+        ("responded", "2026-03-10T09:00:00Z", RESPONSE),
+        ("escalation_requested", "2026-03-11T09:00:00Z", {}),
+        ("escalated", "2026-03-12T09:00:00Z", {}),
+        ("assigned", "2026-03-12T10:00:00Z", {"handler": "Ann Example", "role": "manager"}),
+    ]:
+        done = await append(client, crm, cid, event_type, at, **fields)
+        assert done.status_code == 201, done.text
+    analyst = {"Authorization": f"Bearer {await make_key(Role.analyst, 'advised-homes')}"}
+    report = await client.get("/v1/reports/code-compliance",
+                              params={"from": "2025-04-01", "to": "2026-04-01"},
+                              headers=analyst)  # fmt: skip
+    assert report.status_code == 200, report.text
+    involved = {
+        s["stage"]: s["handled_by_someone_involved_before"] for s in report.json()["stages"]
+    }
+    assert involved == {1: 0, 2: 1}

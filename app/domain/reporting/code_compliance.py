@@ -14,8 +14,9 @@ from datetime import date, datetime, timedelta
 
 from app.domain.clocks.calendar import london_date
 from app.domain.complaint.events import ClosureReason, Satisfaction
+from app.domain.reporting.escalations import EscalationFigures, escalations
 from app.domain.reporting.explained import by_code, explained
-from app.domain.reporting.facts import ItemKind, RequestOutcome, StageFacts
+from app.domain.reporting.facts import ItemKind, StageFacts
 from app.domain.reporting.figures import Count, Ratio, TextCount, counts, ratio, text_counts
 from app.domain.reporting.late import LateAcceptances, late_acceptances
 from app.domain.reporting.period import Period
@@ -101,26 +102,9 @@ class StageFigures:
     # Complaints closed in the period at this stage, of all closed in it (withdrawn aside).
     resolved: Ratio
     open_at_end: OpenAtEnd
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Refusals:
-    refused: int  # refusals recorded in the period
-    by_ground: list[Count]  # by the policy's refusal ground
-    explained: Ratio  # the resident was told (`resident_informed` about the refusal)
-    text_shown: bool  # false for a caller the catalogue hides the reasons from
-    reasons: list[TextCount]  # empty unless text_shown
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EscalationFigures:
-    to_stage: int
-    requested: int  # requests made in the period; what became of them:
-    escalated: int
-    refused: Ratio  # of the requests
-    pending: int
-    ended: int  # the complaint closed before a decision
-    refusals: Refusals
+    # Stage records received in the period whose handler was assigned at an earlier stage too:
+    # refused where the policy requires someone new (`handler_independence`), counted here.
+    handled_by_someone_involved_before: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -212,6 +196,9 @@ def code_compliance(
             extensions=_extensions(data, period, n, wording),
             resolved=ratio(sum(1 for s in resolved if s.stage == n), len(resolved)),
             open_at_end=_open_at_end(data, period, n, today),
+            handled_by_someone_involved_before=sum(
+                1 for s in received if s.stage == n and s.handler_involved_before
+            ),
         )
         for n in numbers
     ]
@@ -225,7 +212,7 @@ def code_compliance(
             withdrawn=len(last_closures) - len(resolved),
             reopened=sum(1 for s in data.stages if s.reopened and period.holds(s.started_at)),
         ),
-        escalations=_escalations(data, period, wording),
+        escalations=escalations(data, period, wording),
         informal=_informal(data, period),
         declined=declines(data, period),
         satisfaction=satisfaction(data, period),
@@ -305,38 +292,6 @@ def _last_closures(data: ReportData, period: Period) -> list[StageFacts]:
 
 def _after(a: datetime, b: datetime | None) -> bool:
     return b is None or a > b
-
-
-def _escalations(data: ReportData, period: Period, wording: Wording) -> list[EscalationFigures]:
-    requests = data.items_in(period, ItemKind.escalation_request)
-    refusals = data.items_in(period, ItemKind.escalation_refusal)
-    shown = ItemKind.escalation_refusal in wording.shown
-    targets = sorted({i.stage for i in [*requests, *refusals] if i.stage is not None} | {2})
-    figures = []
-    for target in targets:
-        asked = [i for i in requests if i.stage == target]
-        outcome = Counter(i.status for i in asked)
-        refused = [i for i in refusals if i.stage == target]
-        figures.append(
-            EscalationFigures(
-                to_stage=target,
-                requested=len(asked),
-                escalated=outcome[RequestOutcome.escalated.value],
-                refused=ratio(outcome[RequestOutcome.refused.value], len(asked)),
-                pending=outcome[RequestOutcome.pending.value],
-                ended=outcome[RequestOutcome.ended.value],
-                refusals=Refusals(
-                    refused=len(refused),
-                    by_ground=by_code(refused),
-                    explained=explained(data, refused),
-                    text_shown=shown,
-                    reasons=text_counts(wording.of(i, "explanation") for i in refused)
-                    if shown
-                    else [],
-                ),
-            )
-        )
-    return figures
 
 
 def _informal(data: ReportData, period: Period) -> InformalFigures:

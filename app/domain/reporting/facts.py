@@ -37,7 +37,7 @@ from app.domain.complaint.events import (
     Outcome,
     Tenure,
 )
-from app.domain.complaint.state import ComplaintState
+from app.domain.complaint.state import ComplaintState, StageRecord
 from app.domain.policies.model import Policy
 from app.domain.reporting.items import ItemFacts, ItemKind, RequestOutcome, fold_items
 
@@ -102,6 +102,9 @@ class StageFacts:
     ended_at: datetime | None  # the next stage's start, or the complaint's end
     closed_at: datetime | None  # the complaint was closed while this record was current
     closure_reason: ClosureReason | None
+    # Its handler was assigned at an earlier stage of the complaint too (names compared ignoring
+    # case and surrounding spaces): what `handler_independence` refuses or, advised, reports.
+    handler_involved_before: bool
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -196,7 +199,16 @@ def _stage(
         ended_at=_ended(state, seq),
         closed_at=record.closed_at,
         closure_reason=record.closure_reason,
+        handler_involved_before=_involved_before(state, record),
     )
+
+
+def _involved_before(state: ComplaintState, record: StageRecord) -> bool:
+    if record.handler is None:
+        return False
+    earlier = {r.handler.strip().casefold() for r in state.stages
+               if r.stage < record.stage and r.handler is not None}  # fmt: skip
+    return record.handler.strip().casefold() in earlier
 
 
 def _ended(state: ComplaintState, seq: int) -> datetime | None:
