@@ -157,14 +157,15 @@ async def test_where_independence_is_only_advised_the_same_handler_is_reported(
     assert {d["rule"] for d in published.json()["divergences"]} == {"handler_independence"}
     complaint = await log(client, crm, **RECEIVED)
     cid = complaint["id"]
-    for event_type, at, fields in [
+    steps: list[tuple[str, str, dict[str, Any]]] = [
         ("assigned", "2026-03-02T10:00:00Z", {"handler": "Ann Example", "role": "officer"}),
         ("acknowledged", "2026-03-03T09:00:00Z", {}),
         ("responded", "2026-03-10T09:00:00Z", RESPONSE),
         ("escalation_requested", "2026-03-11T09:00:00Z", {}),
         ("escalated", "2026-03-12T09:00:00Z", {}),
         ("assigned", "2026-03-12T10:00:00Z", {"handler": "Ann Example", "role": "manager"}),
-    ]:
+    ]
+    for event_type, at, fields in steps:
         done = await append(client, crm, cid, event_type, at, **fields)
         assert done.status_code == 201, done.text
     analyst = {"Authorization": f"Bearer {await make_key(Role.analyst, 'advised-homes')}"}
