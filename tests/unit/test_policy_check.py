@@ -155,3 +155,16 @@ def test_refusal_where_the_code_allows_none() -> None:
         "escalation_refusable",
         "escalation_refusal_grounds",
     }
+
+
+def test_a_time_limit_shorter_than_the_codes_is_a_divergence() -> None:
+    shorter = replace(HOC_2024, complaint_time_limit_months=6)
+    [found] = check_policy(shorter)
+    assert (found.rule, found.policy_value, found.code_value) == (
+        "time_limit_shorter",
+        "6 months",
+        "12 months",
+    )
+    # No limit, or a longer one, takes on more than the Code asks: nothing to report.
+    assert check_policy(replace(HOC_2024, complaint_time_limit_months=None)) == []
+    assert check_policy(replace(HOC_2024, complaint_time_limit_months=24)) == []

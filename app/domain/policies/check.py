@@ -30,6 +30,7 @@ ESCALATION_REASONS_REQUIRED = "escalation_reasons_required"
 EXCLUSION = "exclusion"
 CLOCK_STOPPING = "clock_stopping"
 HANDLER_INDEPENDENCE = "handler_independence"
+TIME_LIMIT_SHORTER = "time_limit_shorter"
 ARREARS_OFFSET = "arrears_offset"
 
 # The Code's sections, by stage where the Code has one per stage.
@@ -270,4 +271,16 @@ def _policy_wide(policy: Policy, code: Policy) -> Iterator[Divergence]:
             code_value="no",
             message="the policy sets compensation against rent arrears instead of paying it, "
             "which the Code does not provide for",
+        )
+    limit, code_limit = policy.complaint_time_limit_months, code.complaint_time_limit_months
+    if limit is not None and code_limit is not None and limit < code_limit:
+        yield Divergence(
+            rule=TIME_LIMIT_SHORTER,
+            code_section=_EXCLUSIONS,
+            stage=None,
+            field="complaint_time_limit_months",
+            policy_value=f"{limit} months",
+            code_value=f"{code_limit} months",
+            message=f"the policy turns away matters older than {limit} months without a "
+            f"recorded reason; the Code allows {code_limit}",
         )
