@@ -54,3 +54,12 @@ def test_rebuild_bench_compares_with_a_raw_select() -> None:
 def test_reports_bench_compares_with_a_raw_read_of_the_rows() -> None:
     out = bench("bench.reports", "--tiny")
     assert len(RATIO.findall(out)) >= 4, out
+
+
+def test_lists_bench_compares_each_list_with_the_bare_endpoint(tmp_path: Path) -> None:
+    out = bench("bench.lists", "--tiny", "--json", str(tmp_path / "lists.json"))
+    loads = ["get", "all", "stage=1", "status=open", "sla=breached", "sla=due_soon", "cursor"]
+    for load in loads:
+        assert re.search(rf"^{re.escape(load)} ", out, re.MULTILINE), out
+    assert len(RATIO.findall(out)) == 9, out
+    assert (tmp_path / "lists.json").read_text().count('"contender"') == 18
