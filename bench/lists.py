@@ -6,20 +6,21 @@ the same run: requests/s, p50, p99.
 
 On a scratch PostgreSQL database it registers a landlord, creates a CRM key and logs a template of
 34 complaints through the service (the demo's scenarios twice: every stage and status, five
-categories, six handlers), then copies the template's projection rows until the landlord has N:
-each copy with a new id, reference, resident and data key, every moment of its state moved back
-whole weeks (spread over two years, so `sla=breached` and `sla=due_soon` both match some; an old
-copy is mostly of an ended complaint), its row recomputed (`row_for`) and its state document sealed
-for it. COPY, then ANALYZE. Only the template has events and reporting rows: lists and reads by id
+categories, six handlers), then copies the template's projection rows until the landlord has N: each
+copy with a new id, reference, resident and data key, every moment of its state moved back whole
+weeks (spread over two years, so `sla=breached` and `sla=due_soon` both match some; an old copy is
+mostly of an ended complaint), its row recomputed (`row_for`) and its state document sealed for it.
+COPY, then VACUUM ANALYZE. Only the template has events and reporting rows: lists and reads by id
 open the state documents and read no events (an append to a copy would find no stream).
 
 It starts `redress serve --workers 1` (rate limit off) and the bare reference (bench/reference.py,
 its table filled with N copies of a complaint as Redress renders it) and drives each load with C
 keep-alive clients, the two taking turns (--rounds turns of S / rounds seconds each): a complaint by
 id (the reference: a row by id), the first page of 50 unfiltered and with each filter (its 50 newest
-rows), and a page at a random depth by `cursor` (the 50 rows below a random id). It prints how many
-complaints each filter matches, the table and a ratio line per load (Redress's requests/s over the
-reference's), and drops the database unless --keep. --tiny: a few hundred complaints (the tests).
+rows), the next page by `cursor` and a page at a random depth by `cursor` (the 50 rows below the
+50th or a random id). It prints how many complaints each filter matches, the table and a ratio line
+per load (Redress's requests/s over the reference's), and drops the database unless --keep. --tiny:
+a few hundred complaints (the tests).
 """
 
 from __future__ import annotations
@@ -192,16 +193,6 @@ def moved(value: Any, by: timedelta, id_: str) -> Any:
     return value
 
 
-def pick(templates: list[Template], rng: Random) -> tuple[Template, int]:
-    """A template and how many weeks back to move it: copies spread over the period, and an old
-    copy is mostly of an ended complaint."""
-    while True:
-        template = rng.choice(templates)
-        weeks = rng.randrange(template.weeks + 1)
-        if weeks <= RECENT_WEEKS or template.ended or rng.random() < BACKLOG:
-            return template, weeks
-
-
 async def generate(url: str, count: int, rng: Random) -> list[tuple[datetime, str]]:
     """The template, then copies of it until the landlord has `count` complaints; returns every
     complaint's (received_at, id)."""
@@ -228,7 +219,11 @@ async def generate(url: str, count: int, rng: Random) -> list[tuple[datetime, st
 
     try:
         for number in range(count - len(templates)):
-            template, weeks = pick(templates, rng)
+            while True:  # a template and how many weeks back: old copies mostly ended
+                template = rng.choice(templates)
+                weeks = rng.randrange(template.weeks + 1)
+                if weeks <= RECENT_WEEKS or template.ended or rng.random() < BACKLOG:
+                    break
             by = timedelta(weeks=weeks, seconds=rng.randrange(3600))
             new_id, resident = str(uuid.uuid4()), f"R-{rng.randrange(count):07d}"
             document: Document = moved(template.document, by, new_id)
@@ -244,7 +239,7 @@ async def generate(url: str, count: int, rng: Random) -> list[tuple[datetime, st
                 await flush()
                 print(f"  {len(found)} complaints", end="\r", file=sys.stderr, flush=True)
         await flush()
-        await connection.execute("ANALYZE")
+        await connection.execute("VACUUM ANALYZE")  # as autovacuum would: index-only scans work
         print(f"  {len(found)} complaints", file=sys.stderr)
     finally:
         await connection.close()
@@ -274,11 +269,14 @@ async def prepare_loads(url: str, found: list[tuple[datetime, str]], rng: Random
     drawn = rng.sample(found, min(SAMPLE, len(found)))
     rows = [rng.randrange(PAGE, len(found)) + 1 for _ in drawn]
     page, newest = f"/v1/complaints?limit={PAGE}", f"/rows?limit={PAGE}"
+    second = encode_cursor(*sorted(found, reverse=True)[PAGE - 1])  # the first page's next_cursor
     return [
         Load("get", [f"/v1/complaints/{id_}" for _, id_ in drawn], [f"/rows/{n}" for n in rows]),
         *(Load(query or "all", [f"{page}&{query}".rstrip("&")], [newest], n)
           for query, n in zip(FILTERS, counts, strict=True)),
-        Load("cursor", [f"{page}&cursor={encode_cursor(*row)}" for row in drawn],
+        Load("next page", [f"{page}&cursor={second}"],
+             [f"{newest}&before={len(found) - PAGE + 1}"], len(found) - PAGE),
+        Load("deep page", [f"{page}&cursor={encode_cursor(*row)}" for row in drawn],
              [f"{newest}&before={n}" for n in rows]),
     ]  # fmt: skip
 
@@ -320,7 +318,7 @@ def measure(url: str, token: str, loads: list[Load], args: Namespace) -> Results
         view = httpx.get(f"http://127.0.0.1:{redress_port}{loads[0].redress[0]}", headers=auth)
         fill = "INSERT INTO reference_rows (data) SELECT $1::jsonb FROM generate_series(1, $2)"
         asyncio.run(sql(url, (TABLE,), (fill, view.text, args.complaints),
-                        ("ANALYZE reference_rows",)))  # fmt: skip
+                        ("VACUUM ANALYZE reference_rows",)))  # fmt: skip
         with server([python, "-m", "uvicorn", "bench.reference:app", "--port", str(reference_port),
                      "--workers", "1", "--log-level", "warning", "--no-access-log"],
                     reference_env, f"http://127.0.0.1:{reference_port}/healthz"):  # fmt: skip
