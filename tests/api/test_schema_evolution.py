@@ -21,6 +21,22 @@ from app.projections import complaints as projection
 from app.services.complaints import load
 from tests.api.factories import complaint_body, log
 
+
+async def write_as_legacy(
+    db: AsyncEngine, complaint_id: str, version: int, data: dict[str, Any], occurred_at: str
+) -> None:
+    """A `logged` event of an old schema version, as an old writer stored it, with the complaint
+    row it wrote beside it."""
+    old = NewEvent(type="logged", schema_version=version, data=data,
+                   occurred_at=datetime.fromisoformat(occurred_at), metadata={"actor": "legacy"})  # fmt: skip
+    async with db.begin() as conn:
+        await SqlEventStore().append(conn, complaint_id, 0, [old])
+        legacy = await load(conn, SqlEventStore(), complaint_id)
+        assert legacy is not None
+        row = projection.row_for(complaint_id, legacy.state, legacy.policy, legacy.calendar)
+        await projection.upsert(conn, row)
+
+
 ADDRESS_CASES = [
     ("1 Nowhere Lane, Exampletown, ZZ9 9ZZ", ["1 Nowhere Lane", "Exampletown"], "ZZ9 9ZZ"),
     ("Flat 2\n3 High Street\nTestbury zz99zz", ["Flat 2", "3 High Street", "Testbury"], "ZZ9 9ZZ"),
@@ -59,26 +75,7 @@ async def test_old_and_new_logged_events_replay_to_the_same_view(
     }
     old_data["reference"] = "RDR-2025-900001"
     old_id = "old-style-complaint"
-    async with db.begin() as conn:
-        await SqlEventStore().append(
-            conn,
-            old_id,
-            0,
-            [
-                NewEvent(
-                    type="logged",
-                    schema_version=1,
-                    data=old_data,
-                    occurred_at=datetime.fromisoformat(logged["occurred_at"]),
-                    metadata={"actor": "legacy"},
-                )
-            ],
-        )
-        legacy = await load(conn, SqlEventStore(), old_id)
-        assert legacy is not None
-        await projection.upsert(
-            conn, projection.row_for(old_id, legacy.state, legacy.policy, legacy.calendar)
-        )
+    await write_as_legacy(db, old_id, 1, old_data, logged["occurred_at"])
 
     old = (await client.get(f"/v1/complaints/{old_id}", headers=crm)).json()
     assert old["complainant"]["address"] == {
@@ -123,26 +120,7 @@ async def test_a_v3_logged_row_reads_with_the_v4_fields_unknown_and_verifies_unc
     old_data["representative"] = dict(rep)
     old_data["reference"] = "RDR-2025-900003"
     old_id = "v3-style-complaint"
-    async with db.begin() as conn:
-        await SqlEventStore().append(
-            conn,
-            old_id,
-            0,
-            [
-                NewEvent(
-                    type="logged",
-                    schema_version=3,
-                    data=old_data,
-                    occurred_at=datetime.fromisoformat(logged["occurred_at"]),
-                    metadata={"actor": "legacy"},
-                )
-            ],
-        )
-        legacy = await load(conn, SqlEventStore(), old_id)
-        assert legacy is not None
-        await projection.upsert(
-            conn, projection.row_for(old_id, legacy.state, legacy.policy, legacy.calendar)
-        )
+    await write_as_legacy(db, old_id, 3, old_data, logged["occurred_at"])
     old = (await client.get(f"/v1/complaints/{old_id}", headers=crm)).json()
     assert old["incident_at"] is None
     assert old["late_acceptance"] is None
