@@ -27,8 +27,13 @@ async def write_as_legacy(
 ) -> None:
     """A `logged` event of an old schema version, as an old writer stored it, with the complaint
     row it wrote beside it."""
-    old = NewEvent(type="logged", schema_version=version, data=data,
-                   occurred_at=datetime.fromisoformat(occurred_at), metadata={"actor": "legacy"})  # fmt: skip
+    old = NewEvent(
+        type="logged",
+        schema_version=version,
+        data=data,
+        occurred_at=datetime.fromisoformat(occurred_at),
+        metadata={"actor": "legacy"},
+    )
     async with db.begin() as conn:
         await SqlEventStore().append(conn, complaint_id, 0, [old])
         legacy = await load(conn, SqlEventStore(), complaint_id)
