@@ -48,6 +48,15 @@ complaints = sa.Table(
     ),
     sa.Index("ix_complaints_landlord_handler_received", "landlord", "handler", "received_at", "id"),
     sa.Index("ix_complaints_landlord_sla_due", "landlord", "sla_due"),
+    # `?sla=` lists walk only the complaints with a due date (migration 0015).
+    sa.Index(
+        "ix_complaints_landlord_clocks_received",
+        "landlord",
+        "received_at",
+        "id",
+        postgresql_where=sa.text("sla_due IS NOT NULL"),
+        sqlite_where=sa.text("sla_due IS NOT NULL"),
+    ),
     sa.Index("ix_complaints_resident", "landlord", "resident_id", "received_at", "id"),
 )
 

@@ -27,6 +27,7 @@ LANDLORD = "north-homes"
 TODAY = date(2026, 12, 3)
 CURSOR = encode_cursor(datetime(2026, 11, 1, 9, tzinfo=UTC), "c-0042")
 
+CLOCKS = "ix_complaints_landlord_clocks_received"  # only complaints with a due date
 CASES: dict[str, tuple[ListFilter, str | None, str]] = {
     "all": (ListFilter(LANDLORD), None, "ix_complaints_landlord_received"),
     "next page": (ListFilter(LANDLORD), CURSOR, "ix_complaints_landlord_received"),
@@ -47,8 +48,8 @@ CASES: dict[str, tuple[ListFilter, str | None, str]] = {
         "ix_complaints_landlord_handler_received",
     ),
     "resident": (ListFilter(LANDLORD, resident_id="R-1"), None, "ix_complaints_resident"),
-    "breached": (ListFilter(LANDLORD, sla="breached"), None, ""),
-    "due soon": (ListFilter(LANDLORD, sla="due_soon"), None, ""),
+    "breached": (ListFilter(LANDLORD, sla="breached"), None, CLOCKS),
+    "due soon": (ListFilter(LANDLORD, sla="due_soon"), CURSOR, CLOCKS),
 }
 
 
