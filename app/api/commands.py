@@ -36,7 +36,7 @@ from app.api.event_requests import (
     RespondedIn,
     SatisfactionRecordedIn,
 )
-from app.api.schemas.complaints import LogComplaintRequest, RepresentativeIn
+from app.api.schemas.complaint_requests import LogComplaintRequest, RepresentativeIn
 from app.domain.complaint import commands as c
 from app.domain.complaint.events import Complainant, Consent, PostalAddress, Representative
 from app.domain.policies.model import Policy

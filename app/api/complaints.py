@@ -21,10 +21,12 @@ from app.api.deps import (
 )
 from app.api.errors import ApiError
 from app.api.event_requests import EventRequest
-from app.api.schemas.complaints import ComplaintPage, ComplaintView, LogComplaintRequest
+from app.api.event_views import event_view
+from app.api.schemas.complaint_requests import LogComplaintRequest
+from app.api.schemas.complaints import ComplaintPage, ComplaintView
 from app.api.schemas.events import StreamEvents
 from app.api.schemas.inputs import MOMENT_RANGE, Moment
-from app.api.views import complaint_view, event_view
+from app.api.views import complaint_view
 from app.api.writes import (
     CorrelationId,
     IdempotencyKey,

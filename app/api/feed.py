@@ -14,9 +14,9 @@ from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import Response, StreamingResponse
 
 from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
+from app.api.event_views import event_view
 from app.api.schemas.events import EventPage
 from app.api.schemas.inputs import MOMENT_RANGE, Moment
-from app.api.views import event_view
 from app.api.writes import dump
 from app.db import reading
 from app.services import export

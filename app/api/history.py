@@ -15,8 +15,9 @@ from fastapi.responses import Response
 
 from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
 from app.api.errors import ApiError
+from app.api.event_views import event_view
 from app.api.schemas.history import ComplaintHistory, HistoryEntry
-from app.api.views import complaint_view, event_view
+from app.api.views import complaint_view
 from app.api.writes import dump
 from app.db import reading
 from app.domain.complaint.evolve import evolve

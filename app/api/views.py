@@ -31,7 +31,6 @@ from app.api.schemas.complaints import (
     SatisfactionView,
     StageView,
 )
-from app.api.schemas.events import EventView, RecordedBy
 from app.domain.catalogue import spec_for
 from app.domain.clocks.calendar import WorkingCalendar, holidays_version, london_date
 from app.domain.clocks.clock import clock_status, known
@@ -60,11 +59,8 @@ from app.domain.complaint.events import (
     SatisfactionRecorded,
 )
 from app.domain.complaint.state import CompensationOffer, ComplaintState
-from app.events.store import StoredEvent
-from app.events.streams import is_landlord_stream, landlord_of_stream
 from app.services.complaints import Complaint
-from app.services.keys import Role
-from app.services.privacy import Reader, visible_data
+from app.services.privacy import Reader
 
 T = TypeVar("T")
 
@@ -371,40 +367,3 @@ def _learning(state: ComplaintState, gate: Gate) -> list[LearningView]:
         )
         for learnt in state.learning
     ]
-
-
-def event_view(event: StoredEvent, actor: Actor, pseudonym: str | None = None) -> EventView:
-    return EventView(
-        position=event.position,
-        stream_id=event.stream_id,
-        complaint_id=None if is_landlord_stream(event.stream_id) else event.stream_id,
-        landlord_id=(
-            landlord_of_stream(event.stream_id) if is_landlord_stream(event.stream_id) else None
-        ),
-        version=event.version,
-        type=event.type,
-        schema_version=event.schema_version,
-        occurred_at=event.occurred_at,
-        recorded_at=event.recorded_at,
-        data=visible_data(event, actor.reader, pseudonym),
-        metadata=dict(event.metadata),
-        recorded_by=recorded_by(event.metadata),
-        hash=event.hash,
-        previous_hash=event.previous_hash,
-    )
-
-
-# The role each writer keeps in an event's metadata (app/api/writes.py; `operator` is the
-# `redress` command's), as the resident and an auditor say it.
-_RECORDED_BY = {
-    Role.portal.value: RecordedBy.resident,
-    Role.crm.value: RecordedBy.landlord,
-    Role.admin.value: RecordedBy.landlord,
-    "operator": RecordedBy.operator,
-}
-
-
-def recorded_by(metadata: Mapping[str, object]) -> RecordedBy | None:
-    """Who recorded an event; None for an event whose metadata keeps no role a writer uses."""
-    role = metadata.get("role")
-    return _RECORDED_BY.get(role) if isinstance(role, str) else None

@@ -11,8 +11,9 @@ from pydantic import TypeAdapter
 from app.domain.reporting.annual import AnnualReport
 from app.domain.reporting.code_compliance import CodeComplianceReport
 from app.domain.reporting.tsm import TsmReport
-from app.rendering.board import annual_page, code_compliance_page, tsm_page
+from app.rendering.board import annual_page, code_compliance_page
 from app.rendering.flat import to_csv
+from app.rendering.tsm_board import tsm_page
 
 AnyReport = CodeComplianceReport | TsmReport | AnnualReport
 

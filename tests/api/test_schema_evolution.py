@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.audit.verify import verify
+from app.audit.verify import VerifyReport, verify
 from app.events.codec import SCHEMA_VERSIONS
 from app.events.sql import SqlEventStore
 from app.events.store import NewEvent
@@ -40,6 +40,16 @@ async def write_as_legacy(
         assert legacy is not None
         row = projection.row_for(complaint_id, legacy.state, legacy.policy, legacy.calendar)
         await projection.upsert(conn, row)
+
+
+async def as_stored(db: AsyncEngine, complaint_id: str) -> tuple[Any, VerifyReport]:
+    """The complaint's `logged` row as it is at rest, and what `verify` says of the log."""
+    async with db.connect() as conn:
+        query = sa.select(events.c.schema_version, events.c.data).where(
+            events.c.stream_id == complaint_id
+        )
+        row = (await conn.execute(query)).one()
+        return row, await verify(conn)
 
 
 ADDRESS_CASES = [
@@ -93,15 +103,7 @@ async def test_old_and_new_logged_events_replay_to_the_same_view(
     }
 
     # Nothing was rewritten: the old row is still v1 with its string, and the log verifies.
-    async with db.connect() as conn:
-        row = (
-            await conn.execute(
-                sa.select(events.c.schema_version, events.c.data).where(
-                    events.c.stream_id == old_id
-                )
-            )
-        ).one()
-        report = await verify(conn)
+    row, report = await as_stored(db, old_id)
     assert row.schema_version == 1
     assert row.data["complainant"]["address"] == "1 Nowhere Lane, Exampletown, zz9 9zz"
     assert report.ok
@@ -135,15 +137,7 @@ async def test_a_v3_logged_row_reads_with_the_v4_fields_unknown_and_verifies_unc
     assert {k: v for k, v in old.items() if k not in different} == {
         k: v for k, v in new.items() if k not in different
     }
-    async with db.connect() as conn:
-        row = (
-            await conn.execute(
-                sa.select(events.c.schema_version, events.c.data).where(
-                    events.c.stream_id == old_id
-                )
-            )
-        ).one()
-        report = await verify(conn)
+    row, report = await as_stored(db, old_id)
     assert row.schema_version == 3
     assert "incident_at" not in row.data
     assert report.ok

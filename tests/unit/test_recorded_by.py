@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from app.api.event_views import recorded_by
 from app.api.schemas.events import RecordedBy
-from app.api.views import recorded_by
 
 
 @pytest.mark.parametrize(

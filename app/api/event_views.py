@@ -1,0 +1,50 @@
+"""An event as the API shows it (history, the stream, the feed): its data as this reader may see
+it (the event catalogue decides, field by field), and who recorded it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from app.api.deps import Actor
+from app.api.schemas.events import EventView, RecordedBy
+from app.events.store import StoredEvent
+from app.events.streams import is_landlord_stream, landlord_of_stream
+from app.services.keys import Role
+from app.services.privacy import visible_data
+
+
+def event_view(event: StoredEvent, actor: Actor, pseudonym: str | None = None) -> EventView:
+    return EventView(
+        position=event.position,
+        stream_id=event.stream_id,
+        complaint_id=None if is_landlord_stream(event.stream_id) else event.stream_id,
+        landlord_id=(
+            landlord_of_stream(event.stream_id) if is_landlord_stream(event.stream_id) else None
+        ),
+        version=event.version,
+        type=event.type,
+        schema_version=event.schema_version,
+        occurred_at=event.occurred_at,
+        recorded_at=event.recorded_at,
+        data=visible_data(event, actor.reader, pseudonym),
+        metadata=dict(event.metadata),
+        recorded_by=recorded_by(event.metadata),
+        hash=event.hash,
+        previous_hash=event.previous_hash,
+    )
+
+
+# The role each writer keeps in an event's metadata (app/api/writes.py; `operator` is the
+# `redress` command's), as the resident and an auditor say it.
+_RECORDED_BY = {
+    Role.portal.value: RecordedBy.resident,
+    Role.crm.value: RecordedBy.landlord,
+    Role.admin.value: RecordedBy.landlord,
+    "operator": RecordedBy.operator,
+}
+
+
+def recorded_by(metadata: Mapping[str, object]) -> RecordedBy | None:
+    """Who recorded an event; None for an event whose metadata keeps no role a writer uses."""
+    role = metadata.get("role")
+    return _RECORDED_BY.get(role) if isinstance(role, str) else None
