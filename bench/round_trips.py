@@ -104,16 +104,19 @@ async def measure(url: str, token: str) -> dict[str, Cost]:
         async def request(
             label: str, method: str, path: str, body: bytes | None = None, *, as_: Any = headers
         ) -> Any:
-            # Once to warm the caches, then counted.
-            for counted in (False, True):
-                extra = {"Idempotency-Key": f"{label}-{counted}"} if "idempotent" in label else {}
+            # Once to warm the caches, then counted: the cheapest of three. A notification of a
+            # key or landlord this bench has just made can still be on its way and empty a cache
+            # once; a statement the hot path really sends is in every try.
+            for attempt in range(4):
+                extra = {"Idempotency-Key": f"{label}-{attempt}"} if "idempotent" in label else {}
                 with counting(engine) as cost:
                     answer = await client.request(
                         method, path, content=body, headers={**as_, **extra}
                     )
                 if answer.status_code >= 300:
                     raise SystemExit(f"{label}: {answer.status_code} {answer.text}")
-                if counted:
+                best = costs.get(label)
+                if attempt and (best is None or cost.statements < best.statements):
                     costs[label] = cost
             return answer.json()
 
