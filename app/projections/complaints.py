@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.clocks.calendar import WorkingCalendar
-from app.domain.clocks.deadlines import clocks, earliest_unmet_due
+from app.domain.clocks.deadlines import earliest_unmet_due, sla_clocks
 from app.domain.complaint.state import ComplaintState, Status
 from app.domain.policies.model import Policy
 from app.projections.tables import complaints
@@ -27,7 +27,7 @@ def row_for(
     complaint_id: str, state: ComplaintState, policy: Policy, calendar: WorkingCalendar
 ) -> Row:
     # Due dates do not depend on when they are read, so evaluating at the last event is exact.
-    sla_due = earliest_unmet_due(clocks(state, policy, calendar, state.last_occurred_at))
+    sla_due = earliest_unmet_due(sla_clocks(state, policy, calendar, state.last_occurred_at))
     return {
         "id": complaint_id,
         "landlord": state.landlord,

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.clocks.calendar import london_date
-from app.domain.clocks.deadlines import BREACHES, ClockStatus, clocks, landlord_clocks
+from app.domain.clocks.deadlines import BREACHES, ClockStatus, sla_clocks
 from app.events.store import EventStore
 from app.projections import complaints as projection
 from app.services.complaints import Complaint, load_many
@@ -23,10 +23,11 @@ CHUNK = 200
 
 
 def sla_state(complaint: Complaint, at: datetime) -> str | None:
-    """`breached` if any of the landlord's clocks is breached or missed, else `due_soon` if any is,
-    else None (as the list's projection columns judge the earliest unmet or missed due date)."""
-    current = clocks(complaint.state, complaint.policy, complaint.calendar, at)
-    statuses = {clock.status for clock in landlord_clocks(current).values()}
+    """`breached` if any of the landlord's clocks (any stage's: `sla_clocks`) is breached or
+    missed, else `due_soon` if any is, else None (as the list's projection columns judge the
+    earliest unmet or missed due date)."""
+    judged = sla_clocks(complaint.state, complaint.policy, complaint.calendar, at)
+    statuses = {clock.status for clock in judged.values()}
     if statuses & BREACHES:
         return "breached"
     if ClockStatus.due_soon in statuses:

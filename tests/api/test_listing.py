@@ -131,3 +131,39 @@ async def test_the_list_as_it_stood_at_a_past_moment(
     assert first["items"][0]["as_of"] == "2025-12-31T12:00:00Z"
     second = await ids(as_of=moment, limit=1, cursor=first["next_cursor"])
     assert second == [a]
+
+
+async def test_a_response_missed_at_stage_1_keeps_the_complaint_breached_at_stage_2(
+    client: httpx.AsyncClient, crm: dict[str, str]
+) -> None:
+    # Logged Monday 2 March 2026, acknowledged the 3rd: stage 1's response was due Tuesday 17
+    # March and never came. The resident asked for stage 2 on the 23rd; it was opened on the 24th
+    # and acknowledged on the 25th, in time. The view's clocks are stage 2's, all in time, yet the
+    # complaint stays in `sla=breached`, live and as it stood on the 26th.
+    at = "2026-03-02T10:00:00+00:00"
+    missed = (await log(client, crm, received_at=at, occurred_at=at))["id"]
+    steps = [
+        ("acknowledged", "2026-03-03T10:00:00+00:00"),
+        ("escalation_requested", "2026-03-23T10:00:00+00:00"),
+        ("escalated", "2026-03-24T10:00:00+00:00"),
+        ("acknowledged", "2026-03-25T10:00:00+00:00"),
+    ]
+    for event_type, occurred_at in steps:
+        response = await append(client, crm, missed, event_type, occurred_at)
+        assert response.status_code == 201, response.text
+    moment = "2026-03-26T12:00:00+00:00"
+    then = await client.get(f"/v1/complaints/{missed}", params={"as_of": moment}, headers=crm)
+    view = then.json()
+    assert view["stage"] == 2
+    assert {clock["status"] for clock in view["sla"].values()} <= {"pending", "met"}
+    first = next(s for s in view["stages"] if s["stage"] == 1)
+    assert first["sla"]["response"]["status"] == "missed"
+
+    async def ids(**params: str) -> list[str]:
+        response = await client.get("/v1/complaints", params=params, headers=crm)
+        assert response.status_code == 200, response.text
+        return [item["id"] for item in response.json()["items"]]
+
+    assert missed in await ids(sla="breached", as_of=moment)
+    assert missed not in await ids(sla="due_soon", as_of=moment)
+    assert missed in await ids(sla="breached")

@@ -171,6 +171,34 @@ class TestLists:
         assert row_for(c.id, c.state, c.policy, c.calendar)["sla_due"] is None
         assert sla_state(c, uk(2027, 1, 6, 12)) is None
 
+    def test_a_response_missed_at_an_earlier_stage_keeps_the_complaint_breached(self) -> None:
+        # Stage 1's response (due Tuesday 16 March 2027) never came; the resident asked for stage
+        # 2 on the 22nd. The view shows stage 2's clocks, all in time, but the lists judge every
+        # stage: the complaint is breached while the request waits and after the escalation.
+        unanswered = (logged(uk(2027, 3, 1)), acknowledged(uk(2027, 3, 2)))
+        requested = self.complaint(*unanswered, escalation_requested(uk(2027, 3, 22)))
+        assert clocks(requested.state, HOC_2024, ENGLAND, uk(2027, 3, 23))["response"].stage == 2
+        assert sla_state(requested, uk(2027, 3, 23)) == "breached"
+        row = row_for(requested.id, requested.state, HOC_2024, ENGLAND)
+        assert row["sla_due"] == date(2027, 3, 16)
+        moved_on = self.complaint(
+            *unanswered,
+            escalation_requested(uk(2027, 3, 22)),
+            escalated(uk(2027, 3, 25)),
+            acknowledged(uk(2027, 3, 30)),
+        )
+        current = clocks(moved_on.state, HOC_2024, ENGLAND, uk(2027, 3, 31))
+        assert {c.status for c in current.values()} <= {S.pending, S.met, S.due_soon}
+        assert sla_state(moved_on, uk(2027, 3, 31)) == "breached"
+        assert row_for(moved_on.id, moved_on.state, HOC_2024, ENGLAND)["sla_due"] == date(
+            2027, 3, 16
+        )
+
+    def test_an_earlier_stage_answered_in_time_does_not_count(self) -> None:
+        c = self.complaint(*EASTER, acknowledged(uk(2027, 3, 30)))
+        assert sla_state(c, uk(2027, 3, 31)) is None
+        assert row_for(c.id, c.state, HOC_2024, ENGLAND)["sla_due"] == date(2027, 4, 27)
+
     def test_the_missed_due_day_comes_before_any_running_one(self) -> None:
         missed = Clock(name="a", stage=1, due=date(2027, 1, 1), met_at=None, status=S.missed)
         running = Clock(name="b", stage=1, due=date(2026, 12, 1), met_at=None, status=S.pending)

@@ -76,6 +76,7 @@ __all__ = [
     "earliest_unmet_due",
     "landlord_clocks",
     "response_due",
+    "sla_clocks",
     "stage_clocks",
 ]
 
@@ -293,3 +294,26 @@ def earliest_unmet_due(clocks: Mapping[str, Clock]) -> date | None:
         and not c.paused
     ]
     return min(dues, default=None)
+
+
+def sla_clocks(
+    state: ComplaintState, policy: Policy, calendar: WorkingCalendar, at: datetime
+) -> dict[str, Clock]:
+    """The clocks the SLA list filters judge: the landlord's clocks the view shows for the current
+    stage, and those of every other stage still owed or missed there.
+
+    A response left unanswered when the resident escalated reads `missed` at the stage it belonged
+    to; the view shows it under that stage, and the lists must still count it as a breach after the
+    complaint moved on. The other stages' clocks are keyed `stage<N>.<i>.<name>`, `i` the record's
+    position (a reopened stage has a record per opening).
+    """
+    result = landlord_clocks(clocks(state, policy, calendar, at))
+    shown = None if state.status is Status.escalation_requested else state.current
+    for index, record in enumerate(state.stages):
+        if record is shown:
+            continue
+        owed = landlord_clocks(stage_clocks(state, record, policy, calendar, at))
+        for name, clock in owed.items():
+            if clock.status in UNMET or clock.status is ClockStatus.missed:
+                result[f"stage{record.stage}.{index}.{name}"] = clock
+    return result
