@@ -222,7 +222,7 @@ async def test_hoc_2024_in_northern_ireland_counts_st_patricks_day(
         received_at="2026-03-16T10:00:00+00:00",
         occurred_at="2026-03-16T10:00:00+00:00",
     )
-    # Code 5.4: acknowledge within 5 working days: 18-20, 23, 24 March (England: 23 March).
+    # Code 6.2: acknowledge within 5 working days: 18-20, 23, 24 March (England: 23 March).
     assert c["sla"]["acknowledgement"]["due"] == "2026-03-24"
     zero = await client.post("/v1/complaints", json={**_body(), "stage": 0}, headers=crm)
     assert zero.json()["type"] == "urn:redress:problem:stage-not-in-policy"

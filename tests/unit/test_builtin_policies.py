@@ -92,7 +92,7 @@ def test_hoc_2024_is_listed_first_and_cites_the_code() -> None:
 # (policy, stage, acknowledge, contact, response, from, cap, window, refusable, informal)
 STAGES = [
     pytest.param("hoc-2024", 1, 5, None, 10, ACK, 10, None, True, False, id="hoc 5.4-5.7"),
-    pytest.param("hoc-2024", 2, 5, None, 20, ACK, 20, None, True, False, id="hoc 5.13-5.17"),
+    pytest.param("hoc-2024", 2, 5, None, 20, ACK, 20, None, True, False, id="hoc 6.11-6.15"),
     pytest.param("jjh-2020", 0, None, None, 0, START, 0, None, False, True, id="jjh 4 stage 0"),
     pytest.param("jjh-2020", 1, None, 2, 10, START, None, None, False, False, id="jjh 5.2 6.3"),
     pytest.param("jjh-2020", 2, None, 2, 15, START, None, None, False, False, id="jjh 6.2 6.3"),

@@ -80,7 +80,7 @@ def test_a_divergence_says_what_and_where() -> None:
     [longer] = [d for d in found if d.rule == "extension_longer" and d.stage == 2]
     assert longer == Divergence(
         rule="extension_longer",
-        code_section="Code 5.17",
+        code_section="Code 6.15",
         stage=2,
         field="extension_cap_days",
         policy_value="30 working days",
@@ -88,6 +88,36 @@ def test_a_divergence_says_what_and_where() -> None:
         message="stage 2 extension may take 30 working days; the Code allows at most 20 "
         "working days",
     )
+
+
+# The 2024 Code's provision each rule cites (section 2 exclusions, 5 the process, 6 the stages).
+CITED = {
+    ("acknowledgement_missing", 1): "Code 6.2",
+    ("acknowledgement_missing", 2): "Code 6.11",
+    ("response_longer", 1): "Code 6.3",
+    ("response_longer", 2): "Code 6.14",
+    ("extension_uncapped", 1): "Code 6.4",
+    ("extension_uncapped", 2): "Code 6.15",
+    ("informal_stage", 0): "Code 5.2",
+    ("escalation_window", 1): "Code 6.10",
+    ("escalation_refusal_grounds", 1): "Code 2.2",
+    ("escalation_reasons_required", 1): "Code 6.12",
+    ("exclusion", None): "Code 2.2",
+    ("clock_stopping", None): "Code 6.4",
+    ("arrears_offset", None): "Code section 7",
+}
+
+
+def test_each_rule_cites_the_2024_codes_provision() -> None:
+    cited = {
+        (d.rule, d.stage): d.code_section.split(":")[0]
+        for policy in BUILTIN_POLICIES.latest_each()
+        for d in check_policy(policy)
+    }
+    assert {key: cited[key] for key in CITED if key in cited} == {
+        key: section for key, section in CITED.items() if key in cited
+    }
+    assert len(set(CITED) & set(cited)) >= 10
 
 
 def variant(**stage_1: object) -> Policy:

@@ -33,16 +33,19 @@ HANDLER_INDEPENDENCE = "handler_independence"
 TIME_LIMIT_SHORTER = "time_limit_shorter"
 ARREARS_OFFSET = "arrears_offset"
 
-# The Code's sections, by stage where the Code has one per stage.
-_STAGES = "Code section 5: two stages, no more"
-_ACK = {1: "Code 5.4", 2: "Code 5.13"}
-_RESPONSE = {1: "Code 5.6", 2: "Code 5.16"}
-_EXTENSION = {1: "Code 5.7", 2: "Code 5.17"}
-_ESCALATION = "Code section 5: escalation to stage 2"
-_DEFINITION = "Code section 1: every expression of dissatisfaction is a complaint"
-_EXCLUSIONS = "Code 4.1: valid reasons to decline"
-_INDEPENDENCE = "Code section 5, stage 2: not the person who considered stage 1"
-_REMEDIES = "Code: putting things right (remedies)"
+# The Code's provisions (the 2024 Code's numbering), by stage where the Code has one per stage.
+_STAGES = "Code 5.3: two stages, no more"
+_ACK = {1: "Code 6.2", 2: "Code 6.11"}
+_RESPONSE = {1: "Code 6.3", 2: "Code 6.14"}
+_EXTENSION = {1: "Code 6.4", 2: "Code 6.15"}
+_ESCALATION = "Code 6.10: a complaint not resolved at stage 1 must be progressed to stage 2"
+_REFUSAL = "Code 2.2: the circumstances in which a matter will not be escalated"
+_REASONS = "Code 6.12: residents must not be required to explain why they want stage 2"
+_DEFINITION = "Code 5.2: no extra named stages, such as 'stage 0' or 'informal complaint'"
+_EXCLUSIONS = "Code 2.2: acceptable exclusions"
+_TIME_LIMIT = "Code 2.3: complaints made within 12 months of the issue must be accepted"
+_INDEPENDENCE = "Code 6.13: stage 2 is not considered by the person who considered stage 1"
+_REMEDIES = "Code section 7: putting things right"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -208,7 +211,7 @@ def _escalation(s: StagePolicy, c: StagePolicy) -> Iterator[Divergence]:
     if s.escalation_refusable and not c.escalation_refusable:
         yield Divergence(
             rule=ESCALATION_REFUSABLE,
-            code_section=_ESCALATION,
+            code_section=_REFUSAL,
             stage=n,
             field="escalation_refusable",
             policy_value="yes",
@@ -219,7 +222,7 @@ def _escalation(s: StagePolicy, c: StagePolicy) -> Iterator[Divergence]:
     if s.escalation_refusable and extra:
         yield Divergence(
             rule=ESCALATION_REFUSAL_GROUNDS,
-            code_section=_ESCALATION,
+            code_section=_REFUSAL,
             stage=n,
             field="refusal_grounds",
             policy_value=", ".join(extra),
@@ -230,7 +233,7 @@ def _escalation(s: StagePolicy, c: StagePolicy) -> Iterator[Divergence]:
     if s.escalation_reasons_required and not c.escalation_reasons_required:
         yield Divergence(
             rule=ESCALATION_REASONS_REQUIRED,
-            code_section=_ESCALATION,
+            code_section=_REASONS,
             stage=n,
             field="escalation_reasons_required",
             policy_value="yes",
@@ -276,7 +279,7 @@ def _policy_wide(policy: Policy, code: Policy) -> Iterator[Divergence]:
     if limit is not None and code_limit is not None and limit < code_limit:
         yield Divergence(
             rule=TIME_LIMIT_SHORTER,
-            code_section=_EXCLUSIONS,
+            code_section=_TIME_LIMIT,
             stage=None,
             field="complaint_time_limit_months",
             policy_value=f"{limit} months",

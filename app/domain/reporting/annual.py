@@ -1,4 +1,4 @@
-"""The annual complaints performance and service improvement report (the Code's section 7), for
+"""The annual complaints performance and service improvement report (the Code's section 8), for
 the landlord's board and residents, over the regulator's reporting year (1 April to 31 March)."""
 
 from __future__ import annotations

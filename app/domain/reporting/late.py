@@ -1,5 +1,5 @@
 """Complaints taken on although their matter was older than the policy's time limit (`logged`
-v4 `late_acceptance_reason`; the Code, 4.1: twelve months), for the self-assessment."""
+v4 `late_acceptance_reason`; the Code, 2.3: twelve months), for the self-assessment."""
 
 from __future__ import annotations
 
