@@ -60,6 +60,7 @@ from app.domain.complaint.state import (
     Status,
     SurveyResult,
 )
+from app.domain.records import changed
 
 
 def fold(events: Iterable[ComplaintEvent]) -> ComplaintState | None:
@@ -77,7 +78,7 @@ def evolve(state: ComplaintState | None, event: ComplaintEvent) -> ComplaintStat
         return _logged(event)
     if state is None:
         raise NotLogged()
-    return replace(
+    return changed(
         _apply(state, event),
         version=state.version + 1,
         last_occurred_at=event.occurred_at,
@@ -130,24 +131,24 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
         case Logged():
             raise AlreadyLogged()
         case Acknowledged(occurred_at=at):
-            return replace(state, stages=_with_current(state, replace(current, acknowledged_at=at)))
+            return changed(state, stages=_with_current(state, changed(current, acknowledged_at=at)))
         case Contacted(occurred_at=at):
             if current.contacted_at is not None:
                 return state
-            return replace(state, stages=_with_current(state, replace(current, contacted_at=at)))
+            return changed(state, stages=_with_current(state, changed(current, contacted_at=at)))
         case Assigned(handler=handler, role=role):
-            record = replace(current, handler=handler, handler_role=role)
-            return replace(state, handler=handler, stages=_with_current(state, record))
+            record = changed(current, handler=handler, handler_role=role)
+            return changed(state, handler=handler, stages=_with_current(state, record))
         case ExtensionAgreed(occurred_at=at, response_due=due, reason=reason):
-            record = replace(
+            record = changed(
                 current,
                 response_due_extended_to=due,
                 response_due_extended_at=at,
                 extension_reasons=(*current.extension_reasons, reason),
             )
-            return replace(state, stages=_with_current(state, record))
+            return changed(state, stages=_with_current(state, record))
         case Responded():
-            record = replace(
+            record = changed(
                 current,
                 responded_at=event.occurred_at,
                 outcome=event.outcome,
@@ -155,13 +156,13 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
                 escalation_rights_signposted=event.escalation_rights_signposted,
                 ombudsman_signposted=event.ombudsman_signposted,
             )
-            return replace(state, status=Status.responded, stages=_with_current(state, record))
+            return changed(state, status=Status.responded, stages=_with_current(state, record))
         case EscalationRequested(occurred_at=at, stage=stage):
             first = current.escalation_first_requested_at or at
-            record = replace(
+            record = changed(
                 current, escalation_requested_at=at, escalation_first_requested_at=first
             )
-            return replace(
+            return changed(
                 state,
                 status=Status.escalation_requested,
                 requested_stage=stage,
@@ -170,7 +171,7 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
         case Escalated(occurred_at=at, stage=stage):
             # The new stage starts at the request, as the Code's stage 2 clocks do.
             started = current.escalation_requested_at or at
-            return replace(
+            return changed(
                 state,
                 status=Status.open,
                 stage=stage,
@@ -179,17 +180,17 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
                 handler=None,
             )
         case EscalationRefused(reason=reason):
-            record = replace(
+            record = changed(
                 current,
                 escalation_requested_at=None,
                 escalation_refused_reasons=(*current.escalation_refused_reasons, reason),
             )
             back = Status.responded if current.responded_at is not None else Status.open
-            return replace(
+            return changed(
                 state, status=back, requested_stage=None, stages=_with_current(state, record)
             )
         case Declined(occurred_at=at, reason=reason, explanation=explanation):
-            return replace(
+            return changed(
                 state,
                 status=Status.declined,
                 declined_at=at,
@@ -197,8 +198,8 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
                 decline_explanation=explanation,
             )
         case Closed(occurred_at=at, reason=reason):
-            record = replace(current, closed_at=at, closure_reason=reason)
-            return replace(
+            record = changed(current, closed_at=at, closure_reason=reason)
+            return changed(
                 state,
                 status=Status.closed,
                 closed_at=at,
@@ -217,7 +218,7 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
                 reopened=True,
                 reopen_reason=reason,
             )
-            return replace(
+            return changed(
                 state,
                 status=Status.open,
                 stages=(*state.stages, record),
@@ -226,16 +227,16 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
             )
         case NoteAdded(occurred_at=at, text=text, visibility=visibility):
             note = Note(occurred_at=at, text=text, visibility=visibility)
-            return replace(state, notes=(*state.notes, note))
+            return changed(state, notes=(*state.notes, note))
         case ClockStopped(occurred_at=at, reason_category=category, reason=reason):
             stop = ClockStop(stopped_at=at, reason_category=category, reason=reason)
-            record = replace(current, stops=(*current.stops, stop))
-            return replace(state, stages=_with_current(state, record))
+            record = changed(current, stops=(*current.stops, stop))
+            return changed(state, stages=_with_current(state, record))
         case ClockRestarted(occurred_at=at, reason=reason):
             *earlier, last = current.stops
             restarted = replace(last, restarted_at=at, restart_reason=reason)
-            record = replace(current, stops=(*earlier, restarted))
-            return replace(state, stages=_with_current(state, record))
+            record = changed(current, stops=(*earlier, restarted))
+            return changed(state, stages=_with_current(state, record))
         case ActionAgreed():
             action = AgreedAction(
                 action_id=event.action_id,
@@ -244,16 +245,16 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
                 owner=event.owner,
                 agreed_at=event.occurred_at,
             )
-            return replace(state, actions=(*state.actions, action))
+            return changed(state, actions=(*state.actions, action))
         case ActionCompleted(occurred_at=at, action_id=action_id, summary=summary):
             actions = tuple(
                 replace(a, completed_at=at, summary=summary) if a.action_id == action_id else a
                 for a in state.actions
             )
-            return replace(state, actions=actions)
+            return changed(state, actions=actions)
         case SatisfactionRecorded(occurred_at=at, satisfied=satisfied, comments=comments):
             survey = SurveyResult(recorded_at=at, satisfied=satisfied, comments=comments)
-            return replace(state, surveys=(*state.surveys, survey))
+            return changed(state, surveys=(*state.surveys, survey))
         case CompensationOffered():
             offer = CompensationOffer(
                 offer_id=event.offer_id,
@@ -262,7 +263,7 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
                 reason=event.reason,
                 offered_at=event.occurred_at,
             )
-            return replace(state, compensation=(*state.compensation, offer))
+            return changed(state, compensation=(*state.compensation, offer))
         case CompensationAccepted(occurred_at=at, offer_id=offer_id):
             return _answer(state, offer_id, OfferStatus.accepted, at)
         case CompensationDeclined(occurred_at=at, offer_id=offer_id):
@@ -271,19 +272,19 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
             return settled(state, event)
         case Referred(occurred_at=at, to=to, reason=reason):
             referral = Referral(referred_at=at, to=to, reason=reason)
-            return replace(state, referrals=(*state.referrals, referral))
+            return changed(state, referrals=(*state.referrals, referral))
         case OmbudsmanEvidenceRequested(occurred_at=at, due=due):
             request = EvidenceRequest(requested_at=at, due=due)
-            return replace(state, evidence_requests=(*state.evidence_requests, request))
+            return changed(state, evidence_requests=(*state.evidence_requests, request))
         case OmbudsmanEvidenceProvided(occurred_at=at):
             *before, latest = state.evidence_requests
             answered = replace(latest, provided_at=at)
-            return replace(state, evidence_requests=(*before, answered))
+            return changed(state, evidence_requests=(*before, answered))
         case OmbudsmanDetermined(occurred_at=at, finding=finding):
             determination = Determination(determined_at=at, finding=finding)
-            return replace(state, determinations=(*state.determinations, determination))
+            return changed(state, determinations=(*state.determinations, determination))
         case PersonalDataErased(occurred_at=at):
-            return replace(state, personal_data_erased_at=at)
+            return changed(state, personal_data_erased_at=at)
         case LearningRecorded(occurred_at=at):
             learnt = Learning(
                 recorded_at=at,
@@ -291,7 +292,7 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
                 lesson=event.lesson,
                 improvement=event.improvement,
             )
-            return replace(state, learning=(*state.learning, learnt))
+            return changed(state, learning=(*state.learning, learnt))
         case ResidentInformed():
             return informed(state, event)
         case _:
@@ -305,4 +306,4 @@ def _answer(
         replace(o, status=status, answered_at=at) if o.offer_id == offer_id else o
         for o in state.compensation
     )
-    return replace(state, compensation=offers)
+    return changed(state, compensation=offers)

@@ -145,7 +145,8 @@ class ClockStop:
     restart_reason: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+# Not slotted: the fold copies it on every event with `changed` (app/domain/records.py).
+@dataclass(frozen=True, kw_only=True)
 class StageRecord:
     """What happened at one stage the complaint entered."""
 
@@ -186,7 +187,8 @@ class StageRecord:
         return bool(self.stops) and self.stops[-1].restarted_at is None
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+# Not slotted: the fold copies it on every event with `changed` (app/domain/records.py).
+@dataclass(frozen=True, kw_only=True)
 class ComplaintState:
     reference: str
     landlord: str
