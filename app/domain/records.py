@@ -3,8 +3,8 @@
 `dataclasses.replace` checks every field and calls the frozen `__init__`, which sets each field
 through `object.__setattr__`: about 17 µs for the complaint's 40 fields, twice an event, most of a
 rebuild's time. The fold's records are plain frozen dataclasses with no `__post_init__`, so a copy
-of the instance dictionary with the changes applied is the same record, made about six times faster. It
-needs a `__dict__`, so those records are not slotted.
+of the instance dictionary with the changes applied is the same record, made about six times
+faster. It needs a `__dict__`, so those records are not slotted.
 """
 
 from __future__ import annotations
