@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import errno
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
+import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -194,3 +196,15 @@ async def reading(engine: AsyncEngine, *, snapshot: bool = True) -> AsyncIterato
         await connection.execution_options(**{READ_ONLY_OPTION: True})
         async with connection.begin():
             yield connection
+
+
+def one_of(
+    conn: AsyncConnection, column: sa.ColumnElement[str], values: Sequence[str]
+) -> sa.ColumnElement[bool]:
+    """`column IN values`. On PostgreSQL as `= ANY($1)` with one array parameter: an `IN` list
+    is a new statement for every length, which asyncpg prepares anew, and the whole-log passes
+    ask for batches of every length."""
+    if conn.dialect.name == "postgresql":
+        array = sa.bindparam(None, list(values), type_=postgresql.ARRAY(sa.Text))
+        return column == sa.any_(array)
+    return column.in_(list(values))

@@ -18,6 +18,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.db import one_of
 from app.domain.clocks.calendar import london_date
 from app.domain.complaint.events import (
     ClosureReason,
@@ -163,7 +164,7 @@ async def replace(
         return
     for table in TABLES:
         owner = table.c[OWNER[table.name]]
-        await conn.execute(sa.delete(table).where(owner.in_(list(complaint_ids))))
+        await conn.execute(sa.delete(table).where(one_of(conn, owner, complaint_ids)))
     by_table: dict[str, list[Row]] = {t.name: [] for t in TABLES}
     for f in facts:
         for name, rows in rows_of(f).items():
@@ -182,7 +183,7 @@ async def live_rows(
     }
     for table in TABLES:
         owner = table.c[OWNER[table.name]]
-        for r in await conn.execute(sa.select(table).where(owner.in_(list(complaint_ids)))):
+        for r in await conn.execute(sa.select(table).where(one_of(conn, owner, complaint_ids))):
             row = dict(r._mapping)
             key = tuple(row[k] for k in _KEYS[table.name])
             found[str(row[OWNER[table.name]])][table.name][key] = row

@@ -27,6 +27,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.db import one_of
 from app.domain.complaint.events import ComplaintEvent
 from app.domain.complaint.evolve import evolve
 from app.domain.complaint.state import ComplaintState
@@ -253,10 +254,8 @@ async def _compare(
         return
     report.complaints += len(rows)
     ids = [str(row["id"]) for row in rows]
-    live = {
-        str(found.id): dict(found._mapping)
-        for found in await conn.execute(sa.select(complaints).where(complaints.c.id.in_(ids)))
-    }
+    query = sa.select(complaints).where(one_of(conn, complaints.c.id, ids))
+    live = {str(found.id): dict(found._mapping) for found in await conn.execute(query)}
     documents = await _documents(conn, keyring, rows, live)
     stale: list[Row] = []
     for row in rows:

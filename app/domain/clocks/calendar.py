@@ -35,6 +35,9 @@ def holidays_version() -> str:
     return _holidays_version
 
 
+# Called for the same few moments of a complaint again and again (its stages' starts and facts,
+# for every clock, row and report fact); the zone conversion is the costly part.
+@lru_cache(maxsize=16384)
 def london_date(t: datetime) -> date:
     """The calendar date of `t` in Europe/London: deadlines end at midnight UK time, BST or GMT."""
     if t.tzinfo is None or t.utcoffset() is None:

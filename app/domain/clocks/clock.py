@@ -31,7 +31,8 @@ UNMET = frozenset({ClockStatus.pending, ClockStatus.due_soon, ClockStatus.breach
 BREACHES = frozenset({ClockStatus.breached, ClockStatus.missed})
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+# Not slotted: a stage's response clock is completed with `changed` (app/domain/records.py).
+@dataclass(frozen=True, kw_only=True)
 class Clock:
     name: str
     stage: int

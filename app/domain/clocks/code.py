@@ -16,13 +16,14 @@ same date. What the Code's numbers do not carry is added here:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from app.domain.clocks.calendar import WorkingCalendar
 from app.domain.clocks.deadlines import response_due
 from app.domain.complaint.state import StageRecord
 from app.domain.policies.builtin import HOC_2024
+from app.domain.records import changed
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -37,7 +38,7 @@ def code_response_due(record: StageRecord, calendar: WorkingCalendar) -> CodeDue
     if not HOC_2024.has_stage(record.stage):
         return None
     code = HOC_2024.stage(record.stage)
-    unstopped = replace(record, stops=())
+    unstopped = changed(record, stops=())
     due = response_due(unstopped, code, calendar)
     agreed_at = record.response_due_extended_at
     if not due.extended or agreed_at is None:

@@ -25,7 +25,7 @@ acknowledgement in time could have been made (docs/reports.md, "The Code's clock
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from app.domain.clocks.calendar import WorkingCalendar, london_date
@@ -52,6 +52,7 @@ from app.domain.clocks.policy import (
 from app.domain.clocks.stops import earliest, moved_due
 from app.domain.complaint.state import ComplaintState, StageRecord, Status
 from app.domain.policies.model import Policy, ResponseFrom, StagePolicy
+from app.domain.records import changed
 
 ACKNOWLEDGEMENT = "acknowledgement"
 RESPONSE = "response"
@@ -222,7 +223,7 @@ def stage_clocks(
     if contact is not None:
         result[CONTACT] = contact
     response = response_due(record, stage_policy, calendar, at, ended_at=ended_at)
-    result[RESPONSE] = replace(
+    result[RESPONSE] = changed(
         stage_clock(
             RESPONSE,
             record.stage,
