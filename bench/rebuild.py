@@ -1,6 +1,6 @@
 """Rebuild throughput and peak memory on PostgreSQL, for a generated log of N events.
 
-    .venv/bin/python -m bench.rebuild [--events 1000000] [--keep] [--tiny]
+    .venv/bin/python -m bench.rebuild [--events 1000000] [--workers N] [--keep] [--tiny]
 
 It creates a scratch database and migrates it, logs the demo scenarios through the service once
 (a template of real complaints), then copies the template with new ids and references until the
@@ -9,14 +9,17 @@ their projection rows alongside. Then, in a fresh child process (so the generato
 count), it times the equivalent of `redress rebuild --check` and prints events per second and the
 child's peak RSS. The check must find no difference. Its same-run reference is a raw `SELECT` of
 every event in position order through asyncpg (no JSON decoding), best of one run before and one
-after the rebuild; the ratio line is the rebuild's events/s over the reference's. The database is
-dropped unless --keep. --tiny runs a few hundred events (the test suite runs it).
+after the rebuild; the ratio line is the rebuild's events/s over the reference's. The check runs in
+`--workers` processes (one per core by default, as `redress rebuild --check` does), the streams
+split between them. The database is dropped unless --keep. --tiny runs a few hundred events (the
+test suite runs it).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import resource
 import subprocess
 import sys
@@ -39,6 +42,7 @@ from app.events.tables import events
 from app.projections.reports import OWNER
 from app.projections.reports import TABLES as REPORT_TABLES
 from app.projections.tables import complaints
+from app.services import rebuild_parallel
 from app.services.rebuild import Mode, rebuild
 from bench.common import (
     dsn,
@@ -215,21 +219,28 @@ async def generate(url: str, target: int) -> tuple[int, int]:
     return written, count
 
 
-async def measure(url: str, batch_size: int) -> None:
+async def measure(url: str, batch_size: int, workers: int) -> None:
     before = await raw_select(url, batch_size)
-    engine = create_engine(url)
-    try:
-        async with snapshot(engine) as conn:
-            started = time.perf_counter()
-            report = await rebuild(conn, Mode.check, batch_size=batch_size)
-            elapsed = time.perf_counter() - started
-    finally:
-        await engine.dispose()
+    started = time.perf_counter()
+    if workers > 1:
+        report = await rebuild_parallel.check(url, workers=workers, batch_size=batch_size)
+    else:
+        engine = create_engine(url)
+        try:
+            async with snapshot(engine) as conn:
+                report = await rebuild(conn, Mode.check, batch_size=batch_size)
+        finally:
+            await engine.dispose()
+    elapsed = time.perf_counter() - started
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    memory = f"peak RSS {peak_mib:.0f} MiB" + (
+        f" (coordinator), {worker_mib:.0f} MiB (largest worker)" if workers > 1 else ""
+    )
     print(
-        f"rebuild --check: {report.events} events, {report.complaints} complaints, "
-        f"{report.differences} differences in {elapsed:.1f} s = "
-        f"{report.events / elapsed:,.0f} events/s; peak RSS {peak_mib:.0f} MiB"
+        f"rebuild --check in {workers} process(es): {report.events} events, "
+        f"{report.complaints} complaints, {report.differences} differences in {elapsed:.1f} s = "
+        f"{report.events / elapsed:,.0f} events/s; {memory}"
     )
     after = await raw_select(url, batch_size)
     count, raw = min(before, after, key=lambda run: run[1])
@@ -245,15 +256,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--batch-size", type=int, default=1_000)
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="processes (default: one per core)"
+    )
     parser.add_argument("--keep", action="store_true", help="Keep the scratch database.")
     parser.add_argument("--tiny", action="store_true", help="a few hundred events (the test suite)")
     parser.add_argument("--measure", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        asyncio.run(measure(args.measure, args.batch_size))
+        asyncio.run(measure(args.measure, args.batch_size, args.workers))
         return
     if args.tiny:
-        args.events, args.batch_size = 300, 50
+        # One process: the split is tested in tests/contract/test_rebuild_parallel.py, and
+        # starting workers would cost the suite more than the check itself.
+        args.events, args.batch_size, args.workers = 300, 50, 1
     use_scratch_master_key()
     stop_cleanly_on_signals()
     with scratch_database(keep=args.keep) as url:
@@ -266,7 +282,8 @@ def main() -> None:
         )
         command = [sys.executable, "-m", "bench.rebuild", "--measure", url]
         # Our own interpreter and module: a child so that its peak RSS is the rebuild's alone.
-        subprocess.run([*command, "--batch-size", str(args.batch_size)], check=True)  # noqa: S603
+        options = ["--batch-size", str(args.batch_size), "--workers", str(args.workers)]
+        subprocess.run([*command, *options], check=True)  # noqa: S603
 
 
 if __name__ == "__main__":

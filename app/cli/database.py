@@ -4,6 +4,7 @@ positions) and `redress rebuild` (the projections from the events)."""
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Annotated
 
 import typer
@@ -49,6 +50,14 @@ def rebuild(
     check: Annotated[
         bool, typer.Option("--check", help="Only compare with the live projection; write nothing.")
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Processes for --check on PostgreSQL (0: one per core); SQLite and the "
+            "rebuild itself use one.",
+        ),
+    ] = 0,
 ) -> None:
     """Rebuild the complaint projection from the events alone (exit 1 if --check finds a
     difference)."""
@@ -58,6 +67,7 @@ def rebuild(
     from app.events.factory import master_key
     from app.events.keyring import Keyring
     from app.events.scan import snapshot
+    from app.services import rebuild_parallel
     from app.services.rebuild import Mode, count_events
     from app.services.rebuild import rebuild as rebuild_projection
 
@@ -66,7 +76,8 @@ def rebuild(
     async def run() -> RebuildReport:
         settings = Settings()
         # The keyring opens the events to rebuild (and compare) the sealed state documents.
-        keyring = Keyring(master_key(settings))
+        key = master_key(settings)
+        keyring = Keyring(key)
         engine = create_engine(settings.database_url)
         try:
             async with reading(engine) as conn:
@@ -79,6 +90,14 @@ def rebuild(
                 console=console,
             ) as bar:
                 task = bar.add_task(f"{mode.value}: events", total=total)
+                split = workers or os.cpu_count() or 1
+                if check and split > 1 and engine.dialect.name == "postgresql":
+                    return await rebuild_parallel.check(
+                        settings.database_url,
+                        workers=split,
+                        progress=lambda n: bar.advance(task, n),
+                        master_key=key,
+                    )
                 transaction = snapshot(engine) if check else engine.begin()
                 async with transaction as conn:
                     return await rebuild_projection(

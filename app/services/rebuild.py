@@ -110,7 +110,6 @@ async def rebuild(
     With `keyring`, the rows' sealed state documents are rebuilt and compared too; without it
     they are not judged, and a row `apply` rewrites is left without one (read by replaying)."""
     report = RebuildReport(mode)
-    docs = None if keyring is None else Documents(keyring)
     if mode is Mode.apply and conn.dialect.name == "postgresql":
         await conn.execute(
             sa.text(
@@ -120,16 +119,36 @@ async def rebuild(
         )
     # Landlords first: complaint rows are computed with their landlords' calendars and policies,
     # and those must come from the events too, not from the tables being checked.
-    catalog = await _rebuild_landlords(conn, report)
+    catalog = await rebuild_landlords(conn, report)
     # Extras first: in `apply`, a rebuilt row may take back a reference an extra row holds.
-    await _remove_extra(conn, report)
+    await remove_extra(conn, report)
+    await fold_streams(
+        conn, report, catalog, keyring=keyring, batch_size=batch_size, progress=progress
+    )
+    return report
+
+
+async def fold_streams(
+    conn: AsyncConnection,
+    report: RebuildReport,
+    catalog: Catalog,
+    *,
+    keyring: Keyring | None,
+    batch_size: int = scan.BATCH_SIZE,
+    progress: Progress | None = None,
+    start: str | None = None,
+    stop: str | None = None,
+) -> None:
+    """Fold the complaint streams `start <= stream_id < stop` (all without bounds) and compare
+    (in `apply`, set right) their rows, adding to `report`."""
+    docs = None if keyring is None else Documents(keyring)
     stream_id: str | None = None
     state: ComplaintState | None = None
     history: list[ComplaintEvent] = []  # the current stream's events: streams are short
     head_hash: str | None = None
     rows: list[Row] = []
     facts: list[Facts] = []
-    async for batch in scan.by_stream(conn, batch_size=batch_size):
+    async for batch in scan.by_stream(conn, batch_size=batch_size, start=start, stop=stop):
         readable = None if docs is None else await docs.open(conn, batch)
         for i, stored in enumerate(batch):
             if is_landlord_stream(stored.stream_id):
@@ -159,7 +178,6 @@ async def rebuild(
         row = _row(stream_id, state, catalog, docs, head_hash)
         await _compare(conn, report, [row], keyring)
         await _compare_reports(conn, report, [_facts(stream_id, state, history, catalog)])
-    return report
 
 
 def _row(
@@ -182,7 +200,7 @@ def _facts(
     return complaint_facts(complaint_id, state, history, policy, catalog.calendar(state.landlord))
 
 
-async def _rebuild_landlords(conn: AsyncConnection, report: RebuildReport) -> Catalog:
+async def rebuild_landlords(conn: AsyncConnection, report: RebuildReport) -> Catalog:
     """Fold every landlord stream, set the landlord tables right, and return what the complaint
     rows need from them. Landlords are few, so they are read whole."""
     query = (
@@ -343,7 +361,7 @@ def _row_differences(
     return found
 
 
-async def _remove_extra(conn: AsyncConnection, report: RebuildReport) -> None:
+async def remove_extra(conn: AsyncConnection, report: RebuildReport) -> None:
     """Live rows of complaints that have no events at all, in the complaint projection and in the
     reporting one."""
     has_events = sa.exists().where(events.c.stream_id == complaints.c.id)
