@@ -34,6 +34,7 @@ def retention_run(
         engine = create_engine(settings.database_url)
         try:
             async with engine.begin() as conn:
+                await erasure.one_retention_run_at_a_time(conn)
                 due = await erasure.past_retention(conn, now=datetime.now(UTC), landlord=landlord)
                 if dry_run or not due:
                     return due, 0

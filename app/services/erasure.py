@@ -18,10 +18,21 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from app.domain.complaint.commands import ErasePersonalData
 from app.domain.complaint.events import ErasureReason
 from app.events.sealed_store import SealingEventStore
-from app.events.store import JsonValue
+from app.events.store import ConcurrencyError, JsonValue
 from app.events.tables import complainant_keys
 from app.projections.tables import complaints, landlords
 from app.services import complaints as complaint_service
+
+_ATTEMPTS = 5
+# Retention runs take this transaction-scoped lock first: two at once (two cron hosts, a rerun)
+# run one after the other, and the second finds nothing left to erase.
+_RETENTION_LOCK = 0x5245_4452_4553_53  # "REDRESS"
+
+
+async def one_retention_run_at_a_time(conn: AsyncConnection) -> None:
+    """Wait for any other retention run to end (PostgreSQL; SQLite writers are one at a time)."""
+    if conn.dialect.name == "postgresql":
+        await conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_RETENTION_LOCK)))
 
 
 @dataclass
@@ -42,15 +53,24 @@ async def erase(
     now = now or datetime.now(UTC)
     done = Erasure()
     for complaint_id in sorted(set(complaint_ids)):
-        complaint = await complaint_service.load(conn, store, complaint_id)
-        if complaint is None:
-            continue
-        at = max(now, complaint.state.last_occurred_at)
-        command = ErasePersonalData(occurred_at=at, reason=reason)
-        await complaint_service.record(
-            conn, store, complaint, command, if_match=None, metadata=metadata, now=at
-        )
-        done.complaints.append(complaint_id)
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                # A savepoint: a CRM appending to the complaint meanwhile costs one retry of this
+                # complaint, not the whole run (a lost race aborts the statement on PostgreSQL).
+                async with conn.begin_nested():
+                    complaint = await complaint_service.load(conn, store, complaint_id)
+                    if complaint is None:
+                        break
+                    at = max(now, complaint.state.last_occurred_at)
+                    command = ErasePersonalData(occurred_at=at, reason=reason)
+                    await complaint_service.record(
+                        conn, store, complaint, command, if_match=None, metadata=metadata, now=at
+                    )
+                done.complaints.append(complaint_id)
+                break
+            except ConcurrencyError:
+                if attempt == _ATTEMPTS:
+                    raise
     done.keys_destroyed = await store.keyring.erase(conn, done.complaints)
     return done
 
