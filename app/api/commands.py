@@ -183,6 +183,8 @@ def event_command(body: EventRequest) -> c.Command:
                 amount_pence=body.amount_pence,
                 paid_on=body.paid_on,
                 method=body.method,
+                requested_on=body.requested_on,
+                requested_by=body.requested_by,
             )
         case CompensationOffsetIn():
             return c.OffsetCompensation(

@@ -191,7 +191,21 @@ class CompensationPaidIn(_EventIn):
         description="The day the money was paid: not before the offer was made, nor after the "
         f"day this is recorded. {DAY_RANGE}"
     )
-    method: PaymentMethod
+    method: PaymentMethod = Field(
+        description="`rent_account_credit` only at the resident's request (`requested_on`, "
+        "`requested_by`): money kept in the rent account against what they owe is an offset "
+        "(`compensation_offset`)."
+    )
+    requested_on: Day | None = Field(
+        default=None,
+        description="For a `rent_account_credit`, and required for one: the day the resident "
+        "asked for the compensation to be credited to their rent account, not before the offer "
+        f"was made nor after `paid_on`. Refused with any other method. {DAY_RANGE}",
+    )
+    requested_by: ContactMethod | None = Field(
+        default=None,
+        description="For a `rent_account_credit`, and required for one: how the resident asked.",
+    )
 
 
 class CompensationOffsetIn(_EventIn):

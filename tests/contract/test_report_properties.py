@@ -234,11 +234,14 @@ def report_commands(draw: st.DrawFn, after: datetime) -> c.Command:
                 occurred_at=at, offer_id=draw(st.sampled_from(["C-1", "C-2"]))
             )
         case "pay":
+            method = draw(st.sampled_from(PaymentMethod))
+            credit = method is PaymentMethod.rent_account_credit  # at the resident's request
+            paid_on = day - timedelta(days=draw(st.integers(0, 3)))
             return c.PayCompensation(
                 occurred_at=at, offer_id=draw(st.sampled_from(OFFERS)),
-                amount_pence=draw(st.integers(1, 30_000)),
-                paid_on=day - timedelta(days=draw(st.integers(0, 3))),
-                method=draw(st.sampled_from(PaymentMethod)),
+                amount_pence=draw(st.integers(1, 30_000)), paid_on=paid_on, method=method,
+                requested_on=paid_on if credit else None,
+                requested_by=ContactMethod.phone if credit else None,
             )  # fmt: skip
         case "offset":
             return c.OffsetCompensation(

@@ -56,6 +56,8 @@ EXPECTED_CODES = {
     "OfferNotAccepted": "offer-not-accepted",
     "BeyondOffer": "more-than-offered",
     "InvalidPaymentDate": "invalid-payment-date",
+    "RentCreditNotRequested": "rent-credit-not-requested",
+    "RequestWithoutRentCredit": "request-without-rent-credit",
 }
 
 
@@ -104,6 +106,8 @@ def test_codes_are_kebab_case_and_distinct() -> None:
         errors.OfferNotAccepted("C-1", "declined"),
         errors.BeyondOffer(10**15, 10**15),
         errors.InvalidPaymentDate("paid_on", "it is after the day it is recorded"),
+        errors.RentCreditNotRequested(["requested_on", "requested_by"]),
+        errors.RequestWithoutRentCredit("bank_transfer", ["requested_on", "requested_by"]),
     ],
     ids=lambda e: type(e).__name__,
 )

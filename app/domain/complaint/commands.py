@@ -204,6 +204,9 @@ class PayCompensation:
     amount_pence: int
     paid_on: date
     method: PaymentMethod
+    # The resident's request, for a rent_account_credit only.
+    requested_on: date | None = None
+    requested_by: ContactMethod | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -4,6 +4,10 @@ arrears where the pinned policy allows it and the resident agreed.
 Both take part of an accepted offer: an offer may be settled in parts, by payments and offsets
 together, never beyond what was offered. The days are the money's own (`paid_on`, `offset_on`),
 between the day the offer was made and the day the fact is recorded.
+
+A payment by credit to the resident's rent account is accepted only at the resident's request
+(`requested_on`, `requested_by`): otherwise it would record, under another name, an offset
+against arrears the resident never agreed to, and under a policy that forbids offsets.
 """
 
 from __future__ import annotations
@@ -26,9 +30,11 @@ from app.domain.complaint.errors import (
     InvalidPaymentDate,
     OfferNotAccepted,
     PolicyRuleBroken,
+    RentCreditNotRequested,
+    RequestWithoutRentCredit,
     UnknownOffer,
 )
-from app.domain.complaint.events import CompensationOffset, CompensationPaid
+from app.domain.complaint.events import CompensationOffset, CompensationPaid, PaymentMethod
 from app.domain.complaint.state import CompensationOffer, ComplaintState, OfferStatus
 from app.domain.policies.model import Policy
 
@@ -52,6 +58,9 @@ def settle_compensation(
             policy.id, policy.version, "arrears_offset_allowed",
             "compensation is not set against rent arrears under this policy: record it paid",
         )  # fmt: skip
+    if isinstance(command, PayCompensation):
+        # Also checked before the offer: no state of the complaint would accept it either.
+        _require_request(command)
     offer = _accepted(command.offer_id, state)
     if isinstance(command.amount_pence, bool) or command.amount_pence <= 0:
         raise InvalidAmount()
@@ -60,15 +69,19 @@ def settle_compensation(
     offered_on, today = london_date(offer.offered_at), london_date(command.occurred_at)
     if isinstance(command, PayCompensation):
         _within("paid_on", command.paid_on, offered_on, today)
+        if command.requested_on is not None:
+            _within("requested_on", command.requested_on, offered_on, command.paid_on, "paid_on")
         return CompensationPaid(
             occurred_at=command.occurred_at,
             offer_id=command.offer_id,
             amount_pence=command.amount_pence,
             paid_on=command.paid_on,
             method=command.method,
+            requested_on=command.requested_on,
+            requested_by=command.requested_by,
         )
     _within("offset_on", command.offset_on, offered_on, today)
-    _within("agreed_on", command.agreed_on, offered_on, command.offset_on)
+    _within("agreed_on", command.agreed_on, offered_on, command.offset_on, "offset_on")
     return CompensationOffset(
         occurred_at=command.occurred_at,
         offer_id=command.offer_id,
@@ -93,13 +106,27 @@ def _accepted(offer_id: str, state: ComplaintState) -> CompensationOffer:
     return offer
 
 
-def _within(field: str, day: date, earliest: date, latest: date) -> None:
+def _require_request(command: PayCompensation) -> None:
+    """The resident's request is given in full for a credit to their rent account, and only then."""
+    request = {"requested_on": command.requested_on, "requested_by": command.requested_by}
+    if command.method is PaymentMethod.rent_account_credit:
+        missing = [name for name, value in request.items() if value is None]
+        if missing:
+            raise RentCreditNotRequested(missing)
+        return
+    given = [name for name, value in request.items() if value is not None]
+    if given:
+        raise RequestWithoutRentCredit(command.method.value, given)
+
+
+def _within(
+    field: str, day: date, earliest: date, latest: date, bound: str = "the day it is recorded"
+) -> None:
     if day < earliest:
         raise InvalidPaymentDate(
             field, f"{day.isoformat()} is before {earliest.isoformat()}, the day of the offer"
         )
     if day > latest:
-        bound = "the day it is recorded" if field != "agreed_on" else "offset_on"
         raise InvalidPaymentDate(field, f"{day.isoformat()} is after {latest.isoformat()}, {bound}")
 
 

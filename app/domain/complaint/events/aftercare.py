@@ -80,13 +80,20 @@ class CompensationDeclined:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class CompensationPaid:
     """`amount_pence` of the accepted offer `offer_id` was paid to the resident on `paid_on`, by
-    `method`. An offer may be paid in parts; what is paid and offset never exceeds the offer."""
+    `method`. An offer may be paid in parts; what is paid and offset never exceeds the offer.
+
+    A credit to the resident's rent account is paid only at their request, made on `requested_on`
+    by `requested_by` (both null for any other method, and on a v1 event, recorded before they
+    existed): kept in the rent account on the landlord's own motion, the money would be set
+    against what the resident owes, an offset they never agreed to."""
 
     occurred_at: datetime
     offer_id: Annotated[str, RESIDENT]
     amount_pence: Annotated[int, RESIDENT]
     paid_on: Annotated[date, RESIDENT]
     method: Annotated[PaymentMethod, RESIDENT]
+    requested_on: Annotated[date | None, RESIDENT] = None
+    requested_by: Annotated[ContactMethod | None, RESIDENT] = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -90,7 +90,7 @@ class PaymentMethod(StrEnum):
 
     bank_transfer = "bank_transfer"
     cheque = "cheque"
-    rent_account_credit = "rent_account_credit"  # a credit to a rent account not in arrears
+    rent_account_credit = "rent_account_credit"  # to the rent account, at the resident's request
     voucher = "voucher"
     other = "other"
 
