@@ -30,7 +30,9 @@ from app.domain.complaint.events import (
     Outcome,
     PaymentMethod,
     ReferralBody,
+    ReversalReason,
     Satisfaction,
+    Settlement,
     StopReasonCategory,
 )
 
@@ -228,6 +230,30 @@ class CompensationOffsetIn(_EventIn):
     agreed_by: ContactMethod = Field(description="How the resident gave their agreement.")
 
 
+class CompensationReversedIn(_EventIn):
+    type: Literal["compensation_reversed"]
+    offer_id: ClientId = Field(description="The offer whose payment or offset is reversed.")
+    amount_pence: int = Field(
+        gt=0,
+        le=100_000_000,
+        description="In pence; never more than was paid (or offset) on the offer and not yet "
+        "reversed. The offer is outstanding again by as much, and may be paid again.",
+    )
+    settled_by: Settlement = Field(
+        description="What is reversed: a `payment` (`compensation_paid`) or an `offset` "
+        "(`compensation_offset`)."
+    )
+    reversed_on: Day = Field(
+        description="The day the payment failed or came back, or the error was put right: not "
+        f"before the offer was made, nor after the day this is recorded. {DAY_RANGE}"
+    )
+    reason: ReversalReason = Field(
+        description="`payment_failed` (bounced, returned or stopped: a payment only), "
+        "`recorded_in_error` (it did not happen as recorded) or `other`."
+    )
+    explanation: Text | None = Field(default=None, description="What happened, in words.")
+
+
 class ReferredIn(_EventIn):
     type: Literal["referred"]
     to: ReferralBody
@@ -290,6 +316,7 @@ EventRequest = Annotated[
     | CompensationDeclinedIn
     | CompensationPaidIn
     | CompensationOffsetIn
+    | CompensationReversedIn
     | ReferredIn
     | OmbudsmanEvidenceRequestedIn
     | OmbudsmanEvidenceProvidedIn

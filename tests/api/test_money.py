@@ -80,7 +80,8 @@ async def test_paid_in_parts_never_beyond_the_offer(
     assert first.status_code == 201, first.text
     money = first.json()["compensation"][0]["money"]
     assert money == {"paid_pence": 6_000, "offset_pence": 0, "outstanding_pence": 4_000,
-                     "last_paid_on": "2026-03-06", "last_offset_on": None}  # fmt: skip
+                     "last_paid_on": "2026-03-06", "last_offset_on": None,
+                     "reversed_pence": 0}  # fmt: skip
     before = await history(client, crm, cid)
     too_much = await append(client, crm, cid, "compensation_paid", "2026-03-06T11:00:00Z",
                             amount_pence=4_001, **PAY)  # fmt: skip

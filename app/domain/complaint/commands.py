@@ -26,7 +26,9 @@ from app.domain.complaint.events import (
     PaymentMethod,
     ReferralBody,
     Representative,
+    ReversalReason,
     Satisfaction,
+    Settlement,
     StopReasonCategory,
     Tenure,
 )
@@ -220,6 +222,17 @@ class OffsetCompensation:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class ReverseCompensation:
+    occurred_at: datetime
+    offer_id: str
+    amount_pence: int
+    settled_by: Settlement
+    reversed_on: date
+    reason: ReversalReason
+    explanation: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Refer:
     occurred_at: datetime
     to: ReferralBody
@@ -289,6 +302,7 @@ Command = (
     | DeclineCompensation
     | PayCompensation
     | OffsetCompensation
+    | ReverseCompensation
     | Refer
     | RequestOmbudsmanEvidence
     | ProvideOmbudsmanEvidence

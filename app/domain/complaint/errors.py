@@ -357,6 +357,31 @@ class RequestWithoutRentCredit(DomainError):
         self.fields: dict[str, object] = {"unexpected": listed, "method": method}
 
 
+class BeyondSettled(DomainError):
+    """Only money that moved can be reversed: what was paid (or offset) on the offer and not yet
+    reversed."""
+
+    code = "more-than-settled"
+
+    def __init__(self, amount_pence: int, settled_pence: int, settled_by: str) -> None:
+        how = "paid" if settled_by == "payment" else "set against arrears"
+        super().__init__(
+            f"{amount_pence} pence is more than the {settled_pence} pence {how} on this offer and "
+            "not yet reversed"
+        )
+        self.fields: dict[str, object] = {"settled_by": settled_by, "settled_pence": settled_pence}
+
+
+class OffsetCannotFail(DomainError):
+    code = "offset-cannot-fail"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "only a payment fails: reverse an offset as recorded_in_error or other, "
+            "not payment_failed"
+        )
+
+
 class UnknownPolicy(DomainError):
     code = "unknown-policy"
 

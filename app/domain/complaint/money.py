@@ -8,6 +8,10 @@ between the day the offer was made and the day the fact is recorded.
 A payment by credit to the resident's rent account is accepted only at the resident's request
 (`requested_on`, `requested_by`): otherwise it would record, under another name, an offset
 against arrears the resident never agreed to, and under a policy that forbids offsets.
+
+A payment that failed, or a payment or an offset recorded in error, is reversed by a fact of its
+own (events are never rewritten), up to what was paid (or offset) and not yet reversed: the offer
+is then outstanding again by as much, and may be paid again.
 """
 
 from __future__ import annotations
@@ -23,29 +27,40 @@ from app.domain.complaint.commands import (
     OfferCompensation,
     OffsetCompensation,
     PayCompensation,
+    ReverseCompensation,
 )
 from app.domain.complaint.errors import (
     BeyondOffer,
+    BeyondSettled,
     InvalidAmount,
     InvalidPaymentDate,
     OfferNotAccepted,
+    OffsetCannotFail,
     PolicyRuleBroken,
     RentCreditNotRequested,
     RequestWithoutRentCredit,
     UnknownOffer,
 )
-from app.domain.complaint.events import CompensationOffset, CompensationPaid, PaymentMethod
+from app.domain.complaint.events import (
+    CompensationOffset,
+    CompensationPaid,
+    CompensationReversed,
+    PaymentMethod,
+    ReversalReason,
+    Settlement,
+)
 from app.domain.complaint.state import CompensationOffer, ComplaintState, OfferStatus
 from app.domain.policies.model import Policy
 
 # Every command about compensation: each may follow the closure or the decline (an offer in the
-# final response is often answered, and paid, after it).
+# final response is often answered, and paid, and a payment found to have failed, after it).
 COMPENSATION: tuple[type[Command], ...] = (
     OfferCompensation,
     AcceptCompensation,
     DeclineCompensation,
     PayCompensation,
     OffsetCompensation,
+    ReverseCompensation,
 )
 
 
@@ -92,6 +107,33 @@ def settle_compensation(
     )
 
 
+def reverse_compensation(
+    command: ReverseCompensation, state: ComplaintState
+) -> CompensationReversed:
+    if command.settled_by is Settlement.offset and command.reason is ReversalReason.payment_failed:
+        raise OffsetCannotFail()
+    offer = state.offer(command.offer_id)
+    if offer is None:
+        raise UnknownOffer(command.offer_id)
+    if isinstance(command.amount_pence, bool) or command.amount_pence <= 0:
+        raise InvalidAmount()
+    # Net of earlier reversals: what was paid and reversed is not paid any more.
+    settled = offer.paid_pence if command.settled_by is Settlement.payment else offer.offset_pence
+    if command.amount_pence > settled:
+        raise BeyondSettled(command.amount_pence, settled, command.settled_by.value)
+    offered_on, today = london_date(offer.offered_at), london_date(command.occurred_at)
+    _within("reversed_on", command.reversed_on, offered_on, today)
+    return CompensationReversed(
+        occurred_at=command.occurred_at,
+        offer_id=command.offer_id,
+        amount_pence=command.amount_pence,
+        settled_by=command.settled_by,
+        reversed_on=command.reversed_on,
+        reason=command.reason,
+        explanation=command.explanation,
+    )
+
+
 def _accepted(offer_id: str, state: ComplaintState) -> CompensationOffer:
     offer = state.offer(offer_id)
     if offer is None:
@@ -130,15 +172,26 @@ def _within(
         raise InvalidPaymentDate(field, f"{day.isoformat()} is after {latest.isoformat()}, {bound}")
 
 
-def settled(state: ComplaintState, event: CompensationPaid | CompensationOffset) -> ComplaintState:
-    """The state with the payment or the offset added to its offer."""
+def settled(
+    state: ComplaintState, event: CompensationPaid | CompensationOffset | CompensationReversed
+) -> ComplaintState:
+    """The state with the payment or the offset added to its offer, or the reversal taken off."""
 
     def add(offer: CompensationOffer) -> CompensationOffer:
-        if isinstance(event, CompensationPaid):
-            return replace(offer, paid_pence=offer.paid_pence + event.amount_pence,
-                           last_paid_on=event.paid_on)  # fmt: skip
-        return replace(offer, offset_pence=offer.offset_pence + event.amount_pence,
-                       last_offset_on=event.offset_on)  # fmt: skip
+        pence = event.amount_pence
+        match event:
+            case CompensationPaid():
+                return replace(offer, paid_pence=offer.paid_pence + pence,
+                               last_paid_on=event.paid_on)  # fmt: skip
+            case CompensationOffset():
+                return replace(offer, offset_pence=offer.offset_pence + pence,
+                               last_offset_on=event.offset_on)  # fmt: skip
+            case CompensationReversed(settled_by=Settlement.payment):
+                return replace(offer, paid_pence=offer.paid_pence - pence,
+                               reversed_pence=offer.reversed_pence + pence)  # fmt: skip
+            case CompensationReversed():
+                return replace(offer, offset_pence=offer.offset_pence - pence,
+                               reversed_pence=offer.reversed_pence + pence)  # fmt: skip
 
     offers = tuple(add(o) if o.offer_id == event.offer_id else o for o in state.compensation)
     return replace(state, compensation=offers)

@@ -14,7 +14,9 @@ from app.domain.complaint.events.vocabulary import (
     OmbudsmanFinding,
     PaymentMethod,
     ReferralBody,
+    ReversalReason,
     Satisfaction,
+    Settlement,
 )
 from app.domain.treatment import INTERNAL, INTERNAL_TEXT, PERSONAL_TEXT, RESIDENT, Audience
 
@@ -108,6 +110,22 @@ class CompensationOffset:
     offset_on: Annotated[date, RESIDENT]
     agreed_on: Annotated[date, RESIDENT]
     agreed_by: Annotated[ContactMethod, RESIDENT]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CompensationReversed:
+    """`amount_pence` of what was paid on the offer `offer_id` (`settled_by` payment), or set
+    against the resident's rent arrears (offset), was reversed on `reversed_on`, for `reason`: a
+    payment that failed, or a payment or an offset recorded in error. It is no longer paid (or
+    offset): the offer's outstanding amount grows by as much, to be paid again."""
+
+    occurred_at: datetime
+    offer_id: Annotated[str, RESIDENT]
+    amount_pence: Annotated[int, RESIDENT]
+    settled_by: Annotated[Settlement, RESIDENT]
+    reversed_on: Annotated[date, RESIDENT]
+    reason: Annotated[ReversalReason, RESIDENT]
+    explanation: Annotated[str | None, PERSONAL_TEXT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

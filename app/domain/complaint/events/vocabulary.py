@@ -95,6 +95,22 @@ class PaymentMethod(StrEnum):
     other = "other"
 
 
+class Settlement(StrEnum):
+    """How money of an accepted offer was settled: paid to the resident, or set against their
+    rent arrears."""
+
+    payment = "payment"  # compensation_paid
+    offset = "offset"  # compensation_offset
+
+
+class ReversalReason(StrEnum):
+    """Why a payment or an offset was reversed."""
+
+    recorded_in_error = "recorded_in_error"  # it did not happen as recorded
+    payment_failed = "payment_failed"  # bounced, returned or stopped: a payment only
+    other = "other"
+
+
 class ReferralBody(StrEnum):
     """Where a complaint was referred outside the landlord's own process."""
 
