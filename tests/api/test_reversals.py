@@ -1,7 +1,8 @@
 """Reversing money over HTTP (`compensation_reversed`): a payment that failed, or a payment or an
 offset recorded in error, is undone up to what was paid (or offset) and not yet reversed; the offer
-is outstanding again and may be paid again, also after the closure. Only the landlord records one:
-a portal key is refused on both routes. A refused request writes nothing."""
+is outstanding again and may be paid again, also after the closure; the annual report counts paid
+and offset net of the year's reversals, and the reversals apart. Only the landlord records one: a
+portal key is refused on both routes. A refused request writes nothing."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def money(response: httpx.Response) -> dict[str, Any]:
     return settled
 
 
-async def test_a_failed_payment_is_reversed_and_paid_again(
+async def test_a_failed_payment_is_reversed_paid_again_and_the_report_nets_out(
     client: httpx.AsyncClient, db: AsyncEngine, make_key: MakeKey
 ) -> None:
     crm = await landlord_using(client, db, make_key, "reversal-homes", "hoc-2024")
@@ -52,6 +53,21 @@ async def test_a_failed_payment_is_reversed_and_paid_again(
                          amount_pence=10_000, **{**PAY, "paid_on": "2026-03-10",
                                                  "method": "cheque"})  # fmt: skip
     assert (money(again)["paid_pence"], money(again)["outstanding_pence"]) == (10_000, 0)
+
+    analyst = {"Authorization": f"Bearer {await make_key(Role.analyst, 'reversal-homes')}"}
+    report = await client.get("/v1/reports/annual", params={"year": 2025}, headers=analyst)
+    assert report.status_code == 200, report.text
+    figures = report.json()["compensation"]
+    assert figures["paid"] == {"key": "paid", "count": 2, "pence": 10_000}
+    assert figures["reversed"] == [{"key": "payment", "count": 1, "pence": 10_000},
+                                   {"key": "offset", "count": 0, "pence": 0}]  # fmt: skip
+    assert [k["paid"]["pence"] for k in figures["by_kind"]] == [10_000]
+    csv = await client.get("/v1/reports/annual", params={"year": 2025, "format": "csv"},
+                           headers=analyst)  # fmt: skip
+    assert "compensation.reversed[payment].pence,,,,10000" in csv.text
+    page = await client.get("/v1/reports/annual", params={"year": 2025, "format": "html"},
+                            headers=analyst)  # fmt: skip
+    assert "£100.00 reversed (1 payments and 0 offsets" in page.text
 
 
 async def test_no_more_is_reversed_than_was_paid_and_not_yet_reversed(
