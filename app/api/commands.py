@@ -18,6 +18,7 @@ from app.api.event_requests import (
     CompensationOfferedIn,
     CompensationOffsetIn,
     CompensationPaidIn,
+    CompensationReversedIn,
     ContactedIn,
     DeclinedIn,
     EscalatedIn,
@@ -183,6 +184,8 @@ def event_command(body: EventRequest) -> c.Command:
                 amount_pence=body.amount_pence,
                 paid_on=body.paid_on,
                 method=body.method,
+                requested_on=body.requested_on,
+                requested_by=body.requested_by,
             )
         case CompensationOffsetIn():
             return c.OffsetCompensation(
@@ -192,6 +195,16 @@ def event_command(body: EventRequest) -> c.Command:
                 offset_on=body.offset_on,
                 agreed_on=body.agreed_on,
                 agreed_by=body.agreed_by,
+            )
+        case CompensationReversedIn():
+            return c.ReverseCompensation(
+                occurred_at=at,
+                offer_id=body.offer_id,
+                amount_pence=body.amount_pence,
+                settled_by=body.settled_by,
+                reversed_on=body.reversed_on,
+                reason=body.reason,
+                explanation=body.explanation,
             )
         case ReferredIn():
             return c.Refer(occurred_at=at, to=body.to, reason=body.reason)

@@ -30,7 +30,9 @@ from app.domain.complaint.events import (
     Outcome,
     PaymentMethod,
     ReferralBody,
+    ReversalReason,
     Satisfaction,
+    Settlement,
     StopReasonCategory,
 )
 
@@ -191,7 +193,21 @@ class CompensationPaidIn(_EventIn):
         description="The day the money was paid: not before the offer was made, nor after the "
         f"day this is recorded. {DAY_RANGE}"
     )
-    method: PaymentMethod
+    method: PaymentMethod = Field(
+        description="`rent_account_credit` only at the resident's request (`requested_on`, "
+        "`requested_by`): money kept in the rent account against what they owe is an offset "
+        "(`compensation_offset`)."
+    )
+    requested_on: Day | None = Field(
+        default=None,
+        description="For a `rent_account_credit`, and required for one: the day the resident "
+        "asked for the compensation to be credited to their rent account, not before the offer "
+        f"was made nor after `paid_on`. Refused with any other method. {DAY_RANGE}",
+    )
+    requested_by: ContactMethod | None = Field(
+        default=None,
+        description="For a `rent_account_credit`, and required for one: how the resident asked.",
+    )
 
 
 class CompensationOffsetIn(_EventIn):
@@ -212,6 +228,30 @@ class CompensationOffsetIn(_EventIn):
         f"their agreement), not after `offset_on`. {DAY_RANGE}"
     )
     agreed_by: ContactMethod = Field(description="How the resident gave their agreement.")
+
+
+class CompensationReversedIn(_EventIn):
+    type: Literal["compensation_reversed"]
+    offer_id: ClientId = Field(description="The offer whose payment or offset is reversed.")
+    amount_pence: int = Field(
+        gt=0,
+        le=100_000_000,
+        description="In pence; never more than was paid (or offset) on the offer and not yet "
+        "reversed. The offer is outstanding again by as much, and may be paid again.",
+    )
+    settled_by: Settlement = Field(
+        description="What is reversed: a `payment` (`compensation_paid`) or an `offset` "
+        "(`compensation_offset`)."
+    )
+    reversed_on: Day = Field(
+        description="The day the payment failed or came back, or the error was put right: not "
+        f"before the offer was made, nor after the day this is recorded. {DAY_RANGE}"
+    )
+    reason: ReversalReason = Field(
+        description="`payment_failed` (bounced, returned or stopped: a payment only), "
+        "`recorded_in_error` (it did not happen as recorded) or `other`."
+    )
+    explanation: Text | None = Field(default=None, description="What happened, in words.")
 
 
 class ReferredIn(_EventIn):
@@ -276,6 +316,7 @@ EventRequest = Annotated[
     | CompensationDeclinedIn
     | CompensationPaidIn
     | CompensationOffsetIn
+    | CompensationReversedIn
     | ReferredIn
     | OmbudsmanEvidenceRequestedIn
     | OmbudsmanEvidenceProvidedIn

@@ -44,6 +44,7 @@ from app.domain.complaint.events import (
     CompensationOffered,
     CompensationOffset,
     CompensationPaid,
+    CompensationReversed,
     Complainant,
     Consent,
     Declined,
@@ -324,14 +325,15 @@ def _compensation(state: ComplaintState, gate: Gate) -> list[CompensationOfferVi
 
 
 def _offer_money(offer: CompensationOffer, gate: Gate) -> CompensationMoneyView:
-    """The payments and offsets of one offer (their fields are the resident's: every reader
-    that sees the offer sees them)."""
+    """The payments, offsets and reversals of one offer (their fields are the resident's: every
+    reader that sees the offer sees them)."""
     return CompensationMoneyView(
         paid_pence=gate(CompensationPaid, "amount_pence", offer.paid_pence) or 0,
         offset_pence=gate(CompensationOffset, "amount_pence", offer.offset_pence) or 0,
         outstanding_pence=offer.outstanding_pence,
         last_paid_on=gate(CompensationPaid, "paid_on", offer.last_paid_on),
         last_offset_on=gate(CompensationOffset, "offset_on", offer.last_offset_on),
+        reversed_pence=gate(CompensationReversed, "amount_pence", offer.reversed_pence) or 0,
     )
 
 

@@ -18,9 +18,11 @@ from app.domain.policies.builtin import HOC_2024
 from app.events.sealing import is_sealed, unseal
 from app.events.store import JsonValue, NewEvent, StoredEvent
 from app.events.upcasters import (
+    COMPENSATION_PAID_VERSION,
     LOGGED_VERSION,
     POLICY_PUBLISHED_VERSION,
     Data,
+    compensation_paid_v1_to_v2,
     logged_v1_to_v2,
     logged_v2_to_v3,
     logged_v3_to_v4,
@@ -37,6 +39,7 @@ SCHEMA_VERSIONS: dict[str, int] = (
     | dict.fromkeys(LANDLORD_EVENT_TYPES.values(), 1)
     | {"logged": LOGGED_VERSION}
     | {"escalation_refused": 2, "extension_agreed": 2}
+    | {"compensation_paid": COMPENSATION_PAID_VERSION}
     | {"policy_published": POLICY_PUBLISHED_VERSION}
 )
 
@@ -52,6 +55,7 @@ UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("logged", 3): logged_v3_to_v4,
     ("escalation_refused", 1): reason_to_explanation,
     ("extension_agreed", 1): reason_to_explanation,
+    ("compensation_paid", 1): compensation_paid_v1_to_v2,
     ("policy_published", 1): lambda data: policy_published_v1_to_v2(data, _EXTENSION_REASONS),
     ("policy_published", 2): policy_published_v2_to_v3,
 }

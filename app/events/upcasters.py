@@ -30,6 +30,11 @@ representative has a `kind` (mp, councillor, advocate, family, other) and the re
 `consent`; tenure may also be `leasehold` or `other`. A v3 event reads with each new field null
 (not recorded then), never a guess: no incident date, no late acceptance, a representative of
 unknown kind and consent. Its name and tenure are as they were.
+
+`compensation_paid` v2 (2027-01, issue 12): a credit to the resident's rent account is paid only
+at their request, recorded as `requested_on` and `requested_by`. A v1 event reads with both null
+(no request recorded then), whatever its method: it is not guessed, and it is not refused either,
+since a stored fact is never undone by a later rule.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from app.events.store import JsonValue
 Data = dict[str, JsonValue]
 
 LOGGED_VERSION = 4
+COMPENSATION_PAID_VERSION = 2
 POLICY_PUBLISHED_VERSION = 3
 
 # A UK postcode (outward and inward code), at the end of the text, any case, space optional.
@@ -86,6 +92,10 @@ def logged_v3_to_v4(data: Data) -> Data:
     if isinstance(representative, dict):
         upgraded["representative"] = {**representative, "kind": None, "consent": None}
     return upgraded
+
+
+def compensation_paid_v1_to_v2(data: Data) -> Data:
+    return {**data, "requested_on": None, "requested_by": None}
 
 
 def reason_to_explanation(data: Data) -> Data:

@@ -12,7 +12,7 @@ from app.domain.reporting.code_compliance import (
     PeriodView,
     SatisfactionFigures,
 )
-from app.domain.reporting.figures import Ratio, TextCount
+from app.domain.reporting.figures import Amount, Ratio, TextCount
 from app.rendering.charts import Bar, bar_chart
 from app.rendering.page import Page
 
@@ -40,7 +40,14 @@ def stage_name(stage: int) -> str:
 
 
 def pounds(pence: int) -> str:
-    return f"£{pence / 100:,.2f}"
+    sign = "-" if pence < 0 else ""  # a net figure after reversals
+    return f"{sign}£{abs(pence) / 100:,.2f}"
+
+
+def _reversals(undone: list[Amount]) -> str:
+    """The year's reversals in words: how much, and how many of each kind."""
+    each = " and ".join(f"{a.count} {a.key}s" for a in undone)
+    return f"{pounds(sum(a.pence for a in undone))} reversed ({each}, failed or recorded in error)"
 
 
 def _reasons(page: Page, caption: str, rows: list[tuple[str, TextCount]]) -> None:
@@ -255,20 +262,23 @@ def annual_page(report: AnnualReport) -> str:
                 bar
                 for k in money.by_kind
                 for bar in (
-                    Bar(f"{k.key.replace('_', ' ')}: paid", k.paid.pence / 100,
+                    # A year that reverses more than moved in it nets below zero: no bar, the
+                    # figure written beside it.
+                    Bar(f"{k.key.replace('_', ' ')}: paid", max(k.paid.pence, 0) / 100,
                         f"{pounds(k.paid.pence)} ({k.paid.count} payments)"),
-                    Bar(f"{k.key.replace('_', ' ')}: offset", k.offset.pence / 100,
+                    Bar(f"{k.key.replace('_', ' ')}: offset", max(k.offset.pence, 0) / 100,
                         f"{pounds(k.offset.pence)} ({k.offset.count} offsets)"),
                 )
             ],
-            axis_label="Pounds, on the day paid or offset",
+            axis_label="Pounds, on the day paid or offset, net of reversals",
         ),
         f"We offered {pounds(money.offered.pence)} in {money.offered.count} offers; residents "
         f"accepted {pounds(money.accepted.pence)} ({money.accepted.count} offers), declined "
         f"{money.declined.count} and {money.awaiting_answer.count} await an answer. In the year "
         f"we paid {pounds(money.paid.pence)} ({money.paid.count} payments) and, with the "
         f"residents' agreement, set {pounds(money.offset.pence)} against rent arrears "
-        f"({money.offset.count} offsets). Accepted is not paid: only a recorded payment counts.",
+        f"({money.offset.count} offsets), net of {_reversals(money.reversed)}. Accepted is not "
+        "paid: only a recorded payment counts.",
     )  # fmt: skip
     page.heading("How long we took to respond")
     page.chart(

@@ -1,17 +1,28 @@
 """Money as facts over HTTP, under each built-in policy: an accepted offer is paid (in parts),
 never beyond what was offered; it is set against rent arrears only where the pinned policy allows
-it (jliving-2018), with the resident's agreement, else a 422 `policy-rule-broken`. A refused
-request writes nothing."""
+it (jliving-2018), with the resident's agreement, else a 422 `policy-rule-broken`; it is credited
+to the rent account only at the resident's request, under every policy, else a 422
+`rent-credit-not-requested`. A refused request writes nothing, and a payment recorded before the
+request existed (`compensation_paid` v1) still reads, unchanged at rest."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.audit.verify import verify
 from app.domain.policies.builtin import BUILTIN_POLICIES
+from app.events.sql import SqlEventStore
+from app.events.store import NewEvent
+from app.events.tables import events
+from app.events.upcasters import Data
+from app.projections import complaints as projection
+from app.services.complaints import load
 from app.services.keys import Role
 from tests.api.conftest import MakeKey
 from tests.api.factories import append, log
@@ -26,6 +37,8 @@ OFFER = {"offer_id": "C-1", "amount_pence": 10_000, "kind": "time_and_trouble",
 PAY = {"offer_id": "C-1", "paid_on": "2026-03-06", "method": "bank_transfer"}
 OFFSET = {"offer_id": "C-1", "offset_on": "2026-03-06", "agreed_on": "2026-03-05",
           "agreed_by": "phone"}  # fmt: skip
+CREDIT = {**PAY, "method": "rent_account_credit"}
+REQUEST = {"requested_on": "2026-03-05", "requested_by": "email"}
 
 
 async def history(client: httpx.AsyncClient, crm: dict[str, str], cid: str) -> list[Any]:
@@ -67,7 +80,8 @@ async def test_paid_in_parts_never_beyond_the_offer(
     assert first.status_code == 201, first.text
     money = first.json()["compensation"][0]["money"]
     assert money == {"paid_pence": 6_000, "offset_pence": 0, "outstanding_pence": 4_000,
-                     "last_paid_on": "2026-03-06", "last_offset_on": None}  # fmt: skip
+                     "last_paid_on": "2026-03-06", "last_offset_on": None,
+                     "reversed_pence": 0}  # fmt: skip
     before = await history(client, crm, cid)
     too_much = await append(client, crm, cid, "compensation_paid", "2026-03-06T11:00:00Z",
                             amount_pence=4_001, **PAY)  # fmt: skip
@@ -147,3 +161,74 @@ async def test_the_policy_check_flags_offsetting(
     assert "arrears_offset" in text
     code = (await client.get("/v1/policies/hoc-2024/check", headers=crm)).json()
     assert "arrears_offset" not in str(code)
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+async def test_a_rent_credit_only_at_the_residents_request(
+    client: httpx.AsyncClient, db: AsyncEngine, make_key: MakeKey, policy: str
+) -> None:
+    crm = await landlord_using(client, db, make_key, f"credit-{policy}", policy)
+    cid = (await offered(client, crm))["id"]
+    before = await history(client, crm, cid)
+    unasked = await append(client, crm, cid, "compensation_paid", "2026-03-06T10:00:00Z",
+                           amount_pence=2_500, **CREDIT)  # fmt: skip
+    problem = problem_of(unasked, 422, "rent-credit-not-requested")
+    assert problem["missing"] == ["requested_on", "requested_by"]
+    half = await append(client, crm, cid, "compensation_paid", "2026-03-06T10:00:00Z",
+                        amount_pence=2_500, **CREDIT, requested_on="2026-03-05")  # fmt: skip
+    assert problem_of(half, 422, "rent-credit-not-requested")["missing"] == ["requested_by"]
+    cheque = await append(client, crm, cid, "compensation_paid", "2026-03-06T10:00:00Z",
+                          amount_pence=2_500, **{**PAY, "method": "cheque"}, **REQUEST)  # fmt: skip
+    assert problem_of(cheque, 422, "request-without-rent-credit")["method"] == "cheque"
+    late = await append(client, crm, cid, "compensation_paid", "2026-03-06T10:00:00Z",
+                        amount_pence=2_500, **CREDIT,
+                        **{**REQUEST, "requested_on": "2026-03-07"})  # fmt: skip
+    assert problem_of(late, 422, "invalid-payment-date")["field"] == "requested_on"
+    assert await history(client, crm, cid) == before
+    asked = await append(client, crm, cid, "compensation_paid", "2026-03-06T10:00:00Z",
+                         amount_pence=2_500, **CREDIT, **REQUEST)  # fmt: skip
+    assert asked.status_code == 201, asked.text
+    assert asked.json()["compensation"][0]["money"]["paid_pence"] == 2_500
+    stored = (await history(client, crm, cid))[-1]
+    assert (stored["schema_version"], stored["data"]) == (
+        2, {"amount_pence": 2_500, **CREDIT, **REQUEST}
+    )  # fmt: skip
+    # Any other method records no request.
+    bank = await append(client, crm, cid, "compensation_paid", "2026-03-06T11:00:00Z",
+                        amount_pence=500, **PAY)  # fmt: skip
+    assert bank.status_code == 201, bank.text
+    assert (await history(client, crm, cid))[-1]["data"]["requested_on"] is None
+
+
+async def test_a_v1_payment_reads_upcast_and_verifies_unchanged(
+    client: httpx.AsyncClient, db: AsyncEngine, make_key: MakeKey
+) -> None:
+    """A rent credit recorded before the request existed is read with no request (null), never
+    refused or guessed; the offer can still be paid, and the stored row is as it was written."""
+    crm = await landlord_using(client, db, make_key, "v1-pay-homes", "hoc-2024")
+    cid = (await offered(client, crm))["id"]
+    v1: Data = {"offer_id": "C-1", "amount_pence": 4_000, "paid_on": "2026-03-06",
+          "method": "rent_account_credit"}  # fmt: skip
+    old = NewEvent(type="compensation_paid", schema_version=1, data=v1,
+                   occurred_at=datetime(2026, 3, 6, 10, tzinfo=UTC))  # fmt: skip
+    async with db.begin() as conn:
+        await SqlEventStore().append(conn, cid, 3, [old])
+        replayed = await load(conn, SqlEventStore(), cid)
+        assert replayed is not None
+        # What the append of that time wrote beside it (its row, without a document).
+        row = projection.row_for(cid, replayed.state, replayed.policy, replayed.calendar)
+        await projection.upsert(conn, row)
+    view = (await client.get(f"/v1/complaints/{cid}", headers=crm)).json()
+    assert view["compensation"][0]["money"]["paid_pence"] == 4_000
+    stream = await history(client, crm, cid)
+    assert (stream[-1]["schema_version"], stream[-1]["data"]) == (1, v1)
+    rest = await append(client, crm, cid, "compensation_paid", "2026-03-06T11:00:00Z",
+                        amount_pence=6_000, **PAY)  # fmt: skip
+    assert rest.status_code == 201, rest.text
+    assert rest.json()["compensation"][0]["money"]["outstanding_pence"] == 0
+    async with db.connect() as conn:
+        query = sa.select(events.c.schema_version, events.c.data).where(
+            events.c.stream_id == cid, events.c.version == 4
+        )
+        assert tuple((await conn.execute(query)).one()) == (1, v1)
+        assert (await verify(conn)).ok

@@ -135,6 +135,10 @@ def fold(events: list[StoredEvent], policies: dict[tuple[str, int], Policy]) -> 
             case "compensation_paid" | "compensation_offset":
                 day = d["paid_on"] if e.type == "compensation_paid" else d["offset_on"]
                 case.money.append((e.type, date.fromisoformat(str(day)), number(d["amount_pence"])))
+            case "compensation_reversed":
+                undone = "paid" if d["settled_by"] == "payment" else "offset"
+                on = date.fromisoformat(str(d["reversed_on"]))
+                case.money.append((f"{undone} reversed", on, number(d["amount_pence"])))
             case "referred":
                 case.referrals.append((at, str(d["to"])))
             case "ombudsman_evidence_requested":
@@ -391,9 +395,16 @@ def annual(cases: list[Case], start: date, end: date, *, words: bool = True) -> 
         for status in ("offered", "accepted", "declined")
     }  # fmt: skip
     moved = [m for c in cases for m in c.money if start <= m[1] < end]
-    for kind in ("compensation_paid", "compensation_offset"):
-        figures["compensation"][kind] = (sum(1 for m in moved if m[0] == kind),
-                                         sum(m[2] for m in moved if m[0] == kind))  # fmt: skip
+    for kind, undone in (("compensation_paid", "paid"), ("compensation_offset", "offset")):
+        # Counted as made; the pence net of what was reversed on a day in the period.
+        figures["compensation"][kind] = (
+            sum(1 for m in moved if m[0] == kind),
+            sum(m[2] for m in moved if m[0] == kind)
+            - sum(m[2] for m in moved if m[0] == f"{undone} reversed"),
+        )
+    for settled_by, undone in (("payment", "paid"), ("offset", "offset")):
+        reversals = [m[2] for m in moved if m[0] == f"{undone} reversed"]
+        figures["compensation"][f"reversed {settled_by}"] = (len(reversals), sum(reversals))
     figures["referrals"] = sorted(
         Counter(to for c in cases for at, to in c.referrals if in_period(at, start, end)).items()
     )

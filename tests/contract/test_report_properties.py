@@ -29,7 +29,9 @@ from app.domain.complaint.events import (
     Outcome,
     PaymentMethod,
     ReferralBody,
+    ReversalReason,
     Satisfaction,
+    Settlement,
     Tenure,
 )
 from app.domain.errors import DomainError
@@ -147,6 +149,7 @@ def annual_view(doc: Json) -> Json:
         "declined": (money["declined"]["count"], money["declined"]["pence"]),
         "compensation_paid": (money["paid"]["count"], money["paid"]["pence"]),
         "compensation_offset": (money["offset"]["count"], money["offset"]["pence"]),
+        **{f"reversed {r['key']}": (r["count"], r["pence"]) for r in money["reversed"]},
     }
     view["referrals"] = pairs(doc["referrals"]["by_body"])
     learning = doc["learning"]
@@ -171,7 +174,7 @@ KINDS = [
     *["acknowledge", "respond", "close"] * 3,
     *["request", "escalate", "extend"] * 2,
     "refuse", "decline", "reopen", "survey", "offer", "accept", "decline_offer", "pay", "offset",
-    "refer",
+    "reverse", "refer",
     "evidence_requested", "evidence_provided", "learning", "determined",
 ]  # fmt: skip
 
@@ -234,17 +237,28 @@ def report_commands(draw: st.DrawFn, after: datetime) -> c.Command:
                 occurred_at=at, offer_id=draw(st.sampled_from(["C-1", "C-2"]))
             )
         case "pay":
+            method = draw(st.sampled_from(PaymentMethod))
+            credit = method is PaymentMethod.rent_account_credit  # at the resident's request
+            paid_on = day - timedelta(days=draw(st.integers(0, 3)))
             return c.PayCompensation(
                 occurred_at=at, offer_id=draw(st.sampled_from(OFFERS)),
-                amount_pence=draw(st.integers(1, 30_000)),
-                paid_on=day - timedelta(days=draw(st.integers(0, 3))),
-                method=draw(st.sampled_from(PaymentMethod)),
+                amount_pence=draw(st.integers(1, 30_000)), paid_on=paid_on, method=method,
+                requested_on=paid_on if credit else None,
+                requested_by=ContactMethod.phone if credit else None,
             )  # fmt: skip
         case "offset":
             return c.OffsetCompensation(
                 occurred_at=at, offer_id=draw(st.sampled_from(OFFERS)),
                 amount_pence=draw(st.integers(1, 30_000)), offset_on=day, agreed_on=day,
                 agreed_by=ContactMethod.letter,
+            )  # fmt: skip
+        case "reverse":
+            settled_by = draw(st.sampled_from(Settlement))
+            return c.ReverseCompensation(
+                occurred_at=at, offer_id=draw(st.sampled_from(OFFERS)),
+                amount_pence=draw(st.integers(1, 30_000)), settled_by=settled_by,
+                reversed_on=day - timedelta(days=draw(st.integers(0, 3))),
+                reason=ReversalReason.recorded_in_error,
             )  # fmt: skip
         case "refer":
             return c.Refer(occurred_at=at, to=draw(st.sampled_from(ReferralBody)))

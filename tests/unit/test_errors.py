@@ -56,6 +56,10 @@ EXPECTED_CODES = {
     "OfferNotAccepted": "offer-not-accepted",
     "BeyondOffer": "more-than-offered",
     "InvalidPaymentDate": "invalid-payment-date",
+    "RentCreditNotRequested": "rent-credit-not-requested",
+    "RequestWithoutRentCredit": "request-without-rent-credit",
+    "BeyondSettled": "more-than-settled",
+    "OffsetCannotFail": "offset-cannot-fail",
 }
 
 
@@ -104,6 +108,10 @@ def test_codes_are_kebab_case_and_distinct() -> None:
         errors.OfferNotAccepted("C-1", "declined"),
         errors.BeyondOffer(10**15, 10**15),
         errors.InvalidPaymentDate("paid_on", "it is after the day it is recorded"),
+        errors.RentCreditNotRequested(["requested_on", "requested_by"]),
+        errors.RequestWithoutRentCredit("bank_transfer", ["requested_on", "requested_by"]),
+        errors.BeyondSettled(10**15, 10**15, "offset"),
+        errors.OffsetCannotFail(),
     ],
     ids=lambda e: type(e).__name__,
 )

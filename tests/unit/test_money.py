@@ -1,6 +1,7 @@
 """Money as facts: an accepted offer is paid, in one payment or several, or set against the
 resident's rent arrears where the pinned policy allows it and the resident agreed; payments and
-offsets together never exceed the offer. Accepted is not paid."""
+offsets together never exceed the offer. Accepted is not paid. A credit to the rent account is a
+payment only at the resident's request, under every policy."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from app.domain.complaint.errors import (
     InvalidPaymentDate,
     OfferNotAccepted,
     PolicyRuleBroken,
+    RentCreditNotRequested,
+    RequestWithoutRentCredit,
     UnknownOffer,
 )
 from app.domain.complaint.events import (
@@ -35,6 +38,8 @@ from app.domain.complaint.evolve import fold
 from app.domain.complaint.state import ComplaintState
 from app.domain.policies.builtin import BUILTIN_POLICIES
 from app.domain.policies.model import Policy
+from app.events.codec import SCHEMA_VERSIONS, upcast
+from app.events.upcasters import Data
 from tests.unit.scenario import closed, declined, given, uk, when
 from tests.unit.test_compensation import LOGGED, RESPONDED, offered
 
@@ -137,6 +142,86 @@ def test_paid_after_the_closure_and_after_a_decline() -> None:
                           CompensationAccepted(occurred_at=uk(2026, 12, 15), offer_id="C-1"),
                           declined(uk(2026, 12, 16)))  # fmt: skip
     assert len(when(after_decline, pay())) == 1
+
+
+def credit(
+    requested_on: date | None = date(2026, 12, 21),
+    requested_by: ContactMethod | None = ContactMethod.email,
+    method: PaymentMethod = PaymentMethod.rent_account_credit,
+) -> PayCompensation:
+    return replace(pay(), method=method, requested_on=requested_on, requested_by=requested_by)
+
+
+class TestRentAccountCredit:
+    """Kept in the rent account on the landlord's own motion, compensation is set against what the
+    resident owes: an offset, under another name. So a credit is a payment only when asked for."""
+
+    @pytest.mark.parametrize(
+        ("requested_on", "requested_by", "missing"),
+        [(None, None, ["requested_on", "requested_by"]),
+         (date(2026, 12, 21), None, ["requested_by"]),
+         (None, ContactMethod.phone, ["requested_on"])],
+        ids=["no-request", "no-how", "no-day"],
+    )  # fmt: skip
+    def test_refused_without_the_residents_request_under_every_policy(
+        self, requested_on: date | None, requested_by: ContactMethod | None, missing: list[str]
+    ) -> None:
+        for policy in BUILTIN_POLICIES.all():
+            with pytest.raises(RentCreditNotRequested) as refused:
+                when(pinned(ACCEPTED, policy), credit(requested_on, requested_by), policy=policy)
+            assert refused.value.code == "rent-credit-not-requested"
+            assert refused.value.fields == {"missing": missing}
+
+    def test_refused_before_any_rule_of_the_offer(self) -> None:
+        # No state of the complaint would accept it: not even an offer that does not exist.
+        with pytest.raises(RentCreditNotRequested):
+            when(given(*ACCEPTED), replace(credit(None, None), offer_id="C-9"))
+
+    def test_accepted_at_the_residents_request_under_every_policy(self) -> None:
+        for policy in BUILTIN_POLICIES.all():
+            assert when(pinned(ACCEPTED, policy), credit(), policy=policy) == [
+                CompensationPaid(occurred_at=TODAY, offer_id="C-1", amount_pence=25_000,
+                                 paid_on=date(2026, 12, 22),
+                                 method=PaymentMethod.rent_account_credit,
+                                 requested_on=date(2026, 12, 21),
+                                 requested_by=ContactMethod.email)
+            ]  # fmt: skip
+
+    @pytest.mark.parametrize(
+        "method", [m for m in PaymentMethod if m is not PaymentMethod.rent_account_credit]
+    )
+    def test_a_request_is_refused_with_any_other_method(self, method: PaymentMethod) -> None:
+        with pytest.raises(RequestWithoutRentCredit) as refused:
+            when(given(*ACCEPTED), credit(requested_by=None, method=method))
+        assert refused.value.code == "request-without-rent-credit"
+        assert refused.value.fields == {"unexpected": ["requested_on"], "method": method.value}
+        (paid,) = when(given(*ACCEPTED), credit(None, None, method))
+        assert isinstance(paid, CompensationPaid)
+        assert (paid.method, paid.requested_on, paid.requested_by) == (method, None, None)
+
+    @pytest.mark.parametrize(
+        ("requested_on", "why"),
+        [(date(2026, 12, 17), "the day of the offer"), (date(2026, 12, 23), "paid_on")],
+        ids=["before-the-offer", "after-the-payment"],
+    )
+    def test_the_request_lies_between_the_offer_and_the_payment(
+        self, requested_on: date, why: str
+    ) -> None:
+        with pytest.raises(InvalidPaymentDate) as refused:
+            when(given(*ACCEPTED), credit(requested_on))
+        assert refused.value.fields == {"field": "requested_on"}
+        assert why in refused.value.message
+        # The day of the offer and the day paid are both possible.
+        for day in (date(2026, 12, 18), date(2026, 12, 22)):
+            assert len(when(given(*ACCEPTED), credit(day))) == 1
+
+    def test_a_v1_payment_reads_with_no_request_recorded(self) -> None:
+        assert SCHEMA_VERSIONS["compensation_paid"] == 2
+        old: Data = {"offer_id": "C-1", "amount_pence": 500, "paid_on": "2026-12-22",
+               "method": "rent_account_credit"}  # fmt: skip
+        assert upcast("compensation_paid", 1, old) == {
+            **old, "requested_on": None, "requested_by": None
+        }  # fmt: skip
 
 
 class TestOffset:

@@ -1,6 +1,7 @@
 """The annual report counts compensation offered, accepted, paid and set against arrears apart,
 with figures worked by hand: payments and offsets count on their own day (not the day recorded,
-not the day of the offer), and an accepted offer is not paid until a payment says so."""
+not the day of the offer), and an accepted offer is not paid until a payment says so. Reversals
+count on their own day too, on their own, and paid and offset are net of them."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from app.domain.complaint.events import (
     CompensationOffered,
     CompensationOffset,
     CompensationPaid,
+    CompensationReversed,
     ComplaintEvent,
     ContactMethod,
     PaymentMethod,
+    ReversalReason,
+    Settlement,
 )
 from app.domain.reporting.annual import annual
 from app.domain.reporting.figures import Amount
@@ -100,3 +104,61 @@ def test_folded_in_two_parts_or_at_once_the_items_agree() -> None:
     for cut in range(len(X) + 1):
         start = ItemFold(complaint_id="x").advance(X[:cut])
         assert start.advance(X[cut:]).items == fold_items("x", X)
+
+
+def reversed_(at: tuple[int, int, int], offer_id: str, pence: int, by: Settlement,
+              reason: ReversalReason = ReversalReason.recorded_in_error,
+              ) -> CompensationReversed:  # fmt: skip
+    return CompensationReversed(occurred_at=uk(*at), offer_id=offer_id, amount_pence=pence,
+                                settled_by=by, reversed_on=date(*at), reason=reason,
+                                explanation=None)  # fmt: skip
+
+
+# A transfer bounced and was paid again by cheque; an offset recorded in error and undone; a
+# payment on 31 March reversed on 2 April, in the next year.
+R: list[ComplaintEvent] = [
+    offered((2025, 6, 2), "C-1", 10_000, K.financial),
+    CompensationAccepted(occurred_at=uk(2025, 6, 3), offer_id="C-1"),
+    paid((2025, 6, 5), "C-1", 10_000, date(2025, 6, 5), PaymentMethod.bank_transfer),
+    reversed_((2025, 6, 9), "C-1", 10_000, Settlement.payment, ReversalReason.payment_failed),
+    paid((2025, 6, 10), "C-1", 6_000, date(2025, 6, 10), PaymentMethod.cheque),
+    CompensationOffset(occurred_at=uk(2025, 6, 11), offer_id="C-1", amount_pence=4_000,
+                       offset_on=date(2025, 6, 11), agreed_on=date(2025, 6, 11),
+                       agreed_by=ContactMethod.letter),
+    reversed_((2025, 6, 12), "C-1", 4_000, Settlement.offset),
+    paid((2025, 6, 12), "C-1", 4_000, date(2025, 6, 12), PaymentMethod.cheque),
+    offered((2026, 3, 2), "C-2", 3_000, K.goodwill),
+    CompensationAccepted(occurred_at=uk(2026, 3, 3), offer_id="C-2"),
+    paid((2026, 3, 31), "C-2", 3_000, date(2026, 3, 31), PaymentMethod.voucher),
+    reversed_((2026, 4, 2), "C-2", 3_000, Settlement.payment),
+]  # fmt: skip
+
+
+def test_paid_and_offset_count_net_of_reversals_and_the_reversals_apart() -> None:
+    reversals = ReportData(complaints={}, stages=[], items=list(fold_items("r", R)))
+    money = annual(reversals, 2025, landlord="l").compensation
+    # Payments made: 10,000 + 6,000 + 4,000 + 3,000; 10,000 of them reversed in the year.
+    assert money.paid == Amount("paid", 4, 13_000)
+    assert money.offset == Amount("offset", 1, 0)
+    assert money.reversed == [Amount("payment", 1, 10_000), Amount("offset", 1, 4_000)]
+    # By method, the payments made: a reversal names no method.
+    assert [(m.key, m.pence) for m in money.paid_by_method if m.count] == [
+        ("bank_transfer", 10_000), ("cheque", 10_000), ("voucher", 3_000)
+    ]  # fmt: skip
+    assert [(k.key, k.paid.pence, k.offset.pence) for k in money.by_kind] == [
+        ("financial", 10_000, 0), ("goodwill", 3_000, 0)
+    ]  # fmt: skip
+    # The voucher's reversal falls in 2026/27, the year it was made: nothing else moved then.
+    later = annual(reversals, 2026, landlord="l").compensation
+    assert (later.paid, later.reversed[0]) == (
+        Amount("paid", 0, -3_000), Amount("payment", 1, 3_000)
+    )  # fmt: skip
+    assert [(k.key, k.paid.pence) for k in later.by_kind] == [("goodwill", -3_000)]
+    # Over both years, what was paid and kept: C-1 in full, nothing of C-2.
+    assert money.paid.pence + later.paid.pence == 10_000
+
+
+def test_reversals_fold_in_two_parts_as_at_once() -> None:
+    for cut in range(len(R) + 1):
+        start = ItemFold(complaint_id="r").advance(R[:cut])
+        assert start.advance(R[cut:]).items == fold_items("r", R)

@@ -134,15 +134,27 @@ class SatisfactionView(BaseModel):
 
 class CompensationMoneyView(BaseModel):
     """What of an offer has been settled: paid to the resident, or set against their rent
-    arrears with their agreement (where the policy allows it)."""
+    arrears with their agreement (where the policy allows it), net of what was reversed."""
 
-    paid_pence: int = Field(description="The sum of its `compensation_paid`.")
-    offset_pence: int = Field(description="The sum of its `compensation_offset`.")
+    paid_pence: int = Field(
+        description="The sum of its `compensation_paid`, less the payments reversed."
+    )
+    offset_pence: int = Field(
+        description="The sum of its `compensation_offset`, less the offsets reversed."
+    )
     outstanding_pence: int = Field(
         description="What is still to pay of an accepted offer (0 unless accepted)."
     )
-    last_paid_on: date | None = Field(description="The day of its latest payment.")
-    last_offset_on: date | None = Field(description="The day of its latest offset.")
+    last_paid_on: date | None = Field(
+        description="The day of its latest payment (even if reversed since)."
+    )
+    last_offset_on: date | None = Field(
+        description="The day of its latest offset (even if reversed since)."
+    )
+    reversed_pence: int = Field(
+        description="The sum of its `compensation_reversed`: payments that failed, payments and "
+        "offsets recorded in error (already taken off `paid_pence` and `offset_pence`)."
+    )
 
 
 class CompensationOfferView(BaseModel):

@@ -26,7 +26,9 @@ from app.domain.complaint.events import (
     PaymentMethod,
     ReferralBody,
     Representative,
+    ReversalReason,
     Satisfaction,
+    Settlement,
     StopReasonCategory,
     Tenure,
 )
@@ -204,6 +206,9 @@ class PayCompensation:
     amount_pence: int
     paid_on: date
     method: PaymentMethod
+    # The resident's request, for a rent_account_credit only.
+    requested_on: date | None = None
+    requested_by: ContactMethod | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -214,6 +219,17 @@ class OffsetCompensation:
     offset_on: date
     agreed_on: date
     agreed_by: ContactMethod
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ReverseCompensation:
+    occurred_at: datetime
+    offer_id: str
+    amount_pence: int
+    settled_by: Settlement
+    reversed_on: date
+    reason: ReversalReason
+    explanation: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -286,6 +302,7 @@ Command = (
     | DeclineCompensation
     | PayCompensation
     | OffsetCompensation
+    | ReverseCompensation
     | Refer
     | RequestOmbudsmanEvidence
     | ProvideOmbudsmanEvidence

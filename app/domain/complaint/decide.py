@@ -52,6 +52,7 @@ from app.domain.complaint.commands import (
     RequestOmbudsmanEvidence,
     Respond,
     RestartClock,
+    ReverseCompensation,
     StopClock,
 )
 from app.domain.complaint.errors import (
@@ -87,7 +88,7 @@ from app.domain.complaint.events import (
 )
 from app.domain.complaint.informing import inform
 from app.domain.complaint.intake import check_intake
-from app.domain.complaint.money import COMPENSATION, settle_compensation
+from app.domain.complaint.money import COMPENSATION, reverse_compensation, settle_compensation
 from app.domain.complaint.policy_rules import (
     refuse_escalation,
     reopen,
@@ -336,6 +337,8 @@ def _decide(
             return answer_compensation(command, state)
         case PayCompensation() | OffsetCompensation():
             return settle_compensation(command, state, policy)
+        case ReverseCompensation():
+            return reverse_compensation(command, state)
         case Refer():
             return refer(command, state)
         case RequestOmbudsmanEvidence():

@@ -326,6 +326,62 @@ class InvalidPaymentDate(DomainError):
         self.fields: dict[str, object] = {"field": field}
 
 
+class RentCreditNotRequested(DomainError):
+    """Compensation kept in the resident's rent account on the landlord's own motion is set against
+    what they owe: an offset, which needs the policy and their agreement. As a payment, a credit
+    to the rent account is made only at the resident's request."""
+
+    code = "rent-credit-not-requested"
+
+    def __init__(self, missing: Iterable[str]) -> None:
+        listed = [str(m) for m in missing]
+        super().__init__(
+            f"a rent_account_credit is paid only at the resident's request: give "
+            f"{' and '.join(listed)} (to set it against arrears, record compensation_offset)"
+        )
+        self.fields: dict[str, object] = {"missing": listed}
+
+
+class RequestWithoutRentCredit(DomainError):
+    """`requested_on` / `requested_by` record the resident's request for a credit to their rent
+    account: on a payment by any other method they would say something that did not happen."""
+
+    code = "request-without-rent-credit"
+
+    def __init__(self, method: str, given: Iterable[str]) -> None:
+        listed = [str(g) for g in given]
+        super().__init__(
+            f"{' and '.join(listed)}: only a rent_account_credit records the resident's request, "
+            f"not a payment by {method}"
+        )
+        self.fields: dict[str, object] = {"unexpected": listed, "method": method}
+
+
+class BeyondSettled(DomainError):
+    """Only money that moved can be reversed: what was paid (or offset) on the offer and not yet
+    reversed."""
+
+    code = "more-than-settled"
+
+    def __init__(self, amount_pence: int, settled_pence: int, settled_by: str) -> None:
+        how = "paid" if settled_by == "payment" else "set against arrears"
+        super().__init__(
+            f"{amount_pence} pence is more than the {settled_pence} pence {how} on this offer and "
+            "not yet reversed"
+        )
+        self.fields: dict[str, object] = {"settled_by": settled_by, "settled_pence": settled_pence}
+
+
+class OffsetCannotFail(DomainError):
+    code = "offset-cannot-fail"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "only a payment fails: reverse an offset as recorded_in_error or other, "
+            "not payment_failed"
+        )
+
+
 class UnknownPolicy(DomainError):
     code = "unknown-policy"
 

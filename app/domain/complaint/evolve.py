@@ -23,6 +23,7 @@ from app.domain.complaint.events import (
     CompensationOffered,
     CompensationOffset,
     CompensationPaid,
+    CompensationReversed,
     ComplaintEvent,
     Contacted,
     Declined,
@@ -268,7 +269,7 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
             return _answer(state, offer_id, OfferStatus.accepted, at)
         case CompensationDeclined(occurred_at=at, offer_id=offer_id):
             return _answer(state, offer_id, OfferStatus.declined, at)
-        case CompensationPaid() | CompensationOffset():
+        case CompensationPaid() | CompensationOffset() | CompensationReversed():
             return settled(state, event)
         case Referred(occurred_at=at, to=to, reason=reason):
             referral = Referral(referred_at=at, to=to, reason=reason)

@@ -72,11 +72,13 @@ class CompensationOffer:
     offered_at: datetime
     status: OfferStatus = OfferStatus.offered
     answered_at: datetime | None = None
-    # Money settled once accepted: paid to the resident, and set against their rent arrears.
+    # Money settled once accepted: paid to the resident, and set against their rent arrears, each
+    # net of what was reversed (`reversed_pence`, both together: failed or recorded in error).
     paid_pence: int = 0
     offset_pence: int = 0
     last_paid_on: date | None = None
     last_offset_on: date | None = None
+    reversed_pence: int = 0
 
     @property
     def outstanding_pence(self) -> int:

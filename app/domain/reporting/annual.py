@@ -4,9 +4,15 @@ the landlord's board and residents, over the regulator's reporting year (1 April
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from app.domain.complaint.events import OmbudsmanFinding, Outcome, PaymentMethod, Tenure
+from app.domain.complaint.events import (
+    OmbudsmanFinding,
+    Outcome,
+    PaymentMethod,
+    Settlement,
+    Tenure,
+)
 from app.domain.complaint.state import OfferStatus
 from app.domain.reporting.code_compliance import (
     Declines,
@@ -66,14 +72,24 @@ class StageTimes:
 class Compensation:
     """Offers made in the year and the residents' answers to them; and the money that moved in
     the year, each on its own day: paid to residents, and set against their rent arrears (with
-    their agreement). An accepted offer is a promise, not a payment: it is not counted as paid."""
+    their agreement), net of what was reversed in the year (a payment that failed, a payment or
+    an offset recorded in error), the reversals counted on their own too. An accepted offer is a
+    promise, not a payment: it is not counted as paid.
+
+    Net pence may be below zero in a year that reverses more of earlier years' money than moved
+    in it: each year's report stands as it was, and the correction falls in the year it is made.
+    """
 
     offered: Amount
     accepted: Amount
     declined: Amount
     awaiting_answer: Amount
-    paid: Amount  # payments made in the year (count: payments; an offer may be paid in parts)
-    offset: Amount  # amounts set against rent arrears in the year
+    # count: the payments made in the year (an offer may be paid in parts); pence: net of the
+    # payments reversed in the year.
+    paid: Amount
+    offset: Amount  # set against rent arrears, as `paid`: count made, pence net of reversals
+    reversed: list[Amount]  # the year's reversals, by what they undo: payment, offset
+    # The payments made in the year by method, before reversals (a reversal names no method).
     paid_by_method: list[Amount]
     by_kind: list[KindAmounts]
 
@@ -83,7 +99,7 @@ class KindAmounts:
     key: str  # the kind of compensation
     offered: Amount
     accepted: Amount
-    paid: Amount
+    paid: Amount  # net of reversals, as in Compensation
     offset: Amount
 
 
@@ -176,6 +192,7 @@ def annual(
             data.items_in(period, ItemKind.compensation),
             paid=_moved(data, period, ItemKind.compensation_paid),
             offset=_moved(data, period, ItemKind.compensation_offset),
+            undone=_moved(data, period, ItemKind.compensation_reversed),
         ),
         time_to_respond=[
             StageTimes(
@@ -214,8 +231,14 @@ def _amount(key: str, offers: list[ItemFacts]) -> Amount:
     return Amount(key=key, count=len(offers), pence=sum(o.amount_pence or 0 for o in offers))
 
 
+def _net(key: str, moved: list[ItemFacts], undone: list[ItemFacts]) -> Amount:
+    """How many moved, and how much net of what was reversed."""
+    made = _amount(key, moved)
+    return replace(made, pence=made.pence - sum(u.amount_pence or 0 for u in undone))
+
+
 def _moved(data: ReportData, period: Period, kind: ItemKind) -> list[ItemFacts]:
-    """Payments or offsets whose own day (not the day recorded) is in the period."""
+    """Payments, offsets or reversals whose own day (not the day recorded) is in the period."""
     return [
         i for i in data.items
         if i.kind is kind and i.due is not None and period.start <= i.due < period.end
@@ -223,32 +246,41 @@ def _moved(data: ReportData, period: Period, kind: ItemKind) -> list[ItemFacts]:
 
 
 def _compensation(
-    offers: list[ItemFacts], *, paid: list[ItemFacts], offset: list[ItemFacts]
+    offers: list[ItemFacts],
+    *,
+    paid: list[ItemFacts],
+    offset: list[ItemFacts],
+    undone: list[ItemFacts],
 ) -> Compensation:
-    def having(status: OfferStatus, among: list[ItemFacts] = offers) -> list[ItemFacts]:
-        return [o for o in among if o.status == status.value]
+    def having(status: str, among: list[ItemFacts]) -> list[ItemFacts]:
+        return [o for o in among if o.status == status]
 
     def of_kind(kind: str, items: list[ItemFacts]) -> list[ItemFacts]:
         return [i for i in items if (i.code or "") == kind]
 
-    kinds = sorted({i.code or "" for i in (*offers, *paid, *offset)})
+    def accepted(among: list[ItemFacts]) -> list[ItemFacts]:
+        return having(OfferStatus.accepted.value, among)
+
+    payments, offsets = Settlement.payment.value, Settlement.offset.value
+    kinds = sorted({i.code or "" for i in (*offers, *paid, *offset, *undone)})
     return Compensation(
         offered=_amount("offered", offers),
-        accepted=_amount("accepted", having(OfferStatus.accepted)),
-        declined=_amount("declined", having(OfferStatus.declined)),
-        awaiting_answer=_amount("awaiting_answer", having(OfferStatus.offered)),
-        paid=_amount("paid", paid),
-        offset=_amount("offset", offset),
-        paid_by_method=[
-            _amount(m.value, [p for p in paid if p.status == m.value]) for m in PaymentMethod
-        ],
+        accepted=_amount("accepted", accepted(offers)),
+        declined=_amount("declined", having(OfferStatus.declined.value, offers)),
+        awaiting_answer=_amount("awaiting_answer", having(OfferStatus.offered.value, offers)),
+        paid=_net("paid", paid, having(payments, undone)),
+        offset=_net("offset", offset, having(offsets, undone)),
+        reversed=[_amount(s.value, having(s.value, undone)) for s in Settlement],
+        paid_by_method=[_amount(m.value, having(m.value, paid)) for m in PaymentMethod],
         by_kind=[
             KindAmounts(
                 key=kind,
                 offered=_amount("offered", of_kind(kind, offers)),
-                accepted=_amount("accepted", having(OfferStatus.accepted, of_kind(kind, offers))),
-                paid=_amount("paid", of_kind(kind, paid)),
-                offset=_amount("offset", of_kind(kind, offset)),
+                accepted=_amount("accepted", accepted(of_kind(kind, offers))),
+                paid=_net("paid", of_kind(kind, paid), of_kind(kind, having(payments, undone))),
+                offset=_net(
+                    "offset", of_kind(kind, offset), of_kind(kind, having(offsets, undone))
+                ),
             )
             for kind in kinds
         ],

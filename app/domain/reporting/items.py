@@ -21,6 +21,7 @@ from app.domain.complaint.events import (
     CompensationOffered,
     CompensationOffset,
     CompensationPaid,
+    CompensationReversed,
     ComplaintEvent,
     Declined,
     Escalated,
@@ -48,6 +49,8 @@ class ItemKind(StrEnum):
     # paid or offset (the day a report counts it on).
     compensation_paid = "compensation_paid"  # status: the payment method
     compensation_offset = "compensation_offset"  # set against the resident's rent arrears
+    # Money that moved back, on `due`, the day reversed; status: what it undoes (Settlement).
+    compensation_reversed = "compensation_reversed"
     referral = "referral"  # code: the body referred to
     evidence_request = "evidence_request"  # due: the Ombudsman's date; answered_at: provided
     learning = "learning"  # its root cause, lesson and improvement are words (wording.py)
@@ -196,6 +199,10 @@ class _Step:
             case CompensationOffset():
                 self.item(ItemKind.compensation_offset, at, code=self.kind_of(event.offer_id),
                           amount_pence=event.amount_pence, due=event.offset_on)  # fmt: skip
+            case CompensationReversed():
+                self.item(ItemKind.compensation_reversed, at, code=self.kind_of(event.offer_id),
+                          amount_pence=event.amount_pence, due=event.reversed_on,
+                          status=event.settled_by.value)  # fmt: skip
             case Referred():
                 self.item(ItemKind.referral, at, code=event.to.value)
             case OmbudsmanEvidenceRequested():

@@ -14,7 +14,9 @@ from app.domain.complaint.events.vocabulary import (
     OmbudsmanFinding,
     PaymentMethod,
     ReferralBody,
+    ReversalReason,
     Satisfaction,
+    Settlement,
 )
 from app.domain.treatment import INTERNAL, INTERNAL_TEXT, PERSONAL_TEXT, RESIDENT, Audience
 
@@ -80,13 +82,20 @@ class CompensationDeclined:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class CompensationPaid:
     """`amount_pence` of the accepted offer `offer_id` was paid to the resident on `paid_on`, by
-    `method`. An offer may be paid in parts; what is paid and offset never exceeds the offer."""
+    `method`. An offer may be paid in parts; what is paid and offset never exceeds the offer.
+
+    A credit to the resident's rent account is paid only at their request, made on `requested_on`
+    by `requested_by` (both null for any other method, and on a v1 event, recorded before they
+    existed): kept in the rent account on the landlord's own motion, the money would be set
+    against what the resident owes, an offset they never agreed to."""
 
     occurred_at: datetime
     offer_id: Annotated[str, RESIDENT]
     amount_pence: Annotated[int, RESIDENT]
     paid_on: Annotated[date, RESIDENT]
     method: Annotated[PaymentMethod, RESIDENT]
+    requested_on: Annotated[date | None, RESIDENT] = None
+    requested_by: Annotated[ContactMethod | None, RESIDENT] = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -101,6 +110,22 @@ class CompensationOffset:
     offset_on: Annotated[date, RESIDENT]
     agreed_on: Annotated[date, RESIDENT]
     agreed_by: Annotated[ContactMethod, RESIDENT]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CompensationReversed:
+    """`amount_pence` of what was paid on the offer `offer_id` (`settled_by` payment), or set
+    against the resident's rent arrears (offset), was reversed on `reversed_on`, for `reason`: a
+    payment that failed, or a payment or an offset recorded in error. It is no longer paid (or
+    offset): the offer's outstanding amount grows by as much, to be paid again."""
+
+    occurred_at: datetime
+    offer_id: Annotated[str, RESIDENT]
+    amount_pence: Annotated[int, RESIDENT]
+    settled_by: Annotated[Settlement, RESIDENT]
+    reversed_on: Annotated[date, RESIDENT]
+    reason: Annotated[ReversalReason, RESIDENT]
+    explanation: Annotated[str | None, PERSONAL_TEXT]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

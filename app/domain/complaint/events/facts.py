@@ -20,6 +20,7 @@ from app.domain.complaint.events.aftercare import (
     CompensationOffered,
     CompensationOffset,
     CompensationPaid,
+    CompensationReversed,
     LearningRecorded,
     OmbudsmanDetermined,
     OmbudsmanEvidenceProvided,
@@ -272,6 +273,7 @@ ComplaintEvent = (
     | CompensationDeclined
     | CompensationPaid
     | CompensationOffset
+    | CompensationReversed
     | Referred
     | OmbudsmanEvidenceRequested
     | OmbudsmanEvidenceProvided
@@ -306,6 +308,7 @@ EVENT_TYPES: dict[type[ComplaintEvent], str] = {
     CompensationDeclined: "compensation_declined",
     CompensationPaid: "compensation_paid",
     CompensationOffset: "compensation_offset",
+    CompensationReversed: "compensation_reversed",
     Referred: "referred",
     OmbudsmanEvidenceRequested: "ombudsman_evidence_requested",
     OmbudsmanEvidenceProvided: "ombudsman_evidence_provided",

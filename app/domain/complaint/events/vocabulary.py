@@ -90,8 +90,24 @@ class PaymentMethod(StrEnum):
 
     bank_transfer = "bank_transfer"
     cheque = "cheque"
-    rent_account_credit = "rent_account_credit"  # a credit to a rent account not in arrears
+    rent_account_credit = "rent_account_credit"  # to the rent account, at the resident's request
     voucher = "voucher"
+    other = "other"
+
+
+class Settlement(StrEnum):
+    """How money of an accepted offer was settled: paid to the resident, or set against their
+    rent arrears."""
+
+    payment = "payment"  # compensation_paid
+    offset = "offset"  # compensation_offset
+
+
+class ReversalReason(StrEnum):
+    """Why a payment or an offset was reversed."""
+
+    recorded_in_error = "recorded_in_error"  # it did not happen as recorded
+    payment_failed = "payment_failed"  # bounced, returned or stopped: a payment only
     other = "other"
 
 
