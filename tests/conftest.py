@@ -17,11 +17,17 @@ import asyncpg
 import pytest
 import pytest_asyncio
 import sqlalchemy as sa
+from hypothesis import settings
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import migrations
 from app.db import create_engine
+
+# No per-example deadline: on a loaded machine (CI, two xdist workers on two cores) the first
+# example to touch a new year loads its bank holidays, and a 200 ms deadline made that a failure.
+settings.register_profile("redress", deadline=None)
+settings.load_profile("redress")
 
 # One made-up master key for the whole session (servers, CLIs run as subprocesses), so no test
 # creates a key file in the working directory.

@@ -8,12 +8,11 @@ or the decline; there must be one to tell them of.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from app.domain.complaint.commands import InformResident
 from app.domain.complaint.events import InformedOf, ResidentInformed
 from app.domain.complaint.rules import refuse
 from app.domain.complaint.state import ComplaintState, Informing
+from app.domain.records import changed
 
 
 def inform(command: InformResident, state: ComplaintState) -> ResidentInformed:
@@ -47,4 +46,4 @@ def informed(state: ComplaintState, event: ResidentInformed) -> ComplaintState:
         method=event.method,
         summary=event.summary,
     )
-    return replace(state, informed=(*state.informed, told))
+    return changed(state, informed=(*state.informed, told))

@@ -51,6 +51,7 @@ from app.domain.complaint.events import (
 )
 from app.domain.complaint.state import CompensationOffer, ComplaintState, OfferStatus
 from app.domain.policies.model import Policy
+from app.domain.records import changed
 
 # Every command about compensation: each may follow the closure or the decline (an offer in the
 # final response is often answered, and paid, and a payment found to have failed, after it).
@@ -194,4 +195,4 @@ def settled(
                                reversed_pence=offer.reversed_pence + pence)  # fmt: skip
 
     offers = tuple(add(o) if o.offer_id == event.offer_id else o for o in state.compensation)
-    return replace(state, compensation=offers)
+    return changed(state, compensation=offers)
