@@ -7,7 +7,6 @@ import types
 import typing
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import orjson
 import pytest
@@ -16,58 +15,10 @@ from hypothesis import strategies as st
 
 from app.domain.complaint.events import (
     EVENT_TYPES,
-    Acknowledged,
-    ActionAgreed,
-    ActionCompleted,
     Assigned,
-    Channel,
-    ClockRestarted,
-    ClockStopped,
-    Closed,
-    ClosureReason,
-    CompensationAccepted,
-    CompensationDeclined,
-    CompensationKind,
-    CompensationOffered,
-    CompensationOffset,
-    CompensationPaid,
-    CompensationReversed,
-    Complainant,
     ComplaintEvent,
-    Contacted,
-    ContactMethod,
-    Declined,
-    DeclineReason,
-    ErasureReason,
-    Escalated,
-    EscalationRefused,
-    EscalationRequested,
-    ExtensionAgreed,
-    InformedOf,
-    LearningRecorded,
     Logged,
-    NoteAdded,
-    NoteVisibility,
-    OmbudsmanDetermined,
-    OmbudsmanEvidenceProvided,
-    OmbudsmanEvidenceRequested,
-    OmbudsmanFinding,
-    Outcome,
-    PaymentMethod,
-    PersonalDataErased,
     PostalAddress,
-    ReferralBody,
-    Referred,
-    Reopened,
-    Representative,
-    ResidentInformed,
-    Responded,
-    ReversalReason,
-    Satisfaction,
-    SatisfactionRecorded,
-    Settlement,
-    StopReasonCategory,
-    Tenure,
 )
 from app.events import codec
 from app.events.codec import (
@@ -81,124 +32,7 @@ from app.events.codec import (
     upcast,
 )
 from app.events.store import JsonValue, NewEvent, StoredEvent
-
-LONDON = ZoneInfo("Europe/London")
-T = datetime(2025, 6, 2, 9, 15, 30, 123456, tzinfo=LONDON)
-
-EXAMPLES: list[ComplaintEvent] = [
-    Logged(
-        occurred_at=T,
-        reference="HA-2025-000042",
-        landlord="north-homes",
-        policy_id="hoc-2024",
-        policy_version=1,
-        channel=Channel.portal,
-        received_at=datetime(2025, 6, 1, 20, 0, tzinfo=UTC),
-        stage=1,
-        category="repairs",
-        description="Damp in the bedroom since March",
-        desired_outcome=None,
-        complainant=Complainant(name="A. Resident", email="a@example.org", resident_id="R-1"),
-        representative=Representative(name="B. Advocate", relationship="advocate"),
-        anonymous=False,
-        vulnerability="asthma",
-        reasonable_adjustments=None,
-        tenure=Tenure.shared_ownership,
-    ),
-    Acknowledged(occurred_at=T, stage=1, method=ContactMethod.email, summary=None),
-    Contacted(occurred_at=T, stage=1, method=ContactMethod.phone, summary="Agreed a visit"),
-    Assigned(occurred_at=T, stage=1, handler="h-7", role=None),
-    ExtensionAgreed(
-        occurred_at=T, stage=1, response_due=date(2025, 7, 1), reason="other", explanation="Survey"
-    ),
-    Responded(
-        occurred_at=T,
-        stage=2,
-        outcome=Outcome.upheld,
-        summary="We got it wrong",
-        remedies=("apology", "£150"),
-        escalation_rights_signposted=False,
-        ombudsman_signposted=True,
-    ),
-    EscalationRequested(occurred_at=T, stage=2, reason="Repair not done"),
-    Escalated(occurred_at=T, stage=2),
-    EscalationRefused(
-        occurred_at=T, stage=3, reason="legal_proceedings", explanation="No further stage"
-    ),
-    Declined(occurred_at=T, reason=DeclineReason.legal_proceedings, explanation="In court"),
-    Closed(occurred_at=T, reason=ClosureReason.final_response_issued, summary=None),
-    NoteAdded(occurred_at=T, text="Called back", visibility=NoteVisibility.resident),
-    ClockStopped(
-        occurred_at=T,
-        stage=1,
-        reason_category=StopReasonCategory.legal_advice,
-        reason="Awaiting counsel's view",
-    ),
-    ClockRestarted(occurred_at=T, stage=1, reason=None),
-    Reopened(occurred_at=T, stage=2, reason="The repair failed again"),
-    ActionAgreed(
-        occurred_at=T,
-        action_id="A-1",
-        description="Replace the extractor fan",
-        due=date(2025, 6, 30),
-        owner="repairs team",
-    ),
-    ActionCompleted(occurred_at=T, action_id="A-1", summary="Fan replaced"),
-    SatisfactionRecorded(
-        occurred_at=T, satisfied=Satisfaction.very_dissatisfied, comments="Took too long"
-    ),
-    CompensationOffered(
-        occurred_at=T,
-        offer_id="C-1",
-        amount_pence=25_000,
-        kind=CompensationKind.distress_and_inconvenience,
-        reason="Months of damp",
-    ),
-    CompensationAccepted(occurred_at=T, offer_id="C-1"),
-    CompensationDeclined(occurred_at=T, offer_id="C-2"),
-    CompensationPaid(
-        occurred_at=T,
-        offer_id="C-1",
-        amount_pence=1_250,
-        paid_on=date(2025, 6, 2),
-        method=PaymentMethod.cheque,
-    ),
-    CompensationOffset(
-        occurred_at=T,
-        offer_id="C-1",
-        amount_pence=750,
-        offset_on=date(2025, 6, 2),
-        agreed_on=date(2025, 6, 1),
-        agreed_by=ContactMethod.phone,
-    ),
-    CompensationReversed(
-        occurred_at=T,
-        offer_id="C-1",
-        amount_pence=1_250,
-        settled_by=Settlement.payment,
-        reversed_on=date(2025, 6, 3),
-        reason=ReversalReason.payment_failed,
-        explanation="The cheque was returned",
-    ),
-    Referred(occurred_at=T, to=ReferralBody.housing_ombudsman, reason=None),
-    OmbudsmanEvidenceRequested(occurred_at=T, due=date(2025, 7, 1)),
-    OmbudsmanEvidenceProvided(occurred_at=T),
-    OmbudsmanDetermined(occurred_at=T, finding=OmbudsmanFinding.service_failure),
-    LearningRecorded(
-        occurred_at=T,
-        root_cause="Repairs booked without a survey",
-        lesson="Survey damp before booking works",
-        improvement="A damp survey is now part of every damp repair order",
-    ),
-    PersonalDataErased(occurred_at=T, reason=ErasureReason.request),
-    ResidentInformed(
-        occurred_at=T,
-        stage=1,
-        about=InformedOf.extension,
-        method=ContactMethod.letter,
-        summary="Told why the response needs two more weeks",
-    ),
-]
+from tests.contract.codec_examples import EXAMPLES, T
 
 
 def stored_from(new: NewEvent, *, version: int = 1) -> StoredEvent:
