@@ -67,9 +67,12 @@ def create_engine(
     command_timeout: float | None = None,
     statement_timeout_ms: int = 0,
     sqlite_busy_timeout: float = SQLITE_BUSY_TIMEOUT_SECONDS,
+    read_only: bool = False,
 ) -> AsyncEngine:
     """An engine; the defaults put no limit on a command or statement, which suits migrations and
-    batch commands. The service's engine comes from `service_engine`."""
+    batch commands. The service's engine comes from `service_engine`. `read_only` (PostgreSQL):
+    every transaction is read-only, so a read URL that names a primary by mistake can never be
+    written through."""
     if is_sqlite(url):
         engine = create_async_engine(
             url,
@@ -85,6 +88,8 @@ def create_engine(
         # no longer there (a frozen network); ending it frees its locks for everyone else.
         server_settings["statement_timeout"] = str(statement_timeout_ms)
         server_settings["idle_in_transaction_session_timeout"] = str(statement_timeout_ms)
+    if read_only:
+        server_settings["default_transaction_read_only"] = "on"
     connect_args: dict[str, Any] = {"timeout": connect_timeout, "server_settings": server_settings}
     if command_timeout is not None:
         connect_args["command_timeout"] = command_timeout
@@ -106,14 +111,27 @@ def create_engine(
 
 
 def service_engine(settings: Settings) -> AsyncEngine:
+    return _service_engine(settings, settings.database_url, read_only=False)
+
+
+def read_engine(settings: Settings) -> AsyncEngine | None:
+    """The engine of the lag-tolerant reads (`REDRESS_READ_DATABASE_URL`), bounded like the
+    primary's; None when they read the primary."""
+    if settings.read_database_url is None:
+        return None
+    return _service_engine(settings, settings.read_database_url, read_only=True)
+
+
+def _service_engine(settings: Settings, url: str, *, read_only: bool) -> AsyncEngine:
     return create_engine(
-        settings.database_url,
+        url,
         pool_size=settings.db_pool_size,
         pool_timeout=settings.db_pool_timeout_seconds,
         connect_timeout=settings.db_connect_timeout_seconds,
         command_timeout=settings.db_command_timeout_seconds,
         statement_timeout_ms=settings.db_statement_timeout_ms,
         sqlite_busy_timeout=settings.sqlite_busy_timeout_seconds,
+        read_only=read_only,
     )
 
 

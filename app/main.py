@@ -29,7 +29,8 @@ from app.api.deadline import Deadline
 from app.api.middleware import HttpMiddleware, Metrics
 from app.api.openapi import build_openapi
 from app.api.ratelimit import RateLimiter
-from app.db import service_engine
+from app.api.reads import ReadDatabase
+from app.db import read_engine, service_engine
 from app.events.factory import make_store
 from app.migrations import head_revision
 from app.services import cache
@@ -40,6 +41,11 @@ DESCRIPTION = """
 Every complaint is an append-only stream of facts; its stage, status and every deadline of the
 landlord's complaints policy are derived from them. Authenticate with `Authorization: Bearer <key>`
 (`redress keys create`, or the key `redress demo` prints). Errors are `application/problem+json`.
+
+Lists, reports, the event feed and histories may be served by a streaming replica a little
+behind the primary: their responses say so with `X-Redress-Read-Source: replica` (or `primary`),
+and answer 503 `replica-unavailable` while the replica is away. Writes and reads of one complaint
+(by id, by reference, its events) always read the primary, so they show every write answered.
 """
 
 
@@ -51,6 +57,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = service_engine(settings)
         app.state.engine = engine
+        replica = read_engine(settings)
+        app.state.reads = (
+            ReadDatabase(engine, "primary") if replica is None else ReadDatabase(replica, "replica")
+        )
         app.state.store = make_store(settings)
         app.state.settings = settings
         app.state.schema_head = head_revision(settings.database_url)
@@ -73,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await purging
             if caching is not None:
                 await caching.stop()
+            if replica is not None:
+                await replica.dispose()
             await engine.dispose()
 
     app = FastAPI(

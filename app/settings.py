@@ -15,6 +15,13 @@ class Settings(BaseSettings):
         default="sqlite+aiosqlite:///./redress.db",
         description="SQLAlchemy async URL: SQLite (aiosqlite) or PostgreSQL (asyncpg).",
     )
+    read_database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy async URL of a streaming replica of the database, for the reads "
+        "that tolerate lag (lists, reports, the feed, histories); unset, they read the primary. "
+        "Writes and reads of one complaint always go to the primary "
+        "(docs/adr/0011-read-replica.md).",
+    )
     host: str = Field(default="127.0.0.1", description="Address `redress serve` binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `redress serve` binds to.")
     log_level: str = Field(default="info", description="Log level for the service.")

@@ -22,6 +22,7 @@ from app.api.deps import (
 from app.api.errors import ApiError
 from app.api.event_requests import EventRequest
 from app.api.event_views import event_view
+from app.api.reads import Reads, lagging
 from app.api.schemas.complaint_requests import LogComplaintRequest
 from app.api.schemas.complaints import ComplaintPage, ComplaintView
 from app.api.schemas.events import StreamEvents
@@ -153,9 +154,14 @@ async def log_complaint(
     )
 
 
-@router.get("/complaints", response_model=ComplaintPage, summary="List complaints")
+@router.get(
+    "/complaints",
+    response_model=ComplaintPage,
+    summary="List complaints",
+    responses=lagging(),
+)
 async def list_complaints(
-    engine: Engine,
+    reads: Reads,
     store: Store,
     actor: Annotated[Actor, Depends(authorize(Action.read_complaint))],
     landlord: Annotated[str | None, Query(max_length=64)] = None,
@@ -179,7 +185,8 @@ async def list_complaints(
 ) -> Response:
     """Newest received first. With `as_of`, every filter (status, stage, handler, `sla`) is judged
     on each complaint as it stood at that moment, e.g. `?sla=breached&as_of=2026-01-03T12:00:00Z`
-    lists the complaints that were breaching then."""
+    lists the complaints that were breaching then. May be served by the read replica, a little
+    behind the primary (`X-Redress-Read-Source`)."""
     if landlord is not None and landlord != actor.landlord:
         raise ApiError(403, "forbidden", "This key may only list its own landlord's complaints.")
     flt = projection.ListFilter(
@@ -194,7 +201,7 @@ async def list_complaints(
         received_to=received_to,
     )
     at = as_of or datetime.now(UTC)
-    async with reading(engine) as conn:
+    async with reads.guard(), reading(reads.engine) as conn:
         if as_of is not None:
             loaded, next_cursor = await listing.list_as_of(
                 conn, store, flt, as_of=as_of, limit=limit, cursor=cursor
@@ -208,7 +215,7 @@ async def list_complaints(
         items=[complaint_view(c, actor, at=at, as_of=as_of) for c in loaded],
         next_cursor=next_cursor,
     )
-    return Response(dump(page), media_type="application/json")
+    return Response(dump(page), media_type="application/json", headers=reads.headers)
 
 
 @router.get(

@@ -8,13 +8,15 @@ last position examined, so pages thinned by that filter still advance. With
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import Response, StreamingResponse
 
-from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
+from app.api.deps import Action, Actor, Store, authorize, reject_unknown_query
 from app.api.event_views import event_view
+from app.api.reads import Reads, lagging
 from app.api.schemas.events import EventPage
 from app.api.schemas.inputs import MOMENT_RANGE, Moment
 from app.api.writes import dump
@@ -24,25 +26,27 @@ from app.services.privacy import logged_pseudonym
 
 router = APIRouter(prefix="/v1", tags=["events"], dependencies=[Depends(reject_unknown_query)])
 
-NDJSON_RESPONSE = {
-    200: {
-        "content": {
-            export.NDJSON: {
-                "schema": {"type": "string", "description": "One CloudEvent (JSON) per line."}
+NDJSON_RESPONSE = lagging(
+    {
+        200: {
+            "content": {
+                export.NDJSON: {
+                    "schema": {"type": "string", "description": "One CloudEvent (JSON) per line."}
+                }
             }
         }
     }
-}
+)
 
 
 @router.get(
     "/events",
     response_model=EventPage,
     summary="Follow the global event feed, or export it as NDJSON CloudEvents",
-    responses=NDJSON_RESPONSE,  # type: ignore[arg-type]
+    responses=NDJSON_RESPONSE,
 )
 async def feed(
-    engine: Engine,
+    reads: Reads,
     store: Store,
     actor: Annotated[Actor, Depends(authorize(Action.read_feed))],
     after: Annotated[int, Query(ge=0, le=2**62, description="Last position already seen.")] = 0,
@@ -60,13 +64,27 @@ async def feed(
         occurred_to=occurred_to,
     )
     if accept is not None and export.NDJSON in accept:
-        lines = export.ndjson(engine, store, selection, actor.reader)
-        return StreamingResponse(lines, media_type=export.NDJSON)
-    async with reading(engine) as conn:
+        lines = export.ndjson(reads.engine, store, selection, actor.reader)
+        # The first batch is read before the response starts, so a replica that is away is a
+        # 503 rather than a stream cut short after its 200.
+        async with reads.guard():
+            first = await anext(lines, None)
+        return StreamingResponse(
+            _resumed(first, lines), media_type=export.NDJSON, headers=reads.headers
+        )
+    async with reads.guard(), reading(reads.engine) as conn:
         found = await export.page(conn, store, selection, after, limit)
     items = [
         event_view(e, actor, logged_pseudonym(store, e, found.landlords[e.stream_id]))
         for e in found.events
     ]
     body = EventPage(items=items, next_after=found.last)
-    return Response(dump(body), media_type="application/json")
+    return Response(dump(body), media_type="application/json", headers=reads.headers)
+
+
+async def _resumed(first: bytes | None, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    if first is None:
+        return
+    yield first
+    async for line in rest:
+        yield line

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api.deadline import within
 from app.api.deps import Engine
 from app.api.errors import RETRY_AFTER_SECONDS, database_unavailable, problem
+from app.api.reads import Reads
 from app.migrations import current_revision
 
 # A load balancer polls readiness often and must hear back either way, database or not.
@@ -27,11 +32,18 @@ async def healthz() -> dict[str, str]:
     summary="Readiness: the database answers and its schema is at the current migration",
     responses={503: {}},
 )
-async def readyz(request: Request, engine: Engine) -> Response:
+async def readyz(request: Request, engine: Engine, reads: Reads) -> Response:
+    """With a read replica, `replica` says whether it answers at the current migration; a replica
+    that is away or behind leaves the service ready (`degraded`): writes and reads of one
+    complaint still work, and only the lag-tolerant reads answer 503 `replica-unavailable`."""
     expected: str | None = request.app.state.schema_head
-    try:
-        current = await within(READY_WITHIN_SECONDS, current_revision(engine))
-    except Exception:
+    # Both at once, each bounded: the answer comes within READY_WITHIN_SECONDS either way.
+    checks = [_revision(engine)]
+    if reads.source == "replica":
+        checks.append(_revision(reads.engine))
+    revisions = await asyncio.gather(*checks, return_exceptions=True)
+    current = revisions[0]
+    if isinstance(current, BaseException):
         return database_unavailable("The database cannot be reached or did not answer in time.")
     if current != expected:
         return problem(
@@ -40,7 +52,19 @@ async def readyz(request: Request, engine: Engine) -> Response:
             f"The database schema is at {current}, expected {expected}: run `redress migrate`.",
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
-    return Response(b'{"status":"ready"}', media_type="application/json")
+    if len(revisions) == 1:
+        return Response(b'{"status":"ready"}', media_type="application/json")
+    replica = revisions[1]
+    if isinstance(replica, BaseException):
+        replica_state = "unavailable"
+    else:
+        replica_state = "ready" if replica == expected else "behind"
+    body = {"status": "ready" if replica_state == "ready" else "degraded", "replica": replica_state}
+    return Response(orjson.dumps(body), media_type="application/json")
+
+
+async def _revision(engine: AsyncEngine) -> str | None:
+    return await within(READY_WITHIN_SECONDS, current_revision(engine))
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)

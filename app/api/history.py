@@ -13,9 +13,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 from fastapi.responses import Response
 
-from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
+from app.api.deps import Action, Actor, Store, authorize, reject_unknown_query
 from app.api.errors import ApiError
 from app.api.event_views import event_view
+from app.api.reads import Reads, lagging
 from app.api.schemas.history import ComplaintHistory, HistoryEntry
 from app.api.views import complaint_view
 from app.api.writes import dump
@@ -32,22 +33,24 @@ router = APIRouter(prefix="/v1", tags=["complaints"], dependencies=[Depends(reje
     "/complaints/{complaint_id}/history",
     response_model=ComplaintHistory,
     summary="Replay a complaint: each event and the view it produced",
+    responses=lagging(),
 )
 async def history(
     complaint_id: Annotated[
         str, Path(min_length=1, max_length=64, description="The complaint id.")
     ],
-    engine: Engine,
+    reads: Reads,
     store: Store,
     actor: Annotated[Actor, Depends(authorize(Action.read_complaint))],
 ) -> Response:
-    async with reading(engine) as conn:
+    # The past may lag: a history read from the replica may end before the latest write.
+    async with reads.guard(), reading(reads.engine) as conn:
         complaint = await service.load(conn, store, complaint_id)
     # Another landlord's (or another resident's) complaint is indistinguishable from none.
     if complaint is None or not actor.can_see(complaint.state):
         raise ApiError(404, "not-found", "No such complaint.")
     body = ComplaintHistory(items=replay(complaint, actor))
-    return Response(dump(body), media_type="application/json")
+    return Response(dump(body), media_type="application/json", headers=reads.headers)
 
 
 def replay(complaint: service.Complaint, actor: Actor) -> list[HistoryEntry]:

@@ -8,8 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
-from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
+from app.api.deps import Action, Actor, Store, authorize, reject_unknown_query
 from app.api.landlords import LandlordId, load_own
+from app.api.reads import Reads, lagging
 from app.api.schemas.landlords import FieldChange, LandlordEventView, LandlordHistory, PolicyRefView
 from app.api.writes import dump
 from app.domain.landlord.events import CHANGEABLE, LandlordChanged, PolicyPublished
@@ -23,14 +24,16 @@ router = APIRouter(prefix="/v1", tags=["landlords"], dependencies=[Depends(rejec
     "/landlords/{landlord_id}/events",
     response_model=LandlordHistory,
     summary="Who changed what, and when",
+    responses=lagging(),
 )
 async def landlord_history(
     landlord_id: LandlordId,
-    engine: Engine,
+    reads: Reads,
     store: Store,
     actor: Annotated[Actor, Depends(authorize(Action.read_landlord))],
 ) -> Response:
-    found = await load_own(engine, store, actor, landlord_id)
+    async with reads.guard():
+        found = await load_own(reads.engine, store, actor, landlord_id)
     items: list[LandlordEventView] = []
     before: LandlordState | None = None
     for stored in found.events:
@@ -64,7 +67,9 @@ async def landlord_history(
             )
         )
         before = after
-    return Response(dump(LandlordHistory(items=items)), media_type="application/json")
+    return Response(
+        dump(LandlordHistory(items=items)), media_type="application/json", headers=reads.headers
+    )
 
 
 def _shown(value: object) -> object:

@@ -22,7 +22,8 @@ DESCRIPTIONS = {
     "404": "No such resource for this key.",
     "409": "Impossible in the complaint's current state, or a concurrent change.",
     "412": "If-Match names a version that is no longer current.",
-    "503": "Not ready.",
+    "503": "Not ready, or the database (for reads that may lag, the read replica) is away; retry "
+    "after Retry-After.",
 }
 
 

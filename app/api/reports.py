@@ -12,8 +12,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import Response
 
-from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
+from app.api.deps import Action, Actor, Store, authorize, reject_unknown_query
 from app.api.errors import ApiError
+from app.api.reads import ReadDatabase, Reads, lagging
 from app.api.schemas.inputs import DAY_RANGE, Day
 from app.domain.clocks.calendar import london_date
 from app.domain.reporting.annual import AnnualReport
@@ -33,14 +34,18 @@ HTML = "text/html"
 JSON = "application/json"
 MAX_PERIOD_DAYS = 3660  # ten years: a period, not the whole history in one page
 
-FORMATS = {
-    200: {
-        "content": {
-            CSV: {"schema": {"type": "string", "description": "One row per figure (see docs)."}},
-            HTML: {"schema": {"type": "string", "description": "A page with charts."}},
+FORMATS = lagging(
+    {
+        200: {
+            "content": {
+                CSV: {
+                    "schema": {"type": "string", "description": "One row per figure (see docs)."}
+                },
+                HTML: {"schema": {"type": "string", "description": "A page with charts."}},
+            }
         }
     }
-}
+)
 FormatQuery = Annotated[
     Format | None, Query(description="json, csv or html; overrides the Accept header.")
 ]
@@ -66,8 +71,8 @@ def chosen_format(requested: Format | None, accept: str | None) -> Format:
     return Format.json
 
 
-def respond(report: AnyReport, fmt: Format, filename: str) -> Response:
-    headers = {}
+def respond(report: AnyReport, fmt: Format, filename: str, reads: ReadDatabase) -> Response:
+    headers = dict(reads.headers)
     if fmt is Format.csv:
         headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return Response(render(report, fmt), media_type=MEDIA_TYPES[fmt], headers=headers)
@@ -77,10 +82,10 @@ def respond(report: AnyReport, fmt: Format, filename: str) -> Response:
     "/code-compliance",
     response_model=CodeComplianceReport,
     summary="Complaint Handling Code self-assessment figures for a period",
-    responses=FORMATS,  # type: ignore[arg-type]
+    responses=FORMATS,
 )
 async def code_compliance(
-    engine: Engine,
+    reads: Reads,
     store: Store,
     actor: Annotated[Actor, Depends(authorize(Action.read_reports))],
     from_: Annotated[
@@ -103,7 +108,7 @@ async def code_compliance(
             f"`to` must be after `from`, and the period at most {MAX_PERIOD_DAYS} days.",
         )
     period = Period(from_, to)
-    async with snapshot(engine) as conn:
+    async with reads.guard(), snapshot(reads.engine) as conn:
         report = await service.code_compliance_report(
             conn,
             store,
@@ -113,17 +118,17 @@ async def code_compliance(
             reader=actor.reader,
         )
     name = f"code-compliance-{actor.landlord}-{from_}-{to}"
-    return respond(report, chosen_format(format, accept), name)
+    return respond(report, chosen_format(format, accept), name, reads)
 
 
 @router.get(
     "/tsm",
     response_model=TsmReport,
     summary="Tenant Satisfaction Measures CH01 and CH02 for a reporting year",
-    responses=FORMATS,  # type: ignore[arg-type]
+    responses=FORMATS,
 )
 async def tenant_satisfaction_measures(
-    engine: Engine,
+    reads: Reads,
     store: Store,
     actor: Annotated[Actor, Depends(authorize(Action.read_reports))],
     year: Year,
@@ -133,21 +138,21 @@ async def tenant_satisfaction_measures(
     """CH01 (stage 1 and stage 2 complaints per 1,000 homes) and CH02 (responses within the
     Complaint Handling Code's timescales), for rented (LCRA) and shared-ownership (LCHO) homes,
     complaints of unknown tenure apart, with the counts behind each figure."""
-    async with snapshot(engine) as conn:
+    async with reads.guard(), snapshot(reads.engine) as conn:
         report = await service.tsm_report(
             conn, store, actor.landlord, year, today=london_date(datetime.now(UTC))
         )
-    return respond(report, chosen_format(format, accept), f"tsm-{actor.landlord}-{year}")
+    return respond(report, chosen_format(format, accept), f"tsm-{actor.landlord}-{year}", reads)
 
 
 @router.get(
     "/annual",
     response_model=AnnualReport,
     summary="Annual complaints performance and service improvement report",
-    responses=FORMATS,  # type: ignore[arg-type]
+    responses=FORMATS,
 )
 async def annual_report(
-    engine: Engine,
+    reads: Reads,
     store: Store,
     actor: Annotated[Actor, Depends(authorize(Action.read_reports))],
     year: Year,
@@ -157,7 +162,7 @@ async def annual_report(
     """Volumes by category and channel, outcomes, remedies, time to respond (median and 90th
     percentile in working days), for the reporting year (1 April to 31 March). Lessons are
     grouped by root cause only for keys that may read free text (`text_shown`)."""
-    async with snapshot(engine) as conn:
+    async with reads.guard(), snapshot(reads.engine) as conn:
         report = await service.annual_report(conn, store, actor.landlord, year, reader=actor.reader)
     name = f"annual-{actor.landlord}-{year}"
-    return respond(report, chosen_format(format, accept), name)
+    return respond(report, chosen_format(format, accept), name, reads)
