@@ -128,6 +128,39 @@ def event_hash(
     return chain_hash(previous_hash, canonical)
 
 
+def row_hash(
+    previous_hash: str | None,
+    stream_id: str,
+    version: int,
+    type: str,
+    schema_version: int,
+    data: Mapping[str, JsonValue],
+    metadata: Mapping[str, JsonValue],
+    occurred_at: str,
+    recorded_at: str,
+) -> str:
+    """`event_hash` of a row as a whole-log pass reads it, times already in their canonical text.
+
+    The same bytes as `canonical_bytes` whenever the values are in normal form, which is how the
+    store records them (tests/unit/test_row_hash.py), at about a third of the cost: no walk of
+    the values and no datetime. On anything else it may differ, so a caller treats a mismatch as
+    a suspect to check again with `stored_event_hash`, never as a finding by itself.
+    """
+    document = {
+        "data": data,
+        "metadata": metadata,
+        "occurred_at": occurred_at,
+        "recorded_at": recorded_at,
+        "schema_version": schema_version,
+        "stream_id": stream_id,
+        "type": type,
+        "version": version,
+    }
+    digest = hashlib.sha256(previous_hash.encode("ascii") if previous_hash else b"")
+    digest.update(orjson.dumps(document, option=orjson.OPT_SORT_KEYS))
+    return digest.hexdigest()
+
+
 def stored_event_hash(event: StoredEvent) -> str:
     """The hash `event` should carry, given the previous hash it records."""
     return event_hash(
