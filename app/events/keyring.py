@@ -18,7 +18,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.events.sealing import KEY_BYTES, new_key
@@ -62,6 +64,11 @@ class Keyring:
         self._unwrapped: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
         # A separate key for pseudonyms, so a pseudonym reveals nothing about the master key.
         self._pseudonyms = hmac.new(master_key, b"redress pseudonyms", hashlib.sha256).digest()
+        # The audit's checkpoints are signed with a key of their own (HKDF, RFC 5869): a signature
+        # says nothing of the master key, and no other use of the master key can forge one.
+        self.checkpoint_key = HKDF(
+            algorithm=hashes.SHA256(), length=32, salt=None, info=b"redress audit checkpoints v1"
+        ).derive(master_key)
 
     def pseudonym(self, landlord: str, subject: str) -> str:
         """A stable stand-in for a person: the same resident (or, without a resident id, the

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import migrations
+from app.audit import tables as audit_tables
 from app.db import create_engine
 from app.events import tables as event_tables
 from app.projections import tables as projection_tables
@@ -35,7 +36,12 @@ OLD_ITEMS = [
 # them, so this is the one place they are put together. A table migrated but defined nowhere shows
 # as `remove_table`, a table defined but never migrated as `add_table`.
 METADATA = sa.MetaData()
-for _owner in (event_tables.metadata, projection_tables.metadata, service_tables.metadata):
+for _owner in (
+    event_tables.metadata,
+    projection_tables.metadata,
+    service_tables.metadata,
+    audit_tables.metadata,
+):
     for _table in _owner.tables.values():
         _table.to_metadata(METADATA)
 
