@@ -61,7 +61,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.reads = (
             ReadDatabase(engine, "primary") if replica is None else ReadDatabase(replica, "replica")
         )
-        app.state.store = make_store(settings)
+        store = make_store(settings)
+        app.state.store = store
+        app.state.keyring = store.keyring
         app.state.settings = settings
         app.state.schema_head = head_revision(settings.database_url)
         caching = await cache.start(

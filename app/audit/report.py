@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from app.audit.verify import VerifyReport
+from app.audit.findings import VerifyReport
 from app.services.rebuild import Mode, RebuildReport
 
 
@@ -13,6 +13,25 @@ def render_verify_report(console: Console, report: VerifyReport) -> None:
     console.print(
         f"{report.events} events in {report.streams} streams, last position {report.last_position}"
     )
+    if report.full:
+        console.print(
+            f"checked every event from position 1 to {report.checked_to}, against "
+            f"{report.checkpoints_compared} checkpoint(s)"
+        )
+    elif report.start is None:
+        console.print(f"no checkpoint yet: checked positions 1 to {report.checked_to}")
+    else:
+        since = (
+            f"since the checkpoint at position {report.start.position} "
+            f"({report.start.created_at:%Y-%m-%d %H:%M:%S} UTC)"
+        )
+        checked = (
+            f"nothing appended {since}"
+            if report.checked_to <= report.checked_after
+            else f"checked the {report.checked_events} event(s) appended {since}, positions "
+            f"{report.checked_after + 1} to {report.checked_to}"
+        )
+        console.print(f"{checked}; `redress verify --full` checks everything again")
     if report.positions_ok:
         console.print("positions: 1 to the last, no gaps")
     else:
@@ -20,13 +39,26 @@ def render_verify_report(console: Console, report: VerifyReport) -> None:
             f"[red]positions: {report.missing_positions} missing, the first is "
             f"{report.first_missing_position}[/red]"
         )
+    for problem in report.checkpoint_problems:
+        console.print(
+            f"[red]checkpoint at position {problem.position}: {problem.detail}[/red]",
+            overflow="fold",
+        )
     if report.ok:
         console.print(
             "[green]verified: no event was altered, deleted, inserted or reordered[/green]"
         )
+        if report.written is not None:
+            console.print(f"wrote a signed checkpoint at position {report.written}")
         return
     counts = ", ".join(f"{kind}: {count}" for kind, count in sorted(report.counts.items()))
-    console.print(f"[red]{report.problems} problem(s)[/red] ({counts or 'positions only'})")
+    console.print(
+        f"[red]{report.problems} problem(s)[/red]"
+        + (f" ({counts})" if counts else "")
+        + "; no checkpoint written"
+    )
+    if not report.counts:
+        return
     # One line per finding, never truncated: the ids must survive a narrow terminal and grep.
     console.print("first of each kind:")
     for finding in report.findings():

@@ -1,263 +1,213 @@
-"""Tamper evidence: check the whole event log against its own hash chains and the projection.
+"""Tamper evidence: check the event log against its hash chains, its positions, the projection and
+the signed checkpoints of earlier checks (docs/adr/0010-verify-checkpoints.md).
 
-Two streaming passes, each over one index in batches, so memory does not grow with the log:
+`verify` (full) walks every event from position 1 in position order (`walk.PositionWalk`): no
+position is missing (ADR 0001: positions are 1, 2, 3, ... up to the counter's last), every hash
+recomputes from its row, each stream's versions and links follow on, and the position chain
+matches every checkpoint. Only if something is off does it walk the streams again, in (stream,
+version) order, to name each problem exactly as ever (`streams.StreamChecker`); where the log no
+longer matches a checkpoint it names the rows that moved or were rewritten (`ledger.trace`), which
+is how two events of different streams that swapped positions are seen.
 
-1. **Positions** (primary key order): positions are 1, 2, 3, ... with no gap (ADR 0001), so a
-   missing position is a deleted row.
-2. **Streams** (`(stream_id, version)` order): per stream, versions are 1..n with no gap, each
-   `previous_hash` is the previous event's hash, each hash recomputes from the row
-   (`app.events.hashing`), and positions increase with the version. The stream's head is compared
-   with the complaint projection's `version`, written in the same transaction as every append: that
-   anchor makes a removed *last* event, or a forged event appended with a valid hash, visible.
+`verify_since_checkpoint` checks only what was appended since the last checkpoint whose signature
+holds: the events after it (positions, hashes, the position chain continuing from the signed
+digest), and every stream they belong to, whole, against its projection row, with the event it
+continued from compared with the checkpoint's fingerprint. What lies before the checkpoint was
+checked when it was written; `verify --full` checks it again.
 
 Kinds of problem, each naming its row (stream id and version; position when the row exists):
 
-- `altered`: the row's hash does not recompute from its content;
+- `altered`: the row's hash does not recompute from its content, or the row is not the one a
+  checkpoint recorded at its position (rewritten with a recomputed hash);
 - `deleted`: a version or position is missing, or the stream stops short of the projection;
 - `inserted`: a link that does not match the previous event, a row past the projection's version,
   or a stream that belongs to no complaint;
-- `reordered`: a stream's positions are not in version order.
-
-Positions are not hashed, so events of two *different* streams swapping positions cannot be seen;
-within one stream the version order gives it away.
+- `reordered`: a stream's positions are not in version order, or an event is at another position
+  than a checkpoint recorded (two events swapped: each names the other).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import StrEnum
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import aclosing, contextmanager
+from datetime import UTC, datetime
 
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from app.audit import checkpoints, rows, streams
+from app.audit.checkpoints import GENESIS, SPAN, Pending
+from app.audit.findings import CheckpointProblem, Findings, VerifyReport
+from app.audit.ledger import Ledger, trace
+from app.audit.walk import PositionWalk, Segment
 from app.events import scan
-from app.events.hashing import stored_event_hash
-from app.events.store import StoredEvent
-from app.events.streams import (
-    LANDLORD_PREFIX,
-    is_landlord_stream,
-    landlord_of_stream,
-    landlord_stream,
-)
-from app.events.tables import events
-from app.projections.tables import complaints, landlords
+
+BATCH_SIZE = 2_000
 
 
-class Kind(StrEnum):
-    altered = "altered"
-    deleted = "deleted"
-    inserted = "inserted"
-    reordered = "reordered"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem. For `deleted`, `version` is the missing version and `position` is None."""
-
-    kind: Kind
-    stream_id: str
-    version: int
-    position: int | None
-    detail: str
-    landlord: str | None
-    # Where in the log the problem was seen: orders findings ("first"), even for missing rows.
-    seen_at: int
-
-
-@dataclass
-class VerifyReport:
-    events: int = 0
-    streams: int = 0
-    last_position: int = 0
-    # Global positions: the first missing one (a row deleted somewhere) and how many are missing.
-    first_missing_position: int | None = None
-    missing_positions: int = 0
-    # Stream problems per kind (whole log), and the first of each kind in the report's scope.
-    counts: dict[Kind, int] = field(default_factory=dict)
-    first: dict[Kind, Finding] = field(default_factory=dict)
-
-    @property
-    def positions_ok(self) -> bool:
-        return self.missing_positions == 0
-
-    @property
-    def problems(self) -> int:
-        return sum(self.counts.values()) + self.missing_positions
-
-    @property
-    def ok(self) -> bool:
-        return self.problems == 0
-
-    def findings(self) -> list[Finding]:
-        """The first problem of each kind, in log order."""
-        return sorted(self.first.values(), key=lambda f: (f.seen_at, f.kind))
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """A full walk makes a few short-lived objects per event and keeps one tuple per stream; the
+    cycle collector would scan that growing dictionary again and again, finding no cycle."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 async def verify(
-    conn: AsyncConnection, *, landlord: str | None = None, batch_size: int = scan.BATCH_SIZE
+    conn: AsyncConnection,
+    *,
+    key: bytes | None = None,
+    landlord: str | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> VerifyReport:
-    """Check the whole log. With `landlord`, `first` holds only findings about its complaints;
-    the counts, positions and `ok` are always about the whole log."""
-    report = VerifyReport()
-    async for batch in scan.positions(conn, batch_size=batch_size * 10):
-        for position in batch:
-            if position != report.last_position + 1:
-                if report.first_missing_position is None:
-                    report.first_missing_position = report.last_position + 1
-                report.missing_positions += position - report.last_position - 1
-            report.last_position = position
-            report.events += 1
-    checker = _StreamChecker(report, landlord)
-    async for events_batch in scan.by_stream(conn, batch_size=batch_size):
-        await checker.load_anchors(conn, events_batch)
-        for event in events_batch:
-            checker.check(event)
-    checker.finish()
-    has_events = sa.exists().where(events.c.stream_id == complaints.c.id)
-    query = sa.select(complaints.c.id, complaints.c.landlord).where(~has_events)
-    for row in await conn.execute(query.order_by(complaints.c.id)):
-        # The stream walk never meets a complaint whose every event is gone.
-        checker.add(
-            Finding(
-                kind=Kind.deleted,
-                stream_id=str(row.id),
-                version=1,
-                position=None,
-                detail="the complaint has no events at all",
-                landlord=str(row.landlord),
-                seen_at=report.last_position + 1,
-            )
-        )
-    stream = sa.literal(LANDLORD_PREFIX) + landlords.c.id
-    orphans = sa.select(landlords.c.id).where(~sa.exists().where(events.c.stream_id == stream))
-    for row in await conn.execute(orphans.order_by(landlords.c.id)):
-        checker.add(
-            Finding(
-                kind=Kind.deleted,
-                stream_id=landlord_stream(str(row.id)),
-                version=1,
-                position=None,
-                detail="the landlord has no events at all",
-                landlord=str(row.id),
-                seen_at=report.last_position + 1,
-            )
-        )
+    """Check the whole log, and with `key` compare it with every checkpoint. With `landlord`,
+    `first` holds only findings about its complaints; the counts, positions and `ok` are always
+    about the whole log."""
+    report = VerifyReport(full=True)
+    findings = Findings(report, landlord)
+    ledger = Ledger(key, await checkpoints.every(conn), report) if key is not None else None
+    end = await rows.last_position(conn)
+    last = 0 if ledger is None else ledger.last
+    boundaries = set() if ledger is None else {*ledger.boundaries(), *range(last + SPAN, end, SPAN)}
+    walk = PositionWalk(
+        report,
+        after=0,
+        start=GENESIS,
+        streams=0,
+        boundaries=boundaries,
+        restart=(lambda _, digest: digest) if ledger is None else ledger.restart,
+        write_after=None if ledger is None else last,
+        heads=True,
+    )
+    with _no_collection():
+        async with aclosing(rows.by_position(conn, after=0, batch_size=batch_size)) as batches:
+            async for batch in batches:
+                walk.feed(batch)
+    walk.finish(end)
+    await walk.confirm(conn)
+    heads, walk.heads = walk.heads or {}, None
+    report.last_position = report.checked_to = end
+    report.streams = len(heads)
+    off = walk.structural or bool(walk.altered) or not await streams.anchors_match(conn, heads)
+    heads = {}  # the largest thing the walk holds: let it go before the next
+    if off:
+        # Something is off: walk the streams to name it, as precisely as ever.
+        await streams.check_streams(conn, findings, walk.altered, batch_size=batch_size)
+        await streams.check_orphans(conn, findings, seen_at=end + 1)
+    if ledger is not None:
+        mismatched = ledger.compare(walk.segments)
+        await ledger.check_fingerprints(conn)
+        if mismatched:
+            await trace(conn, findings, mismatched, tail_after=last)
+        if report.ok and key is not None:
+            report.pending = _pending(key, walk.segments.values(), after=last)
     return report
 
 
-class _StreamChecker:
-    """Walks events in (stream, version) order holding only the current stream's last event and
-    the projection anchors of the current batch."""
-
-    def __init__(self, report: VerifyReport, landlord: str | None) -> None:
-        self.report = report
-        self.landlord = landlord
-        self.anchors: dict[str, tuple[int, str]] = {}  # stream id -> (version, landlord)
-        self.previous: StoredEvent | None = None
-        self.beyond_anchor = False
-
-    async def load_anchors(self, conn: AsyncConnection, batch: list[StoredEvent]) -> None:
-        ids = sorted({event.stream_id for event in batch})
-        rows = await conn.execute(
-            sa.select(complaints.c.id, complaints.c.version, complaints.c.landlord).where(
-                complaints.c.id.in_(ids)
+async def verify_since_checkpoint(
+    conn: AsyncConnection,
+    *,
+    key: bytes,
+    landlord: str | None = None,
+    limit: int | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> VerifyReport:
+    """Check the events after the last valid checkpoint, at most `limit` of them (the report
+    says up to which position). Without a checkpoint and a limit, the full check."""
+    start, problems = await checkpoints.latest(conn, key)
+    if start is None and limit is None:
+        return await verify(conn, key=key, landlord=landlord, batch_size=batch_size)
+    after = 0 if start is None else start.position
+    report = VerifyReport(full=False, start=None if start is None else start.start, events=after)
+    report.checkpoint_problems += problems
+    if start is not None and not await checkpoints.still_ends_the_range(conn, start):
+        report.checkpoint_problems.append(
+            CheckpointProblem(
+                start.position,
+                "the event at the checkpoint's position is gone or is not the one it recorded: "
+                "the log was cut short or rewritten before it (`redress verify --full` names it)",
             )
         )
-        kept = {}
-        if self.previous is not None and self.previous.stream_id in self.anchors:
-            kept[self.previous.stream_id] = self.anchors[self.previous.stream_id]
-        self.anchors = kept | {str(row.id): (int(row.version), str(row.landlord)) for row in rows}
-        # A landlord's stream is anchored by its landlord row, as a complaint's by its row.
-        landlord_ids = [landlord_of_stream(i) for i in ids if is_landlord_stream(i)]
-        if landlord_ids:
-            found = await conn.execute(
-                sa.select(landlords.c.id, landlords.c.version).where(
-                    landlords.c.id.in_(landlord_ids)
-                )
-            )
-            self.anchors |= {
-                landlord_stream(str(row.id)): (int(row.version), str(row.id)) for row in found
-            }
+    findings = Findings(report, landlord)
+    end = await rows.last_position(conn)
+    until = end if limit is None else min(end, after + limit)
+    walk = PositionWalk(
+        report,
+        after=after,
+        start=GENESIS if start is None else bytes.fromhex(start.chain),
+        streams=0 if start is None else start.streams,
+        boundaries=range(after + SPAN, until, SPAN),
+        restart=lambda _, digest: digest,
+        write_after=after,
+        heads=False,
+    )
+    async with aclosing(rows.by_position(conn, after=after, batch_size=batch_size)) as batches:
+        async for batch in batches:
+            if not walk.feed(batch, until):
+                break
+    walk.finish(until)
+    await walk.confirm(conn)
+    report.last_position, report.checked_to, report.streams = end, until, walk.streams
+    if walk.touched:
+        heads = await streams.check_streams(
+            conn,
+            findings,
+            walk.altered,
+            stream_ids=sorted(walk.touched),
+            batch_size=batch_size,
+            heads_at=after,
+        )
+        await streams.check_heads(conn, findings, heads)
+    if report.ok:
+        report.pending = _pending(key, walk.segments.values(), after=after)
+    return report
 
-    def add(self, finding: Finding) -> None:
-        report = self.report
-        report.counts[finding.kind] = report.counts.get(finding.kind, 0) + 1
-        if self.landlord is not None and finding.landlord != self.landlord:
-            return
-        known = report.first.get(finding.kind)
-        if known is None or finding.seen_at < known.seen_at:
-            report.first[finding.kind] = finding
 
-    def _found(
-        self, kind: Kind, event: StoredEvent, detail: str, *, missing: int | None = None
-    ) -> None:
-        anchor = self.anchors.get(event.stream_id)
-        self.add(
-            Finding(
-                kind=kind,
-                stream_id=event.stream_id,
-                version=event.version if missing is None else missing,
-                position=event.position if missing is None else None,
-                detail=detail,
-                landlord=None if anchor is None else anchor[1],
-                seen_at=event.position,
+def _pending(key: bytes, segments: Iterable[Segment], *, after: int) -> list[Pending]:
+    now = datetime.now(UTC)
+    written: list[Pending] = []
+    for segment in sorted(segments, key=lambda s: s.position):
+        if segment.position <= after or segment.fingerprints is None:
+            continue
+        written.append(
+            checkpoints.seal(
+                key,
+                position=segment.position,
+                previous_position=segment.previous_position,
+                chain=segment.digest,
+                streams=segment.streams,
+                fingerprints=segment.fingerprints,
+                created_at=now,
             )
         )
+    return written
 
-    def check(self, event: StoredEvent) -> None:
-        previous = self.previous
-        if previous is not None and previous.stream_id != event.stream_id:
-            self._end_stream(previous)
-            previous = None
-        if previous is None:
-            self.report.streams += 1
-            self.beyond_anchor = False
-        expected = 1 if previous is None else previous.version + 1
-        anchor = self.anchors.get(event.stream_id)
-        # One finding per event, the most specific first; the walk then carries on from this
-        # event, so one tampered row is not reported again for every row after it.
-        if event.version != expected:
-            after = "the stream's start" if previous is None else f"version {previous.version}"
-            self._found(
-                Kind.deleted,
-                event,
-                f"version {expected} is missing: version {event.version} "
-                f"(position {event.position}) follows {after}",
-                missing=expected,
-            )
-        elif not self.beyond_anchor and (anchor is None or event.version > anchor[0]):
-            self.beyond_anchor = True
-            self._found(
-                Kind.inserted,
-                event,
-                "no complaint or landlord has this stream"
-                if anchor is None
-                else f"past the projection's version {anchor[0]}",
-            )
-        elif event.previous_hash != (None if previous is None else previous.hash):
-            self._found(Kind.inserted, event, "previous_hash does not link to the event before")
-        elif event.hash != stored_event_hash(event):
-            self._found(Kind.altered, event, "the hash does not match the event's content")
-        if previous is not None and event.position <= previous.position:
-            self._found(
-                Kind.reordered,
-                event,
-                f"at position {event.position}, before version {previous.version} "
-                f"at position {previous.position}",
-            )
-        self.previous = event
 
-    def _end_stream(self, last: StoredEvent) -> None:
-        anchor = self.anchors.get(last.stream_id)
-        if anchor is not None and last.version < anchor[0]:
-            self._found(
-                Kind.deleted,
-                last,
-                f"the stream ends at version {last.version} (position {last.position}) but its "
-                f"projection is at version {anchor[0]}",
-                missing=last.version + 1,
-            )
+async def record(engine: AsyncEngine, report: VerifyReport) -> None:
+    """Save the checkpoints a clean check computed (`report.written`: up to which position)."""
+    if report.pending:
+        async with engine.begin() as conn:
+            report.written = await checkpoints.save(conn, report.pending)
 
-    def finish(self) -> None:
-        if self.previous is not None:
-            self._end_stream(self.previous)
+
+async def check(
+    engine: AsyncEngine,
+    key: bytes,
+    *,
+    full: bool,
+    landlord: str | None = None,
+    limit: int | None = None,
+) -> VerifyReport:
+    """Check in one snapshot of the log, then record the new checkpoint if it was clean."""
+    async with scan.snapshot(engine) as conn:
+        if full:
+            report = await verify(conn, key=key, landlord=landlord)
+        else:
+            report = await verify_since_checkpoint(conn, key=key, landlord=landlord, limit=limit)
+    await record(engine, report)
+    return report

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from app import migrations
-from app.audit.verify import VerifyReport
+from app.audit.findings import VerifyReport
 from app.db import create_engine, reading
 from app.services.rebuild import RebuildReport
 from app.settings import Settings
@@ -26,17 +26,30 @@ def migrate() -> None:
     console.print(f"database at revision {migrations.head_revision(settings.database_url)}")
 
 
-def verify() -> None:
-    """Check every stream's hash chain and the global positions; exit 1 if anything is wrong."""
+def verify(
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Check every event from position 1 against every checkpoint, not only those "
+            "appended since the last checkpoint.",
+        ),
+    ] = False,
+) -> None:
+    """Check the hash chains, the global positions and the signed checkpoints of the events
+    appended since the last checkpoint (--full: of every event), and write a new checkpoint when
+    all is well; exit 1 if anything is wrong."""
     from app.audit.report import render_verify_report
-    from app.audit.verify import verify as verify_log
-    from app.events.scan import snapshot
+    from app.audit.verify import check
+    from app.events.factory import master_key
+    from app.events.keyring import Keyring
 
     async def run() -> VerifyReport:
-        engine = create_engine(Settings().database_url)
+        settings = Settings()
+        key = Keyring(master_key(settings)).checkpoint_key
+        engine = create_engine(settings.database_url)
         try:
-            async with snapshot(engine) as conn:
-                return await verify_log(conn)
+            return await check(engine, key, full=full)
         finally:
             await engine.dispose()
 

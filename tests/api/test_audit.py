@@ -41,9 +41,8 @@ async def test_a_clean_log(
         client, crm, complaint["id"], "acknowledged", "2025-12-19T11:00:00+00:00"
     )
     assert response.status_code == 201, response.text
-    report = (
-        await client.get("/v1/audit/verify", headers=bearer(await make_key(Role.analyst)))
-    ).json()
+    analyst = bearer(await make_key(Role.analyst))
+    report = (await client.get("/v1/audit/verify", headers=analyst)).json()
     # The landlord's registration is a stream of its own, checked like the complaint's.
     assert report == {
         "ok": True,
@@ -51,7 +50,27 @@ async def test_a_clean_log(
         "streams": 2,
         "positions": {"last": 3, "gapless": True, "first_missing": None},
         "findings": [],
+        "checked": {"full": False, "after": 0, "up_to": 3, "events": 3},
+        "checkpoint": None,
+        "checkpoint_problems": [],
+        "new_checkpoint": 3,
     }
+    # The next check continues from the checkpoint that one signed, and reads only what is new.
+    note = await append(
+        client,
+        crm,
+        complaint["id"],
+        "note_added",
+        "2025-12-19T12:00:00+00:00",
+        text="Called back.",
+        visibility="internal",
+    )
+    assert note.status_code == 201, note.text
+    report = (await client.get("/v1/audit/verify", headers=analyst)).json()
+    assert report["checkpoint"]["position"] == 3
+    assert (report["ok"], report["events"], report["streams"]) == (True, 4, 2)
+    assert report["checked"] == {"full": False, "after": 3, "up_to": 4, "events": 1}
+    assert report["new_checkpoint"] == 4
 
 
 async def test_tampering_is_named_to_its_landlord_only(

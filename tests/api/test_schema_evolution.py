@@ -11,7 +11,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.audit.verify import VerifyReport, verify
+from app.audit.findings import VerifyReport
+from app.audit.verify import verify
 from app.events.codec import SCHEMA_VERSIONS
 from app.events.sql import SqlEventStore
 from app.events.store import NewEvent
