@@ -51,6 +51,14 @@ def test_rebuild_bench_compares_with_a_raw_select() -> None:
     assert RATIO.search(out), out
 
 
+def test_verify_bench_compares_with_a_raw_select_and_times_the_checkpointed_check() -> None:
+    out = bench("bench.verify", "--tiny")
+    assert re.search(r"^verify --full: \d+ events .* 0 problems ", out, re.MULTILINE), out
+    assert RATIO.search(out), out
+    timed = re.findall(r"^GET /v1/audit/verify, .* p50 [\d.]+ ms, p99 [\d.]+ ms$", out, re.M)
+    assert len(timed) == 2, out
+
+
 def test_reports_bench_compares_with_a_raw_read_of_the_rows() -> None:
     out = bench("bench.reports", "--tiny")
     assert len(RATIO.findall(out)) >= 4, out
