@@ -1,9 +1,10 @@
 """The event log as `verify` reads it: plain tuples straight from the driver, in batches.
 
 A full check reads every row once, so the cost per row is the cost of the check. The store's
-reads map each row to a `StoredEvent` with aware datetimes; here PostgreSQL formats the times as
-the hash's canonical text itself (`to_char`, on the server's core rather than Python's) and
-jsonb arrives decoded by orjson (app.db), so a row is ready to hash with `row_hash` as it comes.
+reads map each row to a `StoredEvent` with aware datetimes and decoded documents; here PostgreSQL
+formats the times as the hash's canonical text itself (`to_char`, on the server's core rather
+than Python's) and sends `data` and `metadata` as text, which the walk decodes with one orjson
+call each (the driver's jsonb codec wraps that call in two more of Python's).
 """
 
 # The SQL below names our own tables and columns only; every value is a bound parameter.
@@ -15,7 +16,6 @@ import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from typing import Any
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -25,14 +25,14 @@ from app.events.store import StoredEvent
 from app.events.tables import event_positions, events
 
 # (position, stream_id, version, type, schema_version, data, metadata, occurred_at, recorded_at,
-#  hash, previous_hash), the times as `format_timestamp` writes them.
+#  hash, previous_hash): data and metadata as JSON text, times as `format_timestamp` writes them.
 Row = Sequence[Any]
 # (position, stream_id, version, hash, previous_hash): what the stream checks need.
 Link = tuple[int, str, int, str, str | None]
 
 _TEXT = '\'YYYY-MM-DD"T"HH24:MI:SS.US"Z"\''
 _POSTGRES_ROWS = (
-    "SELECT position, stream_id, version, type, schema_version, data, metadata, "
+    "SELECT position, stream_id, version, type, schema_version, data::text, metadata::text, "
     f"to_char(occurred_at AT TIME ZONE 'UTC', {_TEXT}), "
     f"to_char(recorded_at AT TIME ZONE 'UTC', {_TEXT}), hash, previous_hash "
     "FROM events WHERE position > $1 ORDER BY position"
@@ -77,17 +77,12 @@ async def by_position(
             if not ahead.cancelled():
                 ahead.exception()  # the caller's own error, if any, is the one that matters
         return
-    loads = orjson.loads
     while True:
         found: list[Any] = list(await conn.exec_driver_sql(_SQLITE_ROWS, (after, batch_size)))
-        batch = [
-            (p, s, v, t, sv, loads(d), loads(m), o, r, h, ph)
-            for p, s, v, t, sv, d, m, o, r, h, ph in found
-        ]
-        if not batch:
+        if not found:
             return
-        yield batch
-        after = batch[-1][0]
+        yield found
+        after = found[-1][0]
 
 
 async def links(conn: AsyncConnection, *, batch_size: int) -> AsyncIterator[list[Link]]:

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.audit import checkpoints, rows
@@ -100,6 +101,7 @@ class PositionWalk:
         boundary = self._next_boundary()
         structural = False
         suspects = self.suspects
+        loads = orjson.loads
         walked = 0
         for row in batch:
             position, stream_id, version, type_, schema, data, meta, at, on, hash_, link = row
@@ -126,8 +128,9 @@ class PositionWalk:
                 boundary = self._next_boundary()
                 update, collecting = self.digest.update, self.collecting
             try:
+                data, meta = loads(data), loads(meta)
                 fast = row_hash(link, stream_id, version, type_, schema, data, meta, at, on)
-            except (TypeError, ValueError):  # orjson's errors are ValueErrors
+            except (TypeError, ValueError):  # orjson's errors are these
                 fast = None
             if fast != hash_:
                 suspects.append(position)
