@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.audit import rows
 from app.audit.findings import CheckpointProblem, Start
 from app.audit.tables import audit_checkpoints as table
 from app.events.hashing import format_timestamp
@@ -188,7 +189,7 @@ async def fingerprints_at(conn: AsyncConnection, positions: Sequence[int]) -> di
         .limit(1)
         .scalar_subquery()
     )
-    query = sa.select(events.c.position, covering).where(events.c.position.in_(sorted(positions)))
+    query = sa.select(events.c.position, covering).where(rows.at_positions(conn, positions))
     return {int(p): bytes(f) for p, f in await conn.execute(query) if f is not None}
 
 
@@ -217,7 +218,8 @@ def fingerprint_of(hash_: str) -> bytes:
 
 async def save(conn: AsyncConnection, pending: Sequence[Pending]) -> int | None:
     """Write these checkpoints (each continuing the one before); the last position written, or
-    None if another verifier had already continued from the same checkpoint."""
+    None if another verifier had already continued from the same checkpoint. More than one
+    needs a transaction, so that none is written without the one it continues."""
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     written: int | None = None
     for item in pending:

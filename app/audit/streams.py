@@ -167,22 +167,25 @@ async def check_heads(conn: AsyncConnection, findings: Findings, heads: Mapping[
     """Each stream continued after a checkpoint from the event the checkpoint recorded there:
     a stream rewritten before it (its hashes recomputed) is not continued from its old head."""
     recorded = await checkpoints.fingerprints_at(conn, [link[0] for link in heads.values()])
-    owners = await landlords_of(conn, set(heads))
-    for stream_id, link in sorted(heads.items()):
-        fingerprint = recorded.get(link[0])
-        if fingerprint is not None and fingerprint != fingerprint_of(link[3]):
-            findings.add(
-                Finding(
-                    kind=Kind.altered,
-                    stream_id=stream_id,
-                    version=link[2],
-                    position=link[0],
-                    detail="not the event the last checkpoint recorded at this position, which "
-                    "the events after the checkpoint continue from (run verify --full)",
-                    landlord=owners.get(stream_id),
-                    seen_at=link[0],
-                )
+    changed = {
+        stream_id: link
+        for stream_id, link in heads.items()
+        if link[0] in recorded and recorded[link[0]] != fingerprint_of(link[3])
+    }
+    owners = await landlords_of(conn, set(changed)) if changed else {}
+    for stream_id, link in sorted(changed.items()):
+        findings.add(
+            Finding(
+                kind=Kind.altered,
+                stream_id=stream_id,
+                version=link[2],
+                position=link[0],
+                detail="not the event the last checkpoint recorded at this position, which the "
+                "events after the checkpoint continue from (run verify --full)",
+                landlord=owners.get(stream_id),
+                seen_at=link[0],
             )
+        )
 
 
 async def landlords_of(conn: AsyncConnection, stream_ids: set[str]) -> dict[str, str]:

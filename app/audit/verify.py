@@ -40,6 +40,7 @@ from app.audit.checkpoints import GENESIS, SPAN, Pending
 from app.audit.findings import CheckpointProblem, Findings, VerifyReport
 from app.audit.ledger import Ledger, trace
 from app.audit.walk import PositionWalk, Segment
+from app.db import writing
 from app.events import scan
 
 BATCH_SIZE = 2_000
@@ -191,7 +192,8 @@ def _pending(key: bytes, segments: Iterable[Segment], *, after: int) -> list[Pen
 async def record(engine: AsyncEngine, report: VerifyReport) -> None:
     """Save the checkpoints a clean check computed (`report.written`: up to which position)."""
     if report.pending:
-        async with engine.begin() as conn:
+        # One checkpoint is one statement: on PostgreSQL no BEGIN and COMMIT round trips.
+        async with writing(engine, one_statement=len(report.pending) == 1) as conn:
             report.written = await checkpoints.save(conn, report.pending)
 
 
