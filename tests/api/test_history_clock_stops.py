@@ -22,7 +22,7 @@ from app.events.store import StoredEvent
 from app.services.complaints import Complaint
 from app.services.keys import Role
 from tests.unit.scenario import acknowledged, logged, uk
-from tests.unit.test_clock_stops import restarted, stopped
+from tests.unit.stopping import restarted, stopped
 
 STOPPING = replace(HOC_2024, id="hoc-stopping", clock_stopping_allowed=True)
 CRM = Actor(key_id="k", role=Role.crm, landlord="riverside", resident_id=None)

@@ -10,7 +10,7 @@ from app.projections.complaints import row_for
 from app.services.complaints import Complaint
 from app.services.listing import sla_state
 from tests.unit.scenario import ENGLAND, given, logged, responded, uk
-from tests.unit.test_clock_stops import STOPPED_DEC_18, STOPPING, restarted
+from tests.unit.stopping import STOPPED_DEC_18, STOPPING, restarted
 
 # jliving-2018 stage 1 received Monday 1 March 2027 and answered on Friday 5 March: the resident
 # then has 10 working days to ask for stage 2 (to Friday 19 March), the landlord nothing to do.
