@@ -18,8 +18,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -187,3 +189,14 @@ async def reading(engine: AsyncEngine, *, snapshot: bool = True) -> AsyncIterato
         await connection.execution_options(**{READ_ONLY_OPTION: True})
         async with connection.begin():
             yield connection
+
+
+def among(
+    conn: AsyncConnection, column: sa.ColumnElement[str], values: list[str]
+) -> sa.ColumnElement[bool]:
+    """`column IN values`. On PostgreSQL as `= ANY(array)`: one statement text whatever the number
+    of values, so asyncpg prepares it once, not once per length of the list."""
+    if conn.dialect.name == "postgresql":
+        array = sa.bindparam(None, values, type_=postgresql.ARRAY(sa.String))
+        return column == sa.any_(array)
+    return column.in_(values)

@@ -21,6 +21,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.db import among
 from app.events.sealing import KEY_BYTES, new_key
 from app.events.tables import complainant_keys
 
@@ -66,8 +67,8 @@ class Keyring:
     def pseudonym(self, landlord: str, subject: str) -> str:
         """A stable stand-in for a person: the same resident (or, without a resident id, the
         same complaint) always reads the same, and it cannot be turned back into the id."""
-        digest = hmac.new(self._pseudonyms, f"{landlord}\x1f{subject}".encode(), hashlib.sha256)
-        return f"person-{digest.hexdigest()[:12]}"
+        digest = hmac.digest(self._pseudonyms, f"{landlord}\x1f{subject}".encode(), "sha256")
+        return f"person-{digest.hex()[:12]}"
 
     def _wrap(self, key_id: str, key: bytes) -> str:
         nonce = os.urandom(12)
@@ -148,6 +149,25 @@ class Keyring:
         for row in rows:
             if row.wrapped_key is not None:
                 found[str(row.id)] = self.opened(str(row.id), str(row.wrapped_key))
+        return found
+
+    async def of_complaints(
+        self, conn: AsyncConnection, complaint_ids: Iterable[str]
+    ) -> dict[str, dict[str, bytes | None]]:
+        """Every key these complaints ever had, by complaint and key id (None: erased). Every id
+        asked for is a key."""
+        ids = sorted(set(complaint_ids))
+        found: dict[str, dict[str, bytes | None]] = {id_: {} for id_ in ids}
+        if not ids:
+            return found
+        k = complainant_keys.c
+        rows = await conn.execute(
+            sa.select(k.id, k.complaint_id, k.wrapped_key).where(among(conn, k.complaint_id, ids))
+        )
+        for row in rows:
+            wrapped = row.wrapped_key
+            key = None if wrapped is None else self.opened(str(row.id), str(wrapped))
+            found[str(row.complaint_id)][str(row.id)] = key
         return found
 
     async def erase(self, conn: AsyncConnection, complaint_ids: Iterable[str]) -> int:

@@ -1,0 +1,231 @@
+"""Events as CloudEvents 1.0 lines (JSON format, one per line), assembled from the stored JSON text.
+
+The envelope is written here, byte for byte what `orjson.dumps` makes of it. The event's `data`
+goes into it as the database hands it over: as stored where the reader may see all of it, or
+shaped by PostgreSQL (`shapes`: the keys the reader may not see dropped, a complainant's pseudonym
+then spliced in here), with nothing decoded in Python. Only the rest is decoded (orjson), opened
+or stripped and encoded again: a sealed event for a reader of personal data, an event of an older
+schema version or with a key the catalogue does not list, one whose fields are seen or not by the
+complaint's anonymity, and every event on SQLite. Either way what is shown is what
+`privacy.visible` shows of the opened event; a line the database shaped may differ from one encoded
+here only in whitespace, key order and escapes (jsonb's rendering), never in a value.
+
+A complaint's landlord and its data keys (for a reader of personal data) are resolved before its
+first event and kept in a bounded cache; its pseudonym is made once, at its `logged` event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import islice
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.db import among
+from app.domain.catalogue import CATALOGUE, spec_of
+from app.events.codec import SCHEMA_VERSIONS
+from app.events.keyring import Keyring
+from app.events.sealing import ERASED, SEALED, unseal
+from app.events.store import JsonValue
+from app.events.streams import is_landlord_stream, landlord_of_stream
+from app.events.texts import Shape, TextRow, padded
+from app.projections.tables import complaints
+from app.services.privacy import Reader, pseudonym_subject, visible
+
+# Complaints remembered at once. A complaint forgotten and met again is resolved again.
+CACHED_STREAMS = 50_000
+PSEUDONYM = "complainant"  # the field whose resident id `logged`'s pseudonym stands for
+_WHOLE = frozenset({27, 34})  # a JSON time string's length with no fraction, or six digits
+
+
+def _inner(text: str) -> str:
+    """`text` as the inside of a JSON string."""
+    return orjson.dumps(text).decode()[1:-1]
+
+
+@dataclass(slots=True)
+class _Stream:
+    """What every line of one stream shares: the envelope around the version and the type."""
+
+    landlord: str
+    head: str  # up to the version in `id`
+    middle: str  # from there to the event type in `type`
+    subject: str  # from there to `time`
+    keys: dict[str, bytes | None] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1024)
+def _middle(landlord: str, family: str) -> str:
+    return f'","source":"{_inner(f"urn:redress:landlord:{landlord}")}","type":"uk.redress.{family}.'
+
+
+def _stream(stream_id: str, landlord: str) -> _Stream:
+    escaped = _inner(stream_id)
+    family = "landlord" if is_landlord_stream(stream_id) else "complaint"
+    return _Stream(
+        landlord,
+        f'{{"specversion":"1.0","id":"{escaped}/',
+        _middle(landlord, family),
+        f'","subject":"{escaped}","time":',
+    )
+
+
+def _pseudonymised(reader: Reader, event_type: str) -> tuple[str, ...]:
+    """The fields of the type that carry a pseudonym in this reader's lines: only `logged`'s do
+    (privacy.logged_pseudonym), where a field that holds the resident's id is hidden."""
+    spec = spec_of(event_type)
+    if event_type != "logged" or spec is None:
+        return ()
+    return tuple(
+        f.name
+        for f in spec.fields
+        if f.kept_clear() and not (reader.sees(f) and reader.sees(f, anonymous=True))
+    )
+
+
+def shapes(reader: Reader) -> dict[str, Shape]:
+    """The event types whose data the database may show this reader by itself, dropping what the
+    reader may not see: not where what is seen depends on the complaint's anonymity, nor, for a
+    reader of personal data, from a sealed event (it must be opened). Of an older schema version,
+    or with a key the catalogue does not list, an event is decoded here instead."""
+    found: dict[str, Shape] = {}
+    for event_type, spec in CATALOGUE.items():
+        version = SCHEMA_VERSIONS.get(event_type)
+        seen = {f.name: (reader.sees(f), reader.sees(f, anonymous=True)) for f in spec.fields}
+        pseudonymised = _pseudonymised(reader, event_type)
+        if version is None or pseudonymised not in ((), (PSEUDONYM,)):
+            continue
+        if any(plain != anonymous for plain, anonymous in seen.values()):
+            continue
+        hidden = {name for name, (plain, _) in seen.items() if not plain}
+        if not reader.personal:
+            hidden.add(SEALED)  # every sealed field is personal, so hidden
+        found[event_type] = Shape(
+            version, frozenset(seen), frozenset(hidden), reader.personal, bool(pseudonymised)
+        )
+    return found
+
+
+class Lines:
+    """The NDJSON lines of a run of events for one reader, a chunk of rows at a time."""
+
+    def __init__(
+        self,
+        reader: Reader,
+        keyring: Keyring | None,
+        landlord: str | None,
+        *,
+        cached: int = CACHED_STREAMS,
+    ) -> None:
+        self._reader = reader
+        # None: the store seals nothing (and so opens nothing): data is shown as stored.
+        self._keyring = keyring
+        self._landlord = landlord  # only this landlord's events (None: every landlord's)
+        self._streams: dict[str, _Stream | None] = {}  # None: not exported
+        self._cached = cached
+        self._types: dict[str, str] = {}  # JSON-escaped
+        self._pseudonymised = {t: _pseudonymised(reader, t) for t in CATALOGUE}
+        self.shapes = shapes(reader)
+
+    async def prepare(self, conn: AsyncConnection, rows: Sequence[TextRow]) -> None:
+        """Resolve the streams of `rows` met for the first time (or again, once forgotten)."""
+        streams = self._streams
+        if len(streams) > self._cached:  # the oldest go, half of them at once
+            for stream_id in list(islice(streams, len(streams) - self._cached // 2)):
+                del streams[stream_id]
+        unseen = {row[1] for row in rows if row[1] not in streams}
+        if unseen:
+            await self._resolve(conn, unseen)
+
+    def forget(self) -> None:
+        """Forget every stream: the next rows are resolved afresh."""
+        self._streams.clear()
+
+    def render(self, rows: Sequence[TextRow]) -> bytes:
+        """The lines of `rows` (prepared), each ending with a newline, for their selected events."""
+        return self._render(rows).encode()
+
+    def _render(self, rows: Sequence[TextRow]) -> str:
+        streams, types, lines, keyring = self._streams, self._types, [], self._keyring
+        for row in rows:
+            pos, sid, ver, typ, sv, shown, resident, data, actor, time, at, hash_, previous = row
+            stream = streams[sid]
+            if stream is None:
+                continue
+            escaped = types.get(typ)
+            if escaped is None:
+                escaped = types[typ] = _inner(typ)
+            if shown is None:
+                shown = self._shown(stream, sid, typ, data)
+            elif resident is not None and keyring is not None:
+                # The database dropped the hidden complainant; its pseudonym stands in for it.
+                subject = pseudonym_subject(sid, resident or None)  # '': the id is null
+                pseudonym = keyring.pseudonym(stream.landlord, subject)
+                comma = "" if shown == "{}" else ", "
+                shown = f'{shown[:-1]}{comma}"{PSEUDONYM}_pseudonym": "{pseudonym}"}}'
+            if len(time) not in _WHOLE:
+                time = padded(time)
+            if len(at) not in _WHOLE:
+                at = padded(at)
+            # Hashes are hex, the actor is JSON text already: nothing to escape.
+            previous = "null" if previous is None else f'"{previous}"'
+            lines.append(
+                f"{stream.head}{ver}{stream.middle}{escaped}{stream.subject}{time},"
+                f'"datacontenttype":"application/json","dataschemaversion":{sv},'
+                f'"position":{pos},"streamversion":{ver},"recordedtime":{at},"hash":"{hash_}",'
+                f'"previoushash":{previous},"actor":{actor or "null"},"data":{shown}}}\n'
+            )
+        return "".join(lines)
+
+    def _shown(self, stream: _Stream, stream_id: str, event_type: str, text: str) -> str:
+        """The JSON of what the reader sees of an event's stored `text`."""
+        data: dict[str, JsonValue] = orjson.loads(text)
+        sealed = data.get(SEALED)
+        if self._keyring is not None and isinstance(sealed, dict):
+            if not self._reader.personal:
+                # The reader sees no sealed field, and of a hidden field only whether it is null
+                # matters (`visible`): no need to open what would not be shown.
+                del data[SEALED]
+                for name in sealed.get("fields", ()):
+                    data.setdefault(str(name), ERASED)
+            else:
+                # A key its complaint does not have (there is none: a complaint's keys are made
+                # for it) reads as erased.
+                key = stream.keys.get(str(sealed.get("key_id")))
+                data = unseal(stream_id, event_type, data, key)
+        pseudonym = None
+        if self._keyring is not None and self._pseudonymised.get(event_type):
+            person = data.get(PSEUDONYM)
+            resident = person.get("resident_id") if isinstance(person, dict) else None
+            subject = pseudonym_subject(stream_id, None if resident is None else str(resident))
+            pseudonym = self._keyring.pseudonym(stream.landlord, subject)
+        return orjson.dumps(visible(event_type, data, self._reader, pseudonym)).decode()
+
+    async def _resolve(self, conn: AsyncConnection, stream_ids: set[str]) -> None:
+        owners: dict[str, str] = {}
+        ids = [s for s in stream_ids if not is_landlord_stream(s)]
+        if ids:
+            query = sa.select(complaints.c.id, complaints.c.landlord)
+            for complaint_id, landlord in await conn.execute(
+                query.where(among(conn, complaints.c.id, ids))
+            ):
+                owners[complaint_id] = landlord
+        # A landlord's own stream (its calendar and policies) belongs to it, and is exported with
+        # its complaints: a new closure day moves deadlines.
+        owners |= {s: landlord_of_stream(s) for s in stream_ids if is_landlord_stream(s)}
+        for stream_id in stream_ids:
+            # Events of a stream with no complaint row are not exported (a follower could not tell
+            # whose they are).
+            landlord = owners.get(stream_id)
+            wanted = landlord is not None and self._landlord in (None, landlord)
+            self._streams[stream_id] = _stream(stream_id, landlord) if landlord and wanted else None
+        if self._keyring is not None and self._reader.personal:
+            wanted_ids = [s for s in ids if self._streams[s] is not None]
+            for complaint_id, keys in (await self._keyring.of_complaints(conn, wanted_ids)).items():
+                stream = self._streams[complaint_id]
+                assert stream is not None
+                stream.keys = keys
