@@ -26,7 +26,7 @@ from typing import BinaryIO
 from app import migrations
 from app.db import create_engine
 from app.events.factory import make_store
-from app.services.export import Selection, ndjson
+from app.services.export import Selection, write
 from app.services.privacy import NO_PERSONAL_DATA, OPERATOR
 from app.settings import Settings
 from bench.common import (
@@ -46,12 +46,9 @@ async def measure(url: str, personal: bool, sink: BinaryIO) -> None:
     engine = create_engine(url)
     store = make_store(Settings(database_url=url))
     reader = OPERATOR if personal else NO_PERSONAL_DATA
-    count = 0
     try:
         started = time.perf_counter()
-        async for line in ndjson(engine, store, Selection(landlord=None), reader):
-            sink.write(line)
-            count += 1
+        count = await write(engine, store, Selection(landlord=None), reader, sink)
         elapsed = time.perf_counter() - started
     finally:
         await engine.dispose()

@@ -60,7 +60,7 @@ async def feed(
         occurred_to=occurred_to,
     )
     if accept is not None and export.NDJSON in accept:
-        lines = export.ndjson(engine, store, selection, actor.reader)
+        lines = export.batched_lines(engine, store, selection, actor.reader)
         return StreamingResponse(lines, media_type=export.NDJSON)
     async with reading(engine) as conn:
         found = await export.page(conn, store, selection, after, limit)

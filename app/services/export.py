@@ -9,24 +9,24 @@ slow client holds neither a pooled connection nor a transaction open for the who
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime
+from typing import BinaryIO
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.db import reading
 from app.events.keyring import Keyring
 from app.events.scan import snapshot
-from app.events.store import EventStore, JsonValue, StoredEvent
+from app.events.store import EventStore, StoredEvent
 from app.events.streams import is_landlord_stream, landlord_of_stream
 from app.events.texts import Span, TextRow, texts
 from app.projections.tables import complaints
 from app.services.cloudevents import CACHED_STREAMS, Lines
-from app.services.privacy import Reader, logged_pseudonym, visible_data
+from app.services.privacy import Reader
 
 NDJSON = "application/x-ndjson"
 BATCH = 1000  # events per transaction of the service's stream
@@ -85,57 +85,6 @@ async def page(
                 landlords[stream_id] = owner
     chosen = [e for e in batch if e.stream_id in landlords and selection.wants(e)]
     return Page(chosen, landlords, batch[-1].position)
-
-
-def cloud_event(
-    event: StoredEvent,
-    landlord: str,
-    reader: Reader,
-    pseudonym: str | None = None,
-) -> dict[str, JsonValue]:
-    """CloudEvents 1.0, JSON format. Extension attributes carry what an auditor needs to resume
-    (`position`) and to check the chain (`streamversion`, `hash`, `previoushash`)."""
-    return {
-        "specversion": "1.0",
-        "id": f"{event.stream_id}/{event.version}",
-        "source": f"urn:redress:landlord:{landlord}",
-        "type": f"uk.redress.{_family(event)}.{event.type}",
-        "subject": event.stream_id,
-        "time": event.occurred_at.isoformat(),
-        "datacontenttype": "application/json",
-        "dataschemaversion": event.schema_version,
-        "position": event.position,
-        "streamversion": event.version,
-        "recordedtime": event.recorded_at.isoformat(),
-        "hash": event.hash,
-        "previoushash": event.previous_hash,
-        "actor": event.metadata.get("actor"),
-        "data": visible_data(event, reader, pseudonym),
-    }
-
-
-def _family(event: StoredEvent) -> str:
-    return "landlord" if is_landlord_stream(event.stream_id) else "complaint"
-
-
-async def ndjson(
-    engine: AsyncEngine,
-    store: EventStore,
-    selection: Selection,
-    reader: Reader,
-) -> AsyncIterator[bytes]:
-    """Every selected event as one CloudEvents line, batch by batch, until the log's current end."""
-    after = selection.after
-    while True:
-        async with reading(engine) as conn:
-            found = await page(conn, store, selection, after, BATCH)
-        if found.last == after:
-            return
-        for event in found.events:
-            landlord = found.landlords[event.stream_id]
-            line = cloud_event(event, landlord, reader, logged_pseudonym(store, event, landlord))
-            yield orjson.dumps(line) + b"\n"
-        after = found.last
 
 
 def _keyring(store: EventStore) -> Keyring | None:
@@ -197,3 +146,14 @@ async def batched_lines(
         if text:
             yield text
         after = rows[-1][0]
+
+
+async def write(
+    engine: AsyncEngine, store: EventStore, selection: Selection, reader: Reader, sink: BinaryIO
+) -> int:
+    """`redress export`: every selected event to `sink`, one snapshot; how many were written."""
+    count = 0
+    async for text in snapshot_lines(engine, store, selection, reader):
+        sink.write(text)
+        count += text.count(b"\n")  # one per line: JSON text holds no raw newline
+    return count
