@@ -21,7 +21,6 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.db import among
 from app.events.sealing import KEY_BYTES, new_key
 from app.events.tables import complainant_keys
 
@@ -149,25 +148,6 @@ class Keyring:
         for row in rows:
             if row.wrapped_key is not None:
                 found[str(row.id)] = self.opened(str(row.id), str(row.wrapped_key))
-        return found
-
-    async def of_complaints(
-        self, conn: AsyncConnection, complaint_ids: Iterable[str]
-    ) -> dict[str, dict[str, bytes | None]]:
-        """Every key these complaints ever had, by complaint and key id (None: erased). Every id
-        asked for is a key."""
-        ids = sorted(set(complaint_ids))
-        found: dict[str, dict[str, bytes | None]] = {id_: {} for id_ in ids}
-        if not ids:
-            return found
-        k = complainant_keys.c
-        rows = await conn.execute(
-            sa.select(k.id, k.complaint_id, k.wrapped_key).where(among(conn, k.complaint_id, ids))
-        )
-        for row in rows:
-            wrapped = row.wrapped_key
-            key = None if wrapped is None else self.opened(str(row.id), str(wrapped))
-            found[str(row.complaint_id)][str(row.id)] = key
         return found
 
     async def erase(self, conn: AsyncConnection, complaint_ids: Iterable[str]) -> int:

@@ -16,8 +16,8 @@ first event and kept in a bounded cache; its pseudonym is made once, at its `log
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 
@@ -25,13 +25,14 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.db import among
+from app.db import among, tuples
 from app.domain.catalogue import CATALOGUE, spec_of
 from app.events.codec import SCHEMA_VERSIONS
 from app.events.keyring import Keyring
 from app.events.sealing import ERASED, SEALED, unseal
 from app.events.store import JsonValue
 from app.events.streams import is_landlord_stream, landlord_of_stream
+from app.events.tables import complainant_keys
 from app.events.texts import Shape, TextRow, padded
 from app.projections.tables import complaints
 from app.services.privacy import Reader, pseudonym_subject, visible
@@ -47,7 +48,7 @@ def _inner(text: str) -> str:
     return orjson.dumps(text).decode()[1:-1]
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Stream:
     """What every line of one stream shares: the envelope around the version and the type."""
 
@@ -55,7 +56,10 @@ class _Stream:
     head: str  # up to the version in `id`
     middle: str  # from there to the event type in `type`
     subject: str  # from there to `time`
-    keys: dict[str, bytes | None] = field(default_factory=dict)
+    keys: Mapping[str, bytes | None]  # the complaint's data keys by id (None: erased)
+
+
+_NO_KEYS: dict[str, bytes | None] = {}  # shared, never changed
 
 
 @lru_cache(maxsize=1024)
@@ -63,7 +67,7 @@ def _middle(landlord: str, family: str) -> str:
     return f'","source":"{_inner(f"urn:redress:landlord:{landlord}")}","type":"uk.redress.{family}.'
 
 
-def _stream(stream_id: str, landlord: str) -> _Stream:
+def _stream(stream_id: str, landlord: str, keys: Mapping[str, bytes | None]) -> _Stream:
     escaped = _inner(stream_id)
     family = "landlord" if is_landlord_stream(stream_id) else "complaint"
     return _Stream(
@@ -71,6 +75,7 @@ def _stream(stream_id: str, landlord: str) -> _Stream:
         f'{{"specversion":"1.0","id":"{escaped}/',
         _middle(landlord, family),
         f'","subject":"{escaped}","time":',
+        keys,
     )
 
 
@@ -206,26 +211,33 @@ class Lines:
         return orjson.dumps(visible(event_type, data, self._reader, pseudonym)).decode()
 
     async def _resolve(self, conn: AsyncConnection, stream_ids: set[str]) -> None:
-        owners: dict[str, str] = {}
-        ids = [s for s in stream_ids if not is_landlord_stream(s)]
-        if ids:
-            query = sa.select(complaints.c.id, complaints.c.landlord)
-            for complaint_id, landlord in await conn.execute(
-                query.where(among(conn, complaints.c.id, ids))
-            ):
-                owners[complaint_id] = landlord
         # A landlord's own stream (its calendar and policies) belongs to it, and is exported with
         # its complaints: a new closure day moves deadlines.
-        owners |= {s: landlord_of_stream(s) for s in stream_ids if is_landlord_stream(s)}
+        owners = {s: landlord_of_stream(s) for s in stream_ids if is_landlord_stream(s)}
+        keys: dict[str, dict[str, bytes | None]] = {}
+        ids = list(stream_ids.difference(owners))
+        if ids:
+            c, k = complaints.c, complainant_keys.c
+            query = sa.select(c.id, c.landlord).where(among(conn, c.id, ids))
+            if self._keyring is None or not self._reader.personal:
+                for complaint_id, landlord in await tuples(conn, query):
+                    owners[complaint_id] = landlord
+            else:  # and every key the complaint ever had (None: erased)
+                query = query.add_columns(k.id, k.wrapped_key).select_from(
+                    complaints.outerjoin(complainant_keys, k.complaint_id == c.id)
+                )
+                for complaint_id, landlord, key_id, wrapped in await tuples(conn, query):
+                    owners[complaint_id] = landlord
+                    found = keys.setdefault(complaint_id, {})
+                    if key_id is not None:
+                        opened = None if wrapped is None else self._keyring.opened(key_id, wrapped)
+                        found[key_id] = opened
         for stream_id in stream_ids:
             # Events of a stream with no complaint row are not exported (a follower could not tell
             # whose they are).
             landlord = owners.get(stream_id)
-            wanted = landlord is not None and self._landlord in (None, landlord)
-            self._streams[stream_id] = _stream(stream_id, landlord) if landlord and wanted else None
-        if self._keyring is not None and self._reader.personal:
-            wanted_ids = [s for s in ids if self._streams[s] is not None]
-            for complaint_id, keys in (await self._keyring.of_complaints(conn, wanted_ids)).items():
-                stream = self._streams[complaint_id]
-                assert stream is not None
-                stream.keys = keys
+            if landlord is None or self._landlord not in (None, landlord):
+                self._streams[stream_id] = None
+            else:
+                held = keys.get(stream_id, _NO_KEYS)
+                self._streams[stream_id] = _stream(stream_id, landlord, held)
