@@ -28,9 +28,10 @@ from app.events.tables import events
 # An event as read here, a tuple-like row unpacked in this order: position, stream id, version,
 # type, schema version; `shown`, the JSON text of its data as shaped by the database (None where
 # no `Shape` applied); `resident`, where the shape asks for a pseudonym and the complainant is
-# given, their resident id ('' if null); `data`, the stored JSON text (None where `shown` is
-# given); the metadata's actor as JSON text (None if absent); occurred and recorded times as JSON
-# strings (ISO 8601, UTC; see `padded`); hash; previous hash.
+# given, their resident id ('' if null); `sealed`, where the shape opens sealed events and the
+# event has a sealed blob, the blob as JSON text; `data`, the stored JSON text (None where `shown`
+# is given); the metadata's actor as JSON text (None if absent); occurred and recorded times as
+# JSON strings (ISO 8601, UTC; see `padded`); hash; previous hash.
 TextRow = Sequence[Any]
 
 
@@ -49,13 +50,15 @@ class Shape:
     """How the database may show the data of an event of one type by itself: drop `hidden`, but
     only from an event of `schema_version` whose keys are all `known` (else it is not shaped), and,
     if `unsealed_only`, that holds no sealed blob. With `pseudonym`, the row also carries the
-    complainant's resident id, for the caller's pseudonym of them."""
+    complainant's resident id, for the caller's pseudonym of them; with `opens`, the sealed blob,
+    for the caller to open and add to what is shown."""
 
     schema_version: int
     known: frozenset[str]
     hidden: frozenset[str]
-    unsealed_only: bool
+    unsealed_only: bool = False
     pseudonym: bool = False
+    opens: bool = False
 
 
 Prepare = Callable[[list[TextRow]], Awaitable[None]]
@@ -101,9 +104,13 @@ _RESIDENT = (
 )
 
 
-def _residents(shapes: Mapping[str, Shape]) -> str:
-    types = [_literal(t) for t, shape in sorted(shapes.items()) if shape.pseudonym]
-    return f"CASE WHEN type IN ({', '.join(types)}) THEN {_RESIDENT} END" if types else "NULL"
+_BLOB = f"CASE WHEN shaped IS NOT NULL THEN (data -> {_literal(SEALED)})::text END"
+
+
+def _only(shapes: Mapping[str, Shape], wanted: Callable[[Shape], bool], column: str) -> str:
+    """`column` for the types whose shape is `wanted`, NULL for the rest."""
+    types = [_literal(t) for t, shape in sorted(shapes.items()) if wanted(shape)]
+    return f"CASE WHEN type IN ({', '.join(types)}) THEN {column} END" if types else "NULL"
 
 
 def _shaped(shapes: Mapping[str, Shape]) -> str:
@@ -141,7 +148,9 @@ async def _postgresql(
             conditions.append(f"{condition} ${len(values)}")
     query = (
         "SELECT position, stream_id, version, type, schema_version, shaped::text, "
-        f"{_residents(shapes)}, CASE WHEN shaped IS NULL THEN data::text END, "
+        f"{_only(shapes, lambda shape: shape.pseudonym, _RESIDENT)}, "
+        f"{_only(shapes, lambda shape: shape.opens, _BLOB)}, "
+        "CASE WHEN shaped IS NULL THEN data::text END, "
         "(metadata -> 'actor')::text, "
         "to_json(occurred_at)::text, to_json(recorded_at)::text, hash, previous_hash "
         f"FROM events, LATERAL (SELECT {_shaped(shapes)} AS shaped) AS s "
@@ -181,6 +190,7 @@ async def _sqlite(
         c.schema_version,
         sa.null(),
         sa.null(),
+        sa.null(),
         sa.type_coerce(c.data, sa.Text),
         sa.type_coerce(c["metadata"]["actor"], sa.Text),
         c.occurred_at,
@@ -198,7 +208,7 @@ async def _sqlite(
     result = await conn.stream(query.execution_options(yield_per=chunk))
     async for part in result.partitions(chunk):
         batch: list[TextRow] = [
-            (*row[:9], f'"{row[9].isoformat()}"', f'"{row[10].isoformat()}"', *row[11:])
+            (*row[:10], f'"{row[10].isoformat()}"', f'"{row[11].isoformat()}"', *row[12:])
             for row in part
         ]
         await prepare(batch)

@@ -23,13 +23,14 @@ from itertools import islice
 
 import orjson
 import sqlalchemy as sa
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import among, tuples
 from app.domain.catalogue import CATALOGUE, spec_of
 from app.events.codec import SCHEMA_VERSIONS
 from app.events.keyring import Keyring
-from app.events.sealing import ERASED, SEALED, unseal
+from app.events.sealing import ERASED, SEALED, open_sealed, unseal
 from app.events.store import JsonValue
 from app.events.streams import is_landlord_stream, landlord_of_stream
 from app.events.tables import complainant_keys
@@ -56,10 +57,10 @@ class _Stream:
     head: str  # up to the version in `id`
     middle: str  # from there to the event type in `type`
     subject: str  # from there to `time`
-    keys: Mapping[str, bytes | None]  # the complaint's data keys by id (None: erased)
+    keys: Mapping[str, AESGCM | None]  # the complaint's data keys by id (None: erased)
 
 
-_NO_KEYS: dict[str, bytes | None] = {}  # shared, never changed
+_NO_KEYS: dict[str, AESGCM | None] = {}  # shared, never changed
 
 
 @lru_cache(maxsize=1024)
@@ -67,7 +68,14 @@ def _middle(landlord: str, family: str) -> str:
     return f'","source":"{_inner(f"urn:redress:landlord:{landlord}")}","type":"uk.redress.{family}.'
 
 
-def _stream(stream_id: str, landlord: str, keys: Mapping[str, bytes | None]) -> _Stream:
+def _joined(shown: str, more: str) -> str:
+    """Two JSON objects' texts as one (their keys apart)."""
+    if more == "{}":
+        return shown
+    return more if shown == "{}" else f"{shown[:-1]}, {more[1:]}"
+
+
+def _stream(stream_id: str, landlord: str, keys: Mapping[str, AESGCM | None]) -> _Stream:
     escaped = _inner(stream_id)
     family = "landlord" if is_landlord_stream(stream_id) else "complaint"
     return _Stream(
@@ -94,9 +102,11 @@ def _pseudonymised(reader: Reader, event_type: str) -> tuple[str, ...]:
 
 def shapes(reader: Reader) -> dict[str, Shape]:
     """The event types whose data the database may show this reader by itself, dropping what the
-    reader may not see: not where what is seen depends on the complaint's anonymity, nor, for a
-    reader of personal data, from a sealed event (it must be opened). Of an older schema version,
-    or with a key the catalogue does not list, an event is decoded here instead."""
+    reader may not see: not where what is seen depends on the complaint's anonymity. A reader of
+    personal data gets a sealed event's clear part so, and its blob to open and add here, except
+    where the clear part holds part of a sealed field (`logged`'s resident id): such an event is
+    decoded here. Of an older schema version, or with a key the catalogue does not list, an event
+    is decoded here too."""
     found: dict[str, Shape] = {}
     for event_type, spec in CATALOGUE.items():
         version = SCHEMA_VERSIONS.get(event_type)
@@ -106,11 +116,16 @@ def shapes(reader: Reader) -> dict[str, Shape]:
             continue
         if any(plain != anonymous for plain, anonymous in seen.values()):
             continue
-        hidden = {name for name, (plain, _) in seen.items() if not plain}
-        if not reader.personal:
-            hidden.add(SEALED)  # every sealed field is personal, so hidden
+        hidden = {name for name, (plain, _) in seen.items() if not plain} | {SEALED}
+        kept_clear = any(f.kept_clear() for f in spec.fields)
         found[event_type] = Shape(
-            version, frozenset(seen), frozenset(hidden), reader.personal, bool(pseudonymised)
+            version,
+            frozenset(seen),
+            frozenset(hidden),
+            unsealed_only=reader.personal and kept_clear,
+            pseudonym=bool(pseudonymised),
+            # Without personal data every sealed field is hidden: nothing to open.
+            opens=reader.personal and not kept_clear,
         )
     return found
 
@@ -134,6 +149,10 @@ class Lines:
         self._cached = cached
         self._types: dict[str, str] = {}  # JSON-escaped
         self._pseudonymised = {t: _pseudonymised(reader, t) for t in CATALOGUE}
+        self._seen = {
+            t: {f.name for f in spec.fields if reader.sees(f) and reader.sees(f, anonymous=True)}
+            for t, spec in CATALOGUE.items()
+        }
         self.shapes = shapes(reader)
 
     async def prepare(self, conn: AsyncConnection, rows: Sequence[TextRow]) -> None:
@@ -156,8 +175,9 @@ class Lines:
 
     def _render(self, rows: Sequence[TextRow]) -> str:
         streams, types, lines, keyring = self._streams, self._types, [], self._keyring
-        for row in rows:
-            pos, sid, ver, typ, sv, shown, resident, data, actor, time, at, hash_, previous = row
+        for (
+            pos, sid, ver, typ, sv, shown, resident, sealed, data, actor, time, at, hash_, previous
+        ) in rows:  # fmt: skip
             stream = streams[sid]
             if stream is None:
                 continue
@@ -170,8 +190,9 @@ class Lines:
                 # The database dropped the hidden complainant; its pseudonym stands in for it.
                 subject = pseudonym_subject(sid, resident or None)  # '': the id is null
                 pseudonym = keyring.pseudonym(stream.landlord, subject)
-                comma = "" if shown == "{}" else ", "
-                shown = f'{shown[:-1]}{comma}"{PSEUDONYM}_pseudonym": "{pseudonym}"}}'
+                shown = _joined(shown, f'{{"{PSEUDONYM}_pseudonym": "{pseudonym}"}}')
+            elif sealed is not None and keyring is not None:
+                shown = self._opened(stream, sid, typ, shown, sealed)
             if len(time) not in _WHOLE:
                 time = padded(time)
             if len(at) not in _WHOLE:
@@ -185,6 +206,24 @@ class Lines:
                 f'"previoushash":{previous},"actor":{actor or "null"},"data":{shown}}}\n'
             )
         return "".join(lines)
+
+    def _opened(
+        self, stream: _Stream, stream_id: str, event_type: str, shown: str, blob: str
+    ) -> str:
+        """`shown`, the clear part of a sealed event (JSON text), with the fields of its sealed
+        `blob` opened and added."""
+        sealed = orjson.loads(blob)
+        if not isinstance(sealed, dict):  # nothing that opens (as `unseal` reads it)
+            return shown
+        secret = open_sealed(
+            stream_id, event_type, sealed, stream.keys.get(str(sealed.get("key_id")))
+        )
+        if secret.keys() <= self._seen[event_type]:
+            return _joined(shown, orjson.dumps(secret).decode())
+        # A field the catalogue no longer lists (or one the reader may not see): as `visible` shows
+        # the opened event.
+        data = {**orjson.loads(shown), **secret}
+        return orjson.dumps(visible(event_type, data, self._reader)).decode()
 
     def _shown(self, stream: _Stream, stream_id: str, event_type: str, text: str) -> str:
         """The JSON of what the reader sees of an event's stored `text`."""
@@ -214,7 +253,7 @@ class Lines:
         # A landlord's own stream (its calendar and policies) belongs to it, and is exported with
         # its complaints: a new closure day moves deadlines.
         owners = {s: landlord_of_stream(s) for s in stream_ids if is_landlord_stream(s)}
-        keys: dict[str, dict[str, bytes | None]] = {}
+        keys: dict[str, dict[str, AESGCM | None]] = {}
         ids = list(stream_ids.difference(owners))
         if ids:
             c, k = complaints.c, complainant_keys.c
@@ -231,7 +270,7 @@ class Lines:
                     found = keys.setdefault(complaint_id, {})
                     if key_id is not None:
                         opened = None if wrapped is None else self._keyring.opened(key_id, wrapped)
-                        found[key_id] = opened
+                        found[key_id] = None if opened is None else AESGCM(opened)
         for stream_id in stream_ids:
             # Events of a stream with no complaint row are not exported (a follower could not tell
             # whose they are).
