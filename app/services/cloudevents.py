@@ -40,6 +40,7 @@ from app.services.privacy import Reader, pseudonym_subject, visible
 
 # Complaints remembered at once. A complaint forgotten and met again is resolved again.
 CACHED_STREAMS = 50_000
+CACHED_CIPHERS = 2_048  # each holds its cipher's context, some 2.5 KiB
 PSEUDONYM = "complainant"  # the field whose resident id `logged`'s pseudonym stands for
 _WHOLE = frozenset({27, 34})  # a JSON time string's length with no fraction, or six digits
 
@@ -57,10 +58,10 @@ class _Stream:
     head: str  # up to the version in `id`
     middle: str  # from there to the event type in `type`
     subject: str  # from there to `time`
-    keys: Mapping[str, AESGCM | None]  # the complaint's data keys by id (None: erased)
+    keys: Mapping[str, bytes | None]  # the complaint's data keys by id (None: erased)
 
 
-_NO_KEYS: dict[str, AESGCM | None] = {}  # shared, never changed
+_NO_KEYS: dict[str, bytes | None] = {}  # shared, never changed
 
 
 @lru_cache(maxsize=1024)
@@ -75,7 +76,7 @@ def _joined(shown: str, more: str) -> str:
     return more if shown == "{}" else f"{shown[:-1]}, {more[1:]}"
 
 
-def _stream(stream_id: str, landlord: str, keys: Mapping[str, AESGCM | None]) -> _Stream:
+def _stream(stream_id: str, landlord: str, keys: Mapping[str, bytes | None]) -> _Stream:
     escaped = _inner(stream_id)
     family = "landlord" if is_landlord_stream(stream_id) else "complaint"
     return _Stream(
@@ -146,6 +147,7 @@ class Lines:
         self._keyring = keyring
         self._landlord = landlord  # only this landlord's events (None: every landlord's)
         self._streams: dict[str, _Stream | None] = {}  # None: not exported
+        self._ciphers: dict[str, AESGCM] = {}  # by key id, the oldest first
         self._cached = cached
         self._types: dict[str, str] = {}  # JSON-escaped
         self._pseudonymised = {t: _pseudonymised(reader, t) for t in CATALOGUE}
@@ -166,8 +168,9 @@ class Lines:
             await self._resolve(conn, unseen)
 
     def forget(self) -> None:
-        """Forget every stream: the next rows are resolved afresh."""
+        """Forget every stream and key: the next rows are resolved afresh."""
         self._streams.clear()
+        self._ciphers.clear()
 
     def render(self, rows: Sequence[TextRow]) -> bytes:
         """The lines of `rows` (prepared), each ending with a newline, for their selected events."""
@@ -215,15 +218,27 @@ class Lines:
         sealed = orjson.loads(blob)
         if not isinstance(sealed, dict):  # nothing that opens (as `unseal` reads it)
             return shown
-        secret = open_sealed(
-            stream_id, event_type, sealed, stream.keys.get(str(sealed.get("key_id")))
-        )
+        secret = open_sealed(stream_id, event_type, sealed, self._cipher(stream, sealed))
         if secret.keys() <= self._seen[event_type]:
             return _joined(shown, orjson.dumps(secret).decode())
         # A field the catalogue no longer lists (or one the reader may not see): as `visible` shows
         # the opened event.
         data = {**orjson.loads(shown), **secret}
         return orjson.dumps(visible(event_type, data, self._reader)).decode()
+
+    def _cipher(self, stream: _Stream, sealed: Mapping[str, object]) -> AESGCM | None:
+        """The cipher of the key a sealed blob names (None: erased, or not the complaint's). The
+        ciphers of the keys used last are kept: one is costly to make, and larger than its key."""
+        key_id = str(sealed.get("key_id"))
+        key = stream.keys.get(key_id)
+        if key is None:
+            return None
+        cipher = self._ciphers.get(key_id)
+        if cipher is None:
+            cipher = self._ciphers[key_id] = AESGCM(key)
+            if len(self._ciphers) > CACHED_CIPHERS:
+                del self._ciphers[next(iter(self._ciphers))]
+        return cipher
 
     def _shown(self, stream: _Stream, stream_id: str, event_type: str, text: str) -> str:
         """The JSON of what the reader sees of an event's stored `text`."""
@@ -239,7 +254,7 @@ class Lines:
             else:
                 # A key its complaint does not have (there is none: a complaint's keys are made
                 # for it) reads as erased.
-                key = stream.keys.get(str(sealed.get("key_id")))
+                key = self._cipher(stream, sealed)
                 data = unseal(stream_id, event_type, data, key)
         pseudonym = None
         if self._keyring is not None and self._pseudonymised.get(event_type):
@@ -253,7 +268,7 @@ class Lines:
         # A landlord's own stream (its calendar and policies) belongs to it, and is exported with
         # its complaints: a new closure day moves deadlines.
         owners = {s: landlord_of_stream(s) for s in stream_ids if is_landlord_stream(s)}
-        keys: dict[str, dict[str, AESGCM | None]] = {}
+        keys: dict[str, dict[str, bytes | None]] = {}
         ids = list(stream_ids.difference(owners))
         if ids:
             c, k = complaints.c, complainant_keys.c
@@ -269,8 +284,8 @@ class Lines:
                     owners[complaint_id] = landlord
                     found = keys.setdefault(complaint_id, {})
                     if key_id is not None:
-                        opened = None if wrapped is None else self._keyring.opened(key_id, wrapped)
-                        found[key_id] = None if opened is None else AESGCM(opened)
+                        key = None if wrapped is None else self._keyring.opened(key_id, wrapped)
+                        found[key_id] = key
         for stream_id in stream_ids:
             # Events of a stream with no complaint row are not exported (a follower could not tell
             # whose they are).

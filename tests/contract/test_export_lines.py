@@ -29,6 +29,7 @@ from app.db import reading
 from app.demo.load import load_demo
 from app.events.keyring import Keyring, parse_master_key
 from app.events.sealed_store import SealingEventStore
+from app.events.sealing import ERASED
 from app.events.sql import SqlEventStore
 from app.events.store import EventStore, JsonValue, NewEvent, StoredEvent
 from app.events.streams import is_landlord_stream
@@ -228,3 +229,29 @@ async def test_without_a_sealing_store_nothing_is_opened(db: AsyncEngine, backen
         old = await joined(decoded_lines(db, plain, Selection(landlord=None), reader))
         new = await joined(snapshot_lines(db, plain, Selection(landlord=None), reader))
         assert_same_lines(new, old, backend)
+
+
+async def test_the_services_stream_reads_an_erasure_made_meanwhile(db: AsyncEngine) -> None:
+    store = sealing_store()
+    await load_demo(db, store, landlord="demo-homes", copies=1)
+    async with db.connect() as conn:
+        last = await conn.scalar(sa.select(events.c.stream_id).order_by(events.c.position.desc()))
+
+    async def of_last(lines: AsyncIterator[bytes]) -> list[bytes]:
+        return [line for line in await joined(lines) if orjson.loads(line)["subject"] == last]
+
+    before = await of_last(snapshot_lines(db, store, Selection(landlord=None), OPERATOR))
+    lines = batched_lines(db, store, Selection(landlord=None), OPERATOR, batch=2)
+    first = await anext(lines)
+    async with db.begin() as conn:
+        await store.keyring.erase(conn, [str(last)])
+
+    async def rest() -> AsyncIterator[bytes]:
+        yield first
+        async for text in lines:
+            yield text
+
+    streamed = await of_last(rest())
+    after = await of_last(snapshot_lines(db, store, Selection(landlord=None), OPERATOR))
+    assert streamed == after != before
+    assert ERASED.encode() in b"".join(after)
