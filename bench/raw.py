@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import asyncpg
+import orjson
 
 from app.domain.reporting.period import Period
 from bench.common import dsn
@@ -19,6 +20,23 @@ async def raw_select(url: str, batch_size: int) -> tuple[int, float]:
             started, count = time.perf_counter(), 0
             query = "SELECT * FROM events ORDER BY position"
             async for _ in connection.cursor(query, prefetch=batch_size):
+                count += 1
+            return count, time.perf_counter() - started
+    finally:
+        await connection.close()
+
+
+async def raw_decode(url: str, batch_size: int) -> tuple[int, float]:
+    """The least an export must do: read every event in position order and decode its JSON
+    (asyncpg hands jsonb over as text). Returns (events, s)."""
+    connection = await asyncpg.connect(dsn(url))
+    try:
+        async with connection.transaction(isolation="repeatable_read", readonly=True):
+            started, count = time.perf_counter(), 0
+            query = "SELECT * FROM events ORDER BY position"
+            async for row in connection.cursor(query, prefetch=batch_size):
+                orjson.loads(row["data"])
+                orjson.loads(row["metadata"])
                 count += 1
             return count, time.perf_counter() - started
     finally:

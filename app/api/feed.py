@@ -64,7 +64,7 @@ async def feed(
         occurred_to=occurred_to,
     )
     if accept is not None and export.NDJSON in accept:
-        lines = export.ndjson(reads.engine, store, selection, actor.reader)
+        lines = export.batched_lines(reads.engine, store, selection, actor.reader)
         # The first batch is read before the response starts, so a replica that is away is a
         # 503 rather than a stream cut short after its 200.
         async with reads.guard():

@@ -33,9 +33,9 @@ def export(
     ] = False,
 ) -> None:
     """Write the log (or a landlord's part) as NDJSON CloudEvents, in position order, in
-    constant memory.
+    constant memory, as it stood when the export began (one snapshot).
     Each line carries its `position`: rerun with `--after` the last one to resume."""
-    from app.services.export import Selection, ndjson
+    from app.services.export import Selection, write
     from app.services.privacy import NO_PERSONAL_DATA, OPERATOR
 
     def aware(moment: datetime | None) -> datetime | None:
@@ -53,15 +53,11 @@ def export(
 
     async def run(sink: BinaryIO) -> int:
         engine = create_engine(Settings().database_url)
-        count = 0
         try:
             reader = OPERATOR if personal_data else NO_PERSONAL_DATA
-            async for line in ndjson(engine, make_store(Settings()), selection, reader):
-                sink.write(line)
-                count += 1
+            return await write(engine, make_store(Settings()), selection, reader, sink)
         finally:
             await engine.dispose()
-        return count
 
     if output == "-":
         count = asyncio.run(run(sys.stdout.buffer))

@@ -73,8 +73,8 @@ class Keyring:
     def pseudonym(self, landlord: str, subject: str) -> str:
         """A stable stand-in for a person: the same resident (or, without a resident id, the
         same complaint) always reads the same, and it cannot be turned back into the id."""
-        digest = hmac.new(self._pseudonyms, f"{landlord}\x1f{subject}".encode(), hashlib.sha256)
-        return f"person-{digest.hexdigest()[:12]}"
+        digest = hmac.digest(self._pseudonyms, f"{landlord}\x1f{subject}".encode(), "sha256")
+        return f"person-{digest.hex()[:12]}"
 
     def _wrap(self, key_id: str, key: bytes) -> str:
         nonce = os.urandom(12)

@@ -14,6 +14,7 @@ verifies once the key is gone. Pure functions: keys are given, never fetched her
 from __future__ import annotations
 
 import base64
+import binascii
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -67,11 +68,12 @@ def encrypt(key: bytes, plaintext: bytes, aad: bytes) -> tuple[bytes, bytes]:
     return nonce, AESGCM(key).encrypt(nonce, plaintext, aad)
 
 
-def decrypt(key: bytes, nonce: bytes, ciphertext: bytes, aad: bytes) -> bytes:
+def decrypt(key: bytes | AESGCM, nonce: bytes, ciphertext: bytes, aad: bytes) -> bytes:
     """The plaintext of `encrypt`; SealError when it does not open (tampered with, moved to
-    another place than its `aad` names, or the wrong key)."""
+    another place than its `aad` names, or the wrong key). `key` may come prepared (`AESGCM`),
+    for a reader that opens many events with one key."""
     try:
-        return AESGCM(key).decrypt(nonce, ciphertext, aad)
+        return (key if isinstance(key, AESGCM) else AESGCM(key)).decrypt(nonce, ciphertext, aad)
     except (InvalidTag, ValueError) as error:
         raise SealError("sealed data does not open") from error
 
@@ -118,7 +120,7 @@ def key_id_of(data: Mapping[str, JsonValue]) -> str | None:
 
 
 def unseal(
-    stream_id: str, event_type: str, data: Mapping[str, JsonValue], key: bytes | None
+    stream_id: str, event_type: str, data: Mapping[str, JsonValue], key: bytes | AESGCM | None
 ) -> dict[str, JsonValue]:
     """`data` with its sealed fields restored, or, when `key` is None (erased), replaced by
     placeholders that keep each field's shape. Data that was never sealed is returned as is."""
@@ -126,26 +128,33 @@ def unseal(
     if not isinstance(sealed, Mapping):
         return dict(data)
     opened = {k: v for k, v in data.items() if k != SEALED}
-    names = [str(n) for n in sealed.get("fields", [])]  # type: ignore[union-attr]
-    if key is None:
-        secret: dict[str, Any] = {n: _erased(event_type, n) for n in names}
-    else:
-        try:
-            plain = decrypt(
-                key,
-                base64.b64decode(str(sealed["nonce"])),
-                base64.b64decode(str(sealed["ciphertext"])),
-                _aad(stream_id, event_type),
-            )
-        except (SealError, ValueError, KeyError) as error:
-            raise SealError(f"sealed data of a {event_type!r} event does not open") from error
-        secret = orjson.loads(plain)
-    for name, value in secret.items():
+    for name, value in open_sealed(stream_id, event_type, sealed, key).items():
         kept = opened.get(name)
         if isinstance(kept, Mapping) and isinstance(value, dict):
             value = {**value, **kept}  # the parts kept clear (the resident id)
         opened[name] = value
     return opened
+
+
+def open_sealed(
+    stream_id: str, event_type: str, sealed: Mapping[str, JsonValue], key: bytes | AESGCM | None
+) -> dict[str, Any]:
+    """The fields an event's sealed blob holds, or (`key` None: erased) their placeholders."""
+    names = [str(n) for n in sealed.get("fields", [])]  # type: ignore[union-attr]
+    if key is None:
+        return {n: _erased(event_type, n) for n in names}
+    try:
+        plain = decrypt(
+            key,
+            # What base64.b64decode does, without its checks of the argument's type.
+            binascii.a2b_base64(str(sealed["nonce"])),
+            binascii.a2b_base64(str(sealed["ciphertext"])),
+            _aad(stream_id, event_type),
+        )
+    except (SealError, ValueError, KeyError) as error:
+        raise SealError(f"sealed data of a {event_type!r} event does not open") from error
+    secret: dict[str, Any] = orjson.loads(plain)
+    return secret
 
 
 def _erased(event_type: str, name: str) -> Any:

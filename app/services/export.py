@@ -1,28 +1,36 @@
 """The event log for followers and analysts: a landlord's events in position order, as pages or as
 a stream of CloudEvents (JSON format, one per line) in constant memory, resumable from a position.
 
-Each batch is read in its own short transaction; positions are assigned in commit order
-(docs/adr/0001), so resuming after the last position seen never skips or repeats an event.
+Positions are assigned in commit order (docs/adr/0001), so resuming after the last position seen
+never skips or repeats an event. `redress export` reads the whole run in one snapshot, through one
+server-side cursor; the service's stream reads a batch per short transaction instead, so that a
+slow client holds neither a pooled connection nor a transaction open for the whole download.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime
+from typing import BinaryIO
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.db import reading
-from app.events.store import EventStore, JsonValue, StoredEvent
+from app.events.keyring import Keyring
+from app.events.scan import snapshot
+from app.events.store import EventStore, StoredEvent
 from app.events.streams import is_landlord_stream, landlord_of_stream
+from app.events.texts import Span, TextRow, texts
 from app.projections.tables import complaints
-from app.services.privacy import Reader, logged_pseudonym, visible_data
+from app.services.cloudevents import CACHED_STREAMS, Lines
+from app.services.privacy import Reader
 
 NDJSON = "application/x-ndjson"
-BATCH = 1000
+BATCH = 1000  # events per transaction of the service's stream
+CHUNK = 2000  # events fetched at a time from the export's cursor
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,9 @@ class Selection:
     until: int | None = None  # inclusive
     occurred_from: datetime | None = None  # inclusive
     occurred_to: datetime | None = None  # exclusive
+
+    def span(self, after: int) -> Span:
+        return Span(after, self.until, self.occurred_from, self.occurred_to)
 
     def wants(self, event: StoredEvent) -> bool:
         if self.until is not None and event.position > self.until:
@@ -76,52 +87,73 @@ async def page(
     return Page(chosen, landlords, batch[-1].position)
 
 
-def cloud_event(
-    event: StoredEvent,
-    landlord: str,
-    reader: Reader,
-    pseudonym: str | None = None,
-) -> dict[str, JsonValue]:
-    """CloudEvents 1.0, JSON format. Extension attributes carry what an auditor needs to resume
-    (`position`) and to check the chain (`streamversion`, `hash`, `previoushash`)."""
-    return {
-        "specversion": "1.0",
-        "id": f"{event.stream_id}/{event.version}",
-        "source": f"urn:redress:landlord:{landlord}",
-        "type": f"uk.redress.{_family(event)}.{event.type}",
-        "subject": event.stream_id,
-        "time": event.occurred_at.isoformat(),
-        "datacontenttype": "application/json",
-        "dataschemaversion": event.schema_version,
-        "position": event.position,
-        "streamversion": event.version,
-        "recordedtime": event.recorded_at.isoformat(),
-        "hash": event.hash,
-        "previoushash": event.previous_hash,
-        "actor": event.metadata.get("actor"),
-        "data": visible_data(event, reader, pseudonym),
-    }
+def _keyring(store: EventStore) -> Keyring | None:
+    """The keyring of a sealing store (None: the store seals nothing, so nothing is opened)."""
+    keyring = getattr(store, "keyring", None)
+    return keyring if isinstance(keyring, Keyring) else None
 
 
-def _family(event: StoredEvent) -> str:
-    return "landlord" if is_landlord_stream(event.stream_id) else "complaint"
-
-
-async def ndjson(
+async def snapshot_lines(
     engine: AsyncEngine,
     store: EventStore,
     selection: Selection,
     reader: Reader,
-) -> AsyncIterator[bytes]:
-    """Every selected event as one CloudEvents line, batch by batch, until the log's current end."""
+    *,
+    chunk: int = CHUNK,
+    cached: int = CACHED_STREAMS,
+) -> AsyncGenerator[bytes]:
+    """Every selected event as CloudEvents lines, `chunk` events at a time, as of one snapshot of
+    the log taken when it starts: the log's end then is where a later run resumes. `cached`: how
+    many complaints' landlords and keys are remembered at once."""
+    lines = Lines(reader, _keyring(store), selection.landlord, cached=cached)
+    async with snapshot(engine) as conn:
+        span = selection.span(selection.after)
+
+        async def prepare(rows: list[TextRow]) -> None:
+            await lines.prepare(conn, rows)
+
+        found = texts(conn, span, lines.shapes, chunk=chunk, prepare=prepare)
+        async with aclosing(found):  # before the transaction ends, also when stopped early
+            async for rows in found:
+                if text := lines.render(rows):
+                    yield text
+
+
+async def batched_lines(
+    engine: AsyncEngine,
+    store: EventStore,
+    selection: Selection,
+    reader: Reader,
+    *,
+    batch: int = BATCH,
+) -> AsyncGenerator[bytes]:
+    """Every selected event as CloudEvents lines, `batch` events at a time, each batch read in its
+    own transaction, until the log's current end."""
+    lines = Lines(reader, _keyring(store), selection.landlord)
     after = selection.after
     while True:
         async with reading(engine) as conn:
-            found = await page(conn, store, selection, after, BATCH)
-        if found.last == after:
-            return
-        for event in found.events:
-            landlord = found.landlords[event.stream_id]
-            line = cloud_event(event, landlord, reader, logged_pseudonym(store, event, landlord))
-            yield orjson.dumps(line) + b"\n"
-        after = found.last
+            # Each batch reads the landlords and keys as they are: an erasure in between takes
+            # effect at once.
+            lines.forget()
+            span = selection.span(after)
+            async with aclosing(texts(conn, span, lines.shapes, chunk=batch, limit=batch)) as found:
+                rows = [row async for part in found for row in part]
+            if not rows:
+                return
+            await lines.prepare(conn, rows)
+            text = lines.render(rows)
+        if text:
+            yield text
+        after = rows[-1][0]
+
+
+async def write(
+    engine: AsyncEngine, store: EventStore, selection: Selection, reader: Reader, sink: BinaryIO
+) -> int:
+    """`redress export`: every selected event to `sink`, one snapshot; how many were written."""
+    count = 0
+    async for text in snapshot_lines(engine, store, selection, reader):
+        sink.write(text)
+        count += text.count(b"\n")  # one per line: JSON text holds no raw newline
+    return count

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.domain.catalogue import spec_of
 from app.domain.treatment import Audience, FieldSpec, Form, Sensitivity
@@ -77,17 +78,37 @@ def visible_data(
 ) -> dict[str, JsonValue]:
     """`event.data` as `reader` may see it. Where a value that holds a resident's identifier is
     hidden, `pseudonym` stands in for it as `<field>_pseudonym`."""
-    spec = spec_of(event.type)
-    if spec is None:
-        return {}
-    anonymous = bool(event.data.get("anonymous"))
-    data: dict[str, JsonValue] = {}
-    for field in spec.fields:
-        if field.name not in event.data:
+    return visible(event.type, event.data, reader, pseudonym)
+
+
+def visible(
+    event_type: str, data: Mapping[str, JsonValue], reader: Reader, pseudonym: str | None = None
+) -> dict[str, JsonValue]:
+    """The (opened) data of an event of `event_type` as `reader` may see it, in the catalogue's
+    order of fields; see `visible_data`. Of a hidden field only whether it is null matters."""
+    fields = _fields_for(reader, event_type)
+    anonymous = bool(data.get("anonymous"))
+    shown: dict[str, JsonValue] = {}
+    for name, seen, seen_if_anonymous, identifies in fields:
+        if name not in data:
             continue
-        value = event.data[field.name]
-        if reader.sees(field, anonymous=anonymous):
-            data[field.name] = value
-        elif field.kept_clear() and value is not None and pseudonym is not None:
-            data[f"{field.name}_pseudonym"] = pseudonym
-    return data
+        value = data[name]
+        if seen_if_anonymous if anonymous else seen:
+            shown[name] = value
+        elif identifies and value is not None and pseudonym is not None:
+            shown[f"{name}_pseudonym"] = pseudonym
+    return shown
+
+
+@lru_cache(maxsize=1024)
+def _fields_for(reader: Reader, event_type: str) -> tuple[tuple[str, bool, bool, bool], ...]:
+    """Each field of the type: its name, whether the reader sees it (on an anonymous complaint
+    too), and whether it holds a resident's identifier. None of a type the catalogue does not know
+    is shown."""
+    spec = spec_of(event_type)
+    if spec is None:
+        return ()
+    return tuple(
+        (f.name, reader.sees(f), reader.sees(f, anonymous=True), bool(f.kept_clear()))
+        for f in spec.fields
+    )

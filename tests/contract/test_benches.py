@@ -71,3 +71,10 @@ def test_lists_bench_compares_each_list_with_the_bare_endpoint(tmp_path: Path) -
         assert re.search(rf"^{load} ", out, re.MULTILINE), out
     assert len(RATIO.findall(out)) == 10, out
     assert (tmp_path / "lists.json").read_text().count('"contender"') == 20
+
+
+def test_export_bench_compares_with_a_raw_read_and_decode() -> None:
+    out = bench("bench.export", "--tiny")
+    assert re.search(r"^export: \d+ events .* peak RSS \d+ MiB$", out, re.MULTILINE), out
+    assert re.search(r"^export --personal-data: \d+ events ", out, re.MULTILINE), out
+    assert len(RATIO.findall(out)) == 2, out

@@ -13,15 +13,15 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.demo.load import load_demo
+from app.events.keyring import Keyring, parse_master_key
+from app.events.sealed_store import SealingEventStore
 from app.events.sql import SqlEventStore
 from app.events.tables import events
 
 pytestmark = pytest.mark.asyncio
 
 
-def export(
-    database_url: str, *args: str, landlord: str | None = "demo-homes"
-) -> list[dict[str, Any]]:
+def exported(database_url: str, *args: str, landlord: str | None = "demo-homes") -> bytes:
     chosen = [] if landlord is None else ["--landlord", landlord]
     result = subprocess.run(  # noqa: S603 - our own console script
         [sys.executable, "-m", "app.cli", "export", *chosen, *args],
@@ -30,7 +30,15 @@ def export(
         check=True,
         timeout=120,
     )
-    return [json.loads(line) for line in result.stdout.splitlines()]
+    return result.stdout
+
+
+def export(
+    database_url: str, *args: str, landlord: str | None = "demo-homes"
+) -> list[dict[str, Any]]:
+    return [
+        json.loads(line) for line in exported(database_url, *args, landlord=landlord).splitlines()
+    ]
 
 
 async def test_export_resumes_exactly_once_and_omits_personal_data(
@@ -65,3 +73,19 @@ async def test_export_resumes_exactly_once_and_omits_personal_data(
         "urn:redress:landlord:elsewhere",
     }
     assert [e["position"] for e in whole] == list(range(1, len(whole) + 1))
+
+
+async def test_an_export_in_two_parts_is_the_export_in_one(
+    db: AsyncEngine, database_url: str
+) -> None:
+    keyring = Keyring(parse_master_key(os.environ["REDRESS_MASTER_KEY"]))
+    await load_demo(db, SealingEventStore(SqlEventStore(), keyring), landlord="demo-homes")
+    for flags in ([], ["--personal-data"]):
+        whole = exported(database_url, *flags)
+        lines = whole.splitlines(keepends=True)
+        assert len(lines) > 20
+        middle = str(json.loads(lines[len(lines) // 2])["position"])
+        first = exported(database_url, *flags, "--until", middle)
+        rest = exported(database_url, *flags, "--after", middle)
+        assert first + rest == whole
+        assert first.endswith(lines[len(lines) // 2])
