@@ -146,6 +146,10 @@ async def _postgresql(
         if value is not None:
             values.append(value)
             conditions.append(f"{condition} ${len(values)}")
+    if limit is not None:
+        values.append(limit)
+    # The shaped data is computed in a subquery that is not flattened (OFFSET 0): referred to four
+    # times below, it would otherwise be computed four times.
     query = (
         "SELECT position, stream_id, version, type, schema_version, shaped::text, "
         f"{_only(shapes, lambda shape: shape.pseudonym, _RESIDENT)}, "
@@ -153,12 +157,10 @@ async def _postgresql(
         "CASE WHEN shaped IS NULL THEN data::text END, "
         "(metadata -> 'actor')::text, "
         "to_json(occurred_at)::text, to_json(recorded_at)::text, hash, previous_hash "
-        f"FROM events, LATERAL (SELECT {_shaped(shapes)} AS shaped) AS s "
-        f"WHERE {' AND '.join(conditions)} ORDER BY position"
+        f"FROM (SELECT *, {_shaped(shapes)} AS shaped FROM events "
+        f"WHERE {' AND '.join(conditions)} ORDER BY position "
+        f"{'' if limit is None else f'LIMIT ${len(values)}'} OFFSET 0) AS e ORDER BY position"
     )
-    if limit is not None:
-        values.append(limit)
-        query += f" LIMIT ${len(values)}"
     await conn.exec_driver_sql("SET LOCAL TIME ZONE 'UTC'")  # to_json's offset: +00:00
     # Straight through asyncpg: its records are the rows, with no per-row work in between.
     raw = (await conn.get_raw_connection()).driver_connection

@@ -268,30 +268,30 @@ class Lines:
         # A landlord's own stream (its calendar and policies) belongs to it, and is exported with
         # its complaints: a new closure day moves deadlines.
         owners = {s: landlord_of_stream(s) for s in stream_ids if is_landlord_stream(s)}
-        keys: dict[str, dict[str, bytes | None]] = {}
         ids = list(stream_ids.difference(owners))
         if ids:
-            c, k = complaints.c, complainant_keys.c
+            c = complaints.c
             query = sa.select(c.id, c.landlord).where(one_of(conn, c.id, ids))
-            if self._keyring is None or not self._reader.personal:
-                for complaint_id, landlord in await tuples(conn, query):
-                    owners[complaint_id] = landlord
-            else:  # and every key the complaint ever had (None: erased)
-                query = query.add_columns(k.id, k.wrapped_key).select_from(
-                    complaints.outerjoin(complainant_keys, k.complaint_id == c.id)
-                )
-                for complaint_id, landlord, key_id, wrapped in await tuples(conn, query):
-                    owners[complaint_id] = landlord
-                    found = keys.setdefault(complaint_id, {})
-                    if key_id is not None:
-                        key = None if wrapped is None else self._keyring.opened(key_id, wrapped)
-                        found[key_id] = key
+            for complaint_id, landlord in await tuples(conn, query):
+                owners[complaint_id] = landlord
+        # Events of a stream with no complaint row are not exported (a follower could not tell
+        # whose they are).
+        wanted = {s: o for s, o in owners.items() if self._landlord in (None, o)}
+        keys: dict[str, dict[str, bytes | None]] = {}
+        if self._keyring is not None and self._reader.personal and ids:
+            # Two lookups rather than one join: PostgreSQL answers each from an index, the join
+            # by scanning every complaint.
+            k = complainant_keys.c
+            complaint_ids = [s for s in ids if s in wanted]
+            held = sa.select(k.complaint_id, k.id, k.wrapped_key)
+            held = held.where(one_of(conn, k.complaint_id, complaint_ids))
+            for complaint_id, key_id, wrapped in await tuples(conn, held):
+                key = None if wrapped is None else self._keyring.opened(key_id, wrapped)
+                keys.setdefault(complaint_id, {})[key_id] = key
         for stream_id in stream_ids:
-            # Events of a stream with no complaint row are not exported (a follower could not tell
-            # whose they are).
-            landlord = owners.get(stream_id)
-            if landlord is None or self._landlord not in (None, landlord):
-                self._streams[stream_id] = None
-            else:
-                held = keys.get(stream_id, _NO_KEYS)
-                self._streams[stream_id] = _stream(stream_id, landlord, held)
+            landlord = wanted.get(stream_id)
+            self._streams[stream_id] = (
+                None
+                if landlord is None
+                else _stream(stream_id, landlord, keys.get(stream_id, _NO_KEYS))
+            )
