@@ -16,7 +16,7 @@ import errno
 import socket
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 import sqlalchemy as sa
@@ -56,6 +56,9 @@ UNREACHABLE_ERRNOS = frozenset(
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
+
+
+T = TypeVar("T")
 
 
 def create_engine(
@@ -217,13 +220,13 @@ async def reading(engine: AsyncEngine, *, snapshot: bool = True) -> AsyncIterato
 
 
 def one_of(
-    conn: AsyncConnection, column: sa.ColumnElement[str], values: Sequence[str]
+    conn: AsyncConnection, column: sa.ColumnElement[T], values: Sequence[T]
 ) -> sa.ColumnElement[bool]:
-    """`column IN values`. On PostgreSQL as `= ANY($1)` with one array parameter: an `IN` list
-    is a new statement for every length, which asyncpg prepares anew, and the whole-log passes
-    ask for batches of every length."""
+    """`column IN values`. On PostgreSQL as `= ANY($1)` with one array parameter of the column's
+    type: an `IN` list is a new statement for every length, which asyncpg prepares anew, and the
+    whole-log passes ask for batches of every length."""
     if conn.dialect.name == "postgresql":
-        array = sa.bindparam(None, list(values), type_=postgresql.ARRAY(sa.Text))
+        array = sa.bindparam(None, list(values), type_=postgresql.ARRAY(column.type))
         return column == sa.any_(array)
     return column.in_(list(values))
 

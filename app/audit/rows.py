@@ -17,7 +17,6 @@ from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import one_of
@@ -132,12 +131,8 @@ async def links_of(
 
 
 def at_positions(conn: AsyncConnection, positions: Sequence[int]) -> sa.ColumnElement[bool]:
-    """`events.position IN positions`; on PostgreSQL one array parameter, so that every number
-    of positions is one prepared statement (as `app.db.one_of` does for text)."""
-    if conn.dialect.name == "postgresql":
-        array = sa.bindparam(None, sorted(positions), type_=postgresql.ARRAY(sa.BigInteger))
-        return events.c.position == sa.any_(array)
-    return events.c.position.in_(sorted(positions))
+    """`events.position IN positions`, one prepared statement for any number of them."""
+    return one_of(conn, events.c.position, sorted(positions))
 
 
 async def stored(conn: AsyncConnection, positions: Sequence[int]) -> list[StoredEvent]:

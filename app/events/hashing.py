@@ -156,9 +156,7 @@ def row_hash(
         "type": type,
         "version": version,
     }
-    digest = hashlib.sha256(previous_hash.encode("ascii") if previous_hash else b"")
-    digest.update(orjson.dumps(document, option=orjson.OPT_SORT_KEYS))
-    return digest.hexdigest()
+    return chain_hash(previous_hash, orjson.dumps(document, option=orjson.OPT_SORT_KEYS))
 
 
 def stored_event_hash(event: StoredEvent) -> str:
