@@ -10,10 +10,11 @@ from app.api.schemas.events import EventView, RecordedBy
 from app.events.store import StoredEvent
 from app.events.streams import is_landlord_stream, landlord_of_stream
 from app.services.keys import Role
-from app.services.privacy import visible_data
+from app.services.privacy import current, visible
 
 
 def event_view(event: StoredEvent, actor: Actor, pseudonym: str | None = None) -> EventView:
+    schema_version, data = current(event.type, event.schema_version, event.data)
     return EventView(
         position=event.position,
         stream_id=event.stream_id,
@@ -23,10 +24,11 @@ def event_view(event: StoredEvent, actor: Actor, pseudonym: str | None = None) -
         ),
         version=event.version,
         type=event.type,
-        schema_version=event.schema_version,
+        schema_version=schema_version,
+        stored_schema_version=event.schema_version,
         occurred_at=event.occurred_at,
         recorded_at=event.recorded_at,
-        data=visible_data(event, actor.reader, pseudonym),
+        data=visible(event.type, data, actor.reader, pseudonym),
         metadata=dict(event.metadata),
         recorded_by=recorded_by(event.metadata),
         hash=event.hash,

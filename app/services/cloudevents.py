@@ -8,7 +8,9 @@ or stripped and encoded again: a sealed event for a reader of personal data, an 
 schema version or with a key the catalogue does not list, one whose fields are seen or not by the
 complaint's anonymity, and every event on SQLite. Either way what is shown is what
 `privacy.visible` shows of the opened event; a line the database shaped may differ from one encoded
-here only in whitespace, key order and escapes (jsonb's rendering), never in a value.
+here only in whitespace, key order and escapes (jsonb's rendering), never in a value. An event
+stored in an older schema version is shown upcast, in its type's current shape and version
+(`privacy.current`), as the JSON feed shows it.
 
 A complaint's landlord and its data keys (for a reader of personal data) are resolved before its
 first event and kept in a bounded cache; its pseudonym is made once, at its `logged` event.
@@ -36,7 +38,7 @@ from app.events.streams import is_landlord_stream, landlord_of_stream
 from app.events.tables import complainant_keys
 from app.events.texts import Shape, TextRow, padded
 from app.projections.tables import complaints
-from app.services.privacy import Reader, pseudonym_subject, visible
+from app.services.privacy import Reader, current, pseudonym_subject, visible
 
 # Complaints remembered at once. A complaint forgotten and met again is resolved again.
 CACHED_STREAMS = 50_000
@@ -188,7 +190,7 @@ class Lines:
             if escaped is None:
                 escaped = types[typ] = _inner(typ)
             if shown is None:
-                shown = self._shown(stream, sid, typ, data)
+                sv, shown = self._shown(stream, sid, typ, sv, data)
             elif resident is not None and keyring is not None:
                 # The database dropped the hidden complainant; its pseudonym stands in for it.
                 subject = pseudonym_subject(sid, resident or None)  # '': the id is null
@@ -240,8 +242,11 @@ class Lines:
                 del self._ciphers[next(iter(self._ciphers))]
         return cipher
 
-    def _shown(self, stream: _Stream, stream_id: str, event_type: str, text: str) -> str:
-        """The JSON of what the reader sees of an event's stored `text`."""
+    def _shown(
+        self, stream: _Stream, stream_id: str, event_type: str, version: int, text: str
+    ) -> tuple[int, str]:
+        """The JSON of what the reader sees of an event's stored `text` (upcast, as `current`
+        says why), with the schema version of what it shows."""
         data: dict[str, JsonValue] = orjson.loads(text)
         sealed = data.get(SEALED)
         if self._keyring is not None and isinstance(sealed, dict):
@@ -262,7 +267,8 @@ class Lines:
             resident = person.get("resident_id") if isinstance(person, dict) else None
             subject = pseudonym_subject(stream_id, None if resident is None else str(resident))
             pseudonym = self._keyring.pseudonym(stream.landlord, subject)
-        return orjson.dumps(visible(event_type, data, self._reader, pseudonym)).decode()
+        version, shown = current(event_type, version, data)
+        return version, orjson.dumps(visible(event_type, shown, self._reader, pseudonym)).decode()
 
     async def _resolve(self, conn: AsyncConnection, stream_ids: set[str]) -> None:
         # A landlord's own stream (its calendar and policies) belongs to it, and is exported with

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from app.domain.catalogue import spec_of
 from app.domain.treatment import Audience, FieldSpec, Form, Sensitivity
+from app.events.codec import SCHEMA_VERSIONS, upcast
 from app.events.store import JsonValue, StoredEvent
 
 
@@ -73,12 +74,26 @@ def logged_pseudonym(store: object, event: StoredEvent, landlord: str) -> str | 
     )
 
 
+def current(
+    event_type: str, schema_version: int, data: Mapping[str, JsonValue]
+) -> tuple[int, Mapping[str, JsonValue]]:
+    """An (opened) event's data in its type's current shape, with that shape's version. The
+    catalogue classes the fields of the current shape only: an older event's field of the same
+    name may have held something else (`escalation_refused` v1's `reason` was free text, v2's is
+    a code), so an event is shown only once upcast, as the domain reads it."""
+    version = SCHEMA_VERSIONS.get(event_type)
+    if version is None or schema_version >= version:
+        return schema_version, data
+    return version, upcast(event_type, schema_version, dict(data))
+
+
 def visible_data(
     event: StoredEvent, reader: Reader, pseudonym: str | None = None
 ) -> dict[str, JsonValue]:
-    """`event.data` as `reader` may see it. Where a value that holds a resident's identifier is
-    hidden, `pseudonym` stands in for it as `<field>_pseudonym`."""
-    return visible(event.type, event.data, reader, pseudonym)
+    """`event.data` (upcast: `current`) as `reader` may see it. Where a value that holds a
+    resident's identifier is hidden, `pseudonym` stands in for it as `<field>_pseudonym`."""
+    _, data = current(event.type, event.schema_version, event.data)
+    return visible(event.type, data, reader, pseudonym)
 
 
 def visible(

@@ -221,7 +221,10 @@ async def test_a_v1_payment_reads_upcast_and_verifies_unchanged(
     view = (await client.get(f"/v1/complaints/{cid}", headers=crm)).json()
     assert view["compensation"][0]["money"]["paid_pence"] == 4_000
     stream = await history(client, crm, cid)
-    assert (stream[-1]["schema_version"], stream[-1]["data"]) == (1, v1)
+    # Shown upcast (stored as it was: below); the request was not recorded then.
+    shown = stream[-1]
+    assert (shown["schema_version"], shown["stored_schema_version"]) == (2, 1)
+    assert shown["data"] == {**v1, "requested_on": None, "requested_by": None}
     rest = await append(client, crm, cid, "compensation_paid", "2026-03-06T11:00:00Z",
                         amount_pence=6_000, **PAY)  # fmt: skip
     assert rest.status_code == 201, rest.text

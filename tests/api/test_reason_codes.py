@@ -4,6 +4,7 @@ v2); events and policies recorded before read through upcasters, unchanged at re
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from app.events.store import NewEvent
 from app.events.upcasters import Data
 from app.projections import complaints as projection
 from app.services.complaints import load
+from app.services.keys import Role
 from tests.api.conftest import MakeKey
 from tests.api.factories import append, log
 from tests.api.test_policy_rules import RECEIVED, responded
@@ -130,11 +132,49 @@ async def test_an_old_extension_replays_with_its_words_as_the_explanation(
         row = projection.row_for(cid, replayed.state, replayed.policy, replayed.calendar)
         await projection.upsert(conn, row)
     assert replayed.state.current.extension_reasons == ("not_recorded",)
-    # The stream shows the event as it was written; the view reads it upcast.
+    # The stream shows the event upcast, as the view reads it, and says how it was stored.
     events = (await client.get(f"/v1/complaints/{cid}/events", headers=crm)).json()["items"]
-    assert (events[-1]["schema_version"], events[-1]["data"]["reason"]) == (
-        1, "Waiting for the surveyor."
+    shown = events[-1]
+    assert (shown["schema_version"], shown["stored_schema_version"]) == (2, 1)
+    assert (shown["data"]["reason"], shown["data"]["explanation"]) == (
+        "not_recorded", "Waiting for the surveyor."
     )  # fmt: skip
     view = (await client.get(f"/v1/complaints/{cid}", headers=crm)).json()
     assert view["stages"][0]["response_due_extended_to"] == "2026-03-31"
     assert view["stages"][0]["extension_reasons"] == ["not_recorded"]
+
+
+@pytest.mark.asyncio
+async def test_an_old_events_free_text_is_never_shown_to_an_analyst(
+    client: httpx.AsyncClient, crm: dict[str, str], db: AsyncEngine, make_key: MakeKey
+) -> None:
+    """A v1 `reason` was free text; the catalogue classes v2's `reason`, a code, as plain. Every
+    read shows the event upcast, so the words are the (personal) explanation, hidden from an
+    analyst: the JSON feed, the NDJSON export, the stream and the history."""
+    complaint = await log(client, crm, **RECEIVED)
+    cid = complaint["id"]
+    words = "Mrs Example-Person told us the surveyor is her cousin."
+    old = NewEvent(
+        type="extension_agreed",
+        schema_version=1,
+        data={"stage": 1, "response_due": "2026-03-31", "reason": words},
+        occurred_at=datetime(2026, 3, 5, 9, tzinfo=UTC),
+    )
+    async with db.begin() as conn:
+        await SqlEventStore().append(conn, cid, 1, [old])
+    analyst = {"Authorization": f"Bearer {await make_key(Role.analyst)}"}
+    ndjson = {"Accept": "application/x-ndjson"}
+    reads = [
+        ("/v1/events", {"after": "0"}, {}),
+        ("/v1/events", {"after": "0"}, ndjson),
+        (f"/v1/complaints/{cid}/events", {}, {}),
+        (f"/v1/complaints/{cid}/history", {}, {}),
+    ]
+    for path, params, headers in reads:
+        response = await client.get(path, params=params, headers=analyst | headers)
+        assert response.status_code == 200, (path, response.text)
+        assert "surveyor" not in response.text, (path, headers)
+    export = await client.get("/v1/events", params={"after": "0"}, headers=crm | ndjson)
+    line = next(json.loads(x) for x in export.text.splitlines() if f'"{cid}/2"' in x)
+    assert (line["dataschemaversion"], line["data"]["explanation"]) == (2, words)
+    assert line["data"]["reason"] == "not_recorded"

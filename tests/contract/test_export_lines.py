@@ -36,7 +36,14 @@ from app.events.streams import is_landlord_stream
 from app.events.tables import events
 from app.projections.tables import complaints
 from app.services.export import BATCH, Selection, batched_lines, page, snapshot_lines
-from app.services.privacy import NO_PERSONAL_DATA, OPERATOR, Reader, logged_pseudonym, visible_data
+from app.services.privacy import (
+    NO_PERSONAL_DATA,
+    OPERATOR,
+    Reader,
+    current,
+    logged_pseudonym,
+    visible_data,
+)
 
 pytestmark = pytest.mark.asyncio
 
@@ -62,7 +69,7 @@ def cloud_event(
         "subject": event.stream_id,
         "time": event.occurred_at.isoformat(),
         "datacontenttype": "application/json",
-        "dataschemaversion": event.schema_version,
+        "dataschemaversion": current(event.type, event.schema_version, event.data)[0],
         "position": event.position,
         "streamversion": event.version,
         "recordedtime": event.recorded_at.isoformat(),
@@ -201,7 +208,10 @@ async def test_the_log_holds_what_it_should(db: AsyncEngine, backend: str) -> No
     async with db.connect() as conn:
         total = await conn.scalar(sa.select(sa.func.count()).select_from(events))
     assert len(found) == (total or 0) - 1  # all but the stray stream's
-    assert {e["dataschemaversion"] for e in found if e["type"].endswith("refused")} == {1}
+    # The log's refusals are stored as v1: shown upcast, their words the explanation.
+    refusals = [e for e in found if e["type"].endswith("refused")]
+    assert {e["dataschemaversion"] for e in refusals} == {2}
+    assert {e["data"]["reason"] for e in refusals} == {"not_recorded"}
     assert {"[erased]"} <= {str(e["data"].get("description")) for e in found}
     assert [e["data"] for e in found if e["type"].endswith("rumour_heard")] == [{}]
     assert {e["time"] for e in found} >= {"2026-01-05T09:30:00.120000+00:00"}

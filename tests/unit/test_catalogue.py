@@ -26,6 +26,7 @@ from app.domain.treatment import (
     field_specs,
     walk,
 )
+from app.events.codec import SCHEMA_VERSIONS
 from app.events.sealing import ERASED, new_key, seal, sealed_fields, unseal
 from app.events.store import JsonValue, StoredEvent
 from app.services.privacy import NO_PERSONAL_DATA, OPERATOR, Reader, visible_data
@@ -135,7 +136,7 @@ def _stored(event_type: str, data: dict[str, JsonValue]) -> StoredEvent:
         stream_id="c-1",
         version=1,
         type=event_type,
-        schema_version=1,
+        schema_version=SCHEMA_VERSIONS.get(event_type, 1),  # data of the current shape
         data=data,
         metadata={},
         occurred_at=datetime(2026, 3, 2),

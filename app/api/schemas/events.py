@@ -25,7 +25,13 @@ class EventView(BaseModel):
     )
     version: int
     type: str
-    schema_version: int
+    schema_version: int = Field(
+        description="The shape of `data` as shown: the type's current schema version. An event "
+        "stored in an older shape is shown upcast, as the domain reads it."
+    )
+    stored_schema_version: int = Field(
+        description="The schema version the event was stored (and hashed) in."
+    )
     occurred_at: datetime
     recorded_at: datetime
     data: dict[str, object]
