@@ -96,7 +96,14 @@ def _stage_row(s: StageFacts) -> Row:
         "closed_at": s.closed_at,
         "closure_reason": None if s.closure_reason is None else s.closure_reason.value,
         "handler_involved_before": s.handler_involved_before,
+        "acknowledged_date": _day(s.acknowledged_at),
+        "responded_date": _day(s.responded_at),
+        "ended_date": _day(s.ended_at),
     }
+
+
+def _day(moment: datetime | None) -> date | None:
+    return None if moment is None else london_date(moment)
 
 
 def _item_row(i: ItemFacts) -> Row:
@@ -111,6 +118,7 @@ def _item_row(i: ItemFacts) -> Row:
         "due": i.due,
         "status": i.status,
         "answered_at": i.answered_at,
+        "answered_date": _day(i.answered_at),
     }
 
 
@@ -222,7 +230,7 @@ _STAGE_COLUMNS = [report_stages.c[name] for name in (
     "response_original_due", "extended", "code_response_due", "code_extended_due",
     "working_days_to_respond", "ended_at", "closed_at", "closure_reason", "handler_involved_before",
 )]  # fmt: skip
-_ITEM_COLUMNS = [report_items.c[name] for name in (
+ITEM_COLUMNS = [report_items.c[name] for name in (
     "complaint_id", "version", "kind", "stage", "occurred_at", "code", "amount_pence", "due",
     "status", "answered_at",
 )]  # fmt: skip
@@ -239,21 +247,21 @@ async def load(conn: AsyncConnection, landlord: str, period: Period) -> ReportDa
     complaints = {
         row[0]: _complaint(*row)
         for row in await conn.execute(
-            sa.select(*_read(_COMPLAINT_COLUMNS, raw)).where(c.id.in_(relevant))
+            sa.select(*readable(_COMPLAINT_COLUMNS, raw)).where(c.id.in_(relevant))
         )
     }
-    stage_query = sa.select(*_read(_STAGE_COLUMNS, raw)).where(
+    stage_query = sa.select(*readable(_STAGE_COLUMNS, raw)).where(
         report_stages.c.complaint_id.in_(relevant)
     )
-    item_query = sa.select(*_read(_ITEM_COLUMNS, raw)).where(
+    item_query = sa.select(*readable(ITEM_COLUMNS, raw)).where(
         report_items.c.complaint_id.in_(relevant)
     )
     stages = [_stage(*row) for row in await conn.execute(stage_query)]
-    items = [_item(*row) for row in await conn.execute(item_query)]
+    items = [item_facts(*row) for row in await conn.execute(item_query)]
     return ReportData(complaints=complaints, stages=stages, items=items)
 
 
-def _read(columns: list[sa.Column[Any]], raw: bool) -> list[sa.ColumnElement[Any]]:
+def readable(columns: list[sa.Column[Any]], raw: bool) -> list[sa.ColumnElement[Any]]:
     """The columns as a report reads them: remedies as their JSON text (most are `[]`, decoded
     only when not), and on PostgreSQL timestamps as asyncpg returns them, already in UTC."""
     read: list[sa.ColumnElement[Any]] = []
@@ -326,7 +334,7 @@ def _stage(
     )
 
 
-def _item(
+def item_facts(
     complaint_id: str, version: int, kind: str, stage: int | None, occurred_at: datetime,
     code: str | None, amount_pence: int | None, due: date | None, status: str | None,
     answered_at: datetime | None,

@@ -142,6 +142,11 @@ report_stages = sa.Table(
     sa.Column("closed_at", UtcDateTime, nullable=True),
     sa.Column("closure_reason", sa.String(32), nullable=True),
     sa.Column("handler_involved_before", sa.Boolean, nullable=False, server_default=sa.false()),
+    # The London dates of the moments a due day judges (migration 0017): a report counts in the
+    # database, and SQLite has no time zones.
+    sa.Column("acknowledged_date", sa.Date, nullable=True),
+    sa.Column("responded_date", sa.Date, nullable=True),
+    sa.Column("ended_date", sa.Date, nullable=True),
 )
 
 report_items = sa.Table(
@@ -157,4 +162,5 @@ report_items = sa.Table(
     sa.Column("due", sa.Date, nullable=True),
     sa.Column("status", sa.String(32), nullable=True),
     sa.Column("answered_at", UtcDateTime, nullable=True),
+    sa.Column("answered_date", sa.Date, nullable=True),  # its London date (migration 0017)
 )

@@ -1,5 +1,6 @@
-"""Application service for reports: load the period's facts from the reporting projection, then
-let the domain count. Also keeps the projection true when a landlord's calendar changes.
+"""Application service for reports: the database counts the period's facts in the reporting
+projection (app/projections/report_tallies.py), and the domain makes the figures of the counts.
+Also keeps the projection true when a landlord's calendar changes.
 
 The few figures that list words (extension and refusal reasons, lessons) get them from the events
 of the period's items, read through the sealing store, and only where the event catalogue lets
@@ -20,14 +21,14 @@ from app.domain.reporting.annual import WORDED_KINDS as ANNUAL_WORDS
 from app.domain.reporting.annual import AnnualReport, annual
 from app.domain.reporting.code_compliance import WORDED_KINDS as CODE_WORDS
 from app.domain.reporting.code_compliance import CodeComplianceReport, code_compliance
-from app.domain.reporting.facts import ItemKind, complaint_facts
+from app.domain.reporting.facts import ItemFacts, ItemKind, complaint_facts
 from app.domain.reporting.period import Period, reporting_year
-from app.domain.reporting.selection import ReportData
 from app.domain.reporting.tsm import Homes, TsmReport, tsm
 from app.domain.reporting.wording import WORDED, ItemKey, Wording, fields_of, words_of
 from app.events.codec import decode, decode_landlord
 from app.events.store import EventStore
 from app.events.streams import landlord_stream
+from app.projections import report_tallies
 from app.projections import reports as projection
 from app.services import complaints as complaint_service
 from app.services.privacy import Reader
@@ -45,26 +46,30 @@ async def code_compliance_report(
     today: date,
     reader: Reader,
 ) -> CodeComplianceReport:
-    data = await projection.load(conn, landlord, period)
-    wording = await read_wording(conn, store, data, period, reader, CODE_WORDS)
-    return code_compliance(data, period, landlord=landlord, today=today, wording=wording)
+    kinds = shown_kinds(reader) & CODE_WORDS
+    tallies = await report_tallies.count(conn, landlord, period, today, worded=kinds)
+    wording = await read_wording(conn, store, tallies.worded, kinds)
+    return code_compliance(tallies, period, landlord=landlord, today=today, wording=wording)
 
 
 async def tsm_report(
     conn: AsyncConnection, store: EventStore, landlord: str, year: int, *, today: date
 ) -> TsmReport:
     homes = await homes_at_year_end(conn, store, landlord, year, today=today)
-    data = await projection.load(conn, landlord, reporting_year(year))
-    return tsm(data, year, landlord=landlord, homes=homes)
+    period = reporting_year(year)
+    tallies = await report_tallies.count(conn, landlord, period, today, stages_only=True)
+    return tsm(tallies, year, landlord=landlord, homes=homes)
 
 
 async def annual_report(
     conn: AsyncConnection, store: EventStore, landlord: str, year: int, *, reader: Reader
 ) -> AnnualReport:
     period = reporting_year(year)
-    data = await projection.load(conn, landlord, period)
-    wording = await read_wording(conn, store, data, period, reader, ANNUAL_WORDS)
-    return annual(data, year, landlord=landlord, wording=wording)
+    kinds = shown_kinds(reader) & ANNUAL_WORDS
+    # No annual figure is judged on a day: every one is of what happened in the year.
+    tallies = await report_tallies.count(conn, landlord, period, period.end, worded=kinds)
+    wording = await read_wording(conn, store, tallies.worded, kinds)
+    return annual(tallies, year, landlord=landlord, wording=wording)
 
 
 def shown_kinds(reader: Reader) -> frozenset[ItemKind]:
@@ -78,16 +83,12 @@ def shown_kinds(reader: Reader) -> frozenset[ItemKind]:
 async def read_wording(
     conn: AsyncConnection,
     store: EventStore,
-    data: ReportData,
-    period: Period,
-    reader: Reader,
-    kinds: frozenset[ItemKind],
+    items: Sequence[ItemFacts],
+    shown: frozenset[ItemKind],
 ) -> Wording:
-    """The words of the period's items of `kinds` (those the report lists) that `reader` may see,
+    """The words of `items` (the period's of the kinds a report lists, `shown` to the reader),
     from their events as `store` opens them: an erased complaint's read "[erased]". Only the
     streams of those items' complaints are read, a few in a period, not the log."""
-    shown = shown_kinds(reader) & kinds
-    items = [i for kind in sorted(shown) for i in data.items_in(period, kind)]
     wanted: dict[str, dict[int, ItemKind]] = {}
     for item in items:
         wanted.setdefault(item.complaint_id, {})[item.version] = item.kind

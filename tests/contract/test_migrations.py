@@ -125,3 +125,53 @@ async def test_0007_takes_the_free_text_out_of_report_items(scratch_url: str) ->
     columns, rows = await _items(scratch_url)
     assert {"text", "detail"} <= set(columns)
     assert len(rows) == 3
+
+
+async def test_0017_fills_in_the_london_dates_of_existing_rows(
+    scratch_url: str, backend: str
+) -> None:
+    await migrations.upgrade_async(scratch_url, "0016_audit_checkpoints")
+    engine = create_engine(scratch_url)
+
+    def moment(*parts: int) -> datetime:  # as each backend's column holds it
+        at = datetime(*parts, tzinfo=UTC)
+        return at.replace(tzinfo=None) if backend == "sqlite" else at
+
+    # 23:30 UTC on 30 June is 00:30 BST on 1 July; 23:30 UTC on 10 January is that day in GMT.
+    summer, winter = moment(2025, 6, 30, 23, 30), moment(2026, 1, 10, 23, 30)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                sa.text(
+                    "INSERT INTO report_stages (complaint_id, seq, stage, informal, reopened, "
+                    "started_at, acknowledged_at, responded_at, remedies, response_due, "
+                    "response_original_due, extended) VALUES ('c-1', 0, 1, false, false, :at, "
+                    ":at, :winter, '[]', '2025-07-20', '2025-07-20', false)"
+                ),
+                {"at": summer, "winter": winter},
+            )
+            await conn.execute(
+                sa.text(
+                    "INSERT INTO report_items (complaint_id, version, kind, occurred_at, "
+                    "answered_at) VALUES ('c-1', 4, 'evidence_request', :at, :at)"
+                ),
+                {"at": summer},
+            )
+    finally:
+        await engine.dispose()
+    await migrations.upgrade_async(scratch_url)
+    engine = create_engine(scratch_url)
+    try:
+        async with engine.connect() as conn:
+            stage = (
+                await conn.execute(
+                    sa.text(
+                        "SELECT acknowledged_date, responded_date, ended_date FROM report_stages"
+                    )
+                )
+            ).one()
+            answered = await conn.scalar(sa.text("SELECT answered_date FROM report_items"))
+    finally:
+        await engine.dispose()
+    assert [str(d) if d else None for d in stage] == ["2025-07-01", "2026-01-10", None]
+    assert str(answered) == "2025-07-01"

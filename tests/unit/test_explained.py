@@ -7,10 +7,14 @@ from datetime import date
 
 from app.domain.complaint.events import ComplaintEvent, ResidentInformed
 from app.domain.complaint.events.vocabulary import ContactMethod, InformedOf
-from app.domain.reporting.explained import by_code, explained
-from app.domain.reporting.items import ItemKind, fold_items
+from app.domain.reporting.explained import at_stage, by_code, explained
+from app.domain.reporting.items import fold_items
+from app.domain.reporting.period import Period
 from app.domain.reporting.selection import ReportData
+from app.domain.reporting.tallies import tallies_of
 from tests.unit.scenario import ACKNOWLEDGED, LOGGED, extension_agreed, uk
+
+MARCH = Period(date(2026, 3, 1), date(2026, 4, 1))
 
 
 def told(at_day: int, about: InformedOf = InformedOf.extension) -> ResidentInformed:
@@ -23,8 +27,8 @@ def told(at_day: int, about: InformedOf = InformedOf.extension) -> ResidentInfor
 def figures(events: list[ComplaintEvent]) -> tuple[int, int, list[tuple[str, int]]]:
     items = fold_items("c1", events)
     data = ReportData(complaints={}, stages=(), items=items)
-    extensions = [i for i in items if i.kind is ItemKind.extension]
-    ratio = explained(data, extensions)
+    extensions = at_stage(tallies_of(data, MARCH, date(2026, 4, 1)).extensions, 1)
+    ratio = explained(extensions)
     return ratio.numerator, ratio.denominator, [(c.key, c.count) for c in by_code(extensions)]
 
 

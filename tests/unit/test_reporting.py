@@ -4,6 +4,7 @@ charts. No database."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -38,6 +39,7 @@ from app.domain.reporting.selection import (
     policy_timeliness,
 )
 from app.domain.reporting.selection import response_missed as missed
+from app.domain.reporting.tallies import tallies_of
 from app.domain.reporting.wording import WITHHELD, Wording, words_of
 from app.projections.reports import rows_of
 from app.rendering.charts import Bar, bar_chart
@@ -79,7 +81,7 @@ class TestFigures:
     def test_median_and_nearest_rank_90th_percentile(
         self, values: list[int], median: float | None, p90: int | None
     ) -> None:
-        result = spread(values)
+        result = spread(Counter(values))
         assert (result.count, result.median, result.percentile_90) == (len(values), median, p90)
 
     def test_landlord_text_is_grouped_by_wording_and_cut(self) -> None:
@@ -254,9 +256,12 @@ class TestWords:
         data = self.facts()
         april = Period(date(2026, 3, 1), date(2026, 4, 1))
         everything = self.wording(data, shown_kinds(OPERATOR))
-        code = code_compliance(data, april, landlord="l", today=date(2026, 4, 1),
+        counted = tallies_of(data, april, date(2026, 4, 1), worded=everything.shown)
+        code = code_compliance(counted, april, landlord="l", today=date(2026, 4, 1),
                                wording=everything)  # fmt: skip
-        hidden = code_compliance(data, april, landlord="l", today=date(2026, 4, 1))
+        hidden = code_compliance(
+            tallies_of(data, april, date(2026, 4, 1)), april, landlord="l", today=date(2026, 4, 1)
+        )
         assert [s.stage for s in code.stages] == [1, 2]
         ext, refusals = code.stages[0].extensions, code.escalations[0].refusals
         assert (ext.agreed, ext.text_shown, [(r.text, r.count) for r in ext.reasons]) == (
@@ -272,14 +277,20 @@ class TestWords:
         assert (hidden_refusals.refused, hidden_refusals.text_shown) == (1, False)
         assert hidden_refusals.explained == refusals.explained
 
-        learnt = annual(data, 2025, landlord="l", wording=everything).learning
+        year = reporting_year(2025)
+        learnt = annual(
+            tallies_of(data, year, year.end, worded=everything.shown), 2025, landlord="l",
+            wording=everything,
+        ).learning  # fmt: skip
         assert (learnt.recorded, learnt.text_shown) == (1, True)
         (group,) = learnt.by_root_cause
         assert (group.root_cause, group.count) == ("Missed survey", 1)
         assert [(x.lesson, x.improvement) for x in group.lessons] == [
             ("Book early", "Survey slots held weekly")
         ]
-        withheld = annual(data, 2025, landlord="l", wording=WITHHELD).learning
+        withheld = annual(
+            tallies_of(data, year, year.end), 2025, landlord="l", wording=WITHHELD
+        ).learning
         assert (withheld.recorded, withheld.text_shown, withheld.by_root_cause) == (1, False, [])
 
     def test_an_event_not_of_the_kind_has_no_words(self) -> None:

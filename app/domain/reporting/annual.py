@@ -4,7 +4,9 @@ the landlord's board and residents, over the regulator's reporting year (1 April
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from app.domain.complaint.events import (
     OmbudsmanFinding,
@@ -19,6 +21,7 @@ from app.domain.reporting.code_compliance import (
     PeriodView,
     SatisfactionFigures,
     declines,
+    part_at,
     period_view,
     satisfaction,
 )
@@ -28,14 +31,14 @@ from app.domain.reporting.figures import (
     Count,
     Ratio,
     Spread,
-    counts,
     normalise_text,
     ratio,
     spread,
+    tallied,
 )
-from app.domain.reporting.period import Period, reporting_year
-from app.domain.reporting.selection import ReportData, Timeliness, policy_timeliness
-from app.domain.reporting.tsm import UNKNOWN
+from app.domain.reporting.period import reporting_year
+from app.domain.reporting.selection import Timeliness
+from app.domain.reporting.tallies import UNKNOWN, Money, Tallies
 from app.domain.reporting.wording import WITHHELD, Wording
 
 WORDED_KINDS = frozenset({ItemKind.learning})  # root causes, lessons and improvements listed
@@ -154,141 +157,124 @@ class AnnualReport:
 
 
 def annual(
-    data: ReportData, year: int, *, landlord: str, wording: Wording = WITHHELD
+    tallies: Tallies, year: int, *, landlord: str, wording: Wording = WITHHELD
 ) -> AnnualReport:
-    """Root causes, lessons and improvements are grouped only from `wording`, read for a reader
-    allowed to see them (wording.py); without it the lessons are counted, not listed."""
+    """The figures of `tallies`, counted for the reporting year. Root causes, lessons and
+    improvements are grouped only from `wording`, read for a reader allowed to see them
+    (wording.py); without it the lessons are counted, not listed."""
     period = reporting_year(year)
-    received = [
-        c for c in data.complaints.values() if period.holds(c.received_at) and c.declined_at is None
-    ]
-    responded = data.responded(period)
-    determinations = data.items_in(period, ItemKind.determination)
-    numbers = sorted({s.stage for s in responded} | {1, 2})
+    received, responded = tallies.received_complaints, tallies.responded
+    numbers = sorted({k[0] for k in responded} | {1, 2})
+    remedies: Counter[str] = Counter()
+    for label, n in tallies.remedies.items():
+        if label.strip():
+            remedies[normalise_text(label)] += n
     return AnnualReport(
         landlord=landlord,
         year=f"{year}/{(year + 1) % 100:02d}",
         period=period_view(period),
         volumes=Volumes(
-            received=len(received),
-            by_category=counts(c.category for c in received),
-            by_channel=counts(c.channel for c in received),
-            by_tenure=counts(
-                (c.tenure.value if c.tenure else UNKNOWN for c in received),
-                every=[*(t.value for t in Tenure), UNKNOWN],
-            ),
-            by_stage=counts(
-                (f"stage {s.stage}" for s in data.received(period)),
+            received=sum(received.values()),
+            by_category=tallied(_by(received, 0)),
+            by_channel=tallied(_by(received, 1)),
+            by_tenure=tallied(_by(received, 2), every=[*(t.value for t in Tenure), UNKNOWN]),
+            by_stage=tallied(
+                {f"stage {stage}": n for stage, n in _by(tallies.received, 0).items()},
                 every=[f"stage {n}" for n in (1, 2)],
             ),
-            declined=declines(data, period),
+            declined=declines(tallies),
         ),
-        outcomes=[
-            _outcomes(n, [s.outcome for s in responded if s.stage == n and s.outcome])
-            for n in numbers
-        ],
-        remedies=counts(normalise_text(r) for s in responded for r in s.remedies if r.strip()),
-        compensation=_compensation(
-            data.items_in(period, ItemKind.compensation),
-            paid=_moved(data, period, ItemKind.compensation_paid),
-            offset=_moved(data, period, ItemKind.compensation_offset),
-            undone=_moved(data, period, ItemKind.compensation_reversed),
-        ),
+        outcomes=[_outcomes(n, part_at(responded, n, 4)) for n in numbers],
+        remedies=tallied(remedies),
+        compensation=_compensation(tallies.offers, tallies.moved),
         time_to_respond=[
             StageTimes(
                 stage=n,
                 working_days=spread(
-                    s.working_days_to_respond
-                    for s in responded
-                    if s.stage == n and s.working_days_to_respond is not None
+                    {days: k for days, k in part_at(responded, n, 5).items() if days is not None}
                 ),
                 within_timescale=ratio(
-                    sum(
-                        1
-                        for s in responded
-                        if s.stage == n and policy_timeliness(s) is not Timeliness.late
-                    ),
-                    sum(1 for s in responded if s.stage == n),
+                    sum(k for t, k in part_at(responded, n, 2).items() if t is not Timeliness.late),
+                    sum(part_at(responded, n, 2).values()),
                 ),
             )
             for n in numbers
         ],
-        satisfaction=satisfaction(data, period),
-        learning=_learning(data.items_in(period, ItemKind.learning), wording),
+        satisfaction=satisfaction(tallies),
+        learning=_learning(tallies, wording),
         referrals=Referrals(
-            referred=len(data.items_in(period, ItemKind.referral)),
-            by_body=counts(i.code or "" for i in data.items_in(period, ItemKind.referral)),
-            ombudsman_evidence_requested=len(data.items_in(period, ItemKind.evidence_request)),
-            determined=len(determinations),
-            findings=counts(
-                (i.code or "" for i in determinations), every=[f.value for f in OmbudsmanFinding]
-            ),
+            referred=sum(tallies.referrals.values()),
+            by_body=tallied(tallies.referrals),
+            ombudsman_evidence_requested=sum(tallies.evidence.values()),
+            determined=sum(tallies.determinations.values()),
+            findings=tallied(tallies.determinations, every=[f.value for f in OmbudsmanFinding]),
         ),
     )
 
 
-def _amount(key: str, offers: list[ItemFacts]) -> Amount:
-    return Amount(key=key, count=len(offers), pence=sum(o.amount_pence or 0 for o in offers))
+def _by(tally: Mapping[tuple[Any, ...], int], part: int) -> Counter[Any]:
+    """The counts of `tally` by the part `part` of their keys."""
+    found: Counter[Any] = Counter()
+    for key, n in tally.items():
+        found[key[part]] += n
+    return found
 
 
-def _net(key: str, moved: list[ItemFacts], undone: list[ItemFacts]) -> Amount:
-    """How many moved, and how much net of what was reversed."""
-    made = _amount(key, moved)
-    return replace(made, pence=made.pence - sum(u.amount_pence or 0 for u in undone))
-
-
-def _moved(data: ReportData, period: Period, kind: ItemKind) -> list[ItemFacts]:
-    """Payments, offsets or reversals whose own day (not the day recorded) is in the period."""
-    return [
-        i for i in data.items
-        if i.kind is kind and i.due is not None and period.start <= i.due < period.end
-    ]  # fmt: skip
+def _amount(key: str, money: Iterable[Money]) -> Amount:
+    count = pence = 0
+    for n, p in money:
+        count, pence = count + n, pence + p
+    return Amount(key=key, count=count, pence=pence)
 
 
 def _compensation(
-    offers: list[ItemFacts],
-    *,
-    paid: list[ItemFacts],
-    offset: list[ItemFacts],
-    undone: list[ItemFacts],
+    offers: Mapping[tuple[str, str], Money], moved: Mapping[tuple[str, str, str], Money]
 ) -> Compensation:
-    def having(status: str, among: list[ItemFacts]) -> list[ItemFacts]:
-        return [o for o in among if o.status == status]
+    def offered(status: str | None = None, kind: str | None = None) -> list[Money]:
+        return [m for (k, s), m in offers.items() if status in (None, s) and kind in (None, k)]
 
-    def of_kind(kind: str, items: list[ItemFacts]) -> list[ItemFacts]:
-        return [i for i in items if (i.code or "") == kind]
+    def money(item: ItemKind, status: str | None = None, kind: str | None = None) -> list[Money]:
+        return [
+            m for (i, k, s), m in moved.items()
+            if i == item.value and status in (None, s) and kind in (None, k)
+        ]  # fmt: skip
 
-    def accepted(among: list[ItemFacts]) -> list[ItemFacts]:
-        return having(OfferStatus.accepted.value, among)
+    def net(key: str, made: list[Money], undone: list[Money]) -> Amount:
+        """How many moved, and how much net of what was reversed."""
+        amount = _amount(key, made)
+        return replace(amount, pence=amount.pence - _amount(key, undone).pence)
 
+    paid, offset, reversed_ = (
+        ItemKind.compensation_paid, ItemKind.compensation_offset, ItemKind.compensation_reversed
+    )  # fmt: skip
     payments, offsets = Settlement.payment.value, Settlement.offset.value
-    kinds = sorted({i.code or "" for i in (*offers, *paid, *offset, *undone)})
+    accepted, declined = OfferStatus.accepted.value, OfferStatus.declined.value
+    kinds = sorted({k for k, _ in offers} | {k for _, k, _ in moved})
     return Compensation(
-        offered=_amount("offered", offers),
-        accepted=_amount("accepted", accepted(offers)),
-        declined=_amount("declined", having(OfferStatus.declined.value, offers)),
-        awaiting_answer=_amount("awaiting_answer", having(OfferStatus.offered.value, offers)),
-        paid=_net("paid", paid, having(payments, undone)),
-        offset=_net("offset", offset, having(offsets, undone)),
-        reversed=[_amount(s.value, having(s.value, undone)) for s in Settlement],
-        paid_by_method=[_amount(m.value, having(m.value, paid)) for m in PaymentMethod],
+        offered=_amount("offered", offered()),
+        accepted=_amount("accepted", offered(accepted)),
+        declined=_amount("declined", offered(declined)),
+        awaiting_answer=_amount("awaiting_answer", offered(OfferStatus.offered.value)),
+        paid=net("paid", money(paid), money(reversed_, payments)),
+        offset=net("offset", money(offset), money(reversed_, offsets)),
+        reversed=[_amount(s.value, money(reversed_, s.value)) for s in Settlement],
+        paid_by_method=[_amount(m.value, money(paid, m.value)) for m in PaymentMethod],
         by_kind=[
             KindAmounts(
                 key=kind,
-                offered=_amount("offered", of_kind(kind, offers)),
-                accepted=_amount("accepted", accepted(of_kind(kind, offers))),
-                paid=_net("paid", of_kind(kind, paid), of_kind(kind, having(payments, undone))),
-                offset=_net(
-                    "offset", of_kind(kind, offset), of_kind(kind, having(offsets, undone))
-                ),
+                offered=_amount("offered", offered(kind=kind)),
+                accepted=_amount("accepted", offered(accepted, kind)),
+                paid=net("paid", money(paid, kind=kind), money(reversed_, payments, kind)),
+                offset=net("offset", money(offset, kind=kind), money(reversed_, offsets, kind)),
             )
             for kind in kinds
         ],
     )
 
 
-def _learning(learnt: list[ItemFacts], wording: Wording) -> LearningFigures:
+def _learning(tallies: Tallies, wording: Wording) -> LearningFigures:
     shown = ItemKind.learning in wording.shown
+    learnt = [i for i in tallies.worded if i.kind is ItemKind.learning]
     groups: dict[str, list[ItemFacts]] = {}
     for item in learnt if shown else []:
         groups.setdefault(normalise_text(wording.of(item, "root_cause")), []).append(item)
@@ -312,14 +298,14 @@ def _learning(learnt: list[ItemFacts], wording: Wording) -> LearningFigures:
         )
         for cause, items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     ]
-    return LearningFigures(recorded=len(learnt), text_shown=shown, by_root_cause=by_cause)
+    return LearningFigures(recorded=tallies.learning, text_shown=shown, by_root_cause=by_cause)
 
 
-def _outcomes(stage: int, outcomes: list[Outcome]) -> StageOutcomes:
-    tally = Counter(outcomes)
+def _outcomes(stage: int, tally: Counter[str | None]) -> StageOutcomes:
+    responded = sum(n for outcome, n in tally.items() if outcome)
     return StageOutcomes(
         stage=stage,
-        responded=len(outcomes),
-        by_outcome=[Count(o.value, tally[o]) for o in Outcome],
-        upheld=ratio(tally[Outcome.upheld] + tally[Outcome.partly_upheld], len(outcomes)),
+        responded=responded,
+        by_outcome=[Count(o.value, tally[o.value]) for o in Outcome],
+        upheld=ratio(tally[Outcome.upheld.value] + tally[Outcome.partly_upheld.value], responded),
     )

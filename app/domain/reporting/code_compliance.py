@@ -9,24 +9,20 @@ reader allowed to see them (wording.py); their counts do not depend on it.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
+from typing import Any
 
-from app.domain.clocks.calendar import london_date
-from app.domain.complaint.events import ClosureReason, Satisfaction
+from app.domain.complaint.events import Satisfaction
 from app.domain.reporting.escalations import EscalationFigures, escalations
-from app.domain.reporting.explained import by_code, explained
-from app.domain.reporting.facts import ItemKind, StageFacts
-from app.domain.reporting.figures import Count, Ratio, TextCount, counts, ratio, text_counts
+from app.domain.reporting.explained import at_stage, by_code, explained
+from app.domain.reporting.facts import ItemKind
+from app.domain.reporting.figures import Count, Ratio, TextCount, ratio, tallied, text_counts
 from app.domain.reporting.late import LateAcceptances, late_acceptances
 from app.domain.reporting.period import Period
-from app.domain.reporting.selection import (
-    Acknowledgement,
-    ReportData,
-    Timeliness,
-    acknowledgement,
-    policy_timeliness,
-)
+from app.domain.reporting.selection import Acknowledgement, Timeliness
+from app.domain.reporting.tallies import Evidence, Tallies
 from app.domain.reporting.wording import WITHHELD, Wording
 
 CODE_STAGES = (1, 2)
@@ -166,41 +162,48 @@ class CodeComplianceReport:
 
 
 def code_compliance(
-    data: ReportData,
+    tallies: Tallies,
     period: Period,
     *,
     landlord: str,
     today: date,
     wording: Wording = WITHHELD,
 ) -> CodeComplianceReport:
-    received = data.received(period)
-    responded = data.responded(period)
-    missed = data.unanswered(period)
-    last_closures = _last_closures(data, period)
-    resolved = [s for s in last_closures if s.closure_reason is not ClosureReason.withdrawn]
+    """The figures of `tallies`, counted for `period` on `today`."""
+    received, responded = tallies.received, tallies.responded
+    closures = tallies.last_closures
     numbers = sorted(
-        {*CODE_STAGES, *(s.stage for s in received), *(s.stage for s in responded)}
-        | {s.stage for s in [*resolved, *missed]}
+        {*CODE_STAGES, *(k[0] for k in received), *(k[0] for k in responded)}
+        | {stage for stage, withdrawn in closures if not withdrawn}
+        | set(tallies.missed)
     )
-    informal = {s.stage for s in data.stages if s.informal}
+    resolved = sum(n for (_, withdrawn), n in closures.items() if not withdrawn)
     stages = [
         StageFigures(
-            stage=n,
-            informal=n in informal,
-            received=sum(1 for s in received if s.stage == n),
-            acknowledgements=_acknowledgements([s for s in received if s.stage == n], today),
-            responses=_responses(
-                [s for s in responded if s.stage == n],
-                missed=sum(1 for s in missed if s.stage == n),
+            stage=number,
+            informal=number in tallies.informal_stages,
+            received=sum(n for k, n in received.items() if k[0] == number),
+            acknowledgements=_acknowledgements(part_at(received, number, 2)),
+            responses=_responses(part_at(responded, number, 2), missed=tallies.missed[number]),
+            extensions=_extensions(tallies, number, wording),
+            resolved=ratio(
+                sum(
+                    n
+                    for (stage, withdrawn), n in closures.items()
+                    if stage == number and not withdrawn
+                ),
+                resolved,
             ),
-            extensions=_extensions(data, period, n, wording),
-            resolved=ratio(sum(1 for s in resolved if s.stage == n), len(resolved)),
-            open_at_end=_open_at_end(data, period, n, today),
+            open_at_end=OpenAtEnd(
+                awaiting_response=tallies.open_at_end[(number, False)]
+                + tallies.open_at_end[(number, True)],
+                past_due=tallies.open_at_end[(number, True)],
+            ),
             handled_by_someone_involved_before=sum(
-                1 for s in received if s.stage == n and s.handler_involved_before
+                n for k, n in received.items() if k[0] == number and k[3]
             ),
         )
-        for n in numbers
+        for number in numbers
     ]
     return CodeComplianceReport(
         landlord=landlord,
@@ -208,21 +211,33 @@ def code_compliance(
         as_of=today,
         stages=stages,
         closures=Closures(
-            closed=len(resolved),
-            withdrawn=len(last_closures) - len(resolved),
-            reopened=sum(1 for s in data.stages if s.reopened and period.holds(s.started_at)),
+            closed=resolved,
+            withdrawn=sum(n for (_, withdrawn), n in closures.items() if withdrawn),
+            reopened=tallies.reopened,
         ),
-        escalations=escalations(data, period, wording),
-        informal=_informal(data, period),
-        declined=declines(data, period),
-        satisfaction=satisfaction(data, period),
-        ombudsman_evidence=_evidence(data, period, today),
-        late_acceptances=late_acceptances(data, period),
+        escalations=escalations(tallies, wording),
+        informal=InformalFigures(
+            received=tallies.informal_received,
+            became_formal=ratio(tallies.informal_formal, tallies.informal_received),
+            resolved_informally=tallies.informal_resolved,
+        ),
+        declined=declines(tallies),
+        satisfaction=satisfaction(tallies),
+        ombudsman_evidence=_evidence(tallies),
+        late_acceptances=late_acceptances(tallies),
     )
 
 
-def _acknowledgements(received: list[StageFacts], today: date) -> Acknowledgements:
-    tally = Counter(acknowledgement(s, today) for s in received)
+def part_at(tally: Mapping[tuple[Any, ...], int], stage: int, part: int) -> Counter[Any]:
+    """The counts of `tally`'s keys of `stage` (their first part), by their part `part`."""
+    found: Counter[Any] = Counter()
+    for key, n in tally.items():
+        if key[0] == stage:
+            found[key[part]] += n
+    return found
+
+
+def _acknowledgements(tally: Counter[Acknowledgement]) -> Acknowledgements:
     on_time, late = tally[Acknowledgement.on_time], tally[Acknowledgement.late]
     missed = tally[Acknowledgement.missed]
     return Acknowledgements(
@@ -234,123 +249,66 @@ def _acknowledgements(received: list[StageFacts], today: date) -> Acknowledgemen
     )
 
 
-def _responses(responded: list[StageFacts], *, missed: int) -> Responses:
-    tally = Counter(policy_timeliness(s) for s in responded)
+def _responses(tally: Counter[Timeliness], *, missed: int) -> Responses:
     on_time, extended = tally[Timeliness.on_time], tally[Timeliness.within_extension]
+    responded = sum(tally.values())
     return Responses(
-        responded=len(responded),
+        responded=responded,
         on_time=on_time,
         on_time_within_extension=extended,
         late=tally[Timeliness.late],
-        within_timescale=ratio(on_time, len(responded)),
-        within_timescale_with_extension=ratio(on_time + extended, len(responded)),
+        within_timescale=ratio(on_time, responded),
+        within_timescale_with_extension=ratio(on_time + extended, responded),
         missed=missed,
     )
 
 
-def _extensions(data: ReportData, period: Period, stage: int, wording: Wording) -> Extensions:
-    agreed = [i for i in data.items_in(period, ItemKind.extension) if i.stage == stage]
+def _extensions(tallies: Tallies, stage: int, wording: Wording) -> Extensions:
+    agreed = at_stage(tallies.extensions, stage)
     shown = ItemKind.extension in wording.shown
     return Extensions(
-        agreed=len(agreed),
-        stages_extended=len({(i.complaint_id, i.stage) for i in agreed}),
+        agreed=sum(agreed.values()),
+        stages_extended=tallies.stages_extended[stage],
         by_reason=by_code(agreed),
-        explained=explained(data, agreed),
+        explained=explained(agreed),
         text_shown=shown,
-        reasons=text_counts(wording.of(i, "explanation") for i in agreed) if shown else [],
+        reasons=text_counts(
+            wording.of(i, "explanation")
+            for i in tallies.worded
+            if i.kind is ItemKind.extension and i.stage == stage
+        )
+        if shown
+        else [],
     )
 
 
-def _open_at_end(data: ReportData, period: Period, stage: int, today: date) -> OpenAtEnd:
-    # A period that has not ended yet is judged today: nothing is overdue before its day.
-    cutoff = min(period.end, today + timedelta(days=1))
-    still_open = [
-        s
-        for s in data.stages
-        if s.stage == stage
-        and s.started_at < period.closes
-        and not period.ended_by(s.responded_at)
-        and not period.ended_by(s.ended_at)
-    ]
-    return OpenAtEnd(
-        awaiting_response=len(still_open),
-        past_due=sum(1 for s in still_open if s.response_due < cutoff),
-    )
-
-
-def _last_closures(data: ReportData, period: Period) -> list[StageFacts]:
-    """Per complaint closed in the period, the stage record current at its last closure then."""
-    last: dict[str, StageFacts] = {}
-    for s in data.stages:
-        if s.closed_at is None or not period.holds(s.closed_at):
-            continue
-        seen = last.get(s.complaint_id)
-        if seen is None or _after(s.closed_at, seen.closed_at):
-            last[s.complaint_id] = s
-    return list(last.values())
-
-
-def _after(a: datetime, b: datetime | None) -> bool:
-    return b is None or a > b
-
-
-def _informal(data: ReportData, period: Period) -> InformalFigures:
-    logged = {
-        c.complaint_id
-        for c in data.complaints.values()
-        if c.logged_stage == 0 and c.declined_at is None and period.holds(c.received_at)
-    }
-    formal = {s.complaint_id for s in data.stages if s.complaint_id in logged and s.stage >= 1}
-    resolved = {
-        s.complaint_id
-        for s in data.stages
-        if s.complaint_id in logged
-        and s.complaint_id not in formal
-        and s.closed_at is not None
-        and s.closure_reason is not ClosureReason.withdrawn
-    }
-    return InformalFigures(
-        received=len(logged),
-        became_formal=ratio(len(formal), len(logged)),
-        resolved_informally=len(resolved),
-    )
-
-
-def declines(data: ReportData, period: Period) -> Declines:
-    declined = [c for c in data.complaints.values() if period.holds(c.declined_at)]
+def declines(tallies: Tallies) -> Declines:
+    declined = tallies.declined
     return Declines(
-        declined=len(declined),
-        by_reason=counts(c.decline_reason.value for c in declined if c.decline_reason),
+        declined=sum(declined.values()),
+        by_reason=tallied({str(r): n for r, n in declined.items() if r is not None}),
     )
 
 
 SATISFIED = frozenset({Satisfaction.very_satisfied.value, Satisfaction.fairly_satisfied.value})
 
 
-def satisfaction(data: ReportData, period: Period) -> SatisfactionFigures:
-    answers = [i.code or "" for i in data.items_in(period, ItemKind.satisfaction)]
-    tally = Counter(answers)
+def satisfaction(tallies: Tallies) -> SatisfactionFigures:
+    tally = tallies.satisfaction
+    answered = sum(tally.values())
     return SatisfactionFigures(
-        surveyed=len(answers),
+        surveyed=answered,
         by_answer=[Count(a.value, tally[a.value]) for a in Satisfaction],
-        satisfied=ratio(sum(tally[a] for a in SATISFIED), len(answers)),
+        satisfied=ratio(sum(tally[a] for a in SATISFIED), answered),
     )
 
 
-def _evidence(data: ReportData, period: Period, today: date) -> EvidenceFigures:
-    on_time = late = not_due = 0
-    requests = data.items_in(period, ItemKind.evidence_request)
-    for r in requests:
-        assert r.due is not None
-        if r.answered_at is not None:
-            if london_date(r.answered_at) <= r.due:
-                on_time += 1
-            else:
-                late += 1
-        elif r.due < today:
-            late += 1
-        else:
-            not_due += 1
+def _evidence(tallies: Tallies) -> EvidenceFigures:
+    tally = tallies.evidence
+    on_time, late = tally[Evidence.on_time], tally[Evidence.late]
     return EvidenceFigures(
-        requested=len(requests), on_time=ratio(on_time, on_time + late), late=late, not_due=not_due
+        requested=sum(tally.values()),
+        on_time=ratio(on_time, on_time + late),
+        late=late,
+        not_due=tally[Evidence.not_due],
     )

@@ -7,11 +7,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from app.domain.reporting.explained import by_code, explained
+from app.domain.reporting.explained import at_stage, by_code, explained
 from app.domain.reporting.facts import ItemKind, RequestOutcome
 from app.domain.reporting.figures import Count, Ratio, TextCount, ratio, text_counts
-from app.domain.reporting.period import Period
-from app.domain.reporting.selection import ReportData
+from app.domain.reporting.tallies import Tallies
 from app.domain.reporting.wording import Wording
 
 
@@ -35,30 +34,36 @@ class EscalationFigures:
     refusals: Refusals
 
 
-def escalations(data: ReportData, period: Period, wording: Wording) -> list[EscalationFigures]:
-    requests = data.items_in(period, ItemKind.escalation_request)
-    refusals = data.items_in(period, ItemKind.escalation_refusal)
+def escalations(tallies: Tallies, wording: Wording) -> list[EscalationFigures]:
+    requests, refusals = tallies.requests, tallies.refusals
     shown = ItemKind.escalation_refusal in wording.shown
-    targets = sorted({i.stage for i in [*requests, *refusals] if i.stage is not None} | {2})
+    asked = {stage for stage, _ in requests} | {stage for stage, _, _ in refusals}
+    targets = sorted({stage for stage in asked if stage is not None} | {2})
     figures = []
     for target in targets:
-        asked = [i for i in requests if i.stage == target]
-        outcome = Counter(i.status for i in asked)
-        refused = [i for i in refusals if i.stage == target]
+        outcome: Counter[str | None] = Counter()
+        for (stage, status), n in requests.items():
+            if stage == target:
+                outcome[status] += n
+        refused = at_stage(refusals, target)
         figures.append(
             EscalationFigures(
                 to_stage=target,
-                requested=len(asked),
+                requested=sum(outcome.values()),
                 escalated=outcome[RequestOutcome.escalated.value],
-                refused=ratio(outcome[RequestOutcome.refused.value], len(asked)),
+                refused=ratio(outcome[RequestOutcome.refused.value], sum(outcome.values())),
                 pending=outcome[RequestOutcome.pending.value],
                 ended=outcome[RequestOutcome.ended.value],
                 refusals=Refusals(
-                    refused=len(refused),
+                    refused=sum(refused.values()),
                     by_ground=by_code(refused),
-                    explained=explained(data, refused),
+                    explained=explained(refused),
                     text_shown=shown,
-                    reasons=text_counts(wording.of(i, "explanation") for i in refused)
+                    reasons=text_counts(
+                        wording.of(i, "explanation")
+                        for i in tallies.worded
+                        if i.kind is ItemKind.escalation_refusal and i.stage == target
+                    )
                     if shown
                     else [],
                 ),

@@ -7,9 +7,8 @@ share of, so a reader (or a regulator) can check it and add figures up.
 from __future__ import annotations
 
 import math
-import statistics
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 # Landlord-written text is shown grouped, and cut to this length: a reason, not a case file.
@@ -59,10 +58,15 @@ class Amount:
 
 def counts(keys: Iterable[str], *, every: Iterable[str] = ()) -> list[Count]:
     """Counts by key, most first (then by key); keys in `every` are listed even at zero."""
-    counter = Counter(keys)
+    return tallied(Counter(keys), every=every)
+
+
+def tallied(counter: Mapping[str, int], *, every: Iterable[str] = ()) -> list[Count]:
+    """`counts` of keys already counted."""
+    found = {key: n for key, n in counter.items() if n}
     for key in every:
-        counter.setdefault(key, 0)
-    return [Count(key, n) for key, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
+        found.setdefault(key, 0)
+    return [Count(key, n) for key, n in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 def normalise_text(text: str) -> str:
@@ -86,13 +90,22 @@ class Spread:
     percentile_90: int | None
 
 
-def spread(values: Iterable[int]) -> Spread:
-    ordered = sorted(values)
-    if not ordered:
+def spread(values: Mapping[int, int]) -> Spread:
+    """The spread of values given as how many times each was taken."""
+    ordered = sorted((v, n) for v, n in values.items() if n)
+    total = sum(n for _, n in ordered)
+    if not total:
         return Spread(count=0, median=None, percentile_90=None)
-    rank = math.ceil(0.9 * len(ordered))
+    middle = (_nth(ordered, (total - 1) // 2) + _nth(ordered, total // 2)) / 2
     return Spread(
-        count=len(ordered),
-        median=float(statistics.median(ordered)),
-        percentile_90=ordered[rank - 1],
+        count=total, median=float(middle), percentile_90=_nth(ordered, math.ceil(0.9 * total) - 1)
     )
+
+
+def _nth(ordered: list[tuple[int, int]], index: int) -> int:
+    """The value at `index` (from 0) of the values laid out in order."""
+    for value, n in ordered:
+        if index < n:
+            return value
+        index -= n
+    raise IndexError(index)

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.domain.reporting.figures import Count, counts
-from app.domain.reporting.period import Period
-from app.domain.reporting.selection import ReportData
+from app.domain.reporting.figures import Count, tallied
+from app.domain.reporting.tallies import Tallies
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -19,10 +18,6 @@ class LateAcceptances:
     by_reason: list[Count]
 
 
-def late_acceptances(data: ReportData, period: Period) -> LateAcceptances:
-    late = [
-        c.late_acceptance_reason.value
-        for c in data.complaints.values()
-        if c.late_acceptance_reason is not None and period.holds(c.received_at)
-    ]
-    return LateAcceptances(accepted=len(late), by_reason=counts(late))
+def late_acceptances(tallies: Tallies) -> LateAcceptances:
+    late = tallies.late_acceptances
+    return LateAcceptances(accepted=sum(late.values()), by_reason=tallied(late))

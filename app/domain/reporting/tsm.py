@@ -20,18 +20,17 @@ no TSM figure needs one), and are not in the "all" line, whose homes are LCRA an
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from app.domain.complaint.events import Tenure
 from app.domain.reporting.code_compliance import PeriodView, period_view
-from app.domain.reporting.facts import StageFacts
 from app.domain.reporting.figures import Ratio, ratio
 from app.domain.reporting.period import reporting_year
-from app.domain.reporting.selection import ReportData, Timeliness, code_timeliness
+from app.domain.reporting.selection import Timeliness
+from app.domain.reporting.tallies import UNKNOWN, Tallies
 
-UNKNOWN = "unknown"
+__all__ = ["ALL", "UNKNOWN", "Homes", "TsmReport", "tsm"]
 ALL = "all"
 # The regulator's names for the two kinds of home.
 TSM_NAMES = {Tenure.rented.value: "LCRA", Tenure.shared_ownership.value: "LCHO"}
@@ -99,10 +98,8 @@ class TsmReport:
     ch02: list[Ch02]
 
 
-def tsm(data: ReportData, year: int, *, landlord: str, homes: Homes) -> TsmReport:
+def tsm(tallies: Tallies, year: int, *, landlord: str, homes: Homes) -> TsmReport:
     period = reporting_year(year)
-    received = data.received(period)
-    responded = [s for s in data.responded(period) if s.code_response_due is not None]
     homes_of = {
         Tenure.rented.value: homes.rented,
         Tenure.shared_ownership.value: homes.shared_ownership,
@@ -113,22 +110,28 @@ def tsm(data: ReportData, year: int, *, landlord: str, homes: Homes) -> TsmRepor
     }
     ch01, ch02 = [], []
     for tenure, count_homes in homes_of.items():
-        mine = _of_tenure(data, tenure)
-        stage_received = Counter(s.stage for s in received if mine(s))
+        received: Counter[int] = Counter()
+        for (stage, of, *_), n in tallies.received.items():
+            if _matches(of, tenure):
+                received[stage] += n
+        code: dict[int, Counter[Timeliness]] = {1: Counter(), 2: Counter()}
+        for (stage, of, _, timeliness, *_), n in tallies.responded.items():
+            if stage in code and timeliness is not None and _matches(of, tenure):
+                code[stage][timeliness] += n
         ch01.append(
             Ch01(
                 tenure=tenure,
                 tsm_name=TSM_NAMES.get(tenure),
-                stage_1=rate(stage_received[1], count_homes),
-                stage_2=rate(stage_received[2], count_homes),
+                stage_1=rate(received[1], count_homes),
+                stage_2=rate(received[2], count_homes),
             )
         )
         ch02.append(
             Ch02(
                 tenure=tenure,
                 tsm_name=TSM_NAMES.get(tenure),
-                stage_1=_timeliness([s for s in responded if s.stage == 1 and mine(s)]),
-                stage_2=_timeliness([s for s in responded if s.stage == 2 and mine(s)]),
+                stage_1=_timeliness(code[1]),
+                stage_2=_timeliness(code[2]),
             )
         )
     return TsmReport(
@@ -141,24 +144,18 @@ def tsm(data: ReportData, year: int, *, landlord: str, homes: Homes) -> TsmRepor
     )
 
 
-def _of_tenure(data: ReportData, tenure: str) -> Callable[[StageFacts], bool]:
-    def matches(stage: StageFacts) -> bool:
-        recorded = data.complaint(stage).tenure
-        name = recorded.value if recorded else UNKNOWN
-        if tenure == ALL:
-            return name not in OUTSIDE_TSM
-        return name == tenure
-
-    return matches
+def _matches(recorded: str, tenure: str) -> bool:
+    """Whether a complaint of the `recorded` tenure is on the `tenure` line."""
+    return recorded not in OUTSIDE_TSM if tenure == ALL else recorded == tenure
 
 
-def _timeliness(responded: list[StageFacts]) -> CodeTimeliness:
-    tally = Counter(code_timeliness(s) for s in responded)
+def _timeliness(tally: Counter[Timeliness]) -> CodeTimeliness:
     on_time, extended = tally[Timeliness.on_time], tally[Timeliness.within_extension]
+    responded = sum(tally.values())
     return CodeTimeliness(
-        responded=len(responded),
-        within_timescale=ratio(on_time + extended, len(responded)),
-        without_extension=ratio(on_time, len(responded)),
+        responded=responded,
+        within_timescale=ratio(on_time + extended, responded),
+        without_extension=ratio(on_time, responded),
         within_extension=extended,
         late=tally[Timeliness.late],
     )
