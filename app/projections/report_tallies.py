@@ -2,17 +2,21 @@
 over the reporting projection, so a report reads a few hundred rows of counts whatever the number
 of complaints, never the complaints themselves.
 
-Each query is the SQL of one selection of `tallies_of`, which defines it (a test holds the two
-equal on both databases). The complaints counted are those `reports.load` reads: the landlord's,
-received before the period ended, with an event in it or still live. A moment is in the period
-when it falls between the London midnights that open and close it; a moment judged against a due
-day is compared by its London date, kept in the row beside it (SQLite has no time zones).
+One statement per report: the complaints counted (those `reports.load` reads: the landlord's,
+received before the period ended, with an event in it or still live), their stage records and
+their items are each read once, into materialised common table expressions, and every count is a
+grouped select over them, all joined by UNION ALL as (count, keys as text, how many, pence). Each
+select is the SQL of one selection of `tallies_of`, which defines it (a test holds the two equal on
+both databases). A moment is in the period when it falls between the London midnights that open
+and close it; a moment judged against a due day is compared by its London date, kept in the row
+beside it (SQLite has no time zones).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -21,18 +25,29 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.complaint.events import ClosureReason
 from app.domain.complaint.events.vocabulary import NOT_RECORDED
-from app.domain.reporting.facts import ItemKind
+from app.domain.reporting.facts import ItemFacts, ItemKind
 from app.domain.reporting.period import Period
 from app.domain.reporting.selection import Acknowledgement, Timeliness
 from app.domain.reporting.tallies import ABOUT, MOVED, UNKNOWN, Evidence, Money, Tallies
 from app.projections.reports import ITEM_COLUMNS, item_facts, readable
 from app.projections.tables import report_complaints, report_items, report_stages
 
-c, s, i = report_complaints.c, report_stages.c, report_items.c
+KEYS = 6  # key columns of each row of counts
 _WITHDRAWN = ClosureReason.withdrawn.value
-_STAGES = report_stages.join(report_complaints, c.id == s.complaint_id)
-_ITEMS = report_items.join(report_complaints, c.id == i.complaint_id)
-_TENURE = sa.func.coalesce(c.tenure, UNKNOWN)
+_TOLD = (ItemKind.extension.value, ItemKind.escalation_refusal.value)
+Row = tuple[Any, ...]  # (count, key 1 .. key 6, how many, pence)
+# The columns the counts read: the fewer, the less the database copies into each expression.
+_STAGE_COLUMNS = (
+    "complaint_id", "seq", "stage", "informal", "reopened", "started_at", "acknowledgement_due",
+    "acknowledged_date", "responded_at", "responded_date", "ended_at", "ended_date", "closed_at",
+    "closure_reason", "response_due", "response_original_due", "extended", "code_response_due",
+    "code_extended_due", "outcome", "working_days_to_respond", "handler_involved_before",
+    "remedies",
+)  # fmt: skip
+_ITEM_COLUMNS = (
+    "complaint_id", "version", "kind", "stage", "code", "status", "occurred_at", "due",
+    "answered_date", "amount_pence",
+)  # fmt: skip
 
 
 async def count(
@@ -47,63 +62,18 @@ async def count(
     """The landlord's tallies for `period` judged on `today`, with the period's items of the
     kinds in `worded`; with `stages_only`, only the stage records received and responded to (all
     the Tenant Satisfaction Measures need)."""
-    counted = _Counted(conn, landlord, period, today)
-    received = await counted.received()
-    responded = await counted.responded()
-    if stages_only:
-        return Tallies(received=received, responded=responded)
-    items = await counted.items()
-    by_kind: dict[str, Counter[tuple[Any, ...]]] = {}
-    money: dict[tuple[str, str], Money] = {}
-    for (kind, stage, code, status, evidence, told), n, pence in items:
-        by_kind.setdefault(kind, Counter())[(stage, code, status, evidence, told)] += n
-        if kind == ItemKind.compensation.value:
-            count_, sum_ = money.get((code or "", status or ""), (0, 0))
-            money[(code or "", status or "")] = (count_ + n, sum_ + pence)
-
-    def of(kind: ItemKind, key: Callable[..., Any]) -> Counter[Any]:
-        """The period's items of `kind` counted by `key` of (stage, code, status, evidence,
-        explained)."""
-        found: Counter[Any] = Counter()
-        for parts, n in by_kind.get(kind.value, Counter()).items():
-            found[key(*parts)] += n
-        return found
-
-    def reason(stage: int | None, code: str | None, _s: Any, _e: Any, told: bool) -> Any:
-        return (stage, code or NOT_RECORDED, told)
-
-    def code_of(_st: Any, code: str | None, *_: Any) -> str:
-        return code or ""
-
-    informal = await counted.informal()
-    return Tallies(
-        received=received,
-        informal_stages=await counted.informal_stages(),
-        responded=responded,
-        missed=await counted.missed(),
-        last_closures=await counted.last_closures(),
-        open_at_end=await counted.open_at_end(),
-        reopened=await counted.reopened(),
-        extensions=of(ItemKind.extension, reason),
-        stages_extended=await counted.stages_extended(),
-        requests=of(ItemKind.escalation_request, lambda st, _c, status, *_: (st, status)),
-        refusals=of(ItemKind.escalation_refusal, reason),
-        informal_received=informal[0],
-        informal_formal=informal[1],
-        informal_resolved=informal[2],
-        declined=await counted.declined(),
-        late_acceptances=await counted.late_acceptances(),
-        received_complaints=await counted.received_complaints(),
-        remedies=await counted.remedies(),
-        satisfaction=of(ItemKind.satisfaction, code_of),
-        evidence=of(ItemKind.evidence_request, lambda _st, _c, _s, evidence, _t: evidence),
-        offers=money,
-        moved=await counted.moved(),
-        learning=sum(by_kind.get(ItemKind.learning.value, Counter()).values()),
-        referrals=of(ItemKind.referral, code_of),
-        determinations=of(ItemKind.determination, code_of),
-        worded=await counted.worded(frozenset(worded)),
-    )
+    counts = _Counts(conn.dialect.name, landlord, period, today)
+    selects = counts.stage_selects(only_tsm=stages_only)
+    if not stages_only:
+        selects += counts.other_selects()
+    rows: dict[str, list[Row]] = {}
+    for row in await conn.execute(sa.union_all(*selects)):
+        rows.setdefault(row[0], []).append(tuple(row[1:]))
+    tallies = _tallies(rows)
+    kinds = frozenset(worded)
+    if kinds:
+        tallies = replace(tallies, worded=await _worded(conn, counts, kinds))
+    return tallies
 
 
 def _in(column: Any, period: Period) -> sa.ColumnElement[bool]:
@@ -115,261 +85,372 @@ def _earlier(a: Any, b: Any) -> Any:
     return sa.case((a.is_(None), b), (b.is_(None), a), (a < b, a), else_=b)
 
 
-class _Counted:
-    def __init__(self, conn: AsyncConnection, landlord: str, period: Period, today: date) -> None:
-        self.conn, self.period, self.today = conn, period, today
-        # The complaints `reports.load` reads (a figure may look at any of their records).
-        self.relevant = sa.and_(
+def _flag(condition: Any) -> Any:
+    return sa.case((condition, "1"), else_="0")
+
+
+def _text(value: Any) -> Any:
+    return sa.cast(value, sa.String)
+
+
+class _Counts:
+    """The selects of one report's statement."""
+
+    def __init__(self, dialect: str, landlord: str, period: Period, today: date) -> None:
+        self.dialect, self.period, self.today = dialect, period, today
+        c, s, i = report_complaints.c, report_stages.c, report_items.c
+        relevant = sa.and_(
             c.landlord == landlord,
             c.received_date < period.end,
             sa.or_(c.last_date >= period.start, c.ended_at.is_(None)),
         )
+        rel = (
+            sa.select(
+                c.id,
+                sa.func.coalesce(c.tenure, UNKNOWN).label("tenure"),
+                c.declined_at,
+                c.decline_reason,
+                c.logged_stage,
+                c.received_at,
+                c.category,
+                c.channel,
+                c.late_acceptance,
+            )
+            .where(relevant)
+            .cte("rel")
+            .prefix_with("MATERIALIZED")
+        )
+        self.rel = rel
+        # Stage records and items are joined to the complaints table itself (not to `rel`): the
+        # planner knows its statistics, and hashes the smaller side.
+        tenure = sa.func.coalesce(c.tenure, UNKNOWN).label("tenure")
+        self.st = (
+            sa.select(*(s[name] for name in _STAGE_COLUMNS), tenure, c.declined_at)
+            .join_from(report_stages, report_complaints, c.id == s.complaint_id)
+            .where(relevant)
+            .cte("st")
+            .prefix_with("MATERIALIZED")
+        )
+        self.it = (
+            sa.select(*(i[name] for name in _ITEM_COLUMNS))
+            .join_from(report_items, report_complaints, c.id == i.complaint_id)
+            .where(relevant)
+            .cte("it")
+            .prefix_with("MATERIALIZED")
+        )
+        # Extensions, refusals and what the resident was told of each (`resident_informed`), by
+        # topic: a telling explains the latest extension (or refusal) before it, so each item told
+        # of is the latest before some telling (the "explained?" figures).
+        it = self.it.c
+        topic = sa.case(
+            (it.kind == ItemKind.informed.value, it.code),
+            *((it.kind == kind.value, about) for kind, about in ABOUT.items()),
+        )
+        topics = (
+            sa.select(it.complaint_id, it.version, it.kind, it.stage, it.code, it.occurred_at,
+                      topic.label("topic"))
+            .where(sa.or_(it.kind.in_(_TOLD), sa.and_(it.kind == ItemKind.informed.value,
+                                                      it.code.in_(ABOUT.values()))))
+            .subquery()
+        )  # fmt: skip
+        t = topics.c
+        latest = sa.func.max(sa.case((t.kind != ItemKind.informed.value, t.version))).over(
+            partition_by=(t.complaint_id, t.topic), order_by=t.version
+        )
+        self.marked = sa.select(topics, latest.label("latest")).cte("marked")
+        m = self.marked.c
+        self.told_of = (
+            sa.select(m.complaint_id, m.latest.label("version"))
+            .where(m.kind == ItemKind.informed.value, m.latest.is_not(None))
+            .distinct()
+            .cte("told_of")
+        )
 
-    async def _rows(self, query: sa.Select[Any]) -> list[tuple[Any, ...]]:
-        return [tuple(row) for row in await self.conn.execute(query)]
+    def _select(
+        self, name: str, source: Any, keys: list[Any], *where: Any, pence: Any = None
+    ) -> sa.Select[Any]:
+        """One count's rows: grouped by its keys as they are (cheaper to compare than text), then
+        the keys as text, so every count's rows have the same columns."""
+        total = sa.literal(0) if pence is None else sa.func.coalesce(sa.func.sum(pence), 0)
+        if self.dialect == "postgresql":
+            # Compared byte by byte: grouping needs equality only, not the locale's order.
+            keys = [k.collate("C") if isinstance(k.type, sa.String) else k for k in keys]
+        named = [k.label(f"k{n}") for n, k in enumerate(keys)]
+        grouped = sa.select(*named, sa.func.count().label("n"), total.label("pence"))
+        grouped = grouped.select_from(source).where(*where)
+        inner = (grouped.group_by(*keys) if keys else grouped).subquery()
+        padded = [*(inner.c[f"k{n}"] for n in range(len(keys))),
+                  *[sa.null()] * (KEYS - len(keys))]  # fmt: skip
+        return sa.select(
+            sa.literal(name).label("name"),
+            *(_text(k).label(f"k{n}") for n, k in enumerate(padded)),
+            inner.c.n,
+            inner.c.pence,
+        )
 
-    async def _grouped(
-        self, source: Any, keys: list[Any], *where: sa.ColumnElement[bool]
-    ) -> list[tuple[Any, ...]]:
-        query = sa.select(*keys, sa.func.count()).select_from(source)
-        return await self._rows(query.where(self.relevant, *where).group_by(*keys))
-
-    async def received(self) -> Counter[tuple[int, str, Acknowledgement, bool]]:
-        due = s.acknowledgement_due
-        no_longer_owed = _earlier(s.responded_date, s.ended_date)
-        state = sa.case(
+    def stage_selects(self, *, only_tsm: bool) -> list[sa.Select[Any]]:
+        st, period = self.st.c, self.period
+        due = st.acknowledgement_due
+        no_longer_owed = _earlier(st.responded_date, st.ended_date)
+        acknowledgement = sa.case(
             (due.is_(None), Acknowledgement.no_deadline.value),
-            (s.acknowledged_date <= due, Acknowledgement.on_time.value),
-            (s.acknowledged_date.is_not(None), Acknowledgement.late.value),
+            (st.acknowledged_date <= due, Acknowledgement.on_time.value),
+            (st.acknowledged_date.is_not(None), Acknowledgement.late.value),
             (no_longer_owed <= due, Acknowledgement.not_due.value),
             (no_longer_owed.is_not(None), Acknowledgement.missed.value),
             (due < self.today, Acknowledgement.late.value),
             else_=Acknowledgement.not_due.value,
         )
-        rows = await self._grouped(
-            _STAGES, [s.stage, _TENURE, state, s.handler_involved_before],
-            sa.not_(s.reopened), _in(s.started_at, self.period), c.declined_at.is_(None),
-        )  # fmt: skip
-        return Counter(
-            {(st, tenure, Acknowledgement(ack), bool(before)): n
-             for st, tenure, ack, before, n in rows}
-        )  # fmt: skip
-
-    async def responded(
-        self,
-    ) -> Counter[tuple[int, str, Timeliness, Timeliness | None, str | None, int | None]]:
-        day = s.responded_date
+        day = st.responded_date
         policy = sa.case(
-            (day <= s.response_original_due, Timeliness.on_time.value),
-            (sa.and_(s.extended, day <= s.response_due), Timeliness.within_extension.value),
+            (day <= st.response_original_due, Timeliness.on_time.value),
+            (sa.and_(st.extended, day <= st.response_due), Timeliness.within_extension.value),
             else_=Timeliness.late.value,
         )
         code = sa.case(
-            (s.code_response_due.is_(None), None),
-            (day <= s.code_response_due, Timeliness.on_time.value),
-            (day <= s.code_extended_due, Timeliness.within_extension.value),
+            (st.code_response_due.is_(None), None),
+            (day <= st.code_response_due, Timeliness.on_time.value),
+            (day <= st.code_extended_due, Timeliness.within_extension.value),
             else_=Timeliness.late.value,
         )
-        keys = [s.stage, _TENURE, policy, code, s.outcome, s.working_days_to_respond]
-        rows = await self._grouped(_STAGES, keys, _in(s.responded_at, self.period))
-        return Counter(
-            {(st, tenure, Timeliness(p), None if cd is None else Timeliness(cd), outcome, days): n
-             for st, tenure, p, cd, outcome, days, n in rows}
-        )  # fmt: skip
-
-    async def missed(self) -> Counter[int]:
-        rows = await self._grouped(
-            _STAGES, [s.stage],
-            _in(s.ended_at, self.period), s.responded_at.is_(None),
-            s.ended_date > s.response_due, c.declined_at.is_(None),
-        )  # fmt: skip
-        return Counter(dict(rows))
-
-    async def last_closures(self) -> Counter[tuple[int, bool]]:
-        order = sa.func.row_number().over(
-            partition_by=s.complaint_id, order_by=(s.closed_at.desc(), s.seq)
+        selects = [
+            self._select(
+                "received", self.st,
+                [st.stage, st.tenure, acknowledgement, _flag(st.handler_involved_before)],
+                sa.not_(st.reopened), _in(st.started_at, period), st.declined_at.is_(None),
+            ),
+            self._select(
+                "responded", self.st,
+                [st.stage, st.tenure, policy, code, st.outcome, st.working_days_to_respond],
+                _in(st.responded_at, period),
+            ),
+        ]  # fmt: skip
+        if only_tsm:
+            return selects
+        closes = period.closes
+        cutoff = min(period.end, self.today + timedelta(days=1))
+        last = sa.func.row_number().over(
+            partition_by=st.complaint_id, order_by=(st.closed_at.desc(), st.seq)
         )
-        withdrawn = sa.case((s.closure_reason == _WITHDRAWN, True), else_=False)
         closed = (
-            sa.select(s.stage, withdrawn.label("withdrawn"), order.label("n"))
-            .select_from(_STAGES)
-            .where(self.relevant, _in(s.closed_at, self.period))
+            sa.select(st.stage, _flag(st.closure_reason == _WITHDRAWN).label("withdrawn"),
+                      last.label("last"))
+            .where(_in(st.closed_at, period))
             .subquery()
-        )
-        query = sa.select(closed.c.stage, closed.c.withdrawn, sa.func.count()).where(
-            closed.c.n == 1
-        )
-        rows = await self._rows(query.group_by(closed.c.stage, closed.c.withdrawn))
-        return Counter({(st, bool(withdrawn)): n for st, withdrawn, n in rows})
-
-    async def open_at_end(self) -> Counter[tuple[int, bool]]:
-        closes = self.period.closes
-        cutoff = min(self.period.end, self.today + timedelta(days=1))
-        past_due = sa.case((s.response_due < cutoff, True), else_=False)
-        rows = await self._grouped(
-            _STAGES, [s.stage, past_due],
-            s.started_at < closes,
-            sa.or_(s.responded_at.is_(None), s.responded_at >= closes),
-            sa.or_(s.ended_at.is_(None), s.ended_at >= closes),
         )  # fmt: skip
-        return Counter({(st, bool(late)): n for st, late, n in rows})
+        return [
+            *selects,
+            self._select(
+                "missed", self.st, [st.stage],
+                _in(st.ended_at, period), st.responded_at.is_(None),
+                st.ended_date > st.response_due, st.declined_at.is_(None),
+            ),
+            self._select(
+                "last_closures", closed, [closed.c.stage, closed.c.withdrawn], closed.c.last == 1
+            ),
+            self._select(
+                "open_at_end", self.st, [st.stage, _flag(st.response_due < cutoff)],
+                st.started_at < closes,
+                sa.or_(st.responded_at.is_(None), st.responded_at >= closes),
+                sa.or_(st.ended_at.is_(None), st.ended_at >= closes),
+            ),
+            self._select("reopened", self.st, [], st.reopened, _in(st.started_at, period)),
+            self._select("informal_stages", self.st, [st.stage], st.informal),
+            self._remedies(),
+        ]  # fmt: skip
 
-    async def reopened(self) -> int:
-        query = sa.select(sa.func.count()).select_from(_STAGES)
-        query = query.where(self.relevant, s.reopened, _in(s.started_at, self.period))
-        return int((await self.conn.execute(query)).scalar_one())
+    def _remedies(self) -> sa.Select[Any]:
+        st = self.st.c
+        function = (
+            sa.func.json_array_elements_text if self.dialect == "postgresql" else sa.func.json_each
+        )
+        label = function(st.remedies).table_valued("value")
+        source = self.st.join(label, sa.true())
+        return self._select(
+            "remedies", source, [label.c.value],
+            _in(st.responded_at, self.period), sa.cast(st.remedies, sa.Text) != "[]",
+        )  # fmt: skip
 
-    async def informal_stages(self) -> frozenset[int]:
-        query = sa.select(s.stage).select_from(_STAGES).where(self.relevant, s.informal)
-        return frozenset(row[0] for row in await self._rows(query.distinct()))
-
-    async def stages_extended(self) -> Counter[int | None]:
-        moved = (
-            sa.select(i.complaint_id, i.stage)
-            .select_from(_ITEMS)
-            .where(
-                self.relevant,
-                i.kind == ItemKind.extension.value,
-                _in(i.occurred_at, self.period),
-            )
+    def other_selects(self) -> list[sa.Select[Any]]:
+        it, rel, period = self.it.c, self.rel.c, self.period
+        evidence = sa.case(
+            (it.kind != ItemKind.evidence_request.value, None),
+            (it.answered_date <= it.due, Evidence.on_time),
+            (it.answered_date.is_not(None), Evidence.late),
+            (it.due < self.today, Evidence.late),
+            else_=Evidence.not_due,
+        )
+        marked, told_of = self.marked.c, self.told_of.c
+        told = self.marked.join(
+            self.told_of,
+            sa.and_(told_of.complaint_id == marked.complaint_id, told_of.version == marked.version),
+            isouter=True,
+        )
+        extended = (
+            sa.select(it.complaint_id, it.stage)
+            .where(it.kind == ItemKind.extension.value, _in(it.occurred_at, period))
             .distinct()
             .subquery()
         )
-        query = sa.select(moved.c.stage, sa.func.count()).group_by(moved.c.stage)
-        return Counter(dict(await self._rows(query)))
-
-    async def items(self) -> list[tuple[tuple[Any, ...], int, int]]:
-        """The period's items by (kind, stage, code, status, evidence, explained): how many, and
-        their pence."""
-        ranked = (
-            sa.select(
-                i.complaint_id,
-                i.version,
-                i.kind,
-                i.stage,
-                i.code,
-                i.status,
-                i.occurred_at,
-                i.due,
-                i.answered_date,
-                i.amount_pence,
-                sa.func.lead(i.version)
-                .over(partition_by=(i.complaint_id, i.kind), order_by=i.version)
-                .label("following"),
-            )
-            .select_from(_ITEMS)
-            .where(self.relevant)
+        st = self.st.c
+        # Per complaint: whether it went on to stage 1 or more, and was ever closed (withdrawn
+        # aside).
+        went_on = sa.func.max(sa.case((st.stage >= 1, 1), else_=0))
+        closed = sa.and_(
+            st.closed_at.is_not(None),
+            sa.or_(st.closure_reason.is_(None), st.closure_reason != _WITHDRAWN),
+        )
+        ends = (
+            sa.select(st.complaint_id, went_on.label("formal"),
+                      sa.func.max(sa.case((closed, 1), else_=0)).label("resolved"))
+            .group_by(st.complaint_id)
             .subquery()
-        )
-        r = ranked.c
-        informed = report_items.alias("informed")
-        explained = sa.case(
-            *(
-                (
-                    r.kind == kind.value,
-                    sa.exists().where(
-                        informed.c.complaint_id == r.complaint_id,
-                        informed.c.kind == ItemKind.informed.value,
-                        informed.c.code == about,
-                        informed.c.version > r.version,
-                        sa.or_(r.following.is_(None), informed.c.version < r.following),
-                    ),
-                )
-                for kind, about in ABOUT.items()
-            ),
-            else_=False,
-        )
-        evidence = sa.case(
-            (r.kind != ItemKind.evidence_request.value, None),
-            (r.answered_date <= r.due, Evidence.on_time),
-            (r.answered_date.is_not(None), Evidence.late),
-            (r.due < self.today, Evidence.late),
-            else_=Evidence.not_due,
-        )
-        keys = [r.kind, r.stage, r.code, r.status, evidence, explained]
-        pence = sa.func.coalesce(sa.func.sum(r.amount_pence), 0)
-        query = sa.select(*keys, sa.func.count(), pence).where(_in(r.occurred_at, self.period))
-        rows = await self._rows(query.group_by(*keys))
+        )  # fmt: skip
+        informal = self.rel.join(ends, ends.c.complaint_id == rel.id, isouter=True)
+        formal = ends.c.formal == 1
+        resolved = ends.c.resolved == 1
         return [
-            ((kind, st, code, status, ev, bool(was_told)), n, int(p))
-            for kind, st, code, status, ev, was_told, n, p in rows
-        ]
+            self._select(
+                "items", self.it, [it.kind, it.stage, it.code, it.status, evidence],
+                _in(it.occurred_at, period), it.kind.not_in(_TOLD), pence=it.amount_pence,
+            ),
+            self._select(
+                "told", told,
+                [marked.kind, marked.stage, marked.code, _flag(told_of.version.is_not(None))],
+                marked.kind.in_(_TOLD), _in(marked.occurred_at, period),
+            ),
+            self._select("stages_extended", extended, [extended.c.stage]),
+            self._select(
+                "moved", self.it, [it.kind, it.code, it.status],
+                it.kind.in_([kind.value for kind in MOVED]),
+                it.due >= period.start, it.due < period.end, pence=it.amount_pence,
+            ),
+            self._select(
+                "informal", informal,
+                [_flag(formal), _flag(sa.and_(sa.not_(formal), resolved))],
+                rel.logged_stage == 0, rel.declined_at.is_(None), _in(rel.received_at, period),
+            ),
+            self._select("declined", self.rel, [rel.decline_reason],
+                         _in(rel.declined_at, period)),
+            self._select(
+                "late_acceptances", self.rel, [rel.late_acceptance],
+                rel.late_acceptance.is_not(None), _in(rel.received_at, period),
+            ),
+            self._select(
+                "received_complaints", self.rel, [rel.category, rel.channel, rel.tenure],
+                _in(rel.received_at, period), rel.declined_at.is_(None),
+            ),
+        ]  # fmt: skip
 
-    async def moved(self) -> dict[tuple[str, str, str], Money]:
-        keys = [i.kind, sa.func.coalesce(i.code, ""), sa.func.coalesce(i.status, "")]
-        pence = sa.func.coalesce(sa.func.sum(i.amount_pence), 0)
-        query = sa.select(*keys, sa.func.count(), pence).select_from(_ITEMS)
-        query = query.where(
-            self.relevant,
-            i.kind.in_([kind.value for kind in MOVED]),
-            i.due >= self.period.start,
-            i.due < self.period.end,
+
+def _int(text: str | None) -> int | None:
+    return None if text is None else int(text)
+
+
+def _tallies(rows: dict[str, list[Row]]) -> Tallies:
+    def counted(name: str, key: Callable[..., Any]) -> Counter[Any]:
+        found: Counter[Any] = Counter()
+        for *keys, n, _ in rows.get(name, []):
+            found[key(*keys)] += n
+        return found
+
+    def money(name: str, key: Callable[..., Any]) -> dict[Any, Money]:
+        found: dict[Any, Money] = {}
+        for *keys, n, pence in rows.get(name, []):
+            at = key(*keys)
+            if at is not None:
+                was = found.get(at, (0, 0))
+                found[at] = (was[0] + n, was[1] + int(pence))
+        return found
+
+    def items(kind: ItemKind, key: Callable[..., Any]) -> Counter[Any]:
+        return counted("items", lambda k, *rest: key(*rest) if k == kind.value else None)
+
+    def told(kind: ItemKind) -> Counter[Any]:
+        return counted(
+            "told",
+            lambda k, stage, code, flag, *_: (
+                (_int(stage), code or NOT_RECORDED, flag == "1") if k == kind.value else None
+            ),
         )
-        rows = await self._rows(query.group_by(*keys))
-        return {(kind, code, status): (n, int(p)) for kind, code, status, n, p in rows}
 
-    async def informal(self) -> tuple[int, int, int]:
-        later = report_stages.alias("later")
-        formal = sa.exists().where(later.c.complaint_id == c.id, later.c.stage >= 1)
-        resolved = sa.exists().where(
-            later.c.complaint_id == c.id,
-            later.c.closed_at.is_not(None),
-            sa.or_(later.c.closure_reason.is_(None), later.c.closure_reason != _WITHDRAWN),
-        )
-        query = sa.select(
-            sa.func.count(),
-            sa.func.coalesce(sa.func.sum(sa.case((formal, 1), else_=0)), 0),
-            sa.func.coalesce(sa.func.sum(sa.case((sa.and_(~formal, resolved), 1), else_=0)), 0),
-        ).where(
-            self.relevant,
-            c.logged_stage == 0,
-            c.declined_at.is_(None),
-            _in(c.received_at, self.period),
-        )
-        received, became_formal, resolved_informally = (await self._rows(query))[0]
-        return int(received), int(became_formal), int(resolved_informally)
+    def code(_stage: Any, code: str | None, *_: Any) -> str:
+        return code or ""
 
-    async def declined(self) -> Counter[str | None]:
-        rows = await self._grouped(report_complaints, [c.decline_reason],
-                                   _in(c.declined_at, self.period))  # fmt: skip
-        return Counter(dict(rows))
+    def drop_none(counter: Counter[Any]) -> Counter[Any]:
+        counter.pop(None, None)
+        return counter
 
-    async def late_acceptances(self) -> Counter[str]:
-        rows = await self._grouped(
-            report_complaints, [c.late_acceptance],
-            c.late_acceptance.is_not(None), _in(c.received_at, self.period),
-        )  # fmt: skip
-        return Counter(dict(rows))
+    informal = counted("informal", lambda formal, resolved, *_: (formal, resolved))
+    return Tallies(
+        received=counted(
+            "received",
+            lambda stage, tenure, ack, before, *_: (
+                int(stage),
+                tenure,
+                Acknowledgement(ack),
+                before == "1",
+            ),
+        ),
+        informal_stages=frozenset(int(keys[0]) for keys in rows.get("informal_stages", [])),
+        responded=counted(
+            "responded",
+            lambda stage, tenure, policy, code, outcome, days: (
+                int(stage),
+                tenure,
+                Timeliness(policy),
+                None if code is None else Timeliness(code),
+                outcome,
+                _int(days),
+            ),
+        ),
+        missed=counted("missed", lambda stage, *_: int(stage)),
+        last_closures=counted(
+            "last_closures", lambda stage, withdrawn, *_: (int(stage), withdrawn == "1")
+        ),
+        open_at_end=counted("open_at_end", lambda stage, late, *_: (int(stage), late == "1")),
+        reopened=sum(counted("reopened", lambda *_: 0).values()),
+        extensions=drop_none(told(ItemKind.extension)),
+        stages_extended=counted("stages_extended", lambda stage, *_: _int(stage)),
+        requests=drop_none(
+            items(ItemKind.escalation_request, lambda stage, _c, status, *_: (_int(stage), status))
+        ),
+        refusals=drop_none(told(ItemKind.escalation_refusal)),
+        informal_received=sum(informal.values()),
+        informal_formal=sum(n for (formal, _), n in informal.items() if formal == "1"),
+        informal_resolved=sum(n for (_, resolved), n in informal.items() if resolved == "1"),
+        declined=counted("declined", lambda reason, *_: reason),
+        late_acceptances=counted("late_acceptances", lambda reason, *_: reason),
+        received_complaints=counted(
+            "received_complaints", lambda category, channel, tenure, *_: (category, channel, tenure)
+        ),
+        remedies=counted("remedies", lambda label, *_: label),
+        satisfaction=drop_none(items(ItemKind.satisfaction, code)),
+        evidence=drop_none(items(ItemKind.evidence_request, lambda _s, _c, _st, ev, *_: ev)),
+        offers=money(
+            "items",
+            lambda kind, _s, code, status, *_: (
+                (code or "", status or "") if kind == ItemKind.compensation.value else None
+            ),
+        ),
+        moved=money("moved", lambda kind, code, status, *_: (kind, code or "", status or "")),
+        learning=sum(drop_none(items(ItemKind.learning, lambda *_: 0)).values()),
+        referrals=drop_none(items(ItemKind.referral, code)),
+        determinations=drop_none(items(ItemKind.determination, code)),
+    )
 
-    async def received_complaints(self) -> Counter[tuple[str, str, str]]:
-        rows = await self._grouped(
-            report_complaints, [c.category, c.channel, _TENURE],
-            _in(c.received_at, self.period), c.declined_at.is_(None),
-        )  # fmt: skip
-        return Counter({(category, channel, tenure): n for category, channel, tenure, n in rows})
 
-    async def remedies(self) -> Counter[str]:
-        """The remedies named in the period's responses, by label (as written)."""
-        if self.conn.dialect.name == "postgresql":
-            label = sa.func.json_array_elements_text(s.remedies).table_valued("value")
-        else:
-            label = sa.func.json_each(s.remedies).table_valued("value")
-        query = (
-            sa.select(label.c.value, sa.func.count()).select_from(_STAGES).join(label, sa.true())
-        )
-        query = query.where(self.relevant, _in(s.responded_at, self.period))
-        rows = await self._rows(query.group_by(label.c.value))
-        return Counter({str(value): n for value, n in rows})
-
-    async def worded(self, kinds: frozenset[ItemKind]) -> tuple[Any, ...]:
-        if not kinds:
-            return ()
-        raw = self.conn.dialect.name == "postgresql"
-        query = sa.select(*readable(ITEM_COLUMNS, raw)).select_from(_ITEMS)
-        query = query.where(
-            self.relevant,
-            i.kind.in_(sorted(kind.value for kind in kinds)),
-            _in(i.occurred_at, self.period),
-        )
-        query = query.order_by(i.kind, i.complaint_id, i.version)
-        return tuple(item_facts(*row) for row in await self._rows(query))
+async def _worded(
+    conn: AsyncConnection, counts: _Counts, kinds: frozenset[ItemKind]
+) -> tuple[ItemFacts, ...]:
+    """The period's items of `kinds`, by kind, complaint and version."""
+    i = report_items.c
+    raw = conn.dialect.name == "postgresql"
+    rel = counts.rel
+    query = (
+        sa.select(*readable(ITEM_COLUMNS, raw))
+        .join_from(report_items, rel, rel.c.id == i.complaint_id)
+        .where(i.kind.in_(sorted(k.value for k in kinds)), _in(i.occurred_at, counts.period))
+        .order_by(i.kind, i.complaint_id, i.version)
+    )
+    return tuple(item_facts(*row) for row in await conn.execute(query))
