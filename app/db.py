@@ -117,6 +117,12 @@ def service_engine(settings: Settings) -> AsyncEngine:
     return _service_engine(settings, settings.database_url, read_only=False)
 
 
+def reading_url(settings: Settings) -> str:
+    """Where a lag-tolerant read runs outside the service (`redress report`, `redress export`):
+    the replica where there is one."""
+    return settings.read_database_url or settings.database_url
+
+
 def read_engine(settings: Settings) -> AsyncEngine | None:
     """The engine of the lag-tolerant reads (`REDRESS_READ_DATABASE_URL`), bounded like the
     primary's; None when they read the primary."""

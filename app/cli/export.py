@@ -10,7 +10,7 @@ from typing import Annotated, BinaryIO
 import typer
 from rich.console import Console
 
-from app.db import create_engine
+from app.db import create_engine, reading_url
 from app.events.factory import make_store
 from app.settings import Settings
 
@@ -52,7 +52,7 @@ def export(
     )
 
     async def run(sink: BinaryIO) -> int:
-        engine = create_engine(Settings().database_url)
+        engine = create_engine(reading_url(Settings()))
         try:
             reader = OPERATOR if personal_data else NO_PERSONAL_DATA
             return await write(engine, make_store(Settings()), selection, reader, sink)

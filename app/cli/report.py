@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.db import create_engine
+from app.db import create_engine, reading_url
 from app.domain.clocks.calendar import london_date
 from app.domain.errors import DomainError
 from app.domain.reporting.period import Period
@@ -53,7 +53,7 @@ def _produce(
     work: Callable[[AsyncConnection], Awaitable[AnyReport]], fmt: Format, output: Path | None
 ) -> None:
     async def run() -> AnyReport:
-        engine = create_engine(Settings().database_url)
+        engine = create_engine(reading_url(Settings()))
         try:
             async with snapshot(engine) as conn:
                 return await work(conn)

@@ -107,6 +107,11 @@ class SealingEventStore:
             result[event.stream_id].append(event)
         return result
 
+    async def read_events(
+        self, conn: AsyncConnection, keys: Sequence[tuple[str, int]]
+    ) -> list[StoredEvent]:
+        return await self._open(conn, await self.inner.read_events(conn, keys))
+
     async def stream_version(self, conn: AsyncConnection, stream_id: str) -> int:
         return await self.inner.stream_version(conn, stream_id)
 

@@ -137,6 +137,15 @@ class SqlEventStore:
             result[row.stream_id].append(stored_event(row._mapping))
         return result
 
+    async def read_events(
+        self, conn: AsyncConnection, keys: Sequence[tuple[str, int]]
+    ) -> list[StoredEvent]:
+        if not keys:
+            return []
+        key = sa.tuple_(table.c.stream_id, table.c.version)
+        query = sa.select(*_COLUMNS).where(key.in_(list(keys)))
+        return [stored_event(row._mapping) for row in await conn.execute(query)]
+
     async def stream_version(self, conn: AsyncConnection, stream_id: str) -> int:
         query = sa.select(sa.func.coalesce(sa.func.max(table.c.version), 0)).where(
             table.c.stream_id == stream_id

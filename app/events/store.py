@@ -130,6 +130,12 @@ class EventStore(Protocol):
         """Several streams in one query; every id asked for is a key ([] if it has no events)."""
         ...
 
+    async def read_events(
+        self, conn: AsyncConnection, keys: Sequence[tuple[str, int]]
+    ) -> list[StoredEvent]:
+        """The events of (stream id, version) `keys` that exist, in one query, in no order."""
+        ...
+
     async def stream_version(self, conn: AsyncConnection, stream_id: str) -> int:
         """The stream's last version, 0 if it has no events."""
         ...

@@ -34,7 +34,7 @@ from app.services import complaints as complaint_service
 from app.services.privacy import Reader
 
 REPROJECT_BATCH = 500
-WORDING_BATCH = 500  # complaints whose streams are read at once for their items' words
+WORDING_BATCH = 500  # items whose events are read at once for their words
 
 
 async def code_compliance_report(
@@ -87,21 +87,15 @@ async def read_wording(
     shown: frozenset[ItemKind],
 ) -> Wording:
     """The words of `items` (the period's of the kinds a report lists, `shown` to the reader),
-    from their events as `store` opens them: an erased complaint's read "[erased]". Only the
-    streams of those items' complaints are read, a few in a period, not the log."""
-    wanted: dict[str, dict[int, ItemKind]] = {}
-    for item in items:
-        wanted.setdefault(item.complaint_id, {})[item.version] = item.kind
+    from their events as `store` opens them: an erased complaint's read "[erased]". Only those
+    events are read, a few in a period, not the log."""
+    kinds = {(item.complaint_id, item.version): item.kind for item in items}
+    keys = sorted(kinds)
     words: dict[ItemKey, dict[str, str]] = {}
-    ids = sorted(wanted)
-    for start in range(0, len(ids), WORDING_BATCH):
-        streams = await store.read_streams(conn, ids[start : start + WORDING_BATCH])
-        for complaint_id, stored in streams.items():
-            versions = wanted[complaint_id]
-            for event in stored:
-                kind = versions.get(event.version)
-                if kind is not None:
-                    words[(complaint_id, event.version)] = words_of(kind, decode(event))
+    for start in range(0, len(keys), WORDING_BATCH):
+        for event in await store.read_events(conn, keys[start : start + WORDING_BATCH]):
+            key = (event.stream_id, event.version)
+            words[key] = words_of(kinds[key], decode(event))
     return Wording(shown=shown, words=words)
 
 

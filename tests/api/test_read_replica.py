@@ -9,6 +9,9 @@ server can be started (the reason is printed).
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
@@ -213,3 +216,29 @@ async def test_without_a_replica_the_primary_serves_every_read(
     assert listing.headers[SOURCE_HEADER] == "primary"
     ready = await client.get("/readyz")
     assert ready.json() == {"status": "ready"}
+
+
+@pytest.mark.postgres
+async def test_the_report_and_export_commands_read_the_replica(
+    http: httpx.AsyncClient, primary: AsyncEngine, pair: replica.Pair
+) -> None:
+    created = await log(http, await key(primary, Role.crm))
+    await pair.catch_up()
+    # The primary's address leads nowhere: what the commands print, they read on the replica.
+    env = {
+        **os.environ,
+        "REDRESS_DATABASE_URL": "postgresql+asyncpg://postgres@127.0.0.1:1/nowhere",
+        "REDRESS_READ_DATABASE_URL": pair.replica.url(DATABASE),
+    }
+    commands = [
+        ["export", "--landlord", LANDLORD],
+        ["report", "annual", "--landlord", LANDLORD, "--year", "2025", "--format", "csv"],
+    ]
+    for command in commands:
+        result = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "app.cli", *command],
+            env=env, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, (command, result.stderr[-2000:])
+        assert (created["id"] if command[0] == "export" else LANDLORD) in result.stdout, command

@@ -213,6 +213,10 @@ class TestReading:
         assert streams["c-missing"] == []
         async with db.connect() as conn:
             assert streams["c-a"] == await store.read_stream(conn, "c-a")
+            # Single events by (stream, version), those that exist; the same as read whole.
+            found = await store.read_events(conn, [("c-b", 2), ("c-a", 1), ("c-a", 9), ("x", 1)])
+            assert await store.read_events(conn, []) == []
+        assert sorted(found, key=lambda e: e.position) == [streams["c-a"][0], streams["c-b"][1]]
 
     async def test_an_empty_store(self, db: AsyncEngine, store: EventStore) -> None:
         async with db.connect() as conn:
