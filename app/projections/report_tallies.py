@@ -36,6 +36,13 @@ KEYS = 6  # key columns of each row of counts
 _WITHDRAWN = ClosureReason.withdrawn.value
 _TOLD = (ItemKind.extension.value, ItemKind.escalation_refusal.value)
 Row = tuple[Any, ...]  # (count, key 1 .. key 6, how many, pence)
+# The counts each report is made of (the names of the selects below).
+TSM = frozenset({"received", "responded"})
+ANNUAL = TSM | {"remedies", "items", "moved", "declined", "received_complaints"}
+CODE_COMPLIANCE = TSM | {
+    "missed", "last_closures", "open_at_end", "reopened", "informal_stages", "items", "told",
+    "stages_extended", "informal", "declined", "late_acceptances",
+}  # fmt: skip
 # The columns the counts read: the fewer, the less the database copies into each expression.
 _STAGE_COLUMNS = (
     "complaint_id", "seq", "stage", "informal", "reopened", "started_at", "acknowledgement_due",
@@ -57,15 +64,17 @@ async def count(
     today: date,
     *,
     worded: Iterable[ItemKind] = (),
-    stages_only: bool = False,
+    needs: frozenset[str] | None = None,
 ) -> Tallies:
     """The landlord's tallies for `period` judged on `today`, with the period's items of the
-    kinds in `worded`; with `stages_only`, only the stage records received and responded to (all
-    the Tenant Satisfaction Measures need)."""
+    kinds in `worded`: the counts a report `needs` (CODE_COMPLIANCE, ANNUAL, TSM; None: all),
+    the others left empty."""
     counts = _Counts(conn.dialect.name, landlord, period, today)
-    selects = counts.stage_selects(only_tsm=stages_only)
-    if not stages_only:
-        selects += counts.other_selects()
+    selects = [
+        query
+        for name, query in [*counts.stage_selects(), *counts.other_selects()]
+        if needs is None or name in needs
+    ]
     rows: dict[str, list[Row]] = {}
     for row in await conn.execute(sa.union_all(*selects)):
         rows.setdefault(row[0], []).append(tuple(row[1:]))
@@ -168,7 +177,7 @@ class _Counts:
 
     def _select(
         self, name: str, source: Any, keys: list[Any], *where: Any, pence: Any = None
-    ) -> sa.Select[Any]:
+    ) -> tuple[str, sa.Select[Any]]:
         """One count's rows: grouped by its keys as they are (cheaper to compare than text), then
         the keys as text, so every count's rows have the same columns."""
         total = sa.literal(0) if pence is None else sa.func.coalesce(sa.func.sum(pence), 0)
@@ -181,14 +190,14 @@ class _Counts:
         inner = (grouped.group_by(*keys) if keys else grouped).subquery()
         padded = [*(inner.c[f"k{n}"] for n in range(len(keys))),
                   *[sa.null()] * (KEYS - len(keys))]  # fmt: skip
-        return sa.select(
+        return name, sa.select(
             sa.literal(name).label("name"),
             *(_text(k).label(f"k{n}") for n, k in enumerate(padded)),
             inner.c.n,
             inner.c.pence,
         )
 
-    def stage_selects(self, *, only_tsm: bool) -> list[sa.Select[Any]]:
+    def stage_selects(self) -> list[tuple[str, sa.Select[Any]]]:
         st, period = self.st.c, self.period
         due = st.acknowledgement_due
         no_longer_owed = _earlier(st.responded_date, st.ended_date)
@@ -225,8 +234,6 @@ class _Counts:
                 _in(st.responded_at, period),
             ),
         ]  # fmt: skip
-        if only_tsm:
-            return selects
         closes = period.closes
         cutoff = min(period.end, self.today + timedelta(days=1))
         last = sa.func.row_number().over(
@@ -259,7 +266,7 @@ class _Counts:
             self._remedies(),
         ]  # fmt: skip
 
-    def _remedies(self) -> sa.Select[Any]:
+    def _remedies(self) -> tuple[str, sa.Select[Any]]:
         st = self.st.c
         function = (
             sa.func.json_array_elements_text if self.dialect == "postgresql" else sa.func.json_each
@@ -271,7 +278,7 @@ class _Counts:
             _in(st.responded_at, self.period), sa.cast(st.remedies, sa.Text) != "[]",
         )  # fmt: skip
 
-    def other_selects(self) -> list[sa.Select[Any]]:
+    def other_selects(self) -> list[tuple[str, sa.Select[Any]]]:
         it, rel, period = self.it.c, self.rel.c, self.period
         evidence = sa.case(
             (it.kind != ItemKind.evidence_request.value, None),

@@ -47,7 +47,9 @@ async def code_compliance_report(
     reader: Reader,
 ) -> CodeComplianceReport:
     kinds = shown_kinds(reader) & CODE_WORDS
-    tallies = await report_tallies.count(conn, landlord, period, today, worded=kinds)
+    tallies = await report_tallies.count(
+        conn, landlord, period, today, worded=kinds, needs=report_tallies.CODE_COMPLIANCE
+    )
     wording = await read_wording(conn, store, tallies.worded, kinds)
     return code_compliance(tallies, period, landlord=landlord, today=today, wording=wording)
 
@@ -57,7 +59,7 @@ async def tsm_report(
 ) -> TsmReport:
     homes = await homes_at_year_end(conn, store, landlord, year, today=today)
     period = reporting_year(year)
-    tallies = await report_tallies.count(conn, landlord, period, today, stages_only=True)
+    tallies = await report_tallies.count(conn, landlord, period, today, needs=report_tallies.TSM)
     return tsm(tallies, year, landlord=landlord, homes=homes)
 
 
@@ -67,7 +69,9 @@ async def annual_report(
     period = reporting_year(year)
     kinds = shown_kinds(reader) & ANNUAL_WORDS
     # No annual figure is judged on a day: every one is of what happened in the year.
-    tallies = await report_tallies.count(conn, landlord, period, period.end, worded=kinds)
+    tallies = await report_tallies.count(
+        conn, landlord, period, period.end, worded=kinds, needs=report_tallies.ANNUAL
+    )
     wording = await read_wording(conn, store, tallies.worded, kinds)
     return annual(tallies, year, landlord=landlord, wording=wording)
 
