@@ -252,3 +252,27 @@ async def tuples(conn: AsyncConnection, query: sa.Select[Any]) -> Sequence[Seque
         str(compiled), *(values[name] for name in compiled.positiontup or ())
     )
     return rows
+
+
+async def insert_rows(
+    conn: AsyncConnection, table: sa.Table, rows: Sequence[dict[str, Any]]
+) -> None:
+    """Insert `rows` (each with every column it sets) in bulk, in the caller's transaction: on
+    PostgreSQL by `COPY` (a rebuild writes a whole projection), elsewhere as one `executemany`."""
+    if not rows:
+        return
+    if conn.dialect.name != "postgresql":
+        await conn.execute(sa.insert(table), list(rows))
+        return
+    columns = list(rows[0])
+    # COPY takes JSON as its text; every other value goes as asyncpg encodes it.
+    json = {name for name in columns if isinstance(table.c[name].type, sa.JSON)}
+    records = [
+        tuple(
+            orjson.dumps(row[name]).decode() if name in json else row[name] for name in columns
+        )
+        for row in rows
+    ]
+    raw = (await conn.get_raw_connection()).driver_connection
+    assert raw is not None
+    await raw.copy_records_to_table(table.name, records=records, columns=columns)

@@ -18,7 +18,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.db import one_of
+from app.db import insert_rows, one_of
 from app.domain.clocks.calendar import london_date
 from app.domain.complaint.events import (
     ClosureReason,
@@ -178,8 +178,7 @@ async def replace(
         for name, rows in rows_of(f).items():
             by_table[name] += rows.values()
     for table in TABLES:
-        if by_table[table.name]:
-            await conn.execute(sa.insert(table), by_table[table.name])
+        await insert_rows(conn, table, by_table[table.name])
 
 
 async def live_rows(

@@ -27,7 +27,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.db import one_of
+from app.db import insert_rows, one_of
 from app.domain.complaint.events import ComplaintEvent
 from app.domain.complaint.evolve import evolve
 from app.domain.complaint.state import ComplaintState
@@ -301,7 +301,7 @@ async def _compare(
         await conn.execute(
             sa.delete(complaints).where(complaints.c.id.in_([str(row["id"]) for row in stale]))
         )
-        await conn.execute(sa.insert(complaints), list(stale))
+        await insert_rows(conn, complaints, stale)
 
 
 async def _documents(
