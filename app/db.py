@@ -268,9 +268,7 @@ async def insert_rows(
     # COPY takes JSON as its text; every other value goes as asyncpg encodes it.
     json = {name for name in columns if isinstance(table.c[name].type, sa.JSON)}
     records = [
-        tuple(
-            orjson.dumps(row[name]).decode() if name in json else row[name] for name in columns
-        )
+        tuple(orjson.dumps(row[name]).decode() if name in json else row[name] for name in columns)
         for row in rows
     ]
     raw = (await conn.get_raw_connection()).driver_connection

@@ -20,6 +20,7 @@ from app.api.deps import (
     reject_unknown_query,
 )
 from app.api.errors import ApiError
+from app.api.event_examples import BODIES, openapi_examples
 from app.api.event_requests import EventRequest
 from app.api.event_views import event_view
 from app.api.reads import Reads, lagging
@@ -275,7 +276,7 @@ async def get_complaint(
 async def append_event(
     request: Request,
     complaint_id: ComplaintId,
-    body: Annotated[EventRequest, Body()],
+    body: Annotated[EventRequest, Body(openapi_examples=openapi_examples(BODIES))],
     engine: Engine,
     store: Store,
     actor: Annotated[Actor, Depends(authorize_event(Action.record_event))],

@@ -14,6 +14,7 @@ from fastapi.responses import Response
 
 from app.api.complaints import ComplaintId, record
 from app.api.deps import Action, Actor, Engine, Store, authorize_event, reject_unknown_query
+from app.api.event_examples import RESIDENT_BODIES, openapi_examples
 from app.api.resident_requests import ResidentEventRequest, resident_command
 from app.api.schemas.complaints import ComplaintView
 from app.api.writes import CorrelationId, IdempotencyKey, IfMatch
@@ -31,7 +32,7 @@ router = APIRouter(prefix="/v1", tags=["complaints"], dependencies=[Depends(reje
 async def record_resident_event(
     request: Request,
     complaint_id: ComplaintId,
-    body: Annotated[ResidentEventRequest, Body()],
+    body: Annotated[ResidentEventRequest, Body(openapi_examples=openapi_examples(RESIDENT_BODIES))],
     engine: Engine,
     store: Store,
     actor: Annotated[Actor, Depends(authorize_event(Action.record_resident_event))],

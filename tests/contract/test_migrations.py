@@ -133,8 +133,8 @@ async def test_0017_fills_in_the_london_dates_of_existing_rows(
     await migrations.upgrade_async(scratch_url, "0016_audit_checkpoints")
     engine = create_engine(scratch_url)
 
-    def moment(*parts: int) -> datetime:  # as each backend's column holds it
-        at = datetime(*parts, tzinfo=UTC)
+    def moment(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+        at = datetime(year, month, day, hour, minute, tzinfo=UTC)  # as each backend holds it
         return at.replace(tzinfo=None) if backend == "sqlite" else at
 
     # 23:30 UTC on 30 June is 00:30 BST on 1 July; 23:30 UTC on 10 January is that day in GMT.
