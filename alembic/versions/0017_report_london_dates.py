@@ -39,27 +39,39 @@ def upgrade() -> None:
             for name in columns:
                 batch.add_column(sa.Column(name, sa.Date, nullable=True))
     bind = op.get_bind()
-    for table, (keys, columns) in DATES.items():
+    for name, (keys, columns) in DATES.items():
+        table = sa.table(
+            name,
+            *(sa.column(k) for k in keys),
+            *(sa.column(c, sa.Date) for c in columns),
+            *(sa.column(m, sa.DateTime(timezone=True)) for m in columns.values()),
+        )
         if bind.dialect.name == "postgresql":
-            moments = ", ".join(
-                f"{name} = ({moment} AT TIME ZONE 'Europe/London')::date"
-                for name, moment in columns.items()
+            op.execute(
+                sa.update(table).values(
+                    {
+                        day: sa.cast(sa.func.timezone("Europe/London", table.c[moment]), sa.Date)
+                        for day, moment in columns.items()
+                    }
+                )
             )
-            op.execute(f"UPDATE {table} SET {moments}")
             continue
         # SQLite keeps UTC moments as text without an offset.
-        rows = bind.execute(sa.text(f"SELECT {', '.join([*keys, *columns.values()])} FROM {table}"))
+        query = sa.select(*(table.c[k] for k in keys), *(table.c[m] for m in columns.values()))
         updates = [
             {
-                **{f"k{i}": row[i] for i in range(len(keys))},
-                **{name: _london(row[len(keys) + j]) for j, name in enumerate(columns)},
+                **{f"k_{key}": row[i] for i, key in enumerate(keys)},
+                **{day: _london(row[len(keys) + j]) for j, day in enumerate(columns)},
             }
-            for row in rows
+            for row in bind.execute(query)
         ]
         if updates:
-            sets = ", ".join(f"{name} = :{name}" for name in columns)
-            where = " AND ".join(f"{key} = :k{i}" for i, key in enumerate(keys))
-            bind.execute(sa.text(f"UPDATE {table} SET {sets} WHERE {where}"), updates)
+            statement = (
+                sa.update(table)
+                .where(*(table.c[k] == sa.bindparam(f"k_{k}") for k in keys))
+                .values({day: sa.bindparam(day) for day in columns})
+            )
+            bind.execute(statement, updates)
 
 
 def _london(moment: object) -> date | None:
