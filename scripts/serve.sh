@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Set up and start Redress on the embedded SQLite database (./redress.db), with demo data loaded
-# and a CRM key printed for trying the API in /docs.
+# (the last full reporting year and the current one) and two keys printed for trying the API in
+# /docs: a CRM key and an analyst key.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 .venv/bin/redress migrate
 .venv/bin/redress demo
-echo "Redress: http://${REDRESS_HOST:-127.0.0.1}:${REDRESS_PORT:-8000}/docs (Authorize with the key above)"
+echo "Redress: http://${REDRESS_HOST:-127.0.0.1}:${REDRESS_PORT:-8000}/docs (Authorize with a key above)"
 exec .venv/bin/redress serve

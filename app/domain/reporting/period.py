@@ -51,3 +51,8 @@ def reporting_year(year: int) -> Period:
     """The reporting year named by its first calendar year: 2025 is 1 April 2025 to 31 March
     2026 (the regulator's "2025/26")."""
     return Period(date(year, YEAR_START_MONTH, 1), date(year + 1, YEAR_START_MONTH, 1))
+
+
+def year_of(day: date) -> int:
+    """The reporting year `day` falls in, named by its first calendar year."""
+    return day.year if day.month >= YEAR_START_MONTH else day.year - 1
