@@ -58,16 +58,27 @@ def _reasons(page: Page, caption: str, rows: list[tuple[str, TextCount]]) -> Non
 
 def _withheld(page: Page, counted: str) -> None:
     page.paragraph(
-        f"{counted} Their wording is shown only to keys allowed to read free text (an admin key, "
-        "or `redress report`).",
+        f"{counted} Their wording is not shown to this key: only to those allowed to read free "
+        "text (an admin key, or the redress report command).",
         note=True,
     )
+
+
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """`n` and the noun, in the singular for one: "1 complaint", "3 complaints"."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
+def whose(landlord: str, name: str | None) -> str:
+    """The landlord as a board knows it: its registered name."""
+    return name or landlord
 
 
 def code_compliance_page(report: CodeComplianceReport) -> str:
     page = Page(
         "Complaint Handling Code: self-assessment figures",
-        f"{report.landlord}, complaints from {during(report.period)}. Figures as the complaint "
+        f"{whose(report.landlord, report.landlord_name)}, complaints from "
+        f"{during(report.period)}. Figures as the complaint "
         f"records stood on {day(report.as_of)}.",
     )
     page.heading("Were responses sent on time?")
@@ -127,7 +138,7 @@ def code_compliance_page(report: CodeComplianceReport) -> str:
     page.heading("Why were timescales extended?")
     if not all(s.extensions.text_shown for s in report.stages):
         agreed = sum(s.extensions.agreed for s in report.stages)
-        _withheld(page, f"{agreed} extensions were agreed.")
+        _withheld(page, f"{counted(agreed, 'extension was', 'extensions were')} agreed.")
     _reasons(
         page,
         "Extensions agreed in the period, by the reason recorded",
@@ -150,7 +161,7 @@ def code_compliance_page(report: CodeComplianceReport) -> str:
     )  # fmt: skip
     if not all(e.refusals.text_shown for e in report.escalations):
         refused = sum(e.refusals.refused for e in report.escalations)
-        _withheld(page, f"{refused} escalations were refused.")
+        _withheld(page, f"{counted(refused, 'escalation was', 'escalations were')} refused.")
     _reasons(
         page,
         "Reasons given for refusing",
@@ -159,9 +170,9 @@ def code_compliance_page(report: CodeComplianceReport) -> str:
     page.heading("Informal complaints that became formal")
     informal = report.informal
     page.paragraph(
-        f"{informal.received} complaints were taken at an informal stage 0 in the period; "
+        f"{counted(informal.received, 'complaint')} taken at an informal stage 0 in the period; "
         f"{share(informal.became_formal)} went on to stage 1, and "
-        f"{informal.resolved_informally} were resolved informally."
+        f"{informal.resolved_informally:,} resolved informally."
     )
     page.heading("Complaints not accepted")
     page.table(
@@ -178,14 +189,14 @@ def code_compliance_page(report: CodeComplianceReport) -> str:
     )
     closures = report.closures
     page.paragraph(
-        f"{closures.closed} complaints were closed as resolved in the period, "
-        f"{closures.withdrawn} were withdrawn and {closures.reopened} closed stages were reopened."
+        f"Closed as resolved in the period: {counted(closures.closed, 'complaint')}; withdrawn: "
+        f"{closures.withdrawn:,}; closed stages reopened: {closures.reopened:,}."
     )
     _satisfaction(page, report.satisfaction)
     page.heading("Did we send the Housing Ombudsman the evidence it asked for on time?")
     evidence = report.ombudsman_evidence
     page.paragraph(
-        f"The Ombudsman asked for {evidence.requested} case files in the period: "
+        f"The Ombudsman asked for {counted(evidence.requested, 'case file')} in the period: "
         f"{share(evidence.on_time)} were sent by its date ({evidence.late} late, "
         f"{evidence.not_due} not yet due)."
     )
@@ -203,21 +214,29 @@ def _satisfaction(page: Page, figures: SatisfactionFigures) -> None:
             ],
             axis_label="Residents who answered",
         ),
-        f"{figures.surveyed} residents answered the survey; {share(figures.satisfied)} were "
-        "very or fairly satisfied.",
+        f"{counted(figures.surveyed, 'resident')} answered the survey; "
+        f"{share(figures.satisfied)} very or fairly satisfied.",
     )
 
 
 def annual_page(report: AnnualReport) -> str:
     v = report.volumes
-    page = Page(
-        "Annual complaints performance and service improvement report",
-        f"{report.landlord}, {report.year}: complaints from {during(report.period)}.",
-    )
+    name = whose(report.landlord, report.landlord_name)
+    if report.to_date is None:
+        subtitle = f"{name}, {report.year}: complaints from {during(report.period)}."
+    else:  # a year still running: what has happened so far, and when the year ends
+        subtitle = (
+            f"{name}, {report.year} to date: complaints from {day(report.period.first_day)} "
+            f"to {day(report.to_date)}, as at {day(report.to_date)}. The year runs to "
+            f"{day(report.period.last_day)}."
+        )
+    page = Page("Annual complaints performance and service improvement report", subtitle)
     page.heading("How many complaints, and about what")
+    declined = v.declined.declined
     page.paragraph(
-        f"We received {v.received:,} complaints in the year. "
-        f"{v.declined.declined:,} more contacts were not accepted as complaints under our policy."
+        f"We received {counted(v.received, 'complaint')} in the year. "
+        f"{counted(declined, 'more contact was', 'more contacts were')} not accepted as "
+        "complaints under our policy."
     )
     for title, items, caption in (
         ("Complaints received, by subject", v.by_category,
@@ -265,20 +284,21 @@ def annual_page(report: AnnualReport) -> str:
                     # A year that reverses more than moved in it nets below zero: no bar, the
                     # figure written beside it.
                     Bar(f"{k.key.replace('_', ' ')}: paid", max(k.paid.pence, 0) / 100,
-                        f"{pounds(k.paid.pence)} ({k.paid.count} payments)"),
+                        f"{pounds(k.paid.pence)} ({counted(k.paid.count, 'payment')})"),
                     Bar(f"{k.key.replace('_', ' ')}: offset", max(k.offset.pence, 0) / 100,
-                        f"{pounds(k.offset.pence)} ({k.offset.count} offsets)"),
+                        f"{pounds(k.offset.pence)} ({counted(k.offset.count, 'offset')})"),
                 )
             ],
             axis_label="Pounds, on the day paid or offset, net of reversals",
         ),
-        f"We offered {pounds(money.offered.pence)} in {money.offered.count} offers; residents "
-        f"accepted {pounds(money.accepted.pence)} ({money.accepted.count} offers), declined "
-        f"{money.declined.count} and {money.awaiting_answer.count} await an answer. In the year "
-        f"we paid {pounds(money.paid.pence)} ({money.paid.count} payments) and, with the "
+        f"We offered {pounds(money.offered.pence)} in {counted(money.offered.count, 'offer')}; "
+        f"residents accepted {pounds(money.accepted.pence)} "
+        f"({counted(money.accepted.count, 'offer')}), declined {money.declined.count:,} and "
+        f"{money.awaiting_answer.count:,} await an answer. In the year we paid "
+        f"{pounds(money.paid.pence)} ({counted(money.paid.count, 'payment')}) and, with the "
         f"residents' agreement, set {pounds(money.offset.pence)} against rent arrears "
-        f"({money.offset.count} offsets), net of {_reversals(money.reversed)}. Accepted is not "
-        "paid: only a recorded payment counts.",
+        f"({counted(money.offset.count, 'offset')}), net of {_reversals(money.reversed)}. "
+        "Accepted is not paid: only a recorded payment counts.",
     )  # fmt: skip
     page.heading("How long we took to respond")
     page.chart(
@@ -313,27 +333,30 @@ def annual_page(report: AnnualReport) -> str:
     _satisfaction(page, report.satisfaction)
     learning = report.learning
     page.heading("What we learnt, and what we changed")
-    if not learning.text_shown:
-        _withheld(page, f"{learning.recorded} lessons were recorded.")
-    page.table(
-        f"{learning.recorded} lessons recorded in the year, by root cause",
-        ["Root cause", "Lesson", "Service improvement", "Times"],
-        [
-            (group.root_cause, lesson.lesson, lesson.improvement, lesson.count)
-            for group in learning.by_root_cause
-            for lesson in group.lessons
-        ],
-    )
+    lessons = counted(learning.recorded, "lesson")
+    if not learning.text_shown:  # counted, but not listed: say so rather than show "none"
+        _withheld(page, f"{lessons} recorded in the year.")
+    else:
+        page.table(
+            f"{lessons} recorded in the year, by root cause",
+            ["Root cause", "Lesson", "Service improvement", "Times"],
+            [
+                (group.root_cause, lesson.lesson, lesson.improvement, lesson.count)
+                for group in learning.by_root_cause
+                for lesson in group.lessons
+            ],
+        )
     referrals = report.referrals
     page.heading("Referrals to the Housing Ombudsman and others")
     page.table(
-        f"{referrals.referred} complaints referred in the year",
+        f"{counted(referrals.referred, 'complaint')} referred in the year",
         ["Referred to", "Complaints"],
         [(c.key.replace("_", " "), c.count) for c in referrals.by_body],
     )
     page.table(
-        f"The Ombudsman asked for the case file {referrals.ombudsman_evidence_requested} times, "
-        f"and determined {referrals.determined} complaints in the year",
+        "The Ombudsman asked for the case file "
+        f"{counted(referrals.ombudsman_evidence_requested, 'time')}, and determined "
+        f"{counted(referrals.determined, 'complaint')} in the year",
         ["Finding", "Complaints"],
         [(c.key.replace("_", " "), c.count) for c in referrals.findings],
     )

@@ -39,6 +39,12 @@ def _nice_max(value: float) -> float:
     return 10.0 * magnitude
 
 
+def _nothing(bar: Bar) -> bool:
+    """A bar of nothing: zero, and written as zero (a net sum below zero draws no bar either, but
+    is something to show)."""
+    return bar.value == 0 and bar.shown.lstrip("£").startswith("0")
+
+
 def _tick(value: float) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
 
@@ -46,7 +52,11 @@ def _tick(value: float) -> str:
 def bar_chart(
     title: str, bars: Sequence[Bar], *, axis_label: str, fixed_max: float | None = None
 ) -> str:
-    """An SVG element: `title` on top, one labelled bar per item, the axis named `axis_label`."""
+    """An SVG element: `title` on top, one labelled bar per item, the axis named `axis_label`;
+    "" when there is nothing to draw (no bars, or counts and sums that are all nothing), which
+    the page says in words."""
+    if fixed_max is None and all(_nothing(b) for b in bars):
+        return ""
     top = _nice_max(max((b.value for b in bars), default=0.0)) if fixed_max is None else fixed_max
     height = TOP + ROW * max(len(bars), 1) + BOTTOM
     summary = "; ".join(f"{b.label}: {b.shown}" for b in bars) or "no data"

@@ -45,8 +45,10 @@ class Page:
         self.parts.append(f"<p{css}>{escape(text)}</p>")
 
     def chart(self, svg: str, caption: str) -> None:
-        """`svg` is trusted markup from app.rendering.charts (it escapes its own text)."""
-        self.parts.append(f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>")
+        """`svg` is trusted markup from app.rendering.charts (it escapes its own text); empty, a
+        chart with nothing to draw, said in words rather than drawn as an empty axis."""
+        drawn = svg or '<p class="note">None in this period: nothing to draw.</p>'
+        self.parts.append(f"<figure>{drawn}<figcaption>{escape(caption)}</figcaption></figure>")
 
     def table(self, caption: str, headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> None:
         head = "".join(

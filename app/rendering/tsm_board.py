@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.domain.reporting.tsm import TsmReport
-from app.rendering.board import day, during, percent_bar, share
+from app.rendering.board import counted, day, during, percent_bar, share, whose
 from app.rendering.charts import Bar, bar_chart
 from app.rendering.page import Page
 
@@ -21,7 +21,8 @@ def tsm_page(report: TsmReport) -> str:
     homes = report.homes
     page = Page(
         "Tenant Satisfaction Measures: complaints",
-        f"{report.landlord}, reporting year {report.year} ({during(report.period)}). Homes on "
+        f"{whose(report.landlord, report.landlord_name)}, reporting year {report.year} "
+        f"({during(report.period)}{_to_date(report)}). Homes on "
         f"{day(homes.as_at)}: {homes.rented:,} rented, {homes.shared_ownership:,} shared "
         "ownership.",
     )
@@ -31,7 +32,7 @@ def tsm_page(report: TsmReport) -> str:
             "Complaints received per 1,000 homes",
             [
                 Bar(f"{TENURE_NAMES[g.tenure]}: stage {n}", r.per_1000_homes or 0.0,
-                    f"{r.per_1000_homes or 0:.2f} ({r.count:,} complaints)", n - 1)
+                    f"{r.per_1000_homes or 0:.2f} ({counted(r.count, 'complaint')})", n - 1)
                 for g in report.ch01
                 for n, r in ((1, g.stage_1), (2, g.stage_2)) if r.homes
             ],
@@ -77,3 +78,10 @@ def tsm_page(report: TsmReport) -> str:
         ],
     )  # fmt: skip
     return page.render()
+
+
+def _to_date(report: TsmReport) -> str:
+    """For a year still running (its homes counted before its last day): so far."""
+    if report.homes.as_at < report.period.last_day:
+        return f"; to date, as at {day(report.homes.as_at)}"
+    return ""

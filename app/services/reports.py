@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -28,6 +28,7 @@ from app.domain.reporting.wording import WORDED, ItemKey, Wording, fields_of, wo
 from app.events.codec import decode, decode_landlord
 from app.events.store import EventStore
 from app.events.streams import landlord_stream
+from app.projections import landlords as landlords_projection
 from app.projections import report_tallies
 from app.projections import reports as projection
 from app.services import complaints as complaint_service
@@ -51,7 +52,10 @@ async def code_compliance_report(
         conn, landlord, period, today, worded=kinds, needs=report_tallies.CODE_COMPLIANCE
     )
     wording = await read_wording(conn, store, tallies.worded, kinds)
-    return code_compliance(tallies, period, landlord=landlord, today=today, wording=wording)
+    return code_compliance(
+        tallies, period, landlord=landlord, today=today, wording=wording,
+        landlord_name=await landlord_name(conn, landlord),
+    )  # fmt: skip
 
 
 async def tsm_report(
@@ -60,12 +64,22 @@ async def tsm_report(
     homes = await homes_at_year_end(conn, store, landlord, year, today=today)
     period = reporting_year(year)
     tallies = await report_tallies.count(conn, landlord, period, today, needs=report_tallies.TSM)
-    return tsm(tallies, year, landlord=landlord, homes=homes)
+    return tsm(
+        tallies, year, landlord=landlord, homes=homes,
+        landlord_name=await landlord_name(conn, landlord),
+    )  # fmt: skip
 
 
 async def annual_report(
-    conn: AsyncConnection, store: EventStore, landlord: str, year: int, *, reader: Reader
+    conn: AsyncConnection,
+    store: EventStore,
+    landlord: str,
+    year: int,
+    *,
+    reader: Reader,
+    today: date | None = None,
 ) -> AnnualReport:
+    """The annual report; for a year still running on `today` (London), its figures to date."""
     period = reporting_year(year)
     kinds = shown_kinds(reader) & ANNUAL_WORDS
     # No annual figure is judged on a day: every one is of what happened in the year.
@@ -73,7 +87,18 @@ async def annual_report(
         conn, landlord, period, period.end, worded=kinds, needs=report_tallies.ANNUAL
     )
     wording = await read_wording(conn, store, tallies.worded, kinds)
-    return annual(tallies, year, landlord=landlord, wording=wording)
+    today = today or london_date(datetime.now(UTC))
+    return annual(
+        tallies, year, landlord=landlord, wording=wording,
+        landlord_name=await landlord_name(conn, landlord),
+        as_at=today if period.start <= today < period.end else None,
+    )  # fmt: skip
+
+
+async def landlord_name(conn: AsyncConnection, landlord: str) -> str | None:
+    """The name the landlord registered under, for the pages a board reads."""
+    row = (await landlords_projection.find(conn, [landlord])).get(landlord)
+    return None if row is None else str(row["name"])
 
 
 def shown_kinds(reader: Reader) -> frozenset[ItemKind]:

@@ -6,12 +6,15 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import UTC, datetime
 from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.domain.reporting.period import year_of
 from app.services.keys import Role
 from tests.api.conftest import LANDLORD, MakeKey
 from tests.contract.report_fixture import REFUSAL, SURVEY, WORDS, write_fixture_year
@@ -92,12 +95,14 @@ async def test_the_annual_page_has_its_charts_with_their_numbers(
     assert page.count["figcaption"] == page.count["svg"]
     # The numbers beside the bars: repairs 11 of the 19 complaints received; stage 1 responses
     # 6 upheld of 16; compensation paid in financial offers £300.00; the median 9.5 days.
-    for shown in ("11 (57.9%)", "6 (37.5%)", "£300.00 (1 payments)", "9.5 days", "18 days"):
+    for shown in ("11 (57.9%)", "6 (37.5%)", "£300.00 (1 payment)", "9.5 days", "18 days"):
         assert shown in page.svg_text, shown
     assert "Working days (our calendar)" in page.svg_text  # an axis label
     # An analyst sees how many lessons there were, not their wording.
     assert "Check repairs are completed" not in response.text
-    assert "3 lessons were recorded" in response.text
+    assert "3 lessons recorded in the year. Their wording is not shown to this key" in response.text
+    assert "None in this period." not in response.text  # no empty table of lessons under it
+    assert "`" not in response.text  # nothing of markup leaks into board-facing text
 
 
 async def test_every_form_of_every_report_for_analysts_and_admins(
@@ -122,8 +127,8 @@ async def test_every_form_of_every_report_for_analysts_and_admins(
             assert as_csv.headers["content-type"] == "text/csv; charset=utf-8"
             assert "attachment" in as_csv.headers["content-disposition"]
             rows = list(csv.reader(io.StringIO(as_csv.text)))
-            assert rows[0] == ["figure", "numerator", "denominator", "percent", "value"]
-            assert ["landlord", "", "", "", LANDLORD] in rows
+            assert rows[0] == ["figure", "numerator", "denominator", "percent", "value", "unit"]
+            assert ["landlord", "", "", "", LANDLORD, ""] in rows
             by_accept = await client.get(
                 path, params=params, headers={**keys[role], "Accept": "text/csv, */*"}
             )
@@ -153,8 +158,8 @@ async def test_every_form_of_every_report_for_analysts_and_admins(
             )
         )
     )
-    assert ["ch01[rented].stage_1", "9", "1000", "", "9.0"] in tsm_rows
-    assert ["ch02[all].stage_1.within_timescale", "14", "16", "87.5", ""] in tsm_rows
+    assert ["ch01[rented].stage_1", "9", "1000", "", "9.0", "per 1,000 homes"] in tsm_rows
+    assert ["ch02[all].stage_1.within_timescale", "14", "16", "87.5", "", "percent"] in tsm_rows
 
     lessons = {}
     for role in (Role.analyst, Role.admin):
@@ -243,5 +248,24 @@ async def test_an_empty_year_has_every_figure_at_zero(
     html = await client.get(
         "/v1/reports/annual", params={"year": "2030", "format": "html"}, headers=analyst
     )
-    assert "No data for this period." in html.text
+    assert "None in this period: nothing to draw." in html.text  # not an empty 0-1 axis
+    assert "We received 0 complaints in the year." in html.text
     assert shape(html.text).errors == []
+
+
+async def test_a_running_year_is_to_date_and_the_landlord_is_named(
+    client: httpx.AsyncClient, make_key: MakeKey
+) -> None:
+    analyst = {"Authorization": f"Bearer {await make_key(Role.analyst)}"}
+    today = datetime.now(UTC).astimezone(ZoneInfo("Europe/London")).date()
+    year = str(year_of(today))
+    figures = await client.get("/v1/reports/annual", params={"year": year}, headers=analyst)
+    assert figures.json()["to_date"] == today.isoformat()
+    assert figures.json()["landlord_name"] == f"{LANDLORD} (test)"
+    page = await client.get(
+        "/v1/reports/annual", params={"year": year, "format": "html"}, headers=analyst
+    )
+    assert f"{LANDLORD} (test), {year}/{(int(year) + 1) % 100:02d} to date" in page.text
+    assert f"as at {today.day} {today:%B %Y}" in page.text
+    past = await client.get("/v1/reports/annual", params={"year": "2024"}, headers=analyst)
+    assert past.json()["to_date"] is None

@@ -38,7 +38,7 @@ async def test_every_report_in_every_format(
         database_url, "tsm", "--landlord", LANDLORD, "--year", "2025", "--format", "csv"
     )
     assert tsm.exit_code == 0, tsm.output
-    assert ["ch01[shared_ownership].stage_1", "4", "200", "", "20.0"] in list(
+    assert ["ch01[shared_ownership].stage_1", "4", "200", "", "20.0", "per 1,000 homes"] in list(
         csv.reader(io.StringIO(tsm.stdout))
     )
 

@@ -313,7 +313,10 @@ class TestCsv:
             ("lessons[0].count", None, None, None, 1),
         ]
         # A cell is a formula only if it starts with one: the path never does; a value may.
-        assert "lessons[0].lesson,,,,'-1 day" in to_csv(document)
+        assert "lessons[0].lesson,,,,'-1 day," in to_csv(document)
+        # Units, and booleans as JSON writes them.
+        lines = to_csv({"amount_pence": 5, "shown": False, "due": "2026-03-27"}).splitlines()
+        assert lines[1:] == ["amount_pence,,,,5,pence", "shown,,,,false,", "due,,,,2026-03-27,date"]
 
 
 class TestCharts:
@@ -323,7 +326,10 @@ class TestCharts:
         assert 'width="380.0"' in svg
         assert "5 (50%)" in svg
         assert "T &amp; co" in svg
-        assert "No data" in bar_chart("T", [], axis_label="n")
+        assert bar_chart("T", [], axis_label="n") == ""  # nothing to draw: the page says so
+        assert bar_chart("T", [Bar("a", 0, "0")], axis_label="n") == ""
+        assert bar_chart("T", [Bar("a", 0, "-£5.00")], axis_label="n") != ""  # a net loss
+        assert "No data" in bar_chart("T", [], axis_label="%", fixed_max=100)
 
 
 class TestCalendarChanges:

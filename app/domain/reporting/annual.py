@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from app.domain.complaint.events import (
@@ -144,7 +145,10 @@ class Referrals:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AnnualReport:
     landlord: str
+    landlord_name: str | None  # as the landlord registered it (None: not known)
     year: str
+    # A year still running: the day its figures stand at (null once the year is over).
+    to_date: date | None
     period: PeriodView
     volumes: Volumes
     outcomes: list[StageOutcomes]
@@ -157,11 +161,18 @@ class AnnualReport:
 
 
 def annual(
-    tallies: Tallies, year: int, *, landlord: str, wording: Wording = WITHHELD
+    tallies: Tallies,
+    year: int,
+    *,
+    landlord: str,
+    landlord_name: str | None = None,
+    wording: Wording = WITHHELD,
+    as_at: date | None = None,
 ) -> AnnualReport:
-    """The figures of `tallies`, counted for the reporting year. Root causes, lessons and
-    improvements are grouped only from `wording`, read for a reader allowed to see them
-    (wording.py); without it the lessons are counted, not listed."""
+    """The figures of `tallies`, counted for the reporting year; `as_at`, for a year still
+    running, the day they stand at. Root causes, lessons and improvements are grouped only from
+    `wording`, read for a reader allowed to see them (wording.py); without it the lessons are
+    counted, not listed."""
     period = reporting_year(year)
     received, responded = tallies.received_complaints, tallies.responded
     numbers = sorted({k[0] for k in responded} | {1, 2})
@@ -171,6 +182,8 @@ def annual(
             remedies[normalise_text(label)] += n
     return AnnualReport(
         landlord=landlord,
+        landlord_name=landlord_name,
+        to_date=as_at,
         year=f"{year}/{(year + 1) % 100:02d}",
         period=period_view(period),
         volumes=Volumes(

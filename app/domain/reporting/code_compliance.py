@@ -149,6 +149,7 @@ class EvidenceFigures:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CodeComplianceReport:
     landlord: str
+    landlord_name: str | None  # as the landlord registered it (None: not known)
     period: PeriodView
     as_of: date  # "not yet due" is judged on this day
     stages: list[StageFigures]
@@ -168,6 +169,7 @@ def code_compliance(
     landlord: str,
     today: date,
     wording: Wording = WITHHELD,
+    landlord_name: str | None = None,
 ) -> CodeComplianceReport:
     """The figures of `tallies`, counted for `period` on `today`."""
     received, responded = tallies.received, tallies.responded
@@ -207,6 +209,7 @@ def code_compliance(
     ]
     return CodeComplianceReport(
         landlord=landlord,
+        landlord_name=landlord_name,
         period=period_view(period),
         as_of=today,
         stages=stages,

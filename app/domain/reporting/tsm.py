@@ -91,6 +91,7 @@ class Ch02:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TsmReport:
     landlord: str
+    landlord_name: str | None  # as the landlord registered it (None: not known)
     year: str  # "2025/26"
     period: PeriodView
     homes: Homes
@@ -98,7 +99,14 @@ class TsmReport:
     ch02: list[Ch02]
 
 
-def tsm(tallies: Tallies, year: int, *, landlord: str, homes: Homes) -> TsmReport:
+def tsm(
+    tallies: Tallies,
+    year: int,
+    *,
+    landlord: str,
+    homes: Homes,
+    landlord_name: str | None = None,
+) -> TsmReport:
     period = reporting_year(year)
     homes_of = {
         Tenure.rented.value: homes.rented,
@@ -136,6 +144,7 @@ def tsm(tallies: Tallies, year: int, *, landlord: str, homes: Homes) -> TsmRepor
         )
     return TsmReport(
         landlord=landlord,
+        landlord_name=landlord_name,
         year=f"{year}/{(year + 1) % 100:02d}",
         period=period_view(period),
         homes=homes,
