@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,6 +26,12 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address `redress serve` binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `redress serve` binds to.")
     log_level: str = Field(default="info", description="Log level for the service.")
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="`text`: one plain line a record; `json`: one JSON object a line (time, "
+        "level, logger, message, and the access log's method, route, status, duration_ms and "
+        "request_id).",
+    )
     max_body_bytes: int = Field(
         default=256 * 1024, ge=1024, description="Largest request body accepted, in bytes."
     )

@@ -1,8 +1,12 @@
-"""ASGI middleware: request metrics, a bound on request bodies, and response security headers."""
+"""ASGI middleware: request metrics and the access log, a bound on request bodies, response
+security headers, and a request id on every response."""
 
 from __future__ import annotations
 
+import logging
+import re
 import time
+import uuid
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -10,6 +14,12 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.errors import problem
+
+# One line per request: method, route template (never the path: it holds complaint ids and
+# references), status, duration and request id. Never the query string, a header or a body.
+access = logging.getLogger("redress.access")
+REQUEST_ID = b"x-request-id"
+_SAFE_ID = re.compile(rb"[A-Za-z0-9._:-]{1,64}")
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -56,6 +66,9 @@ class HttpMiddleware:
         started = time.perf_counter()
         status = 500
         headers = dict(scope.get("headers") or [])
+        # The caller's id for the request (a CRM's trace id), if it is a plain token; else ours.
+        given = headers.get(REQUEST_ID, b"")
+        request_id = given if _SAFE_ID.fullmatch(given) else uuid.uuid4().hex.encode()
         declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
             await problem(
@@ -63,7 +76,7 @@ class HttpMiddleware:
                 "payload-too-large",
                 f"Request bodies are limited to {self.max_body_bytes} bytes.",
             )(scope, receive, send)
-            self._observe(scope, 413, started)
+            self._observe(scope, 413, started, request_id)
             return
 
         received = 0
@@ -81,17 +94,34 @@ class HttpMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *SECURITY_HEADERS,
+                    (REQUEST_ID, request_id),
+                ]
             await send(message)
 
         try:
             await self.app(scope, bounded_receive, send_with_headers)
         finally:
-            self._observe(scope, status, started)
+            self._observe(scope, status, started, request_id)
 
-    def _observe(self, scope: Scope, status: int, started: float) -> None:
+    def _observe(self, scope: Scope, status: int, started: float, request_id: bytes) -> None:
         route: Any = scope.get("route")
         template = getattr(route, "path", "unmatched")
         method = scope.get("method", "")
+        elapsed = time.perf_counter() - started
         self.metrics.requests.labels(template, method, str(status)).inc()
-        self.metrics.latency.labels(template, method).observe(time.perf_counter() - started)
+        self.metrics.latency.labels(template, method).observe(elapsed)
+        if access.isEnabledFor(logging.INFO):
+            fields = {
+                "method": method,
+                "route": template,
+                "status": status,
+                "duration_ms": round(elapsed * 1000, 1),
+                "request_id": request_id.decode(),
+            }
+            access.info(
+                "%s %s %d %.1fms %s", method, template, status, elapsed * 1000,
+                fields["request_id"], extra={"fields": fields},
+            )  # fmt: skip

@@ -10,6 +10,7 @@ import uvicorn
 from fastapi import FastAPI
 from rich.console import Console
 
+from app.logs import log_config
 from app.settings import Settings
 
 console = Console()
@@ -28,7 +29,9 @@ def serve(
         port=port or settings.port,
         workers=workers,
         log_level=settings.log_level,
-        # Access logs would carry query strings and references; metrics cover traffic instead.
+        log_config=log_config(settings.log_level, settings.log_format),
+        # uvicorn's access log would carry paths and query strings (complaint ids, references);
+        # the service writes its own, by route template (`redress.access`).
         access_log=False,
     )
 

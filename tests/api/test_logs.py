@@ -4,6 +4,8 @@ made-up resident's name, email, phone, address and postcode."""
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
@@ -56,3 +58,23 @@ async def test_the_scenarios_leave_no_personal_data_in_the_logs(
 
 async def test_the_whole_session_so_far_left_no_personal_data_in_the_logs() -> None:
     assert leaks(LOG_TAP.lines) == []
+
+
+async def test_each_request_is_logged_by_its_route_with_a_request_id(
+    client: httpx.AsyncClient, crm: dict[str, str]
+) -> None:
+    complaint = await log(client, crm)
+    start = len(LOG_TAP.lines)
+    given = {"X-Request-Id": "crm-trace-42"}
+    read = await client.get(f"/v1/complaints/{complaint['id']}", headers=crm | given)
+    assert read.headers["x-request-id"] == "crm-trace-42"
+    odd = await client.get("/v1/complaints", headers=crm | {"X-Request-Id": "no spaces here"})
+    assert len(odd.headers["x-request-id"]) == 32  # not a plain token: ours instead
+    lines = [line for line in LOG_TAP.lines[start:] if line.startswith("redress.access:")]
+    assert any(
+        re.fullmatch(r"redress\.access: GET /v1/complaints/\{complaint_id\} 200 [0-9.]+ms "
+                     r"crm-trace-42 ", line)
+        for line in lines
+    ), lines  # fmt: skip
+    # The route, never the path: no complaint id, reference or query string.
+    assert not [line for line in lines if complaint["id"] in line or complaint["reference"] in line]
