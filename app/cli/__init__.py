@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from app.cli import database, demo, export, idempotency, keys, policies, retention, serve
+from app.cli.import_file import import_complaints
 from app.cli.landlords import landlords_cli
 from app.cli.report import report_cli
 
@@ -26,6 +27,7 @@ cli.command()(serve.openapi)
 cli.command()(database.verify)
 cli.command()(database.rebuild)
 cli.command()(export.export)
+cli.command("import")(import_complaints)
 
 
 def main() -> None:

@@ -258,10 +258,12 @@ async def prepare_log(
     *,
     metadata: Mapping[str, JsonValue],
     now: datetime,
+    complaint_id: str | None = None,
 ) -> Pending:
     """Log a new complaint under the policy the command pins (the landlord's default or one of
-    its own versions); the reference and complaint id are assigned here. The command is decided
-    once before its reference number is taken, so a refused one takes no number."""
+    its own versions); the reference and complaint id (unless the caller has one: an import's)
+    are assigned here. The command is decided once before its reference number is taken, so a
+    refused one takes no number."""
     pin = (command.landlord, command.policy_id, command.policy_version)
     catalog = await load_catalog(conn, [command.landlord], [pin])
     policy = catalog.policy(*pin)
@@ -270,7 +272,7 @@ async def prepare_log(
     year = london_date(command.received_at).year
     command = replace(command, reference=await next_reference(conn, command.landlord, year))
     events = decide(command, None, policy=policy, calendar=calendar, now=now)
-    complaint_id = str(uuid.uuid4())
+    complaint_id = complaint_id or str(uuid.uuid4())
     key, key_row = None, None
     if isinstance(store, SealingEventStore):
         key_id, data_key, key_row = store.keyring.new(
@@ -316,8 +318,11 @@ async def log_complaint(
     *,
     metadata: Mapping[str, JsonValue],
     now: datetime,
+    complaint_id: str | None = None,
 ) -> Complaint:
-    pending = await prepare_log(conn, store, command, metadata=metadata, now=now)
+    pending = await prepare_log(
+        conn, store, command, metadata=metadata, now=now, complaint_id=complaint_id
+    )
     return await pending.commit()
 
 
