@@ -14,8 +14,7 @@ beside it (SQLite has no time zones).
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -24,18 +23,17 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.complaint.events import ClosureReason
-from app.domain.complaint.events.vocabulary import NOT_RECORDED
 from app.domain.reporting.facts import ItemFacts, ItemKind
 from app.domain.reporting.period import Period
 from app.domain.reporting.selection import Acknowledgement, Timeliness
-from app.domain.reporting.tallies import ABOUT, MOVED, UNKNOWN, Evidence, Money, Tallies
+from app.domain.reporting.tallies import ABOUT, MOVED, UNKNOWN, Evidence, Tallies
 from app.projections.reports import ITEM_COLUMNS, item_facts, readable
 from app.projections.tables import report_complaints, report_items, report_stages
+from app.projections.tally_rows import Row, tallies_of_rows
 
 KEYS = 6  # key columns of each row of counts
 _WITHDRAWN = ClosureReason.withdrawn.value
 _TOLD = (ItemKind.extension.value, ItemKind.escalation_refusal.value)
-Row = tuple[Any, ...]  # (count, key 1 .. key 6, how many, pence)
 # The counts each report is made of (the names of the selects below).
 TSM = frozenset({"received", "responded"})
 ANNUAL = TSM | {"remedies", "items", "moved", "declined", "received_complaints"}
@@ -78,7 +76,7 @@ async def count(
     rows: dict[str, list[Row]] = {}
     for row in await conn.execute(sa.union_all(*selects)):
         rows.setdefault(row[0], []).append(tuple(row[1:]))
-    tallies = _tallies(rows)
+    tallies = tallies_of_rows(rows)
     kinds = frozenset(worded)
     if kinds:
         tallies = replace(tallies, worded=await _worded(conn, counts, kinds))
@@ -352,103 +350,6 @@ class _Counts:
                 _in(rel.received_at, period), rel.declined_at.is_(None),
             ),
         ]  # fmt: skip
-
-
-def _int(text: str | None) -> int | None:
-    return None if text is None else int(text)
-
-
-def _tallies(rows: dict[str, list[Row]]) -> Tallies:
-    def counted(name: str, key: Callable[..., Any]) -> Counter[Any]:
-        found: Counter[Any] = Counter()
-        for *keys, n, _ in rows.get(name, []):
-            found[key(*keys)] += n
-        return found
-
-    def money(name: str, key: Callable[..., Any]) -> dict[Any, Money]:
-        found: dict[Any, Money] = {}
-        for *keys, n, pence in rows.get(name, []):
-            at = key(*keys)
-            if at is not None:
-                was = found.get(at, (0, 0))
-                found[at] = (was[0] + n, was[1] + int(pence))
-        return found
-
-    def items(kind: ItemKind, key: Callable[..., Any]) -> Counter[Any]:
-        return counted("items", lambda k, *rest: key(*rest) if k == kind.value else None)
-
-    def told(kind: ItemKind) -> Counter[Any]:
-        return counted(
-            "told",
-            lambda k, stage, code, flag, *_: (
-                (_int(stage), code or NOT_RECORDED, flag == "1") if k == kind.value else None
-            ),
-        )
-
-    def code(_stage: Any, code: str | None, *_: Any) -> str:
-        return code or ""
-
-    def drop_none(counter: Counter[Any]) -> Counter[Any]:
-        counter.pop(None, None)
-        return counter
-
-    informal = counted("informal", lambda formal, resolved, *_: (formal, resolved))
-    return Tallies(
-        received=counted(
-            "received",
-            lambda stage, tenure, ack, before, *_: (
-                int(stage),
-                tenure,
-                Acknowledgement(ack),
-                before == "1",
-            ),
-        ),
-        informal_stages=frozenset(int(keys[0]) for keys in rows.get("informal_stages", [])),
-        responded=counted(
-            "responded",
-            lambda stage, tenure, policy, code, outcome, days: (
-                int(stage),
-                tenure,
-                Timeliness(policy),
-                None if code is None else Timeliness(code),
-                outcome,
-                _int(days),
-            ),
-        ),
-        missed=counted("missed", lambda stage, *_: int(stage)),
-        last_closures=counted(
-            "last_closures", lambda stage, withdrawn, *_: (int(stage), withdrawn == "1")
-        ),
-        open_at_end=counted("open_at_end", lambda stage, late, *_: (int(stage), late == "1")),
-        reopened=sum(counted("reopened", lambda *_: 0).values()),
-        extensions=drop_none(told(ItemKind.extension)),
-        stages_extended=counted("stages_extended", lambda stage, *_: _int(stage)),
-        requests=drop_none(
-            items(ItemKind.escalation_request, lambda stage, _c, status, *_: (_int(stage), status))
-        ),
-        refusals=drop_none(told(ItemKind.escalation_refusal)),
-        informal_received=sum(informal.values()),
-        informal_formal=sum(n for (formal, _), n in informal.items() if formal == "1"),
-        informal_resolved=sum(n for (_, resolved), n in informal.items() if resolved == "1"),
-        declined=counted("declined", lambda reason, *_: reason),
-        late_acceptances=counted("late_acceptances", lambda reason, *_: reason),
-        received_complaints=counted(
-            "received_complaints", lambda category, channel, tenure, *_: (category, channel, tenure)
-        ),
-        remedies=counted("remedies", lambda label, *_: label),
-        satisfaction=drop_none(items(ItemKind.satisfaction, code)),
-        evidence=drop_none(items(ItemKind.evidence_request, lambda _s, _c, _st, ev, *_: ev)),
-        offers=money(
-            "items",
-            lambda kind, _s, code, status, *_: (
-                (code or "", status or "") if kind == ItemKind.compensation.value else None
-            ),
-        ),
-        moved=money("moved", lambda kind, code, status, *_: (kind, code or "", status or "")),
-        learning=sum(drop_none(items(ItemKind.learning, lambda *_: 0)).values()),
-        referrals=drop_none(items(ItemKind.referral, code)),
-        determinations=drop_none(items(ItemKind.determination, code)),
-    )
 
 
 async def _worded(
