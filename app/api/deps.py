@@ -186,7 +186,7 @@ def authorize(action: Action) -> Callable[..., Awaitable[Actor]]:
             raise ApiError(
                 403,
                 "forbidden",
-                f"A {key.role} key may not {action.replace('_', ' ')}"
+                f"{a_key(key.role)} may not {action.replace('_', ' ')}"
                 + (f"; {instead}." if instead else "."),
             )
         if key.role is Role.portal and action in RESIDENT_SCOPED and not x_resident_id:
@@ -217,7 +217,7 @@ def authorize_event(action: Action) -> Callable[..., Awaitable[Actor]]:
             raise ApiError(
                 403,
                 "event-not-allowed",
-                f"A {actor.role} key may not record {event_type}; it may record: "
+                f"{a_key(actor.role)} may not record {event_type}; it may record: "
                 f"{', '.join(listed)}.",
                 event_type=event_type,
                 allowed=listed,
@@ -258,3 +258,8 @@ def _query_names(dependant: Dependant) -> set[str]:
     for sub in dependant.dependencies:
         names |= _query_names(sub)
     return names
+
+
+def a_key(role: Role) -> str:
+    """"A crm key", "An analyst key", "An admin key": the article as the role's name is said."""
+    return f"{'An' if role.value[0] in 'aeiou' else 'A'} {role.value} key"

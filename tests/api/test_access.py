@@ -91,3 +91,17 @@ async def test_a_portal_sees_only_its_residents_complaints(
     assert [c["id"] for c in listed] == [mine.json()["id"]]
     assert (await client.get("/v1/complaints", headers=portal)).status_code == 403
     assert (await client.get("/v1/events", headers=as_r7)).status_code == 403
+
+
+async def test_a_refused_key_is_named_in_plain_english(
+    client: httpx.AsyncClient, crm: dict[str, str], make_key: MakeKey
+) -> None:
+    complaint = await log(client, crm)
+    analyst = {"Authorization": f"Bearer {await make_key(Role.analyst)}"}
+    refused = await client.post(
+        f"/v1/complaints/{complaint['id']}/events",
+        json={"type": "acknowledged", "occurred_at": "2025-12-22T10:00:00Z"},
+        headers=analyst,
+    )
+    assert refused.status_code == 403
+    assert refused.json()["detail"].startswith("An analyst key may not ")
