@@ -261,5 +261,5 @@ def _query_names(dependant: Dependant) -> set[str]:
 
 
 def a_key(role: Role) -> str:
-    """"A crm key", "An analyst key", "An admin key": the article as the role's name is said."""
+    """ "A crm key", "An analyst key", "An admin key": the article as the role's name is said."""
     return f"{'An' if role.value[0] in 'aeiou' else 'A'} {role.value} key"
