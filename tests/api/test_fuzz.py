@@ -10,16 +10,19 @@ import httpx
 import pytest
 import pytest_asyncio
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from app.services.keys import Role
 from tests.api.conftest import MakeKey
 from tests.api.factories import RESIDENT, log
-from tests.depth import examples
+from tests.depth import DEEP, examples
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"
 schema = schemathesis.openapi.from_path(SPEC)
+# The spec's worked examples (one per event type, tests/api/test_event_examples.py) are sent as
+# they are only in the deep run: quick, the fuzz generates.
+PHASES = list(Phase) if DEEP else [Phase.generate]
 
 
 @pytest_asyncio.fixture
@@ -30,6 +33,7 @@ async def crm_token(make_key: MakeKey) -> str:
 @schema.parametrize()
 @settings(
     max_examples=examples(8, 100),
+    phases=PHASES,
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),
@@ -73,6 +77,7 @@ async def role_tokens(
 @schema.parametrize()
 @settings(
     max_examples=examples(2, 30),
+    phases=PHASES,
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),
