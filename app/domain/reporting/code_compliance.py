@@ -16,9 +16,9 @@ from typing import Any
 
 from app.domain.complaint.events import Satisfaction
 from app.domain.reporting.escalations import EscalationFigures, escalations
-from app.domain.reporting.explained import at_stage, by_code, explained
+from app.domain.reporting.explained import at_stage, by_code, explained, reasons
 from app.domain.reporting.facts import ItemKind
-from app.domain.reporting.figures import Count, Ratio, TextCount, ratio, tallied, text_counts
+from app.domain.reporting.figures import Count, Ratio, TextCount, ratio, tallied
 from app.domain.reporting.late import LateAcceptances, late_acceptances
 from app.domain.reporting.period import Period
 from app.domain.reporting.selection import Acknowledgement, Timeliness
@@ -275,13 +275,7 @@ def _extensions(tallies: Tallies, stage: int, wording: Wording) -> Extensions:
         by_reason=by_code(agreed),
         explained=explained(agreed),
         text_shown=shown,
-        reasons=text_counts(
-            wording.of(i, "explanation")
-            for i in tallies.worded
-            if i.kind is ItemKind.extension and i.stage == stage
-        )
-        if shown
-        else [],
+        reasons=reasons(tallies, wording, ItemKind.extension, stage),
     )
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from app.domain.reporting.explained import at_stage, by_code, explained
+from app.domain.reporting.explained import at_stage, by_code, explained, reasons
 from app.domain.reporting.facts import ItemKind, RequestOutcome
-from app.domain.reporting.figures import Count, Ratio, TextCount, ratio, text_counts
+from app.domain.reporting.figures import Count, Ratio, TextCount, ratio
 from app.domain.reporting.tallies import Tallies
 from app.domain.reporting.wording import Wording
 
@@ -59,13 +59,7 @@ def escalations(tallies: Tallies, wording: Wording) -> list[EscalationFigures]:
                     by_ground=by_code(refused),
                     explained=explained(refused),
                     text_shown=shown,
-                    reasons=text_counts(
-                        wording.of(i, "explanation")
-                        for i in tallies.worded
-                        if i.kind is ItemKind.escalation_refusal and i.stage == target
-                    )
-                    if shown
-                    else [],
+                    reasons=reasons(tallies, wording, ItemKind.escalation_refusal, target),
                 ),
             )
         )

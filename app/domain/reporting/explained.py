@@ -12,7 +12,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
-from app.domain.reporting.figures import Count, Ratio, ratio, tallied
+from app.domain.reporting.facts import ItemKind
+from app.domain.reporting.figures import Count, Ratio, TextCount, ratio, tallied, text_counts
+from app.domain.reporting.tallies import Tallies
+from app.domain.reporting.wording import Wording
 
 Told = Mapping[tuple[int | None, str, bool], int]
 
@@ -37,3 +40,13 @@ def by_code(counted: Mapping[tuple[str, bool], int]) -> list[Count]:
     for (code, _), n in counted.items():
         codes[code] += n
     return tallied(codes)
+
+
+def reasons(tallies: Tallies, wording: Wording, kind: ItemKind, stage: int) -> list[TextCount]:
+    """What the resident was told of the period's items of `kind` at `stage`, grouped: only
+    where `wording` shows that kind (else none: the counts above still stand)."""
+    if kind not in wording.shown:
+        return []
+    return text_counts(
+        wording.of(i, "explanation") for i in tallies.worded if i.kind is kind and i.stage == stage
+    )
