@@ -27,6 +27,7 @@ from app.api import (
     resident_events,
 )
 from app.api.deadline import Deadline
+from app.api.follow import Appended
 from app.api.middleware import HttpMiddleware, Metrics
 from app.api.openapi import build_openapi
 from app.api.ratelimit import RateLimiter
@@ -99,6 +100,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.metrics = metrics
+    app.state.appended = Appended()
+    app.state.feed_wait_cap = settings.feed_wait_cap_seconds
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
     errors.install(app)
     app.include_router(complaints.router)

@@ -69,6 +69,13 @@ class Settings(BaseSettings):
         description="SQLite: longest a writer waits for the write lock before the request is "
         "answered 503 database-unavailable.",
     )
+    feed_wait_cap_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        le=60,
+        description="Longest a feed follower is kept waiting (`GET /v1/events?wait=`), whatever it "
+        "asks: lower it where a proxy in front closes idle requests sooner.",
+    )
     request_timeout_seconds: float = Field(
         default=15.0,
         gt=0,

@@ -12,10 +12,12 @@ import asyncio
 import logging
 from collections.abc import Coroutine
 from typing import Any, TypeVar
+from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.errors import database_unavailable
+from app.api.follow import MAX_WAIT
 
 T = TypeVar("T")
 
@@ -35,6 +37,15 @@ def _forget(task: asyncio.Task[Any]) -> None:
     _abandoned.discard(task)
     if not task.cancelled() and task.exception() is not None:
         log.info("abandoned request ended with %s", type(task.exception()).__name__)
+
+
+def _waits(scope: Scope) -> float:
+    """The seconds a follower asked to wait for the next event (`GET /v1/events?wait=S`, which
+    the route bounds): its request's deadline starts after them."""
+    if scope.get("path") != "/v1/events":
+        return 0.0
+    asked = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("wait", [""])[-1]
+    return float(min(int(asked), MAX_WAIT)) if asked.isdigit() else 0.0
 
 
 async def within(seconds: float, work: Coroutine[Any, Any, T]) -> T:
@@ -72,7 +83,9 @@ class Deadline:
         try:
             # Only the wait for the response to start is bounded: a streamed export may run long.
             await asyncio.wait(
-                {work, starting}, timeout=self.seconds, return_when="FIRST_COMPLETED"
+                {work, starting},
+                timeout=self.seconds + _waits(scope),
+                return_when="FIRST_COMPLETED",
             )
         except BaseException:
             work.cancel()

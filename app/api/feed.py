@@ -3,19 +3,22 @@
 Positions are assigned in commit order (see docs/adr/0001), so a follower that resumes from the last
 position it saw never misses an event. A key sees only its landlord's events; `next_after` is the
 last position examined, so pages thinned by that filter still advance. With
-`Accept: application/x-ndjson` the whole selection streams as CloudEvents, one per line.
+`Accept: application/x-ndjson` the whole selection streams as CloudEvents, one per line. With
+`wait`, a follower that has seen everything waits for the next event (app/api/follow.py).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from app.api.deps import Action, Actor, Store, authorize, reject_unknown_query
 from app.api.event_views import event_view
+from app.api.follow import LOOK_AGAIN, MAX_WAIT, Appended
 from app.api.reads import Reads, lagging
 from app.api.schemas.events import EventPage
 from app.api.schemas.inputs import MOMENT_RANGE, Moment
@@ -46,6 +49,7 @@ NDJSON_RESPONSE = lagging(
     responses=NDJSON_RESPONSE,
 )
 async def feed(
+    request: Request,
     reads: Reads,
     store: Store,
     actor: Annotated[Actor, Depends(authorize(Action.read_feed))],
@@ -54,6 +58,15 @@ async def feed(
     until: Annotated[int | None, Query(ge=1, le=2**62, description="Last position wanted.")] = None,
     occurred_from: Annotated[Moment | None, Query(description=f"Inclusive. {MOMENT_RANGE}")] = None,
     occurred_to: Annotated[Moment | None, Query(description=f"Exclusive. {MOMENT_RANGE}")] = None,
+    wait: Annotated[
+        int,
+        Query(
+            ge=0,
+            le=MAX_WAIT,
+            description="JSON only: with nothing after `after`, wait up to this many seconds for "
+            "the next event, and answer as soon as there is one (long polling); 0 answers at once.",
+        ),
+    ] = 0,
     accept: Annotated[str | None, Header(max_length=500, include_in_schema=False)] = None,
 ) -> Response:
     selection = export.Selection(
@@ -72,8 +85,15 @@ async def feed(
         return StreamingResponse(
             _resumed(first, lines), media_type=export.NDJSON, headers=reads.headers
         )
-    async with reads.guard(), reading(reads.engine) as conn:
-        found = await export.page(conn, store, selection, after, limit)
+    deadline = time.monotonic() + min(wait, request.app.state.feed_wait_cap)
+    appended: Appended = request.app.state.appended
+    while True:  # a connection is held only while looking, never while waiting
+        async with reads.guard(), reading(reads.engine) as conn:
+            found = await export.page(conn, store, selection, after, limit)
+        left = deadline - time.monotonic()
+        if found.events or found.last > after or left <= 0:
+            break
+        await appended.wait(min(LOOK_AGAIN, left))
     items = [
         event_view(e, actor, logged_pseudonym(store, e, found.landlords[e.stream_id]))
         for e in found.events

@@ -201,7 +201,9 @@ async def run_write(
                         return await _replay(conn, seen, request_hash, rederive)
                 planned = await operation(conn)
                 if isinstance(planned, Planned):
-                    return await _commit(request, actor, idempotency_key, request_hash, planned)
+                    response = await _commit(request, actor, idempotency_key, request_hash, planned)
+                    _appended(request)
+                    return response
                 render = planned
                 written = None if idempotency_key is None else render()
                 if idempotency_key is not None and written is not None:
@@ -211,12 +213,20 @@ async def run_write(
                         conn, keyring, actor.key_id, idempotency_key,
                         _remembered(written, request_hash), ttl=_ttl(request),
                     )  # fmt: skip
+            _appended(request)
             return json_response(written or render())
         except (ConcurrencyError, IntegrityError):
             # Another writer committed first (same complaint, or the same idempotency key).
             if attempt == ATTEMPTS:
                 raise
     raise AssertionError("unreachable")
+
+
+def _appended(request: Request) -> None:
+    """A write is committed: wake the feed's followers waiting in this process (follow.py)."""
+    appended = getattr(request.app.state, "appended", None)
+    if appended is not None:
+        appended.notify()
 
 
 def dump(model: BaseModel) -> bytes:

@@ -45,7 +45,11 @@ async def register(conn: AsyncConnection, landlord: str, **settings: Any) -> Non
 @pytest.fixture(scope="session")
 def server_url(database_url: str) -> Iterator[str]:
     # No rate limit here: tests and the fuzzer make hundreds of requests with one key a second.
-    settings = Settings(database_url=database_url, db_pool_size=20, rate_limit_per_minute=0)
+    # Followers wait at most 2 s: the fuzzer asks for long polls of up to a minute.
+    settings = Settings(
+        database_url=database_url, db_pool_size=20, rate_limit_per_minute=0,
+        feed_wait_cap_seconds=2,
+    )  # fmt: skip
     with serving(create_app(settings)) as url:
         yield url
 
