@@ -184,6 +184,17 @@ def _stage_end(state: ComplaintState, record: StageRecord) -> datetime | None:
     return state.ended_at
 
 
+# The last stages' clocks, by the identity of what they were computed from: an append and a
+# rebuild ask for each stage's clocks twice with the same arguments (the list row's SLA, then the
+# report facts). Records are never changed in place (`changed` copies) and each entry holds them,
+# so no identity is reused while its entry lives.
+_RECENT: dict[
+    tuple[int, int, int, int, datetime],
+    tuple[ComplaintState, StageRecord, Policy, WorkingCalendar, dict[str, Clock]],
+] = {}
+RECENT = 32
+
+
 def stage_clocks(
     state: ComplaintState,
     record: StageRecord,
@@ -191,7 +202,40 @@ def stage_clocks(
     calendar: WorkingCalendar,
     at: datetime,
 ) -> dict[str, Clock]:
-    """The clocks of one stage, evaluated at `at`. A clock the stage's policy lacks is left out."""
+    """The clocks of one stage, evaluated at `at`. A clock the stage's policy lacks is left out.
+    (A new dict each call, which callers may add to; the clocks themselves are frozen.)"""
+    key = (id(state), id(record), id(policy), id(calendar), at)
+    hit = _RECENT.get(key)
+    if hit is not None and _same(hit[:4], (state, record, policy, calendar)):
+        return dict(hit[4])
+    return _remember(key, state, record, policy, calendar)
+
+
+def _same(these: tuple[object, ...], those: tuple[object, ...]) -> bool:
+    return all(a is b for a, b in zip(these, those, strict=True))
+
+
+def _remember(
+    key: tuple[int, int, int, int, datetime],
+    state: ComplaintState,
+    record: StageRecord,
+    policy: Policy,
+    calendar: WorkingCalendar,
+) -> dict[str, Clock]:
+    result = _stage_clocks(state, record, policy, calendar, key[4])
+    if len(_RECENT) >= RECENT:
+        del _RECENT[next(iter(_RECENT))]
+    _RECENT[key] = (state, record, policy, calendar, result)
+    return dict(result)
+
+
+def _stage_clocks(
+    state: ComplaintState,
+    record: StageRecord,
+    policy: Policy,
+    calendar: WorkingCalendar,
+    at: datetime,
+) -> dict[str, Clock]:
     stage_policy = policy.stage(record.stage)
     ended_at = known(_stage_end(state, record), at)
     result: dict[str, Clock] = {}
