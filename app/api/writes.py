@@ -200,20 +200,25 @@ async def run_write(
                     if seen is not None:
                         return await _replay(conn, seen, request_hash, rederive)
                 planned = await operation(conn)
+                committed: Response | None = None
                 if isinstance(planned, Planned):
-                    response = await _commit(request, actor, idempotency_key, request_hash, planned)
-                    _appended(request)
-                    return response
-                render = planned
-                written = None if idempotency_key is None else render()
-                if idempotency_key is not None and written is not None:
-                    if written.complaint_id is not None and rederive is None:
-                        raise RuntimeError("a complaint's response needs a rederive to replay")
-                    await idempotency.remember(
-                        conn, keyring, actor.key_id, idempotency_key,
-                        _remembered(written, request_hash), ttl=_ttl(request),
-                    )  # fmt: skip
+                    committed = await _commit(
+                        request, actor, idempotency_key, request_hash, planned
+                    )
+                else:
+                    render = planned
+                    written = None if idempotency_key is None else render()
+                    if idempotency_key is not None and written is not None:
+                        if written.complaint_id is not None and rederive is None:
+                            raise RuntimeError("a complaint's response needs a rederive to replay")
+                        await idempotency.remember(
+                            conn, keyring, actor.key_id, idempotency_key,
+                            _remembered(written, request_hash), ttl=_ttl(request),
+                        )  # fmt: skip
+            # Committed (the connection's work is done): followers waiting on the feed may look.
             _appended(request)
+            if committed is not None:
+                return committed
             return json_response(written or render())
         except (ConcurrencyError, IntegrityError):
             # Another writer committed first (same complaint, or the same idempotency key).
