@@ -67,7 +67,7 @@ def demo(
         console.print(f"logged {count} made-up complaints for landlord {landlord}")
         if since is not None:
             full, running = _year_name(last_year), _year_name(last_year + 1)
-            console.print(f"from {since:%d %B %Y}: {full} in full and {running} to date")
+            console.print(f"from {since.day} {since:%B %Y}: {full} in full and {running} to date")
     else:
         console.print(f"landlord {landlord} already has complaints; none added")
     console.print("a CRM key (complaints, with the people in them; Authorize in /docs with it):")

@@ -234,7 +234,8 @@ def annual_page(report: AnnualReport) -> str:
     page.heading("How many complaints, and about what")
     declined = v.declined.declined
     page.paragraph(
-        f"We received {counted(v.received, 'complaint')} in the year. "
+        f"We received {counted(v.received, 'complaint')} in the year"
+        f"{'' if report.to_date is None else ' so far'}. "
         f"{counted(declined, 'more contact was', 'more contacts were')} not accepted as "
         "complaints under our policy."
     )
