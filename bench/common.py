@@ -12,12 +12,15 @@ import socket
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import asyncpg
 import httpx
 from sqlalchemy.engine import make_url
+
+from app import migrations
 
 ADMIN_URL = os.environ.get(
     "REDRESS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -68,6 +71,26 @@ def scratch_database(*, keep: bool = False) -> Iterator[str]:
             print(f"kept {url}")
         else:
             asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+Generate = Callable[[str, int], Coroutine[Any, Any, tuple[int, int]]]
+
+
+@contextmanager
+def generated_log(generate: Generate, events: int, *, keep: bool = False) -> Iterator[str]:
+    """A scratch database (see `scratch_database`), migrated, holding about `events` events that
+    `generate` writes; its URL. A scratch master key and a clean stop on signals come with it."""
+    use_scratch_master_key()
+    stop_cleanly_on_signals()
+    with scratch_database(keep=keep) as url:
+        migrations.upgrade(url)
+        started = time.perf_counter()
+        count, complaint_count = asyncio.run(generate(url, events))
+        print(
+            f"generated {count} events in {complaint_count} complaints "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+        yield url
 
 
 def free_port() -> int:

@@ -23,17 +23,14 @@ import sys
 import time
 from typing import BinaryIO
 
-from app import migrations
 from app.db import create_engine
 from app.events.factory import make_store
 from app.services.export import Selection, write
 from app.services.privacy import NO_PERSONAL_DATA, OPERATOR
 from app.settings import Settings
 from bench.common import (
+    generated_log,
     ratio_line,
-    scratch_database,
-    stop_cleanly_on_signals,
-    use_scratch_master_key,
 )
 from bench.raw import raw_decode
 from bench.sealed_log import generate
@@ -99,16 +96,7 @@ def main() -> None:
         return
     if args.tiny:
         args.events = 300
-    use_scratch_master_key()
-    stop_cleanly_on_signals()
-    with scratch_database(keep=args.keep) as url:
-        migrations.upgrade(url)
-        started = time.perf_counter()
-        count, complaint_count = asyncio.run(generate(url, args.events))
-        print(
-            f"generated {count} events in {complaint_count} complaints "
-            f"in {time.perf_counter() - started:.1f} s"
-        )
+    with generated_log(generate, args.events, keep=args.keep) as url:
         run(url, args.batch_size)
 
 

@@ -31,7 +31,6 @@ import asyncpg
 import orjson
 import sqlalchemy as sa
 
-from app import migrations
 from app.db import create_engine, reading
 from app.demo.load import load_demo
 from app.events.hashing import event_hash
@@ -46,10 +45,8 @@ from app.services import rebuild_parallel
 from app.services.rebuild import Mode, rebuild
 from bench.common import (
     dsn,
+    generated_log,
     ratio_line,
-    scratch_database,
-    stop_cleanly_on_signals,
-    use_scratch_master_key,
 )
 from bench.raw import raw_select
 
@@ -294,16 +291,7 @@ def main() -> None:
         # One process: the split is tested in tests/contract/test_rebuild_parallel.py, and
         # starting workers would cost the suite more than the check itself.
         args.events, args.batch_size, args.workers = 300, 50, 1
-    use_scratch_master_key()
-    stop_cleanly_on_signals()
-    with scratch_database(keep=args.keep) as url:
-        migrations.upgrade(url)
-        started = time.perf_counter()
-        count, complaint_count = asyncio.run(generate(url, args.events))
-        print(
-            f"generated {count} events in {complaint_count} complaints "
-            f"in {time.perf_counter() - started:.1f} s"
-        )
+    with generated_log(generate, args.events, keep=args.keep) as url:
         command = [sys.executable, "-m", "bench.rebuild", "--measure", url]
         # Our own interpreter and module: a child so that its peak RSS is the rebuild's alone.
         options = ["--batch-size", str(args.batch_size), "--workers", str(args.workers)]

@@ -30,7 +30,6 @@ from datetime import UTC, datetime
 import httpx
 import sqlalchemy as sa
 
-from app import migrations
 from app.audit.verify import record, verify
 from app.db import create_engine
 from app.events.factory import master_key
@@ -41,11 +40,9 @@ from app.services.keys import Role, create_key
 from app.settings import Settings
 from bench.common import (
     free_port,
+    generated_log,
     ratio_line,
-    scratch_database,
     server,
-    stop_cleanly_on_signals,
-    use_scratch_master_key,
 )
 from bench.raw import raw_select
 from bench.rebuild import LANDLORD, generate
@@ -170,16 +167,7 @@ def main() -> None:
         return
     if args.tiny:
         args.events, args.batch_size, args.calls, args.appends = 300, 50, 10, 3
-    use_scratch_master_key()
-    stop_cleanly_on_signals()
-    with scratch_database(keep=args.keep) as url:
-        migrations.upgrade(url)
-        started = time.perf_counter()
-        count, complaint_count = asyncio.run(generate(url, args.events))
-        print(
-            f"generated {count} events in {complaint_count} complaints "
-            f"in {time.perf_counter() - started:.1f} s"
-        )
+    with generated_log(generate, args.events, keep=args.keep) as url:
         command = [sys.executable, "-m", "bench.verify", "--measure", url]
         # Our own interpreter and module: a child so that its peak RSS is the verify's alone.
         subprocess.run([*command, "--batch-size", str(args.batch_size)], check=True)  # noqa: S603
