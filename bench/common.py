@@ -18,9 +18,12 @@ from typing import Any
 
 import asyncpg
 import httpx
+import orjson
 from sqlalchemy.engine import make_url
 
 from app import migrations
+from app.events.hashing import event_hash
+from app.events.store import JsonValue, StoredEvent
 
 ADMIN_URL = os.environ.get(
     "REDRESS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -138,3 +141,44 @@ def ratio_line(label: str, redress: float, reference: float, unit: str) -> str:
     return (
         f"ratio {label}: {ratio:.2f}x ({unit}: Redress {redress:,.0f}, reference {reference:,.0f})"
     )
+
+
+def chained_copy(
+    events: Sequence[StoredEvent],
+    stream_id: str,
+    data_of: Callable[[StoredEvent], dict[str, JsonValue]],
+) -> list[dict[str, object]]:
+    """`events` copied to `stream_id` with each one's data as `data_of` makes it, hash-chained
+    anew as the store would: rows of the `events` table without positions, the JSON as the text
+    COPY's jsonb codec takes."""
+    rows: list[dict[str, object]] = []
+    previous: str | None = None
+    for event in events:
+        data = data_of(event)
+        hash_ = event_hash(
+            previous_hash=previous,
+            stream_id=stream_id,
+            version=event.version,
+            type=event.type,
+            schema_version=event.schema_version,
+            data=data,
+            metadata=event.metadata,
+            occurred_at=event.occurred_at,
+            recorded_at=event.recorded_at,
+        )
+        rows.append(
+            {
+                "stream_id": stream_id,
+                "version": event.version,
+                "type": event.type,
+                "schema_version": event.schema_version,
+                "data": orjson.dumps(data).decode(),
+                "metadata": orjson.dumps(event.metadata).decode(),
+                "occurred_at": event.occurred_at,
+                "recorded_at": event.recorded_at,
+                "hash": hash_,
+                "previous_hash": previous,
+            }
+        )
+        previous = hash_
+    return rows

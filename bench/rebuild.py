@@ -33,10 +33,9 @@ import sqlalchemy as sa
 
 from app.db import create_engine, reading
 from app.demo.load import load_demo
-from app.events.hashing import event_hash
 from app.events.scan import snapshot
 from app.events.sql import SqlEventStore
-from app.events.store import StoredEvent
+from app.events.store import JsonValue, StoredEvent
 from app.events.tables import events
 from app.projections.reports import OWNER
 from app.projections.reports import TABLES as REPORT_TABLES
@@ -44,6 +43,7 @@ from app.projections.tables import complaints
 from app.services import rebuild_parallel
 from app.services.rebuild import Mode, rebuild
 from bench.common import (
+    chained_copy,
     dsn,
     generated_log,
     ratio_line,
@@ -126,39 +126,17 @@ def _copy_reports(
 def _copy_stream(
     template: Sequence[StoredEvent], complaint_id: str, reference: str, first_position: int
 ) -> list[tuple[object, ...]]:
-    records: list[tuple[object, ...]] = []
-    previous: str | None = None
-    for offset, event in enumerate(template):
+    def data_of(event: StoredEvent) -> dict[str, JsonValue]:
         data = dict(event.data)
         if event.type == "logged":
             data["reference"] = reference
-        hash_ = event_hash(
-            previous_hash=previous,
-            stream_id=complaint_id,
-            version=event.version,
-            type=event.type,
-            schema_version=event.schema_version,
-            data=data,
-            metadata=event.metadata,
-            occurred_at=event.occurred_at,
-            recorded_at=event.recorded_at,
-        )
-        row = {
-            "position": first_position + offset,
-            "stream_id": complaint_id,
-            "version": event.version,
-            "type": event.type,
-            "schema_version": event.schema_version,
-            "data": orjson.dumps(data).decode(),
-            "metadata": orjson.dumps(event.metadata).decode(),
-            "occurred_at": event.occurred_at,
-            "recorded_at": event.recorded_at,
-            "hash": hash_,
-            "previous_hash": previous,
-        }
-        records.append(tuple(row[name] for name in COLUMNS["events"]))
-        previous = hash_
-    return records
+        return data
+
+    rows = chained_copy(template, complaint_id, data_of)
+    return [
+        tuple({**row, "position": first_position + offset}[name] for name in COLUMNS["events"])
+        for offset, row in enumerate(rows)
+    ]
 
 
 async def generate(url: str, target: int) -> tuple[int, int]:

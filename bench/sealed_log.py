@@ -19,20 +19,18 @@ from dataclasses import dataclass
 from itertools import zip_longest
 
 import asyncpg
-import orjson
 import sqlalchemy as sa
 
 from app.db import create_engine, reading
 from app.demo.load import load_demo
-from app.events.hashing import event_hash
 from app.events.keyring import Keyring, parse_master_key
 from app.events.sealed_store import SealingEventStore
 from app.events.sealing import seal
 from app.events.sql import SqlEventStore
-from app.events.store import StoredEvent
+from app.events.store import JsonValue, StoredEvent
 from app.events.tables import complainant_keys, events
 from app.projections.tables import complaints
-from bench.common import dsn
+from bench.common import chained_copy, dsn
 
 LANDLORD = "bench-homes"
 GROUP = 1_000  # complaints whose events interleave
@@ -72,42 +70,17 @@ def copy_of(
     the events without positions."""
     complaint_id, reference, resident = str(uuid.uuid4()), f"B-{number:09d}", f"R-{number:07d}"
     key_id, key, key_row = keyring.new(complaint_id, LANDLORD, resident)
-    copied: list[dict[str, object]] = []
-    previous: str | None = None
-    for event in template.events:
+
+    def data_of(event: StoredEvent) -> dict[str, JsonValue]:
         data = dict(event.data)
         if event.type == "logged":
             person = data["complainant"]
             assert isinstance(person, dict)
             data |= {"reference": reference, "complainant": {**person, "resident_id": resident}}
-        data = seal(complaint_id, event.type, data, key, key_id)
-        hash_ = event_hash(
-            previous_hash=previous,
-            stream_id=complaint_id,
-            version=event.version,
-            type=event.type,
-            schema_version=event.schema_version,
-            data=data,
-            metadata=event.metadata,
-            occurred_at=event.occurred_at,
-            recorded_at=event.recorded_at,
-        )
-        copied.append(
-            {
-                "stream_id": complaint_id,
-                "version": event.version,
-                "type": event.type,
-                "schema_version": event.schema_version,
-                # COPY's jsonb codec below takes JSON text.
-                "data": orjson.dumps(data).decode(),
-                "metadata": orjson.dumps(event.metadata).decode(),
-                "occurred_at": event.occurred_at,
-                "recorded_at": event.recorded_at,
-                "hash": hash_,
-                "previous_hash": previous,
-            }
-        )
-        previous = hash_
+        return seal(complaint_id, event.type, data, key, key_id)
+
+    copied = chained_copy(template.events, complaint_id, data_of)
+    previous = copied[-1]["hash"] if copied else None
     row = template.row | NO_DOCUMENT
     row |= {"id": complaint_id, "reference": reference, "resident_id": resident}
     row["head_hash"] = previous
