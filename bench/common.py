@@ -143,6 +143,18 @@ def ratio_line(label: str, redress: float, reference: float, unit: str) -> str:
     )
 
 
+async def copy_jsonb_as_text(connection: asyncpg.Connection) -> None:
+    """Let `copy_records_to_table` take jsonb as JSON text: COPY is binary, and jsonb's binary
+    form is a version byte (1) and the text."""
+    await connection.set_type_codec(
+        "jsonb",
+        encoder=lambda text: b"\x01" + text.encode(),
+        decoder=lambda raw: raw[1:].decode(),
+        schema="pg_catalog",
+        format="binary",
+    )
+
+
 def chained_copy(
     events: Sequence[StoredEvent],
     stream_id: str,

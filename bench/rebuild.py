@@ -44,6 +44,7 @@ from app.services import rebuild_parallel
 from app.services.rebuild import Mode, rebuild
 from bench.common import (
     chained_copy,
+    copy_jsonb_as_text,
     dsn,
     generated_log,
     ratio_line,
@@ -153,14 +154,7 @@ async def generate(url: str, target: int) -> tuple[int, int]:
                 records.clear()
 
     try:
-        # COPY is binary: jsonb's binary form is a version byte (1) and the JSON text.
-        await connection.set_type_codec(
-            "jsonb",
-            encoder=lambda text: b"\x01" + text.encode(),
-            decoder=lambda raw: raw[1:].decode(),
-            schema="pg_catalog",
-            format="binary",
-        )
+        await copy_jsonb_as_text(connection)
         while written < target:
             for stream, row, reports in zip(
                 template.streams, template.rows, template.reports, strict=True

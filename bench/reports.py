@@ -75,6 +75,7 @@ from app.services import landlords, reports
 from app.services.privacy import NO_PERSONAL_DATA, OPERATOR
 from app.services.rebuild import Mode, rebuild
 from bench.common import (
+    copy_jsonb_as_text,
     dsn,
     ratio_line,
     scratch_database,
@@ -272,10 +273,7 @@ async def generate(url: str, count: int, seed: int) -> tuple[int, int]:
                 rows.clear()
 
     try:
-        await connection.set_type_codec(
-            "jsonb", encoder=lambda text: b"\x01" + text.encode(),
-            decoder=lambda raw: raw[1:].decode(), schema="pg_catalog", format="binary",
-        )  # fmt: skip
+        await copy_jsonb_as_text(connection)
         for n in range(1, count + 1):
             h = history(rng, n)
             for name, rows in records(

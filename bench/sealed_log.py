@@ -30,7 +30,7 @@ from app.events.sql import SqlEventStore
 from app.events.store import JsonValue, StoredEvent
 from app.events.tables import complainant_keys, events
 from app.projections.tables import complaints
-from bench.common import chained_copy, dsn
+from bench.common import chained_copy, copy_jsonb_as_text, dsn
 
 LANDLORD = "bench-homes"
 GROUP = 1_000  # complaints whose events interleave
@@ -98,13 +98,7 @@ async def generate(url: str, target: int) -> tuple[int, int]:
     templates = await read_templates(url, keyring)
     connection = await asyncpg.connect(dsn(url))
     try:
-        await connection.set_type_codec(
-            "jsonb",
-            encoder=lambda text: b"\x01" + text.encode(),
-            decoder=lambda raw: raw[1:].decode(),
-            schema="pg_catalog",
-            format="binary",
-        )
+        await copy_jsonb_as_text(connection)
         position = int(await connection.fetchval("SELECT max(position) FROM events")) + 1
         written = int(await connection.fetchval("SELECT count(*) FROM events"))
         count = len(templates)
