@@ -135,10 +135,6 @@ def rows_of(facts: Facts | None) -> dict[str, dict[Key, Row]]:
     }
 
 
-def _table(name: str) -> sa.Table:
-    return next(t for t in TABLES if t.name == name)
-
-
 def _where_key(table: sa.Table, key: Key) -> sa.ColumnElement[bool]:
     return sa.and_(*(table.c[k] == v for k, v in zip(_KEYS[table.name], key, strict=True)))
 

@@ -22,11 +22,7 @@ FlatRow = tuple[str, Json, Json, Json, Json]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def flatten(document: Mapping[str, Json]) -> list[FlatRow]:
-    return [row for row, _ in flatten_with_units(document)]
-
-
-def flatten_with_units(document: Mapping[str, Json]) -> list[tuple[FlatRow, str]]:
+def flatten(document: Mapping[str, Json]) -> list[tuple[FlatRow, str]]:
     """The rows, each with its unit (`unit`)."""
     rows: list[tuple[FlatRow, str]] = []
     _walk("", document, rows)
@@ -97,6 +93,6 @@ def to_csv(document: Mapping[str, Json]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADERS)
-    for row, counted_in in flatten_with_units(document):
+    for row, counted_in in flatten(document):
         writer.writerow([*(_cell(value) for value in row), counted_in])
     return out.getvalue()

@@ -305,7 +305,7 @@ class TestCsv:
             "rate": {"count": 3, "homes": 1000, "per_1000_homes": 3.0},
             "lessons": [{"lesson": "-1 day", "count": 1}],
         }
-        assert flatten(document) == [
+        assert [row for row, _ in flatten(document)] == [
             ("stages[1].share", 1, 2, 50.0, None),
             ("reasons[=HYPERLINK(1)].count", None, None, None, 2),
             ("rate", 3, 1000, None, 3.0),
