@@ -7,7 +7,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
 from app.domain.complaint.events import (
     OmbudsmanFinding,
@@ -22,7 +21,6 @@ from app.domain.reporting.code_compliance import (
     PeriodView,
     SatisfactionFigures,
     declines,
-    part_at,
     period_view,
     satisfaction,
 )
@@ -39,7 +37,7 @@ from app.domain.reporting.figures import (
 )
 from app.domain.reporting.period import reporting_year
 from app.domain.reporting.selection import Timeliness
-from app.domain.reporting.tallies import UNKNOWN, Money, Tallies
+from app.domain.reporting.tallies import UNKNOWN, Money, Tallies, by_part
 from app.domain.reporting.wording import WITHHELD, Wording
 
 WORDED_KINDS = frozenset({ItemKind.learning})  # root causes, lessons and improvements listed
@@ -188,29 +186,20 @@ def annual(
         period=period_view(period),
         volumes=Volumes(
             received=sum(received.values()),
-            by_category=tallied(_by(received, 0)),
-            by_channel=tallied(_by(received, 1)),
-            by_tenure=tallied(_by(received, 2), every=[*(t.value for t in Tenure), UNKNOWN]),
+            by_category=tallied(by_part(received, 0)),
+            by_channel=tallied(by_part(received, 1)),
+            by_tenure=tallied(by_part(received, 2), every=[*(t.value for t in Tenure), UNKNOWN]),
             by_stage=tallied(
-                {f"stage {stage}": n for stage, n in _by(tallies.received, 0).items()},
+                {f"stage {stage}": n for stage, n in by_part(tallies.received, 0).items()},
                 every=[f"stage {n}" for n in (1, 2)],
             ),
             declined=declines(tallies),
         ),
-        outcomes=[_outcomes(n, part_at(responded, n, 4)) for n in numbers],
+        outcomes=[_outcomes(n, by_part(responded, 4, stage=n)) for n in numbers],
         remedies=tallied(remedies),
         compensation=_compensation(tallies.offers, tallies.moved),
         time_to_respond=[
-            StageTimes(
-                stage=n,
-                working_days=spread(
-                    {days: k for days, k in part_at(responded, n, 5).items() if days is not None}
-                ),
-                within_timescale=ratio(
-                    sum(k for t, k in part_at(responded, n, 2).items() if t is not Timeliness.late),
-                    sum(part_at(responded, n, 2).values()),
-                ),
-            )
+            _times(n, by_part(responded, 5, stage=n), by_part(responded, 2, stage=n))
             for n in numbers
         ],
         satisfaction=satisfaction(tallies),
@@ -225,12 +214,15 @@ def annual(
     )
 
 
-def _by(tally: Mapping[tuple[Any, ...], int], part: int) -> Counter[Any]:
-    """The counts of `tally` by the part `part` of their keys."""
-    found: Counter[Any] = Counter()
-    for key, n in tally.items():
-        found[key[part]] += n
-    return found
+def _times(stage: int, days: Counter[int | None], timeliness: Counter[Timeliness]) -> StageTimes:
+    """A stage's response times (working days taken, by how many) and its responses by how
+    they met the policy's deadline."""
+    in_time = sum(n for t, n in timeliness.items() if t is not Timeliness.late)
+    return StageTimes(
+        stage=stage,
+        working_days=spread({d: n for d, n in days.items() if d is not None}),
+        within_timescale=ratio(in_time, sum(timeliness.values())),
+    )
 
 
 def _amount(key: str, money: Iterable[Money]) -> Amount:

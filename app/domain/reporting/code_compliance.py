@@ -9,10 +9,8 @@ reader allowed to see them (wording.py); their counts do not depend on it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from app.domain.complaint.events import Satisfaction
 from app.domain.reporting.escalations import EscalationFigures, escalations
@@ -22,7 +20,7 @@ from app.domain.reporting.figures import Count, Ratio, TextCount, ratio, tallied
 from app.domain.reporting.late import LateAcceptances, late_acceptances
 from app.domain.reporting.period import Period
 from app.domain.reporting.selection import Acknowledgement, Timeliness
-from app.domain.reporting.tallies import Evidence, Tallies
+from app.domain.reporting.tallies import Evidence, Tallies, by_part
 from app.domain.reporting.wording import WITHHELD, Wording
 
 CODE_STAGES = (1, 2)
@@ -185,8 +183,10 @@ def code_compliance(
             stage=number,
             informal=number in tallies.informal_stages,
             received=sum(n for k, n in received.items() if k[0] == number),
-            acknowledgements=_acknowledgements(part_at(received, number, 2)),
-            responses=_responses(part_at(responded, number, 2), missed=tallies.missed[number]),
+            acknowledgements=_acknowledgements(by_part(received, 2, stage=number)),
+            responses=_responses(
+                by_part(responded, 2, stage=number), missed=tallies.missed[number]
+            ),
             extensions=_extensions(tallies, number, wording),
             resolved=ratio(
                 sum(
@@ -229,15 +229,6 @@ def code_compliance(
         ombudsman_evidence=_evidence(tallies),
         late_acceptances=late_acceptances(tallies),
     )
-
-
-def part_at(tally: Mapping[tuple[Any, ...], int], stage: int, part: int) -> Counter[Any]:
-    """The counts of `tally`'s keys of `stage` (their first part), by their part `part`."""
-    found: Counter[Any] = Counter()
-    for key, n in tally.items():
-        if key[0] == stage:
-            found[key[part]] += n
-    return found
 
 
 def _acknowledgements(tally: Counter[Acknowledgement]) -> Acknowledgements:

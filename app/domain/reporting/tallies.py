@@ -12,7 +12,7 @@ the database's counts equal to it on both databases.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -96,6 +96,18 @@ class Tallies:
     # The period's items whose words a report may list (those of the kinds asked for), by kind,
     # complaint and version.
     worded: tuple[ItemFacts, ...] = ()
+
+
+def by_part(
+    tally: Mapping[tuple[Any, ...], int], part: int, *, stage: int | None = None
+) -> Counter[Any]:
+    """The counts of `tally` by the part `part` of their keys; with `stage`, of the keys of that
+    stage only (their first part)."""
+    found: Counter[Any] = Counter()
+    for key, n in tally.items():
+        if stage is None or key[0] == stage:
+            found[key[part]] += n
+    return found
 
 
 def tenure_of(complaint: ComplaintFacts) -> str:
