@@ -229,9 +229,7 @@ async def run_write(
 
 def _appended(request: Request) -> None:
     """A write is committed: wake the feed's followers waiting in this process (follow.py)."""
-    appended = getattr(request.app.state, "appended", None)
-    if appended is not None:
-        appended.notify()
+    request.app.state.appended.notify()
 
 
 def dump(model: BaseModel) -> bytes:
