@@ -60,3 +60,57 @@ cache_version = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("version", sa.BigInteger, nullable=False),
 )
+
+# A CRM's webhook subscription (app/services/webhooks.py, docs/adr/0015-webhooks-and-alerts.md).
+# The log is the outbox: `cursor` is the last position examined for it, and the worker sends what
+# follows in the landlord's feed. The signing secret is sealed (`secret`), with the secret it
+# replaced (`previous_secret`) still signing until `previous_secret_until` (rotation with an
+# overlap). `role` is what the payloads may show (the catalogue's rule for that role). The lease
+# (`leased_by`, `leased_until`) makes one worker at a time deliver for a subscription, so its
+# order holds; `failures` counts the failed attempts in a row, `next_attempt_at` the back-off.
+webhook_subscriptions = sa.Table(
+    "webhook_subscriptions",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("landlord", sa.String(64), nullable=False),
+    sa.Column("url", sa.String(2048), nullable=False),
+    sa.Column("event_types", sa.JSON, nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("description", sa.String(256), nullable=True),
+    sa.Column("created_by", sa.String(32), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("secret", sa.LargeBinary, nullable=False),
+    sa.Column("previous_secret", sa.LargeBinary, nullable=True),
+    sa.Column("previous_secret_until", UtcDateTime, nullable=True),
+    sa.Column("cursor", sa.BigInteger, nullable=False),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", UtcDateTime, nullable=False),
+    sa.Column("leased_by", sa.String(64), nullable=True),
+    sa.Column("leased_until", UtcDateTime, nullable=True),
+    sa.Column("last_delivered_at", UtcDateTime, nullable=True),
+    sa.Column("disabled_at", UtcDateTime, nullable=True),
+    sa.Column("disabled_reason", sa.String(256), nullable=True),
+    sa.Index("ix_webhook_subscriptions_landlord", "landlord", "created_at"),
+    sa.Index("ix_webhook_subscriptions_due", "next_attempt_at"),
+)
+
+# Every attempt to deliver an event to a subscription: its position, the attempt's number for that
+# event, the answer's status code (or what went wrong before one), how long it took. Never the
+# body, which may hold personal data.
+webhook_deliveries = sa.Table(
+    "webhook_deliveries",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
+    sa.Column("subscription_id", sa.String(32), nullable=False),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Column("event_id", sa.String(64), nullable=False),
+    sa.Column("event_type", sa.String(64), nullable=False),
+    sa.Column("attempt", sa.Integer, nullable=False),
+    sa.Column("attempted_at", UtcDateTime, nullable=False),
+    sa.Column("status_code", sa.Integer, nullable=True),
+    sa.Column("error", sa.String(64), nullable=True),
+    sa.Column("duration_ms", sa.Integer, nullable=False),
+    sa.Column("delivered", sa.Boolean, nullable=False),
+    sa.Column("manual", sa.Boolean, nullable=False),
+    sa.Index("ix_webhook_deliveries_subscription", "subscription_id", "id"),
+)
