@@ -25,6 +25,7 @@ from app.api import (
     policies,
     reports,
     resident_events,
+    webhooks,
 )
 from app.api.deadline import Deadline
 from app.api.follow import Appended
@@ -38,6 +39,8 @@ from app.migrations import head_revision
 from app.services import cache
 from app.services.idempotency import purge_periodically
 from app.settings import Settings
+from app.worker import run as worker
+from app.worker.payloads import WebhookPayload
 
 DESCRIPTION = """
 Every complaint is an append-only stream of facts; its stage, status and every deadline of the
@@ -79,9 +82,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             purge_periodically(engine, settings.idempotency_purge_seconds),
             name="idempotency-purge",
         )
+        stopping = asyncio.Event()
+        delivering = (
+            asyncio.create_task(
+                worker.run(engine, store, settings, stopping, wake=app.state.appended),
+                name="delivery-worker",
+            )
+            if settings.worker_in_serve
+            else None
+        )
         try:
             yield
         finally:
+            stopping.set()
+            if delivering is not None:
+                await delivering
             purging.cancel()
             with suppress(asyncio.CancelledError):
                 await purging
@@ -100,6 +115,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.metrics = metrics
+
+    @app.webhooks.post("complaint-event")
+    def complaint_event(body: WebhookPayload) -> None:
+        """What Redress sends a subscription (`POST /v1/webhooks`) for each event it selects:
+        signed with Standard Webhooks headers (`webhook-id`, `webhook-timestamp`,
+        `webhook-signature`); answer 2xx within the timeout, or it is sent again later."""
+
     app.state.appended = Appended()
     app.state.feed_wait_cap = settings.feed_wait_cap_seconds
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
@@ -115,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(landlord_history.router)
     app.include_router(landlord_policies.router)
     app.include_router(keys.router)
+    app.include_router(webhooks.router)
     app.include_router(erasure.router)
     app.include_router(health.router)
     # Inside HttpMiddleware, so a request answered at its deadline is counted and gets its headers.

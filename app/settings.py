@@ -124,3 +124,60 @@ class Settings(BaseSettings):
         description="Where the master key is kept when REDRESS_MASTER_KEY is not set (created "
         "on first use, readable by its owner only).",
     )
+    # Webhooks and the delivery worker (docs/webhooks.md, docs/adr/0015-webhooks-and-alerts.md).
+    worker_in_serve: bool = Field(
+        default=False,
+        description="Run the delivery worker (webhooks and deadline alerts) inside `redress "
+        "serve`, beside the API; otherwise run `redress worker` as a process of its own.",
+    )
+    worker_poll_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        description="How often the worker looks for new events to deliver when nothing woke it.",
+    )
+    alerts_every_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        description="How often the worker looks for clocks that crossed a warning point.",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=60,
+        description="Longest a receiver may take to answer one delivery; slower is a failure.",
+    )
+    webhook_retry_base_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=3600,
+        description="Wait after a subscription's first failed attempt; doubled at each further "
+        "failure (with jitter: half to all of it), up to webhook_retry_max_seconds.",
+    )
+    webhook_retry_max_seconds: float = Field(
+        default=3600.0, gt=0, le=86400, description="Longest wait between two attempts."
+    )
+    webhook_disable_after_failures: int = Field(
+        default=20,
+        ge=1,
+        le=1000,
+        description="Failed attempts in a row after which a subscription is disabled (an admin "
+        "or CRM key enables it again with PATCH /v1/webhooks/{id}).",
+    )
+    webhook_lease_seconds: float = Field(
+        default=60.0,
+        ge=1,
+        le=3600,
+        description="How long a worker holds a subscription it delivers for; a worker that died "
+        "loses it after this, and another worker resumes from the last acknowledged event.",
+    )
+    webhook_allow_http: bool = Field(
+        default=False,
+        description="Accept `http://` webhook URLs (only `https://` otherwise).",
+    )
+    webhook_allow_private_networks: bool = Field(
+        default=False,
+        description="Deliver to private, loopback, link-local and other non-public addresses "
+        "(refused otherwise, when the subscription is made and again at every delivery).",
+    )

@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("previous_secret", sa.LargeBinary, nullable=True),
         sa.Column("previous_secret_until", TIME, nullable=True),
         sa.Column("cursor", sa.BigInteger, nullable=False),
+        sa.Column("redeliver_until", sa.BigInteger, nullable=True),
         sa.Column("failures", sa.Integer, nullable=False),
         sa.Column("next_attempt_at", TIME, nullable=False),
         sa.Column("leased_by", sa.String(64), nullable=True),

@@ -40,6 +40,7 @@ class Action(StrEnum):
     read_landlord = "read_landlord"
     manage_landlord = "manage_landlord"
     manage_keys = "manage_keys"
+    manage_webhooks = "manage_webhooks"
     erase = "erase"
 
 
@@ -56,6 +57,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.read_landlord: frozenset({Role.crm, Role.analyst, Role.admin}),
     Action.manage_landlord: frozenset({Role.admin}),
     Action.manage_keys: frozenset({Role.admin}),
+    Action.manage_webhooks: frozenset({Role.crm, Role.admin}),
     Action.erase: frozenset({Role.admin}),
 }
 

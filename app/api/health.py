@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from datetime import UTC, datetime
 
 import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api.deadline import within
 from app.api.deps import Engine
 from app.api.errors import RETRY_AFTER_SECONDS, database_unavailable, problem
+from app.api.middleware import Metrics
 from app.api.reads import Reads
+from app.db import reading
 from app.migrations import current_revision
+from app.services import webhooks
 
 # A load balancer polls readiness often and must hear back either way, database or not.
 READY_WITHIN_SECONDS = 1.0
@@ -68,7 +74,31 @@ async def _revision(engine: AsyncEngine) -> str | None:
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
-async def metrics(request: Request) -> Response:
-    return Response(
-        generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST
+async def metrics(request: Request, engine: Engine) -> Response:
+    found: Metrics = request.app.state.metrics
+    with contextlib.suppress(TimeoutError, OSError, SQLAlchemyError):
+        await within(READY_WITHIN_SECONDS, _webhooks(engine, found))
+    return Response(generate_latest(found.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+async def _webhooks(engine: AsyncEngine, metrics: Metrics) -> None:
+    """The webhook gauges, as the database has them now (the HTTP metrics are served anyway
+    when it is away)."""
+    async with reading(engine) as conn:
+        found = await webhooks.backlogs(conn, datetime.now(UTC))
+    gauges = (
+        metrics.webhook_behind,
+        metrics.webhook_lag,
+        metrics.webhook_failures,
+        metrics.webhook_failed,
+        metrics.webhook_disabled,
     )
+    for gauge in gauges:
+        gauge.clear()  # a deleted subscription's series goes
+    for b in found:
+        labels = (b.subscription_id, b.landlord)
+        metrics.webhook_behind.labels(*labels).set(b.positions_behind)
+        metrics.webhook_lag.labels(*labels).set(b.lag_seconds)
+        metrics.webhook_failures.labels(*labels).set(b.failures)
+        metrics.webhook_failed.labels(*labels).set(b.failed_attempts)
+        metrics.webhook_disabled.labels(*labels).set(int(b.disabled))

@@ -9,7 +9,7 @@ import time
 import uuid
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -41,6 +41,39 @@ class Metrics:
             "redress_http_request_seconds",
             "HTTP request latency by route template and method.",
             ["route", "method"],
+            registry=self.registry,
+        )
+        # Webhooks (read from the database at each scrape, so they hold whichever process
+        # delivers): one series per subscription.
+        labels = ["subscription", "landlord"]
+        self.webhook_behind = Gauge(
+            "redress_webhook_positions_behind",
+            "Positions of the event log after the last one examined for the subscription.",
+            labels,
+            registry=self.registry,
+        )
+        self.webhook_lag = Gauge(
+            "redress_webhook_delivery_lag_seconds",
+            "Seconds since the oldest event not yet delivered was recorded (0: caught up).",
+            labels,
+            registry=self.registry,
+        )
+        self.webhook_failures = Gauge(
+            "redress_webhook_consecutive_failures",
+            "Failed attempts in a row at the subscription's next event.",
+            labels,
+            registry=self.registry,
+        )
+        self.webhook_failed = Gauge(
+            "redress_webhook_failed_attempts",
+            "Failed delivery attempts in the subscription's delivery log.",
+            labels,
+            registry=self.registry,
+        )
+        self.webhook_disabled = Gauge(
+            "redress_webhook_disabled",
+            "1 when the subscription is disabled.",
+            labels,
             registry=self.registry,
         )
 

@@ -1,4 +1,5 @@
-"""The `redress` command: serve, migrate, keys, landlords, demo, verify, rebuild, export, report.
+"""The `redress` command: serve, worker, migrate, keys, landlords, demo, verify, rebuild, export,
+report.
 
 Each command lives in the module of its subject; this one puts them together, in the order
 `redress --help` lists them.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from app.cli import database, demo, export, idempotency, keys, policies, retention, serve
+from app.cli import database, demo, export, idempotency, keys, policies, retention, serve, worker
 from app.cli.import_file import import_complaints
 from app.cli.landlords import landlords_cli
 from app.cli.report import report_cli
@@ -28,6 +29,7 @@ cli.command()(database.verify)
 cli.command()(database.rebuild)
 cli.command()(export.export)
 cli.command("import")(import_complaints)
+cli.command("worker")(worker.work)
 
 
 def main() -> None:

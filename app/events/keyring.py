@@ -69,6 +69,10 @@ class Keyring:
         self.checkpoint_key = HKDF(
             algorithm=hashes.SHA256(), length=32, salt=None, info=b"redress audit checkpoints v1"
         ).derive(master_key)
+        # Webhook signing secrets are sealed at rest under a key of their own, for the same reason.
+        self.webhook_secrets_key = HKDF(
+            algorithm=hashes.SHA256(), length=32, salt=None, info=b"redress webhook secrets v1"
+        ).derive(master_key)
 
     def pseudonym(self, landlord: str, subject: str) -> str:
         """A stable stand-in for a person: the same resident (or, without a resident id, the

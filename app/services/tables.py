@@ -83,6 +83,9 @@ webhook_subscriptions = sa.Table(
     sa.Column("previous_secret", sa.LargeBinary, nullable=True),
     sa.Column("previous_secret_until", UtcDateTime, nullable=True),
     sa.Column("cursor", sa.BigInteger, nullable=False),
+    # After a manual redelivery: the cursor before it, so the attempts up to it are logged as
+    # redeliveries.
+    sa.Column("redeliver_until", sa.BigInteger, nullable=True),
     sa.Column("failures", sa.Integer, nullable=False),
     sa.Column("next_attempt_at", UtcDateTime, nullable=False),
     sa.Column("leased_by", sa.String(64), nullable=True),

@@ -45,10 +45,11 @@ async def register(conn: AsyncConnection, landlord: str, **settings: Any) -> Non
 @pytest.fixture(scope="session")
 def server_url(database_url: str) -> Iterator[str]:
     # No rate limit here: tests and the fuzzer make hundreds of requests with one key a second.
-    # Followers wait at most 2 s: the fuzzer asks for long polls of up to a minute.
+    # Followers wait at most 2 s: the fuzzer asks for long polls of up to a minute. Webhooks may
+    # go to the tests' receivers on loopback, over http.
     settings = Settings(
         database_url=database_url, db_pool_size=20, rate_limit_per_minute=0,
-        feed_wait_cap_seconds=2,
+        feed_wait_cap_seconds=2, webhook_allow_http=True, webhook_allow_private_networks=True,
     )  # fmt: skip
     with serving(create_app(settings)) as url:
         yield url

@@ -43,6 +43,8 @@ class World:
     foreign: dict[str, Any]  # a complaint at OTHER_LANDLORD
     own_key: str  # a spare key of LANDLORD, to revoke or rotate
     foreign_key: str  # a key of OTHER_LANDLORD
+    own_webhook: str  # a CRM-role subscription of LANDLORD, to delete last
+    foreign_webhook: str  # a subscription of OTHER_LANDLORD
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def target(self, kind: str) -> dict[str, Any]:
@@ -74,6 +76,11 @@ def statuses(
 
 def same(status: int) -> dict[object, int]:
     return statuses(status, status, status, status)
+
+
+HOOK = "https://crm.example.invalid/hooks"
+WEBHOOKS_OWN = statuses(403, 200, 403, 200)
+WEBHOOKS_OTHER = statuses(403, 404, 403, 404)
 
 
 def new_policy() -> dict[str, Any]:
@@ -216,6 +223,38 @@ MATRIX = [
         {OWN: statuses(403, 403, 403, 201), OTHER_LANDLORD_T: statuses(403, 403, 403, 404)},
         body=lambda: {"grace_seconds": 60},
     ),
+    Cell("GET", "/v1/webhooks", {OWN: WEBHOOKS_OWN}),
+    Cell("POST", "/v1/webhooks", {OWN: statuses(403, 201, 403, 201)}, body=lambda: {"url": HOOK}),
+    Cell("GET", "/v1/webhooks/{webhook}", {OWN: WEBHOOKS_OWN, OTHER_LANDLORD_T: WEBHOOKS_OTHER}),
+    Cell(
+        "PATCH",
+        "/v1/webhooks/{webhook}",
+        {OWN: WEBHOOKS_OWN, OTHER_LANDLORD_T: WEBHOOKS_OTHER},
+        body=lambda: {"description": "CRM"},
+    ),
+    Cell(
+        "POST",
+        "/v1/webhooks/{webhook}/rotate-secret",
+        {OWN: statuses(403, 201, 403, 201), OTHER_LANDLORD_T: WEBHOOKS_OTHER},
+        body=lambda: {"overlap_seconds": 60},
+    ),
+    Cell(
+        "POST",
+        "/v1/webhooks/{webhook}/redeliver",
+        {OWN: WEBHOOKS_OWN, OTHER_LANDLORD_T: WEBHOOKS_OTHER},
+        body=lambda: {"after": 0},
+    ),
+    Cell(
+        "GET",
+        "/v1/webhooks/{webhook}/deliveries",
+        {OWN: WEBHOOKS_OWN, OTHER_LANDLORD_T: WEBHOOKS_OTHER},
+    ),
+    # The CRM key deletes it; the admin key then finds it gone.
+    Cell(
+        "DELETE",
+        "/v1/webhooks/{webhook}",
+        {OWN: statuses(403, 204, 403, 404), OTHER_LANDLORD_T: WEBHOOKS_OTHER},
+    ),
 ]
 
 
@@ -231,6 +270,7 @@ async def test_the_matrix_covers_every_route() -> None:
         "{key_id}": "{key}",
         "{policy_id}": "{policy}",
         "{resident_id}": "{resident}",
+        "{subscription_id}": "{webhook}",
     }
     covered = {(cell.method, cell.path) for cell in MATRIX}
     for path in list(served):
@@ -262,12 +302,24 @@ async def world(client: httpx.AsyncClient, make_key: MakeKey) -> World:
         foreign=foreign,
         own_key=(await make_key(Role.analyst)).split("_")[1],
         foreign_key=(await make_key(Role.analyst, OTHER_LANDLORD)).split("_")[1],
+        own_webhook=await _webhook(client, await make_key(Role.admin)),
+        foreign_webhook=await _webhook(client, await make_key(Role.admin, OTHER_LANDLORD)),
     )
     for role in Role:
         result.headers[role] = {"Authorization": f"Bearer {await make_key(role)}"}
     result.headers[Role.portal]["X-Resident-Id"] = "R-0001"
     result.headers[NONE] = {}
     return result
+
+
+async def _webhook(client: httpx.AsyncClient, admin_token: str) -> str:
+    made = await client.post(
+        "/v1/webhooks",
+        json={"url": HOOK, "role": "crm"},
+        headers={"Authorization": f"Bearer {admin_token}"},
+    )
+    assert made.status_code == 201, made.text
+    return str(made.json()["subscription"]["id"])
 
 
 def fill(template: str, target: str, w: World) -> str:
@@ -281,6 +333,7 @@ def fill(template: str, target: str, w: World) -> str:
         .replace("{key}", key)
         .replace("{policy}", "hoc-2024")
         .replace("{resident}", "R-0001")
+        .replace("{webhook}", w.foreign_webhook if target == OTHER_LANDLORD_T else w.own_webhook)
     )
 
 
@@ -308,7 +361,9 @@ def forbidden_data(target: str, w: World, role: object) -> list[str]:
 def _order(cell: Cell) -> int:
     """Cells that spend a resource go last: revoking the spare key (rotating it needs it live),
     then erasure, which empties the world of the resident's data."""
-    return 2 if cell.path.endswith("/erasure") else int(cell.path.endswith("/revoke"))
+    if cell.path.endswith("/erasure"):
+        return 2
+    return int(cell.path.endswith("/revoke") or cell.method == "DELETE")
 
 
 async def test_every_cell(client: httpx.AsyncClient, make_key: MakeKey) -> None:
