@@ -13,8 +13,10 @@ RUN pip install --no-cache-dir /wheels/* && rm -rf /wheels
 WORKDIR /srv/redress
 COPY alembic.ini ./
 COPY alembic ./alembic
-RUN chown -R redress /srv/redress
+# The master key file lives on a volume of its own, shared by the API and the worker (in
+# production set REDRESS_MASTER_KEY from a secret store instead).
+RUN mkdir -p /var/lib/redress && chown -R redress /srv/redress /var/lib/redress
 USER redress
-ENV REDRESS_HOST=0.0.0.0 REDRESS_PORT=8000
+ENV REDRESS_HOST=0.0.0.0 REDRESS_PORT=8000 REDRESS_MASTER_KEY_FILE=/var/lib/redress/master.key
 EXPOSE 8000
 CMD ["redress", "serve"]

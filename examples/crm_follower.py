@@ -8,6 +8,17 @@ Each page is handled, then its last position saved in --checkpoint (written whol
 over the old one), so a follower stopped at any moment resumes where it left off: an event may be
 handled twice after a crash, never missed (handle by the event's `stream_id` and `version`, which
 identify it, to make a second time harmless). Needs only httpx (`pip install httpx`).
+
+Or be told instead of asking: subscribe a URL (`POST /v1/webhooks`, keep the secret it returns) and
+receive the deliveries, each verified with the `standardwebhooks` package
+(`pip install standardwebhooks`) before it is handled:
+
+    REDRESS_WEBHOOK_SECRET=whsec_... python examples/crm_follower.py --listen 8080
+
+A delivery whose signature does not verify (or is over five minutes old) is answered 400 and never
+handled; one already handled (the same `webhook-id`, sent again because our answer was lost) is
+answered 204 again without handling it twice. Put it behind your HTTPS proxy: Redress sends only
+to https addresses unless its operator allows otherwise.
 """
 
 from __future__ import annotations
@@ -16,6 +27,7 @@ import argparse
 import os
 import sys
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -67,13 +79,57 @@ def follow(api: str, key: str, checkpoint: Path, *, wait: int, once: bool) -> No
                 return
 
 
+def receiver(secret: str, seen: set[str]) -> type[BaseHTTPRequestHandler]:
+    """A request handler that verifies each delivery, then handles its event once."""
+    from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+    webhook = Webhook(secret)
+
+    class Deliveries(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("content-length", "0")))
+            try:
+                payload = webhook.verify(body, dict(self.headers.items()))
+            except WebhookVerificationError:
+                self._answer(400)
+                return
+            message = self.headers["webhook-id"]
+            if message not in seen:  # keep these in your database in a real receiver
+                handle(payload["data"]["event"])
+                seen.add(message)
+            self._answer(204)
+
+        def _answer(self, status: int) -> None:
+            self.send_response(status)
+            self.send_header("content-length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            return  # no request lines: a URL may carry ids
+
+    return Deliveries
+
+
+def listen(port: int, secret: str) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", port), receiver(secret, set()))
+    print(f"receiving webhooks on http://127.0.0.1:{server.server_address[1]}", flush=True)
+    server.serve_forever()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--api", default="http://127.0.0.1:8000")
     parser.add_argument("--checkpoint", type=Path, default=Path(".redress-feed-checkpoint"))
     parser.add_argument("--wait", type=int, default=30, help="seconds to wait for new events")
     parser.add_argument("--once", action="store_true", help="stop when caught up")
+    parser.add_argument("--listen", type=int, help="receive webhooks on this port instead")
     args = parser.parse_args()
+    if args.listen is not None:
+        secret = os.environ.get("REDRESS_WEBHOOK_SECRET")
+        if not secret:
+            parser.error("set REDRESS_WEBHOOK_SECRET to the subscription's secret (whsec_...)")
+        listen(args.listen, secret)
+        return
     key = os.environ.get("REDRESS_KEY")
     if not key:
         parser.error("set REDRESS_KEY to an API key (crm or analyst)")

@@ -45,10 +45,19 @@ def load_or_create_master_key(path: Path) -> bytes:
     """The master key in `path`, created (readable by its owner only) on first use, so the
     embedded setup needs no manual step. Production sets REDRESS_MASTER_KEY instead."""
     if not path.exists():
+        # Written whole under another name, then linked into place: of two processes starting
+        # at once (the API and the worker), one key wins and both read it, never half of one.
         encoded = base64.b64encode(os.urandom(KEY_BYTES)).decode()
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             handle.write(encoded + "\n")
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return parse_master_key(path.read_text())
 
 

@@ -5,6 +5,7 @@ that fails at first, every event arriving in order with signatures that verify w
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,11 +15,12 @@ import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.events.factory import make_store
+from app.main import create_app
 from app.services.keys import Role
 from app.services.webhook_targets import Rules
 from app.settings import Settings
 from app.worker.delivery import Deliverer, Policy
-from tests.api.conftest import MakeKey
+from tests.api.conftest import MakeKey, serving
 from tests.api.factories import append, log
 from tests.api.webhook_receiver import Receiver, receiving, verified
 
@@ -228,3 +230,21 @@ async def test_who_may_manage_which_subscriptions(
     assert gone.status_code == 204
     # Secrets are never shown again.
     assert "secret" not in (await client.get("/v1/webhooks", headers=admin)).json()["items"][0]
+
+
+async def test_inside_serve_a_write_is_delivered_at_once(
+    database_url: str, crm: dict[str, str], db: AsyncEngine
+) -> None:
+    settings = Settings(
+        database_url=database_url, worker_in_serve=True, worker_poll_seconds=30,
+        webhook_allow_http=True, webhook_allow_private_networks=True,
+    )  # fmt: skip
+    with serving(create_app(settings)) as url, receiving() as receiver:
+        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+            await subscribe(client, crm, receiver.url)
+            await asyncio.sleep(0.5)  # the worker's first look finds nothing and waits
+            started = time.monotonic()
+            await log(client, crm)
+            await asyncio.to_thread(receiver.wait_for, 1, 20)
+    # Woken by the write, not by its 30 s poll.
+    assert time.monotonic() - started < 10
