@@ -248,3 +248,37 @@ async def test_inside_serve_a_write_is_delivered_at_once(
             await asyncio.to_thread(receiver.wait_for, 1, 20)
     # Woken by the write, not by its 30 s poll.
     assert time.monotonic() - started < 10
+
+
+async def test_a_payload_shows_what_the_subscriptions_role_may_see(
+    client: httpx.AsyncClient, crm: dict[str, str], make_key: MakeKey, db: AsyncEngine,
+    http: httpx.AsyncClient,
+) -> None:  # fmt: skip
+    admin = {"Authorization": f"Bearer {await make_key(Role.admin)}"}
+    with receiving() as for_admin, receiving() as for_crm:
+        await subscribe(client, admin, for_admin.url)
+        await subscribe(client, admin, for_crm.url, role="crm")
+        await log(client, crm, anonymous=True)
+        worker = deliverer(db, http)
+        await deliver_until(worker, for_admin, 1)
+        await deliver_until(worker, for_crm, 1)
+    # Who made an anonymous complaint is for the landlord's administrators, not case handlers.
+    assert b"Wilma Fictional" in for_admin.acknowledged()[0].body
+    assert b"Wilma Fictional" not in for_crm.acknowledged()[0].body
+    assert b"wilma.fictional@example.invalid" not in for_crm.acknowledged()[0].body
+
+
+async def test_a_redirect_is_not_followed(
+    client: httpx.AsyncClient, crm: dict[str, str], db: AsyncEngine, http: httpx.AsyncClient
+) -> None:
+    with receiving() as inside, receiving() as redirecting:
+        redirecting.redirect_to = inside.url
+        created = await subscribe(client, crm, redirecting.url)
+        await log(client, crm)
+        await deliverer(db, http).run_once()
+    assert inside.received == []
+    sid = created["subscription"]["id"]
+    attempts = (await client.get(f"/v1/webhooks/{sid}/deliveries", headers=crm)).json()["items"]
+    assert [(a["status_code"], a["error"], a["delivered"]) for a in attempts] == [
+        (307, "redirect-not-followed", False)
+    ]

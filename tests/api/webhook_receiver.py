@@ -36,6 +36,7 @@ class Receiver:
     url: str = ""
     fail_first: int = 0
     fail_always: bool = False
+    redirect_to: str | None = None  # answer every request 307 to here
     hold_request: int | None = None  # the n-th request (1-based) waits for `release`
     release: threading.Event = field(default_factory=threading.Event)
     held: threading.Event = field(default_factory=threading.Event)
@@ -50,6 +51,8 @@ class Receiver:
             self.in_flight += 1
             self.most_in_flight = max(self.most_in_flight, self.in_flight)
             status = 503 if self.fail_always or number <= self.fail_first else 204
+            if self.redirect_to is not None:
+                status = 307
             self.received.append(Received(headers, body, status))
         try:
             if number == self.hold_request:
@@ -87,6 +90,8 @@ def receiving(**behaviour: object) -> Iterator[Receiver]:
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
             status = receiver.answer(dict(self.headers.items()), body)
             self.send_response(status)
+            if receiver.redirect_to is not None:
+                self.send_header("location", receiver.redirect_to)
             self.send_header("content-length", "0")
             self.end_headers()
 
