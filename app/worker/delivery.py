@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -150,28 +150,33 @@ class Deliverer:
     async def turn(self, subscription_id: str) -> int:
         delivered = 0
         try:
-            while delivered < TURN:
-                subscription = await _held(self.engine, subscription_id, self.worker)
-                if subscription is None:
-                    return delivered  # the lease was lost (or the subscription deleted)
+            subscription = await _held(self.engine, subscription_id, self.worker)
+            while subscription is not None and delivered < TURN:
                 async with reading(self.engine) as conn:
                     selection = export.Selection(landlord=subscription.landlord)
                     page = await export.page(conn, self.store, selection, subscription.cursor, PAGE)
                     wanted = [e for e in page.events if self._wants(subscription, e)]
                     complaints = await self._complaints(conn, wanted)
+                    keys = await subscriptions_service.signing_secrets(
+                        conn, self.secrets_key, subscription.id, datetime.now(UTC)
+                    )
                 if page.last <= subscription.cursor:
                     return delivered
                 for event in wanted:
-                    outcome = await self._send(subscription, event, complaints, page.landlords)
+                    outcome = await self._send(
+                        subscription, keys, event, complaints, page.landlords
+                    )
+                    # False when the lease was lost or a redelivery moved the cursor meanwhile:
+                    # nothing is written then, and the next turn starts where it now is.
                     if not await self._record(subscription, event, outcome):
                         return delivered
                     if not outcome.delivered:
                         return delivered
                     delivered += 1
-                    subscription = await _held(self.engine, subscription_id, self.worker)
-                    if subscription is None:
-                        return delivered
-                await self._advance(subscription_id, page.last)
+                    subscription = replace(subscription, cursor=event.position, failures=0)
+                if not await self._advance(subscription, page.last):
+                    return delivered
+                subscription = replace(subscription, cursor=page.last)
         finally:
             await self._release(subscription_id)
         return delivered
@@ -192,6 +197,7 @@ class Deliverer:
     async def _send(
         self,
         subscription: Subscription,
+        keys: list[str],
         event: StoredEvent,
         complaints: dict[str, complaint_service.Complaint],
         landlords: dict[str, str],
@@ -199,10 +205,6 @@ class Deliverer:
         pseudonym = logged_pseudonym(self.store, event, landlords[event.stream_id])
         body = payload(subscription, event, complaints.get(event.stream_id), pseudonym)
         now = datetime.now(UTC)
-        async with reading(self.engine) as conn:
-            keys = await subscriptions_service.signing_secrets(
-                conn, self.secrets_key, subscription.id, now
-            )
         msg_id = message_id(event)
         text = body.decode()
         signature = " ".join(Webhook(key).sign(msg_id, now, text) for key in keys)
@@ -246,8 +248,7 @@ class Deliverer:
         return outcome(status, "redirect-not-followed" if 300 <= status < 400 else None)
 
     async def _record(self, subscription: Subscription, event: StoredEvent, done: Outcome) -> bool:
-        """Log the attempt and move the subscription on, in one transaction; False if the lease
-        was lost meanwhile (nothing is written then)."""
+        """Log the attempt and move the subscription on, in one transaction."""
         now = datetime.now(UTC)
         lease = now + timedelta(seconds=self.policy.lease)
         if done.delivered:
@@ -270,12 +271,7 @@ class Deliverer:
                 changes["next_attempt_at"] = now + timedelta(seconds=wait)
         async with self.engine.begin() as conn:
             moved = await conn.execute(
-                subscriptions.update()
-                .where(
-                    subscriptions.c.id == subscription.id,
-                    subscriptions.c.leased_by == self.worker,
-                )
-                .values(**changes)
+                subscriptions.update().where(self._mine(subscription)).values(**changes)
             )
             if moved.rowcount != 1:
                 await conn.rollback()
@@ -297,18 +293,24 @@ class Deliverer:
             )
         return True
 
-    async def _advance(self, subscription_id: str, position: int) -> None:
+    def _mine(self, subscription: Subscription) -> sa.ColumnElement[bool]:
+        """The subscription's row while this worker holds it and its cursor is where it left it."""
+        return sa.and_(
+            subscriptions.c.id == subscription.id,
+            subscriptions.c.leased_by == self.worker,
+            subscriptions.c.cursor == subscription.cursor,
+        )
+
+    async def _advance(self, subscription: Subscription, position: int) -> bool:
         """Past the events of the page that were not for this subscription."""
+        lease = datetime.now(UTC) + timedelta(seconds=self.policy.lease)
         async with self.engine.begin() as conn:
-            await conn.execute(
+            moved = await conn.execute(
                 subscriptions.update()
-                .where(
-                    subscriptions.c.id == subscription_id,
-                    subscriptions.c.leased_by == self.worker,
-                    subscriptions.c.cursor < position,
-                )
-                .values(cursor=position)
+                .where(self._mine(subscription))
+                .values(cursor=position, leased_until=lease)
             )
+        return moved.rowcount == 1
 
     async def _release(self, subscription_id: str) -> None:
         async with self.engine.begin() as conn:

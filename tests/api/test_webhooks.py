@@ -282,3 +282,26 @@ async def test_a_redirect_is_not_followed(
     assert [(a["status_code"], a["error"], a["delivered"]) for a in attempts] == [
         (307, "redirect-not-followed", False)
     ]
+
+
+async def test_a_redelivery_asked_for_mid_turn_is_not_overwritten(
+    client: httpx.AsyncClient, crm: dict[str, str], db: AsyncEngine, http: httpx.AsyncClient
+) -> None:
+    with receiving(hold_request=2) as receiver:
+        created = await subscribe(client, crm, receiver.url)
+        sid = created["subscription"]["id"]
+        events = await a_story(client, crm)
+        worker = deliverer(db, http)
+        turn = asyncio.ensure_future(worker.run_once())
+        assert await asyncio.to_thread(receiver.held.wait, 20)
+        again = {"after": events[0]["position"] - 1}
+        assert (
+            await client.post(f"/v1/webhooks/{sid}/redeliver", json=again, headers=crm)
+        ).status_code == 200
+        receiver.release.set()
+        await turn
+        await deliver_until(worker, receiver, len(events) + 2)
+    # The worker's turn stopped where the redelivery found it; everything came again after it.
+    positions = [r.position for r in receiver.acknowledged()]
+    expected = [e["position"] for e in events]
+    assert positions == expected[:2] + expected
