@@ -270,6 +270,11 @@ class Deliverer:
                 wait = self.policy.backoff(failures)
                 changes["next_attempt_at"] = now + timedelta(seconds=wait)
         async with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Not waiting for the disk here is safe: a cursor lost in a crash only sends its
+                # event again, which at-least-once allows (and the `webhook-id` tells). Measured:
+                # about twice the deliveries a second (bench/webhooks.py).
+                await conn.execute(sa.text("SET LOCAL synchronous_commit = off"))
             moved = await conn.execute(
                 subscriptions.update().where(self._mine(subscription)).values(**changes)
             )

@@ -78,3 +78,9 @@ def test_export_bench_compares_with_a_raw_read_and_decode() -> None:
     assert re.search(r"^export: \d+ events .* peak RSS \d+ MiB$", out, re.MULTILINE), out
     assert re.search(r"^export --personal-data: \d+ events ", out, re.MULTILINE), out
     assert len(RATIO.findall(out)) == 2, out
+
+
+def test_webhooks_bench_compares_deliveries_with_bare_posts() -> None:
+    out = bench("bench.webhooks", "--tiny")
+    assert re.search(r"^delivered \d+ events .* 0 failed attempts$", out, re.MULTILINE), out
+    assert RATIO.search(out), out
