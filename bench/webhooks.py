@@ -90,8 +90,8 @@ async def measure(url: str) -> None:
             )
             started = time.perf_counter()
             delivered = 0
-            while made := await worker.run_once():
-                delivered += made
+            while sent := await worker.run_once():
+                delivered += sent
             elapsed = time.perf_counter() - started
         async with engine.connect() as conn:
             failed = (
