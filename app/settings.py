@@ -172,6 +172,12 @@ class Settings(BaseSettings):
         description="How long a worker holds a subscription it delivers for; a worker that died "
         "loses it after this, and another worker resumes from the last acknowledged event.",
     )
+    webhook_log_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="How long the delivery log keeps each attempt; the worker deletes older ones.",
+    )
     webhook_allow_http: bool = Field(
         default=False,
         description="Accept `http://` webhook URLs (only `https://` otherwise).",

@@ -341,3 +341,9 @@ async def backlogs(conn: AsyncConnection, now: datetime) -> list[Backlog]:
             )
         )
     return found
+
+
+async def purge_deliveries(conn: AsyncConnection, before: datetime) -> int:
+    """Forget the attempts made before `before`; how many."""
+    gone = await conn.execute(deliveries.delete().where(deliveries.c.attempted_at < before))
+    return int(gone.rowcount or 0)

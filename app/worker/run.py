@@ -14,7 +14,7 @@ import socket
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api.follow import Appended
 from app.events.sealed_store import SealingEventStore
+from app.services import webhooks
 from app.services.webhook_targets import rules_of
 from app.settings import Settings
 from app.worker.delivery import Deliverer, Policy
@@ -68,17 +69,29 @@ async def run(
         while not stop.is_set():
             busy = False
             try:
-                if alerts is not None and time.monotonic() >= alerts_due:
+                if time.monotonic() >= alerts_due:
                     alerts_due = time.monotonic() + settings.alerts_every_seconds
-                    raised = await alerts(engine, store, datetime.now(UTC))
-                    if raised:
-                        log.info("raised %d deadline alerts", raised)
+                    await _periodic(engine, store, settings, alerts)
                 busy = await deliverer.run_once() > 0
             except (OperationalError, DBAPIError, OSError) as error:
                 log.warning("worker pass failed (%s); trying again", type(error).__name__)
             if not busy:
                 await _pause(stop, wake, settings.worker_poll_seconds)
     log.info("worker %s stopped", name)
+
+
+async def _periodic(
+    engine: AsyncEngine, store: SealingEventStore, settings: Settings, alerts: Alerts | None
+) -> None:
+    """What the worker does every `alerts_every_seconds`: raise the alerts that fell due, and
+    forget delivery attempts older than `webhook_log_days`."""
+    now = datetime.now(UTC)
+    if alerts is not None:
+        raised = await alerts(engine, store, now)
+        if raised:
+            log.info("raised %d deadline alerts", raised)
+    async with engine.begin() as conn:
+        await webhooks.purge_deliveries(conn, now - timedelta(days=settings.webhook_log_days))
 
 
 async def _pause(stop: asyncio.Event, wake: Appended | None, seconds: float) -> None:
