@@ -229,7 +229,7 @@ class TestUpcasting:
 
 def test_a_v2_policy_reads_as_not_offsetting_compensation_against_arrears() -> None:
     """`policy_published` v3 added `arrears_offset_allowed`: nothing could be offset before."""
-    assert SCHEMA_VERSIONS["policy_published"] == 3
+    assert SCHEMA_VERSIONS["policy_published"] >= 3
     v2: dict[str, JsonValue] = {"policy": {"id": "own", "extension_reasons": [], "stages": []}}
     policy = upcast("policy_published", 2, v2)["policy"]
     assert isinstance(policy, dict)
