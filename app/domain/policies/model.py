@@ -19,6 +19,8 @@ from app.domain.complaint.events import DeclineReason
 # About four years of working days: more than any complaints policy sets, and small enough that
 # counting them from the latest accepted date stays far inside the calendar (and takes no time).
 MAX_WORKING_DAYS = 1000
+# Warning points a policy may set: each is worked out for every running clock on every append.
+MAX_ALERT_POINTS = 10
 
 
 INDEPENDENCE = ("required", "advised")
@@ -191,6 +193,10 @@ class Policy:
             object.__setattr__(self, "alert_days_before", default_alert_days(self.warning_days))
             return
         points = self.alert_days_before
+        if len(points) > MAX_ALERT_POINTS:
+            raise ValueError(
+                f"policy {self.id}: alert_days_before may name at most {MAX_ALERT_POINTS} points"
+            )
         if any(p < 0 for p in points):
             raise ValueError(f"policy {self.id}: alert_days_before must not be negative")
         if any(p > MAX_WORKING_DAYS for p in points):
