@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -187,4 +189,28 @@ async def test_bank_holidays_christmas_new_year_easter(db: AsyncEngine) -> None:
     ]
     assert (await alerts_of(db, store, easter))[:1] == [
         ("acknowledgement", "due_soon", 2, "2026-04-02"),
+    ]
+
+
+def alerts_run(database_url: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "alerts", "run"],
+        env={**os.environ, "REDRESS_DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return result.stdout
+
+
+async def test_redress_alerts_run_is_one_pass(db: AsyncEngine, database_url: str) -> None:
+    store = sealing()
+    # Received 40 days ago and never acknowledged: by now both its clocks have breached.
+    complaint_id = await log(db, store, datetime.now(UTC) - timedelta(days=40))
+    assert "raised 2 deadline alert(s)" in alerts_run(database_url)
+    assert "raised 0 deadline alert(s)" in alerts_run(database_url)
+    assert [a[:2] for a in await alerts_of(db, store, complaint_id)] == [
+        ("acknowledgement", "breached"),
+        ("response", "breached"),
     ]
