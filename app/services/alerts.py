@@ -76,9 +76,12 @@ async def _visit(
             if writable is None:
                 return 0
             complaint = writable.complaint
-            alerts = due_alerts(complaint.state, complaint.policy, complaint.calendar, now)
+            # Never judged before its last fact: another process's clock may be a little ahead,
+            # and a clock met by a fact "after" `now` would read as owed.
+            at = max(now, complaint.state.last_occurred_at)
+            alerts = due_alerts(complaint.state, complaint.policy, complaint.calendar, at)
             if not alerts:
-                await _move_on(conn, complaint, now)
+                await _move_on(conn, complaint, at)
                 return 0
             pending = await service.prepare_events(conn, store, writable, alerts, metadata=metadata)
             await pending.commit()

@@ -214,3 +214,24 @@ async def test_redress_alerts_run_is_one_pass(db: AsyncEngine, database_url: str
         ("acknowledgement", "breached"),
         ("response", "breached"),
     ]
+
+
+async def test_a_pass_whose_clock_is_behind_the_last_fact_judges_at_that_fact(
+    db: AsyncEngine,
+) -> None:
+    store = sealing()
+    complaint_id = await log(db, store, uk(2026, 3, 2, 9))
+    async with db.begin() as conn:
+        writable = await current.for_write(conn, store, complaint_id)
+        assert writable is not None
+        late = Acknowledge(
+            occurred_at=uk(2026, 3, 12, 10), method=ContactMethod.email, summary=None
+        )
+        pending = await service.prepare_record(
+            conn, store, writable, late, if_match=None, metadata={"actor": "test"},
+            now=uk(2026, 3, 12, 10),
+        )  # fmt: skip
+        await pending.commit()
+    # A scheduler on a machine a second behind: the acknowledgement has happened all the same.
+    assert await raise_due_alerts(db, store, now=uk(2026, 3, 12, 9, 59)) == 0
+    assert await alerts_of(db, store, complaint_id) == []
