@@ -126,10 +126,19 @@ def next_alert_among(
     for clock in watched(clocks):
         assert clock.due is not None
         done = raised.get(key_of(clock.name, clock.stage, clock.due), _NONE_RAISED)
-        later = [p.on for p in points(clock.due, policy, calendar) if p.rank > done]
-        if later:
-            dates.append(later[0])
+        first = _first_after(clock.due, done, policy, calendar)
+        if first is not None:
+            dates.append(first)
     return min(dates, default=None)
+
+
+def _first_after(due: date, done: Rank, policy: Policy, calendar: WorkingCalendar) -> date | None:
+    """The day of the clock's first point later than `done`: `points` without working out the
+    others (every append asks, for each running clock)."""
+    for days in sorted(policy.alert_points, reverse=True):
+        if rank_of(days) > done:
+            return calendar.subtract_working_days(due, days)
+    return due + timedelta(days=1) if rank_of(None) > done else None
 
 
 def next_alert_on(
