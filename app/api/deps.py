@@ -82,7 +82,11 @@ RESIDENT_EVENT_TYPES = frozenset(
         "compensation_declined",
     }
 )
-CASE_FILE_EVENT_TYPES = frozenset(COMPLAINT_EVENTS) - {"logged", "personal_data_erased"}
+# Deadline alerts are the service's own record (app/services/alerts.py): no key may append one.
+SYSTEM_EVENT_TYPES = frozenset({"deadline_alert_raised"})
+CASE_FILE_EVENT_TYPES = (
+    frozenset(COMPLAINT_EVENTS) - {"logged", "personal_data_erased"} - SYSTEM_EVENT_TYPES
+)
 # The complaint events each role may append, at the route its action above allows it.
 EVENT_TYPES: dict[Role, frozenset[str]] = {
     Role.portal: RESIDENT_EVENT_TYPES,

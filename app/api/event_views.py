@@ -9,6 +9,7 @@ from app.api.deps import Actor
 from app.api.schemas.events import EventView, RecordedBy
 from app.events.store import StoredEvent
 from app.events.streams import is_landlord_stream, landlord_of_stream
+from app.services import alerts
 from app.services.keys import Role
 from app.services.privacy import current, visible
 
@@ -37,12 +38,13 @@ def event_view(event: StoredEvent, actor: Actor, pseudonym: str | None = None) -
 
 
 # The role each writer keeps in an event's metadata (app/api/writes.py; `operator` is the
-# `redress` command's), as the resident and an auditor say it.
+# `redress` command's, `system` the alert scheduler's), as the resident and an auditor say it.
 _RECORDED_BY = {
     Role.portal.value: RecordedBy.resident,
     Role.crm.value: RecordedBy.landlord,
     Role.admin.value: RecordedBy.landlord,
     "operator": RecordedBy.operator,
+    alerts.ROLE: RecordedBy.service,
 }
 
 

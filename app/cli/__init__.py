@@ -1,5 +1,5 @@
 """The `redress` command: serve, worker, migrate, keys, landlords, demo, verify, rebuild, export,
-report.
+report, alerts.
 
 Each command lives in the module of its subject; this one puts them together, in the order
 `redress --help` lists them.
@@ -9,7 +9,18 @@ from __future__ import annotations
 
 import typer
 
-from app.cli import database, demo, export, idempotency, keys, policies, retention, serve, worker
+from app.cli import (
+    alerts,
+    database,
+    demo,
+    export,
+    idempotency,
+    keys,
+    policies,
+    retention,
+    serve,
+    worker,
+)
 from app.cli.import_file import import_complaints
 from app.cli.landlords import landlords_cli
 from app.cli.report import report_cli
@@ -21,6 +32,7 @@ cli.add_typer(landlords_cli, name="landlords")
 cli.add_typer(report_cli, name="report")
 cli.add_typer(retention.retention_cli, name="retention")
 cli.add_typer(idempotency.idempotency_cli, name="idempotency")
+cli.add_typer(alerts.alerts_cli, name="alerts")
 cli.command()(serve.serve)
 cli.command()(database.migrate)
 cli.command()(demo.demo)

@@ -28,6 +28,8 @@ from app.events.upcasters import (
     logged_v3_to_v4,
     policy_published_v1_to_v2,
     policy_published_v2_to_v3,
+    policy_published_v3_to_v4,
+    policy_v3_to_v4,
     reason_to_explanation,
 )
 
@@ -58,6 +60,7 @@ UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("compensation_paid", 1): compensation_paid_v1_to_v2,
     ("policy_published", 1): lambda data: policy_published_v1_to_v2(data, _EXTENSION_REASONS),
     ("policy_published", 2): policy_published_v2_to_v3,
+    ("policy_published", 3): policy_published_v3_to_v4,
 }
 
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {
@@ -162,7 +165,7 @@ def upcast(event_type: str, schema_version: int, data: Data) -> Data:
 
 
 def policy_document(document: Mapping[str, Any]) -> dict[str, Any]:
-    """A policy document stored before `policy_published` v3 (a projection row), in today's
+    """A policy document stored before `policy_published` v4 (a projection row), in today's
     shape: the same upcasts as its event's."""
     current = dict(document)
     stages = current.get("stages")
@@ -176,4 +179,4 @@ def policy_document(document: Mapping[str, Any]) -> dict[str, Any]:
         current = upgraded
     if "arrears_offset_allowed" not in current:
         current = {**current, "arrears_offset_allowed": False}  # v2 -> v3
-    return current
+    return policy_v3_to_v4(current)

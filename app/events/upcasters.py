@@ -19,6 +19,10 @@ before them any reason was accepted.
 accepted compensation may be set against the resident's rent arrears (`compensation_offset`). Before
 it nothing could be offset, so a v2 policy reads as not allowing it.
 
+`policy_published` v4 (2026-12, issue 15): a policy gained `alert_days_before`, the deadline
+alerts' warning points. A v3 policy reads with the points its clocks already turned due soon at:
+its `warning_days` before the due date, and the due day itself.
+
 `logged` v3 (2026-11): `tenure`, whether the complainant's home is rented or shared ownership (the
 Tenant Satisfaction Measures count complaints per 1,000 homes of each). Nothing recorded before
 says which, so a v2 event reads as tenure unknown (null), never as a guess.
@@ -48,7 +52,7 @@ Data = dict[str, JsonValue]
 
 LOGGED_VERSION = 4
 COMPENSATION_PAID_VERSION = 2
-POLICY_PUBLISHED_VERSION = 3
+POLICY_PUBLISHED_VERSION = 4
 
 # A UK postcode (outward and inward code), at the end of the text, any case, space optional.
 _POSTCODE = re.compile(
@@ -108,6 +112,23 @@ def policy_published_v2_to_v3(data: Data) -> Data:
     if not isinstance(policy, dict):
         return data
     return {**data, "policy": {**policy, "arrears_offset_allowed": False}}
+
+
+def policy_v3_to_v4(policy: Data) -> Data:
+    """A policy document (an event's or a projection row's) with its warning points."""
+    days = policy.get("warning_days")
+    if "alert_days_before" in policy or not isinstance(days, int):
+        # Left out, the model derives the points from its own default `warning_days`.
+        return policy
+    points: list[JsonValue] = list(dict.fromkeys((days, 0)))
+    return {**policy, "alert_days_before": points}
+
+
+def policy_published_v3_to_v4(data: Data) -> Data:
+    policy = data.get("policy")
+    if not isinstance(policy, dict):
+        return data
+    return {**data, "policy": policy_v3_to_v4(policy)}
 
 
 def code_of(words: str) -> str:

@@ -14,6 +14,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.domain.clocks.alerts import next_alert_among
 from app.domain.clocks.calendar import WorkingCalendar
 from app.domain.clocks.deadlines import earliest_unmet_due, sla_clocks
 from app.domain.complaint.state import ComplaintState, Status
@@ -27,7 +28,8 @@ def row_for(
     complaint_id: str, state: ComplaintState, policy: Policy, calendar: WorkingCalendar
 ) -> Row:
     # Due dates do not depend on when they are read, so evaluating at the last event is exact.
-    sla_due = earliest_unmet_due(sla_clocks(state, policy, calendar, state.last_occurred_at))
+    clocks = sla_clocks(state, policy, calendar, state.last_occurred_at)
+    sla_due = earliest_unmet_due(clocks)
     return {
         "id": complaint_id,
         "landlord": state.landlord,
@@ -49,6 +51,8 @@ def row_for(
             if sla_due is None
             else calendar.subtract_working_days(sla_due, policy.warning_days)
         ),
+        # When the alert scheduler must next look at the complaint (app/services/alerts.py).
+        "alert_due_on": next_alert_among(clocks, state, policy, calendar),
     }
 
 

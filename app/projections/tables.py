@@ -30,6 +30,9 @@ complaints = sa.Table(
     # the list filters `sla=breached|due_soon` compare today's date with these.
     sa.Column("sla_due", sa.Date, nullable=True),
     sa.Column("sla_due_soon_from", sa.Date, nullable=True),
+    # The first day a deadline alert not yet raised falls due (docs/deadline-alerts.md): the
+    # scheduler visits the rows on or past it. Null: no clock has an alert left to raise.
+    sa.Column("alert_due_on", sa.Date, nullable=True),
     # The folded state as of `state_version`, sealed with the complaint's data key (ADR 0007):
     # what a read of the present shows, without replaying the stream. Null: replay instead.
     sa.Column("state_key_id", sa.String(64), nullable=True),
@@ -58,6 +61,13 @@ complaints = sa.Table(
         sqlite_where=sa.text("sla_due IS NOT NULL"),
     ),
     sa.Index("ix_complaints_resident", "landlord", "resident_id", "received_at", "id"),
+    # The alert scheduler's candidates: only the rows with an alert left (migration 0019).
+    sa.Index(
+        "ix_complaints_alert_due_on",
+        "alert_due_on",
+        postgresql_where=sa.text("alert_due_on IS NOT NULL"),
+        sqlite_where=sa.text("alert_due_on IS NOT NULL"),
+    ),
 )
 
 # A landlord's configuration as its stream (`landlord:<id>`) adds up to; rebuilt from events.

@@ -301,6 +301,20 @@ async def prepare_record(
     events = decide(
         command, complaint.state, policy=complaint.policy, calendar=complaint.calendar, now=now
     )
+    return await prepare_events(conn, store, writable, events, metadata=metadata)
+
+
+async def prepare_events(
+    conn: AsyncConnection,
+    store: EventStore,
+    writable: Writable,
+    events: Sequence[ComplaintEvent],
+    *,
+    metadata: Mapping[str, JsonValue],
+) -> Pending:
+    """Append events already decided (a command's, or the deadline alerts' rule's) to a complaint
+    read for writing: one statement with its projection rows, continuing its chain."""
+    complaint = writable.complaint
     key = writable.key
     if key is None and isinstance(store, SealingEventStore):
         new_events = [to_new_event(event, metadata) for event in events]

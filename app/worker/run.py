@@ -13,7 +13,6 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -23,14 +22,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.api.follow import Appended
 from app.events.sealed_store import SealingEventStore
 from app.services import webhooks
+from app.services.alerts import raise_due_alerts
 from app.services.webhook_targets import rules_of
 from app.settings import Settings
 from app.worker.delivery import Deliverer, Policy
 
 log = logging.getLogger("redress.worker")
-
-# A pass of the deadline alerts (app/services/alerts.py): how many it raised.
-Alerts = Callable[[AsyncEngine, SealingEventStore, datetime], Awaitable[int]]
 
 
 def policy_of(settings: Settings) -> Policy:
@@ -56,7 +53,6 @@ async def run(
     stop: asyncio.Event,
     *,
     wake: Appended | None = None,
-    alerts: Alerts | None = None,
 ) -> None:
     """Until `stop` is set."""
     name = worker_name()
@@ -71,7 +67,7 @@ async def run(
             try:
                 if time.monotonic() >= alerts_due:
                     alerts_due = time.monotonic() + settings.alerts_every_seconds
-                    await _periodic(engine, store, settings, alerts)
+                    await _periodic(engine, store, settings, wake)
                 busy = await deliverer.run_once() > 0
             except (OperationalError, DBAPIError, OSError) as error:
                 log.warning("worker pass failed (%s); trying again", type(error).__name__)
@@ -81,15 +77,16 @@ async def run(
 
 
 async def _periodic(
-    engine: AsyncEngine, store: SealingEventStore, settings: Settings, alerts: Alerts | None
+    engine: AsyncEngine, store: SealingEventStore, settings: Settings, wake: Appended | None
 ) -> None:
-    """What the worker does every `alerts_every_seconds`: raise the alerts that fell due, and
-    forget delivery attempts older than `webhook_log_days`."""
+    """What the worker does every `alerts_every_seconds`: raise the deadline alerts that fell
+    due, and forget delivery attempts older than `webhook_log_days`."""
     now = datetime.now(UTC)
-    if alerts is not None:
-        raised = await alerts(engine, store, now)
-        if raised:
-            log.info("raised %d deadline alerts", raised)
+    raised = await raise_due_alerts(engine, store, now=now)
+    if raised:
+        log.info("raised %d deadline alerts", raised)
+        if wake is not None:  # the feed's followers in this process, and this worker
+            wake.notify()
     async with engine.begin() as conn:
         await webhooks.purge_deliveries(conn, now - timedelta(days=settings.webhook_log_days))
 

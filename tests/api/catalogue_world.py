@@ -12,13 +12,18 @@ from __future__ import annotations
 import itertools
 import typing
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.domain.catalogue import COMPLAINT_EVENTS
 from app.domain.treatment import Audience, EventSpec, FieldSpec, Sensitivity
+from app.events.factory import make_store
+from app.services.alerts import raise_due_alerts
 from app.services.keys import Role
+from app.settings import Settings
 from tests.api.conftest import LANDLORD, MakeKey
 
 RESIDENT_ID = "R-0001"
@@ -200,9 +205,17 @@ SCENARIO: list[tuple[str, str, str, dict[str, Any]]] = [
 ]  # fmt: skip
 
 
-async def build(client: httpx.AsyncClient, make_key: MakeKey) -> CatalogueWorld:
+# When the service's alert scheduler runs over the world: the main complaint, reopened at stage 2
+# on 3 June, has not been acknowledged again by then.
+ALERTS_AT = datetime(2026, 7, 1, 9, tzinfo=UTC)
+
+
+async def build(
+    client: httpx.AsyncClient, make_key: MakeKey, engine: AsyncEngine
+) -> CatalogueWorld:
     """Log the world's complaints for RESIDENT_ID at LANDLORD and append the scenario; the
-    landlord first publishes a policy that stops clocks and reopens, so every type is allowed."""
+    landlord first publishes a policy that stops clocks and reopens, so every type is allowed.
+    Deadline alerts no key may append: the service's scheduler raises them, over `engine`."""
     crm = {"Authorization": f"Bearer {await make_key(Role.crm)}"}
     admin = {"Authorization": f"Bearer {await make_key(Role.admin)}"}
     await _flexible_policy(client, admin)
@@ -241,6 +254,10 @@ async def build(client: httpx.AsyncClient, make_key: MakeKey) -> CatalogueWorld:
     )
     assert done.status_code in (200, 201), done.text
     appended.add("personal_data_erased")
+    # The server's store (the same master key, from the environment): the alert's append seals
+    # the state document as the server's own writes do.
+    if await raise_due_alerts(engine, make_store(Settings()), now=ALERTS_AT):
+        appended.add("deadline_alert_raised")
     return CatalogueWorld(complaints, markers, appended)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.main import create_app
 from app.services.keys import Role
@@ -282,10 +283,10 @@ async def test_the_matrix_covers_every_route() -> None:
     assert served == covered
 
 
-async def world(client: httpx.AsyncClient, make_key: MakeKey) -> World:
+async def world(client: httpx.AsyncClient, make_key: MakeKey, db: AsyncEngine) -> World:
     crm = {"Authorization": f"Bearer {await make_key(Role.crm)}"}
     foreign_crm = {"Authorization": f"Bearer {await make_key(Role.crm, OTHER_LANDLORD)}"}
-    catalogue = await catalogue_world.build(client, make_key)
+    catalogue = await catalogue_world.build(client, make_key, db)
     neighbour = await log(client, crm, complainant={**OTHER_PERSON, "resident_id": "R-0002"})
     # Logged in the same year as the resident's first complaint, so it has the same reference.
     foreign = await log(
@@ -366,10 +367,10 @@ def _order(cell: Cell) -> int:
     return int(cell.path.endswith("/revoke") or cell.method == "DELETE")
 
 
-async def test_every_cell(client: httpx.AsyncClient, make_key: MakeKey) -> None:
+async def test_every_cell(client: httpx.AsyncClient, make_key: MakeKey, db: AsyncEngine) -> None:
     """Every cell against one world (building it takes a few dozen requests, so it is built
     once); a failure names its cell, target and role."""
-    w = await world(client, make_key)
+    w = await world(client, make_key, db)
     failures: list[tuple[str, str, str, object, object]] = []
     for cell in sorted(MATRIX, key=_order):
         name = f"{cell.method} {cell.path} {sorted(cell.params)}"

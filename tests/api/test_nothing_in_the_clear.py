@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.domain.treatment import Sensitivity
 from app.services.keys import Role
@@ -174,11 +175,11 @@ async def test_a_database_dump_holds_no_one_in_the_clear(
 
 
 async def test_one_event_of_every_type_leaves_nothing_personal_in_the_clear(
-    client: httpx.AsyncClient, make_key: MakeKey, database_url: str
+    client: httpx.AsyncClient, make_key: MakeKey, database_url: str, db: AsyncEngine
 ) -> None:
     """The catalogue world (tests/api/catalogue_world.py): every field the catalogue calls personal
     carries a marker, and none of them is in the dump; the plain ones are, so the search works."""
-    world = await catalogue_world.build(client, make_key)
+    world = await catalogue_world.build(client, make_key, db)
     dump = database_bytes(database_url)
     personal = [
         m.value

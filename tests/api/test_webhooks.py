@@ -19,6 +19,7 @@ from app.main import create_app
 from app.services.keys import Role
 from app.services.webhook_targets import Rules
 from app.settings import Settings
+from app.worker import run as worker
 from app.worker.delivery import Deliverer, Policy
 from tests.api.conftest import MakeKey, serving
 from tests.api.factories import append, log
@@ -305,3 +306,32 @@ async def test_a_redelivery_asked_for_mid_turn_is_not_overwritten(
     positions = [r.position for r in receiver.acknowledged()]
     expected = [e["position"] for e in events]
     assert positions == expected[:2] + expected
+
+
+async def test_an_unacknowledged_complaint_sends_exactly_one_breach_alert(
+    client: httpx.AsyncClient, crm: dict[str, str], database_url: str, db: AsyncEngine
+) -> None:
+    """The worker's loop, as `redress worker` runs it: many alert passes, one breach alert per
+    clock, delivered to the subscriber that asked for alerts."""
+    settings = Settings(
+        database_url=database_url, alerts_every_seconds=0.1, worker_poll_seconds=0.05,
+        webhook_allow_http=True, webhook_allow_private_networks=True,
+    )  # fmt: skip
+    with receiving() as receiver:
+        created = await subscribe(client, crm, receiver.url, event_types=["deadline_alert_raised"])
+        complaint = await log(client, crm)  # received 19 December 2025: long overdue
+        stop = asyncio.Event()
+        working = asyncio.ensure_future(worker.run(db, make_store(settings), settings, stop))
+        await asyncio.to_thread(receiver.wait_for, 1, 20)
+        await asyncio.sleep(1.5)  # a dozen more alert passes
+        stop.set()
+        await working
+    alerts = [r.payload["data"]["event"]["data"] for r in receiver.acknowledged()]  # type: ignore[index]
+    assert all(r.payload["data"]["event"]["stream_id"] == complaint["id"]  # type: ignore[index]
+               for r in receiver.acknowledged())  # fmt: skip
+    keys = [(a["clock"], a["stage"], a["due"]) for a in alerts]
+    assert len(keys) == len(set(keys))  # never twice for one clock
+    acknowledgement = [a for a in alerts if a["clock"] == "acknowledgement"]
+    assert [(a["alert"], a["working_days_before"]) for a in acknowledgement] == [("breached", None)]
+    for received in receiver.received:
+        verified(created["secret"], received)

@@ -229,7 +229,7 @@ class TestUpcasting:
 
 def test_a_v2_policy_reads_as_not_offsetting_compensation_against_arrears() -> None:
     """`policy_published` v3 added `arrears_offset_allowed`: nothing could be offset before."""
-    assert SCHEMA_VERSIONS["policy_published"] == 3
+    assert SCHEMA_VERSIONS["policy_published"] >= 3
     v2: dict[str, JsonValue] = {"policy": {"id": "own", "extension_reasons": [], "stages": []}}
     policy = upcast("policy_published", 2, v2)["policy"]
     assert isinstance(policy, dict)
@@ -237,3 +237,16 @@ def test_a_v2_policy_reads_as_not_offsetting_compensation_against_arrears() -> N
     # A projection row written before reads the same way; one written since keeps its value.
     assert policy_document({"id": "own", "extension_reasons": [], "stages": []}) == policy
     assert policy_document({**policy, "arrears_offset_allowed": True})["arrears_offset_allowed"]
+
+
+def test_a_v3_policy_reads_with_the_warning_points_its_clocks_turned_due_soon_at() -> None:
+    """`policy_published` v4 added `alert_days_before`: a v3 policy warns at its `warning_days`
+    and on the due day."""
+    assert SCHEMA_VERSIONS["policy_published"] == 4
+    v3: dict[str, JsonValue] = {"policy": {"id": "own", "warning_days": 3, "stages": []}}
+    policy = upcast("policy_published", 3, v3)["policy"]
+    assert isinstance(policy, dict)
+    assert policy["alert_days_before"] == [3, 0]
+    assert policy_document({"id": "own", "warning_days": 0})["alert_days_before"] == [0]
+    chosen = {"id": "own", "warning_days": 3, "alert_days_before": [5]}
+    assert policy_document(chosen)["alert_days_before"] == [5]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -175,3 +175,54 @@ async def test_0017_fills_in_the_london_dates_of_existing_rows(
         await engine.dispose()
     assert [str(d) if d else None for d in stage] == ["2025-07-01", "2026-01-10", None]
     assert str(answered) == "2025-07-01"
+
+
+async def test_0019_sends_every_running_complaint_to_the_alert_scheduler_once(
+    scratch_url: str, backend: str
+) -> None:
+    await migrations.upgrade_async(scratch_url, "0018_webhooks")
+    engine = create_engine(scratch_url)
+    at = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    moment = at.replace(tzinfo=None) if backend == "sqlite" else at
+    try:
+        async with engine.begin() as conn:
+            for complaint_id, sla_due in (("running", date(2026, 3, 9)), ("ended", None)):
+                await conn.execute(
+                    sa.text(
+                        "INSERT INTO complaints (id, landlord, reference, policy_id, "
+                        "policy_version, status, stage, category, channel, received_at, "
+                        "last_occurred_at, version, sla_due) VALUES (:id, 'north-homes', :id, "
+                        "'hoc-2024', 1, 'open', 1, 'repairs', 'web', :at, :at, 1, :due)"
+                    ),
+                    {"id": complaint_id, "at": moment, "due": sla_due and str(sla_due)}
+                    if backend == "sqlite"
+                    else {"id": complaint_id, "at": moment, "due": sla_due},
+                )
+    finally:
+        await engine.dispose()
+
+    await migrations.upgrade_async(scratch_url)
+    engine = create_engine(scratch_url)
+    try:
+        async with engine.connect() as conn:
+            rows = await conn.execute(
+                sa.text("SELECT id, alert_due_on FROM complaints ORDER BY id")
+            )
+            found = {str(r.id): None if r.alert_due_on is None else str(r.alert_due_on)[:10]
+                     for r in rows}  # fmt: skip
+    finally:
+        await engine.dispose()
+    # A day long past: the first pass visits the running one, recomputes it, and moves it on.
+    assert found == {"ended": None, "running": "2000-01-01"}
+
+    config = migrations.alembic_config(scratch_url)
+    await asyncio.to_thread(command.downgrade, config, "0018_webhooks")
+    engine = create_engine(scratch_url)
+    try:
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(
+                lambda sync: [c["name"] for c in sa.inspect(sync).get_columns("complaints")]
+            )
+    finally:
+        await engine.dispose()
+    assert "alert_due_on" not in columns

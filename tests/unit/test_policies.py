@@ -182,3 +182,39 @@ class TestModel:
         assert not HOC_2024.reopening_allowed
         for s in HOC_2024.stages:
             assert (s.contact_days, s.escalation_window_days, s.informal) == (None, None, False)
+
+
+class TestAlertPoints:
+    """`alert_days_before`: the deadline alerts' warning points (docs/deadline-alerts.md)."""
+
+    def test_left_out_they_are_the_warning_days_and_the_due_day(self) -> None:
+        assert HOC_2024.alert_days_before == (2, 0)
+        assert Policy(
+            id="p", version=1, name="p", stages=(stage(1),), warning_days=3
+        ).alert_points == (3, 0)
+        assert Policy(
+            id="p", version=1, name="p", stages=(stage(1),), warning_days=0
+        ).alert_points == (0,)
+
+    def test_a_policy_names_its_own_or_none(self) -> None:
+        own = Policy(id="p", version=1, name="p", stages=(stage(1),), alert_days_before=(5, 1))
+        assert own.alert_points == (5, 1)
+        assert (
+            Policy(
+                id="p", version=1, name="p", stages=(stage(1),), alert_days_before=()
+            ).alert_points
+            == ()
+        )
+
+    @pytest.mark.parametrize(
+        ("points", "problem"),
+        [
+            ((-1,), "negative"),
+            ((1001,), "at most 1000"),
+            ((2, 2), "repeat"),
+            (tuple(range(11)), "at most 10"),
+        ],
+    )
+    def test_refused(self, points: tuple[int, ...], problem: str) -> None:
+        with pytest.raises(ValueError, match=problem):
+            Policy(id="p", version=1, name="p", stages=(stage(1),), alert_days_before=points)

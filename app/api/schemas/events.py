@@ -14,6 +14,7 @@ class RecordedBy(StrEnum):
     resident = "resident"  # the resident, from the landlord's portal
     landlord = "landlord"  # the landlord's staff or systems (a CRM or admin key)
     operator = "operator"  # whoever runs the service, with the `redress` command
+    service = "service"  # the service itself: a deadline alert its scheduler raised
 
 
 class EventView(BaseModel):

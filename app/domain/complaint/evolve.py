@@ -26,6 +26,7 @@ from app.domain.complaint.events import (
     CompensationReversed,
     ComplaintEvent,
     Contacted,
+    DeadlineAlertRaised,
     Declined,
     Escalated,
     EscalationRefused,
@@ -56,6 +57,7 @@ from app.domain.complaint.state import (
     Learning,
     Note,
     OfferStatus,
+    RaisedAlert,
     Referral,
     StageRecord,
     Status,
@@ -79,10 +81,14 @@ def evolve(state: ComplaintState | None, event: ComplaintEvent) -> ComplaintStat
         return _logged(event)
     if state is None:
         raise NotLogged()
+    # An alert is the service's, raised when it looked: a fact the landlord records later may have
+    # happened before it (an acknowledgement made by phone and entered late), so an alert never
+    # moves the moment the next event must not be earlier than.
+    alert = isinstance(event, DeadlineAlertRaised)
     return changed(
         _apply(state, event),
         version=state.version + 1,
-        last_occurred_at=event.occurred_at,
+        last_occurred_at=state.last_occurred_at if alert else event.occurred_at,
     )
 
 
@@ -296,6 +302,14 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
             return changed(state, learning=(*state.learning, learnt))
         case ResidentInformed():
             return informed(state, event)
+        case DeadlineAlertRaised():
+            raised = RaisedAlert(
+                clock=event.clock,
+                stage=event.stage,
+                due=event.due,
+                working_days_before=event.working_days_before,
+            )
+            return changed(state, alerts=(*state.alerts, raised))
         case _:
             assert_never(event)
 

@@ -122,6 +122,17 @@ class Informing:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class RaisedAlert:
+    """A deadline alert already raised: the clock (its name and stage), the due date it was
+    raised against, and its point (working days before the due date; None: the breach)."""
+
+    clock: str
+    stage: int
+    due: date
+    working_days_before: int | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Learning:
     recorded_at: datetime
     root_cause: str
@@ -230,6 +241,7 @@ class ComplaintState:
     evidence_requests: tuple[EvidenceRequest, ...] = ()
     learning: tuple[Learning, ...] = ()
     informed: tuple[Informing, ...] = ()  # what the resident was told of, and how
+    alerts: tuple[RaisedAlert, ...] = ()  # the deadline alerts raised, so none is raised twice
     personal_data_erased_at: datetime | None = None  # the last erasure
     # `logged` v4: when the matter happened, and why it was taken on if out of the policy's time.
     incident_at: date | None = None

@@ -19,6 +19,8 @@ from app.domain.complaint.events import DeclineReason
 # About four years of working days: more than any complaints policy sets, and small enough that
 # counting them from the latest accepted date stays far inside the calendar (and takes no time).
 MAX_WORKING_DAYS = 1000
+# Warning points a policy may set: each is worked out for every running clock on every append.
+MAX_ALERT_POINTS = 10
 
 
 INDEPENDENCE = ("required", "advised")
@@ -117,6 +119,12 @@ class StagePolicy:
             raise ValueError(f"stage {self.number}: only stage 0 can be informal")
 
 
+def default_alert_days(warning_days: int) -> tuple[int, ...]:
+    """The warning points of a policy that names none: where its clocks turn due soon, and the
+    due day itself (once, when the warning is on the day)."""
+    return tuple(dict.fromkeys((warning_days, 0)))
+
+
 @dataclass(frozen=True, kw_only=True)
 class Policy:
     id: str
@@ -124,6 +132,10 @@ class Policy:
     name: str
     stages: tuple[StagePolicy, ...]
     warning_days: int = 2  # a clock is due soon this many working days before it is due
+    # The deadline alerts' warning points, in working days before a clock's due date (0: on the
+    # due day); the breach alert needs none. None (left out) is `warning_days` and the day itself,
+    # so every policy written before alerts existed warns where its clocks turn due soon.
+    alert_days_before: tuple[int, ...] | None = None
     survey_days_after_closure: int | None = None  # a satisfaction survey after closure
     overall_limit_days: int | None = None  # from receipt to the final closure, across stages
     reopening_allowed: bool = False
@@ -159,6 +171,7 @@ class Policy:
             raise ValueError(f"policy {self.id}: warning_days must not be negative")
         if self.warning_days > MAX_WORKING_DAYS:
             raise ValueError(f"policy {self.id}: warning_days must be at most {MAX_WORKING_DAYS}")
+        self._check_alert_points()
         for label, days in (
             ("survey_days_after_closure", self.survey_days_after_closure),
             ("overall_limit_days", self.overall_limit_days),
@@ -173,6 +186,31 @@ class Policy:
         if limit is not None and not 1 <= limit <= 120:
             raise ValueError(f"policy {self.id}: complaint_time_limit_months must be 1 to 120")
         _distinct(f"policy {self.id}: extension_reasons", self.extension_reasons)
+
+    def _check_alert_points(self) -> None:
+        if self.alert_days_before is None:
+            # Frozen, so set the derived default the one way a frozen dataclass allows.
+            object.__setattr__(self, "alert_days_before", default_alert_days(self.warning_days))
+            return
+        points = self.alert_days_before
+        if len(points) > MAX_ALERT_POINTS:
+            raise ValueError(
+                f"policy {self.id}: alert_days_before may name at most {MAX_ALERT_POINTS} points"
+            )
+        if any(p < 0 for p in points):
+            raise ValueError(f"policy {self.id}: alert_days_before must not be negative")
+        if any(p > MAX_WORKING_DAYS for p in points):
+            raise ValueError(
+                f"policy {self.id}: alert_days_before must be at most {MAX_WORKING_DAYS}"
+            )
+        if len(set(points)) != len(points):
+            raise ValueError(f"policy {self.id}: alert_days_before must not repeat")
+
+    @property
+    def alert_points(self) -> tuple[int, ...]:
+        """`alert_days_before`, always set once the policy is made."""
+        assert self.alert_days_before is not None
+        return self.alert_days_before
 
     def extension_codes(self) -> tuple[str, ...]:
         return tuple(g.code for g in self.extension_reasons)

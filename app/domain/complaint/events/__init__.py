@@ -27,6 +27,7 @@ from app.domain.complaint.events.facts import (
     Closed,
     ComplaintEvent,
     Contacted,
+    DeadlineAlertRaised,
     Declined,
     Escalated,
     EscalationRefused,
@@ -47,6 +48,7 @@ from app.domain.complaint.events.people import (
 )
 from app.domain.complaint.events.vocabulary import (
     LEASE_HOLDING,
+    AlertKind,
     Channel,
     ClosureReason,
     CompensationKind,
@@ -75,6 +77,7 @@ __all__ = [
     "Acknowledged",
     "ActionAgreed",
     "ActionCompleted",
+    "AlertKind",
     "Assigned",
     "Channel",
     "ClockRestarted",
@@ -94,6 +97,7 @@ __all__ = [
     "ConsentMethod",
     "ContactMethod",
     "Contacted",
+    "DeadlineAlertRaised",
     "DeclineReason",
     "Declined",
     "ErasureReason",

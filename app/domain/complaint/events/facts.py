@@ -30,6 +30,7 @@ from app.domain.complaint.events.aftercare import (
 )
 from app.domain.complaint.events.people import Complainant, Representative
 from app.domain.complaint.events.vocabulary import (
+    AlertKind,
     Channel,
     ClosureReason,
     ContactMethod,
@@ -43,10 +44,12 @@ from app.domain.complaint.events.vocabulary import (
     Tenure,
 )
 from app.domain.treatment import (
+    INTERNAL,
     INTERNAL_TEXT,
     PERSONAL,
     PERSONAL_TEXT,
     RESIDENT,
+    Audience,
 )
 
 
@@ -249,6 +252,24 @@ class ResidentInformed:
     summary: Annotated[str | None, PERSONAL_TEXT]
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DeadlineAlertRaised:
+    """The service warned the landlord that `clock` of `stage`, due on `due`, crossed a point:
+    `working_days_before` its due date (`due_soon`), or its due day passed (`breached`, with no
+    days). `point_date` is the London date the point fell on, so how late the warning came shows
+    against `occurred_at`. Raised by the alert scheduler, never by an API key; for the landlord."""
+
+    AUDIENCE: ClassVar[Audience] = Audience.internal
+
+    occurred_at: datetime
+    clock: Annotated[str, INTERNAL]  # the clock's name, as the complaint view shows it
+    stage: Annotated[int, INTERNAL]
+    due: Annotated[date, INTERNAL]
+    alert: Annotated[AlertKind, INTERNAL]
+    working_days_before: Annotated[int | None, INTERNAL]
+    point_date: Annotated[date, INTERNAL]
+
+
 ComplaintEvent = (
     Logged
     | Acknowledged
@@ -281,6 +302,7 @@ ComplaintEvent = (
     | LearningRecorded
     | PersonalDataErased
     | ResidentInformed
+    | DeadlineAlertRaised
 )
 
 # The stored `type` of each event: snake_case, past tense (SPEC.md).
@@ -316,4 +338,5 @@ EVENT_TYPES: dict[type[ComplaintEvent], str] = {
     LearningRecorded: "learning_recorded",
     PersonalDataErased: "personal_data_erased",
     ResidentInformed: "resident_informed",
+    DeadlineAlertRaised: "deadline_alert_raised",
 }

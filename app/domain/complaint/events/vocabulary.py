@@ -199,3 +199,10 @@ class InformedOf(StrEnum):
     extension = "extension"
     escalation_refusal = "escalation_refusal"
     decline = "decline"
+
+
+class AlertKind(StrEnum):
+    """What a deadline alert says of its clock: it is coming up (a warning point), or it passed."""
+
+    due_soon = "due_soon"
+    breached = "breached"
