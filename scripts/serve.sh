@@ -8,4 +8,6 @@ scripts/setup.sh
 .venv/bin/redress migrate
 .venv/bin/redress demo
 echo "Redress: http://${REDRESS_HOST:-127.0.0.1}:${REDRESS_PORT:-8000}/docs (Authorize with a key above)"
-exec .venv/bin/redress serve
+# The worker runs inside the service: webhooks are delivered and deadline alerts raised (the
+# demo's overdue complaints get theirs in the first minute).
+REDRESS_WORKER_IN_SERVE="${REDRESS_WORKER_IN_SERVE:-true}" exec .venv/bin/redress serve
