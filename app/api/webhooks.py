@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
-from pydantic import AnyUrl, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, AnyUrl, BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.api.deps import Action, Actor, Engine, authorize, reject_unknown_query
@@ -32,6 +32,15 @@ EventType = StrEnum("EventType", {name: name for name in sorted(CATALOGUE)})  # 
 SubscriptionId = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^wh_[0-9a-f]+$")]
 Manager = Annotated[Actor, Depends(authorize(Action.manage_webhooks))]
 MAX_OVERLAP = 7 * 24 * 3600
+
+
+def _short(url: AnyUrl) -> AnyUrl:
+    if len(str(url)) > 2048:
+        raise ValueError("at most 2048 characters")
+    return url
+
+
+WebhookUrl = Annotated[AnyUrl, AfterValidator(_short)]
 
 
 class PayloadRole(StrEnum):
@@ -67,7 +76,7 @@ class SubscriptionList(BaseModel):
 
 class SubscriptionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    url: AnyUrl = Field(
+    url: WebhookUrl = Field(
         description="Where to POST: https, on a public address (the operator may allow http and "
         "private addresses)."
     )
@@ -81,17 +90,10 @@ class SubscriptionCreate(BaseModel):
         "may choose `crm`.",
     )
 
-    @field_validator("url")
-    @classmethod
-    def _short(cls, url: AnyUrl) -> AnyUrl:
-        if len(str(url)) > 2048:
-            raise ValueError("at most 2048 characters")
-        return url
-
 
 class SubscriptionChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    url: AnyUrl | None = None
+    url: WebhookUrl | None = None
     event_types: list[EventType] | None = Field(default=None, max_length=200)
     description: str | None = Field(default=None, max_length=256)
     enabled: bool | None = Field(
@@ -99,8 +101,6 @@ class SubscriptionChange(BaseModel):
         description="`true` enables a disabled subscription (its failures forgotten, the next "
         "attempt at once); `false` disables it.",
     )
-
-    _short = field_validator("url")(SubscriptionCreate._short.__func__)  # type: ignore[attr-defined]
 
 
 class CreatedSubscription(BaseModel):
