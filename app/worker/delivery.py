@@ -74,8 +74,9 @@ class Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-async def claim(engine: AsyncEngine, worker: str, policy: Policy, now: datetime) -> list[str]:
-    """Subscriptions this worker now holds: enabled, due, not held by another, behind the log."""
+async def claim(engine: AsyncEngine, worker: str, policy: Policy, now: datetime) -> str | None:
+    """A subscription this worker now holds (enabled, due, held by no other, behind the log), or
+    None. One at a time, so the workers running side by side share the subscriptions out."""
     end = sa.select(sa.func.max(events.c.position))
     free = sa.or_(subscriptions.c.leased_until.is_(None), subscriptions.c.leased_until < now)
     ready = sa.and_(
@@ -93,7 +94,6 @@ async def claim(engine: AsyncEngine, worker: str, policy: Policy, now: datetime)
                 .limit(20)
             )
         ).scalars()
-        held = []
         for subscription_id in list(candidates):
             taken = await conn.execute(
                 subscriptions.update()
@@ -101,8 +101,8 @@ async def claim(engine: AsyncEngine, worker: str, policy: Policy, now: datetime)
                 .values(leased_by=worker, leased_until=now + timedelta(seconds=policy.lease))
             )
             if taken.rowcount == 1:
-                held.append(subscription_id)
-    return held
+                return str(subscription_id)
+    return None
 
 
 async def _held(engine: AsyncEngine, subscription_id: str, worker: str) -> Subscription | None:
@@ -138,13 +138,15 @@ class Deliverer:
         self.worker = worker
         self.http = http
 
-    async def run_once(self, now: datetime | None = None) -> int:
-        """Take what is due and deliver it; the number of deliveries made (acknowledged)."""
+    async def run_once(self, turns: int = 20) -> int:
+        """Take what is due and deliver it, a subscription at a time, for up to `turns`
+        subscriptions; the number of deliveries made (acknowledged)."""
         delivered = 0
-        for subscription_id in await claim(
-            self.engine, self.worker, self.policy, now or datetime.now(UTC)
-        ):
-            delivered += await self.turn(subscription_id)
+        for _ in range(turns):
+            held = await claim(self.engine, self.worker, self.policy, datetime.now(UTC))
+            if held is None:
+                break
+            delivered += await self.turn(held)
         return delivered
 
     async def turn(self, subscription_id: str) -> int:
