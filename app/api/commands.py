@@ -88,6 +88,7 @@ def log_command(
         incident_at=body.incident_at,
         late_acceptance_reason=None if late is None else late.reason,
         late_acceptance_explanation=None if late is None else late.explanation,
+        uprn=body.uprn,
     )
 
 

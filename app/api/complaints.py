@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from app.api import search
 from app.api.commands import event_command, log_command
 from app.api.deps import (
     Action,
@@ -45,6 +46,7 @@ from app.db import reading
 from app.domain.clocks.calendar import london_date
 from app.domain.complaint.commands import Command
 from app.domain.complaint.state import Status
+from app.events.blind_index import SearchField
 from app.events.store import EventStore
 from app.projections import complaints as projection
 from app.services import complaints as service
@@ -162,6 +164,7 @@ async def log_complaint(
     responses=lagging(),
 )
 async def list_complaints(
+    request: Request,
     reads: Reads,
     store: Store,
     actor: Annotated[Actor, Depends(authorize(Action.read_complaint))],
@@ -183,6 +186,11 @@ async def list_complaints(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     as_of: AsOf = None,
+    resident_id: search.ResidentId = None,
+    email: search.Email = None,
+    phone: search.Phone = None,
+    postcode: search.Postcode = None,
+    uprn: search.Uprn = None,
 ) -> Response:
     """Newest received first. With `as_of`, every filter (status, stage, handler, `sla`) is judged
     on each complaint as it stood at that moment, e.g. `?sla=breached&as_of=2026-01-03T12:00:00Z`
@@ -190,6 +198,14 @@ async def list_complaints(
     behind the primary (`X-Redress-Read-Source`)."""
     if landlord is not None and landlord != actor.landlord:
         raise ApiError(403, "forbidden", "This key may only list its own landlord's complaints.")
+    searched = {
+        SearchField.resident_id: resident_id,
+        SearchField.email: email,
+        SearchField.phone: phone,
+        SearchField.postcode: postcode,
+        SearchField.uprn: uprn,
+    }
+    found_by = search.found_by(request, actor, searched)
     flt = projection.ListFilter(
         landlord=actor.landlord,
         status=status,
@@ -200,6 +216,7 @@ async def list_complaints(
         resident_id=actor.resident_id,
         received_from=received_from,
         received_to=received_to,
+        found_by=found_by,
     )
     at = as_of or datetime.now(UTC)
     async with reads.guard(), reading(reads.engine) as conn:

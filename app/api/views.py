@@ -127,6 +127,7 @@ def complaint_view(
         channel=state.channel,
         tenure=state.tenure,
         incident_at=state.incident_at,
+        uprn=gate(Logged, "uprn", state.uprn),
         late_acceptance=_late_acceptance(state, gate),
         category=state.category,
         received_at=state.received_at,

@@ -18,6 +18,7 @@ from app.cli import (
     keys,
     policies,
     retention,
+    search,
     serve,
     worker,
 )
@@ -33,6 +34,7 @@ cli.add_typer(report_cli, name="report")
 cli.add_typer(retention.retention_cli, name="retention")
 cli.add_typer(idempotency.idempotency_cli, name="idempotency")
 cli.add_typer(alerts.alerts_cli, name="alerts")
+cli.add_typer(search.search_cli, name="search")
 cli.command()(serve.serve)
 cli.command()(database.migrate)
 cli.command()(demo.demo)

@@ -23,8 +23,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.events.blind_index import BlindIndex
 from app.events.sealing import KEY_BYTES, new_key
-from app.events.tables import complainant_keys
+from app.events.tables import complainant_keys, complaint_search
 
 
 class MasterKeyError(Exception):
@@ -78,6 +79,12 @@ class Keyring:
         self.checkpoint_key = HKDF(
             algorithm=hashes.SHA256(), length=32, salt=None, info=b"redress audit checkpoints v1"
         ).derive(master_key)
+        # Blind index digests (finding complaints by a person) under a key of their own too.
+        self.blind_index = BlindIndex(
+            HKDF(
+                algorithm=hashes.SHA256(), length=32, salt=None, info=b"redress blind index v1"
+            ).derive(master_key)
+        )
         # Webhook signing secrets are sealed at rest under a key of their own, for the same reason.
         self.webhook_secrets_key = HKDF(
             algorithm=hashes.SHA256(), length=32, salt=None, info=b"redress webhook secrets v1"
@@ -187,4 +194,8 @@ class Keyring:
         erased = [str(key_id) for key_id in result.scalars()]
         for key_id in erased:
             self._unwrapped.pop(key_id, None)
+        # The person can no longer be found through the complaints either.
+        await conn.execute(
+            sa.delete(complaint_search).where(complaint_search.c.complaint_id.in_(ids))
+        )
         return len(erased)

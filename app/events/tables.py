@@ -90,3 +90,16 @@ complainant_keys = sa.Table(
 STREAM_VERSION_CONSTRAINT = "uq_events_stream_version"
 MAX_STREAM_ID_LENGTH = 64
 MAX_TYPE_LENGTH = 64
+
+# A complaint's blind index digests (app/events/blind_index.py), one per field it can be found by:
+# never the values. Written with the complaint's `logged` event, deleted with its keys at erasure;
+# like the keys, not rebuilt from events (a rebuild after erasure could not, by design).
+complaint_search = sa.Table(
+    "complaint_search",
+    metadata,
+    sa.Column("complaint_id", sa.String(64), primary_key=True),
+    sa.Column("field", sa.String(16), primary_key=True),
+    sa.Column("landlord", sa.String(64), nullable=False),
+    sa.Column("digest", sa.CHAR(32), nullable=False),
+    sa.Index("ix_complaint_search_digest", "landlord", "field", "digest"),
+)

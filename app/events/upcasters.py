@@ -35,6 +35,10 @@ representative has a `kind` (mp, councillor, advocate, family, other) and the re
 (not recorded then), never a guess: no incident date, no late acceptance, a representative of
 unknown kind and consent. Its name and tenure are as they were.
 
+`logged` v5 (2026-12, issue 16): `uprn`, the home's Unique Property Reference Number, for finding
+a landlord's complaints about one property. None was recorded before: a v4 event reads with it
+null.
+
 `compensation_paid` v2 (2027-01, issue 12): a credit to the resident's rent account is paid only
 at their request, recorded as `requested_on` and `requested_by`. A v1 event reads with both null
 (no request recorded then), whatever its method: it is not guessed, and it is not refused either,
@@ -50,7 +54,7 @@ from app.events.store import JsonValue
 
 Data = dict[str, JsonValue]
 
-LOGGED_VERSION = 4
+LOGGED_VERSION = 5
 COMPENSATION_PAID_VERSION = 2
 POLICY_PUBLISHED_VERSION = 4
 
@@ -96,6 +100,10 @@ def logged_v3_to_v4(data: Data) -> Data:
     if isinstance(representative, dict):
         upgraded["representative"] = {**representative, "kind": None, "consent": None}
     return upgraded
+
+
+def logged_v4_to_v5(data: Data) -> Data:
+    return {**data, "uprn": None}
 
 
 def compensation_paid_v1_to_v2(data: Data) -> Data:

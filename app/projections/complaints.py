@@ -19,6 +19,7 @@ from app.domain.clocks.calendar import WorkingCalendar
 from app.domain.clocks.deadlines import earliest_unmet_due, sla_clocks
 from app.domain.complaint.state import ComplaintState, Status
 from app.domain.policies.model import Policy
+from app.events.tables import complaint_search
 from app.projections.tables import complaints
 
 Row = dict[str, object]
@@ -75,6 +76,8 @@ class ListFilter:
     resident_id: str | None = None
     received_from: datetime | None = None
     received_to: datetime | None = None
+    # (field, blind index digest) pairs the complaint must be found by (app/events/blind_index.py)
+    found_by: tuple[tuple[str, str], ...] = ()
 
 
 class InvalidCursor(ValueError):
@@ -114,6 +117,15 @@ def list_query(
         query = query.where(c.handler == flt.handler)
     if flt.resident_id is not None:
         query = query.where(c.resident_id == flt.resident_id)
+    for field, digest in flt.found_by:
+        s = complaint_search.c
+        query = query.where(
+            c.id.in_(
+                sa.select(s.complaint_id).where(
+                    s.landlord == flt.landlord, s.field == field, s.digest == digest
+                )
+            )
+        )
     if flt.received_from is not None:
         query = query.where(c.received_at >= flt.received_from)
     if flt.received_to is not None:

@@ -16,12 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from app.domain.clocks.calendar import WorkingCalendar, london_date
 from app.domain.complaint.commands import Command, LogComplaint
 from app.domain.complaint.decide import decide
-from app.domain.complaint.events import ComplaintEvent
+from app.domain.complaint.events import ComplaintEvent, Logged
 from app.domain.complaint.evolve import evolve, fold
 from app.domain.complaint.state import ComplaintState
 from app.domain.policies.model import Policy
 from app.domain.reporting.facts import facts_of
 from app.domain.reporting.items import ItemFold
+from app.events.blind_index import search_rows
 from app.events.codec import decode, to_new_event
 from app.events.sealed_store import SealingEventStore
 from app.events.store import (
@@ -33,7 +34,7 @@ from app.events.store import (
     StoredEvent,
     Upsert,
 )
-from app.events.tables import complainant_keys
+from app.events.tables import complainant_keys, complaint_search
 from app.projections import complaints as projection
 from app.projections import reports
 from app.projections.state_document import NO_DOCUMENT, seal_state
@@ -209,6 +210,7 @@ async def _pending(
     calendar: WorkingCalendar,
     key: tuple[str, bytes] | None,
     key_row: Mapping[str, object] | None = None,
+    more: Sequence[Upsert] = (),
 ) -> Pending:
     """Everything of the write but the statement: the new state and items, the projection rows
     (the state document sealed with `key`), the events to append."""
@@ -228,7 +230,7 @@ async def _pending(
     await reports.delete(conn, gone)
     row = projection.row_for(complaint_id, state, policy, calendar) | {"head_hash": LAST_HASH}
     row |= NO_DOCUMENT if key is None else seal_state(complaint_id, state, *key, items)
-    rows = [Upsert(complaints_table, [row], ("id",)), *report_rows]
+    rows = [Upsert(complaints_table, [row], ("id",)), *report_rows, *more]
     if key_row is not None:
         rows.insert(0, Upsert(complainant_keys, [key_row], ("id",), update=False))
     new_events = [to_new_event(event, metadata) for event in events]
@@ -273,14 +275,18 @@ async def prepare_log(
     command = replace(command, reference=await next_reference(conn, command.landlord, year))
     events = decide(command, None, policy=policy, calendar=calendar, now=now)
     complaint_id = complaint_id or str(uuid.uuid4())
-    key, key_row = None, None
+    key, key_row, found_by = None, None, []
     if isinstance(store, SealingEventStore):
         key_id, data_key, key_row = store.keyring.new(
             complaint_id, command.landlord, command.complainant.resident_id
         )
         key = (key_id, data_key)
+        logged = next(e for e in events if isinstance(e, Logged))
+        found_by = search_rows(store.keyring.blind_index, complaint_id, logged)
+    # In the append's one statement, like the key: a complaint is findable once it exists.
+    search = [Upsert(complaint_search, found_by, ("complaint_id", "field"))] if found_by else []
     return await _pending(
-        conn, store, None, complaint_id, events, metadata, policy, calendar, key, key_row
+        conn, store, None, complaint_id, events, metadata, policy, calendar, key, key_row, search
     )
 
 

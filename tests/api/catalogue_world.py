@@ -51,10 +51,13 @@ class Markers:
         resident_sees: bool,
         *,
         phone: bool = False,
+        uprn: bool = False,
     ) -> str:
         number = next(self._numbers)
-        # A phone number can hold only digits: its marker is the whole number, as written.
+        # A phone number or a UPRN can hold only digits: its marker is the whole value.
         value = f"+44 20 7946 0{number:03d}" if phone else f"mk{number:03d}q"
+        if uprn:
+            value = f"9000{number:08d}"
         self.found.append(Marker(value, spec.event_type, path, field, resident_sees))
         return value
 
@@ -110,10 +113,10 @@ def logged_body(markers: Markers, received_at: str, resident_id: str = RESIDENT_
     representative = {p.name: p for p in spec.field("representative").parts}
     address = {p.name: p for p in person["address"].parts}
 
-    def mark(path: str, part: FieldSpec, *, phone: bool = False) -> str:
-        return markers.new(spec, path, part, True, phone=phone)
+    def mark(path: str, part: FieldSpec, *, phone: bool = False, uprn: bool = False) -> str:
+        return markers.new(spec, path, part, True, phone=phone, uprn=uprn)
 
-    body = fill(markers, spec, dict.fromkeys((*_SET_BY_SERVICE, "complainant"), None))
+    body = fill(markers, spec, dict.fromkeys((*_SET_BY_SERVICE, "complainant", "uprn"), None))
     for name in (*_SET_BY_SERVICE, "representative", "anonymous", "tenure", "channel"):
         body.pop(name, None)
     # The request takes the late acceptance as one object; the event keeps its two fields.
@@ -127,6 +130,7 @@ def logged_body(markers: Markers, received_at: str, resident_id: str = RESIDENT_
         "received_at": received_at,
         "occurred_at": received_at,
         "tenure": "rented",
+        "uprn": mark("uprn", spec.field("uprn"), uprn=True),
         "complainant": {
             "name": mark("complainant.name", person["name"]),
             "email": f"{mark('complainant.email', person['email'])}@example.invalid",

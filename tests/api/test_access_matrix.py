@@ -121,6 +121,13 @@ MATRIX = [
         {OTHER_LANDLORD_T: statuses(403, 403, 403, 403)},
         params={"landlord": OTHER_LANDLORD},
     ),
+    # Finding complaints by a person: never for a key that may not see people.
+    Cell(
+        "GET",
+        "/v1/complaints",
+        {OWN: statuses(200, 200, 403, 200)},
+        params={"email": RESIDENT["email"]},
+    ),
     # References are numbered per landlord, so the other landlord's first complaint has the same
     # reference as this landlord's first: the key finds its own complaint, never the other's.
     Cell(

@@ -73,14 +73,14 @@ def test_a_free_text_address_becomes_a_postal_address(
 async def test_old_and_new_logged_events_replay_to_the_same_view(
     client: httpx.AsyncClient, crm: dict[str, str], db: AsyncEngine
 ) -> None:
-    assert SCHEMA_VERSIONS["logged"] == 4
+    assert SCHEMA_VERSIONS["logged"] == 5
     new = await log(client, crm)
     stream = (await client.get(f"/v1/complaints/{new['id']}/events", headers=crm)).json()
     logged: dict[str, Any] = stream["items"][0]
-    assert logged["schema_version"] == 4
+    assert logged["schema_version"] == 5
     assert logged["data"]["tenure"] is None
-    # A v1 event has no tenure (v3) and none of v4's fields.
-    for field in ("tenure", *V4_FIELDS):
+    # A v1 event has no tenure (v3), none of v4's fields and no uprn (v5).
+    for field in ("tenure", *V4_FIELDS, "uprn"):
         del logged["data"][field]
 
     # The same fact as an old client wrote it: schema v1, the address one string.
@@ -121,7 +121,7 @@ async def test_a_v3_logged_row_reads_with_the_v4_fields_unknown_and_verifies_unc
     new = await log(client, crm, tenure="rented", representative=rep)
     stream = (await client.get(f"/v1/complaints/{new['id']}/events", headers=crm)).json()
     logged: dict[str, Any] = stream["items"][0]
-    assert logged["schema_version"] == 4
+    assert logged["schema_version"] == 5
     assert logged["data"]["representative"] == {**rep, "kind": None, "consent": None}
     # The same fact as a v3 client wrote it: no v4 field, a representative without kind/consent.
     old_data = {k: v for k, v in logged["data"].items() if k not in V4_FIELDS}

@@ -38,7 +38,7 @@ def test_the_limit_day_is_in_time_and_the_day_before_is_not(received: date, mont
     assert not out_of_time(date(1900, 1, 1), received, None)  # no limit: never late
 
 
-def test_a_v3_logged_reads_with_every_v4_field_unknown() -> None:
+def test_a_v3_logged_reads_with_every_later_field_unknown() -> None:
     rep: Data = {"name": "R", "relationship": "friend", "contact": None}
     v3: Data = {"complainant": {"name": "N"}, "tenure": "rented", "anonymous": False,
           "representative": rep}  # fmt: skip
@@ -49,5 +49,7 @@ def test_a_v3_logged_reads_with_every_v4_field_unknown() -> None:
         "late_acceptance_reason": None,
         "late_acceptance_explanation": None,
         "representative": {**rep, "kind": None, "consent": None},
+        "uprn": None,  # v5
     }
+    assert upcast("logged", 4, {"uprn_absent": True}) == {"uprn_absent": True, "uprn": None}
     assert upcast("logged", 3, {**v3, "representative": None})["representative"] is None

@@ -26,6 +26,9 @@ Postcode = Annotated[
     ),
 ]
 
+# A Unique Property Reference Number: up to 12 digits (OS AddressBase), without leading zeros.
+Uprn = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[1-9][0-9]{0,11}$")]
+
 
 class PostalAddressIn(Input):
     lines: list[AddressLine] = Field(
@@ -119,6 +122,12 @@ class LogComplaintRequest(Input):
         "Older than the policy's `complaint_time_limit_months` (the Code: 12) at receipt, the "
         "complaint needs `late_acceptance` (else 422 `policy-rule-broken`, rule "
         "`complaint_time_limit_months`).",
+    )
+    uprn: Uprn | None = Field(
+        default=None,
+        description="The Unique Property Reference Number of the home complained about (up to "
+        "12 digits), to find a property's complaints (`GET /v1/complaints?uprn=`). Personal: "
+        "sealed at rest, shown only to roles that see personal data.",
     )
     late_acceptance: LateAcceptanceIn | None = Field(
         default=None,

@@ -250,6 +250,11 @@ class ComplaintView(BaseModel):
     incident_at: date | None = Field(
         default=None, description="The day the matter complained about happened, where given."
     )
+    uprn: str | None = Field(
+        default=None,
+        description="The home's Unique Property Reference Number, where given and this key may see "
+        "personal data.",
+    )
     late_acceptance: LateAcceptanceView | None = Field(
         default=None,
         description="Why a matter older than the policy's time limit was accepted; null if none.",

@@ -56,6 +56,7 @@ class LogComplaint:
     incident_at: date | None = None  # when the matter complained about happened
     late_acceptance_reason: LateAcceptanceReason | None = None  # why, if older than the limit
     late_acceptance_explanation: str | None = None
+    uprn: str | None = None  # the home's Unique Property Reference Number
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

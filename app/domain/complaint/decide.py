@@ -212,6 +212,7 @@ def _log(command: LogComplaint, policy: Policy, now: datetime) -> Logged:
         incident_at=command.incident_at,
         late_acceptance_reason=command.late_acceptance_reason,
         late_acceptance_explanation=command.late_acceptance_explanation,
+        uprn=command.uprn,
     )
 
 

@@ -112,6 +112,7 @@ def _logged(event: Logged) -> ComplaintState:
         incident_at=event.incident_at,
         late_acceptance_reason=event.late_acceptance_reason,
         late_acceptance_explanation=event.late_acceptance_explanation,
+        uprn=event.uprn,
         status=Status.open,
         stage=event.stage,
         stages=(StageRecord(stage=event.stage, started_at=event.received_at),),

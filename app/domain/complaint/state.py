@@ -247,6 +247,7 @@ class ComplaintState:
     incident_at: date | None = None
     late_acceptance_reason: LateAcceptanceReason | None = None
     late_acceptance_explanation: str | None = None
+    uprn: str | None = None  # `logged` v5: the home's Unique Property Reference Number
 
     @property
     def current(self) -> StageRecord:

@@ -80,6 +80,10 @@ class Logged:
     incident_at: Annotated[date | None, RESIDENT] = None
     late_acceptance_reason: Annotated[LateAcceptanceReason | None, RESIDENT] = None
     late_acceptance_explanation: Annotated[str | None, PERSONAL_TEXT] = None
+    # Since schema v5 (None on every older `logged`): the Unique Property Reference Number of the
+    # home complained about. It names a household's home, so it is personal: sealed, and found
+    # only through its blind index (app/events/blind_index.py).
+    uprn: Annotated[str | None, PERSONAL] = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
