@@ -26,6 +26,7 @@ from app.api import (
     reports,
     resident_events,
     webhooks,
+    workload,
 )
 from app.api.deadline import Deadline
 from app.api.follow import Appended
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(landlord_policies.router)
     app.include_router(keys.router)
     app.include_router(webhooks.router)
+    app.include_router(workload.router)
     app.include_router(erasure.router)
     app.include_router(health.router)
     # Inside HttpMiddleware, so a request answered at its deadline is counted and gets its headers.

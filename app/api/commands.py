@@ -113,7 +113,7 @@ def event_command(body: EventRequest) -> c.Command:
         case ContactedIn():
             return c.RecordContact(occurred_at=at, method=body.method, summary=body.summary)
         case AssignedIn():
-            return c.Assign(occurred_at=at, handler=body.handler, role=body.role)
+            return c.Assign(occurred_at=at, handler=body.handler, role=body.role, team=body.team)
         case ExtensionAgreedIn():
             return c.AgreeExtension(
                 occurred_at=at,

@@ -41,6 +41,7 @@ class Action(StrEnum):
     manage_landlord = "manage_landlord"
     manage_keys = "manage_keys"
     manage_webhooks = "manage_webhooks"
+    read_workload = "read_workload"
     erase = "erase"
 
 
@@ -58,6 +59,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.manage_landlord: frozenset({Role.admin}),
     Action.manage_keys: frozenset({Role.admin}),
     Action.manage_webhooks: frozenset({Role.crm, Role.admin}),
+    Action.read_workload: frozenset({Role.crm, Role.analyst, Role.admin}),
     Action.erase: frozenset({Role.admin}),
 }
 

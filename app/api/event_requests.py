@@ -59,6 +59,9 @@ class AssignedIn(_EventIn):
     type: Literal["assigned"]
     handler: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
     role: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    team: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None
+    ) = Field(default=None, description="The handler's team, for the workload view.")
 
 
 class ExtensionAgreedIn(_EventIn):

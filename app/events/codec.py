@@ -18,10 +18,12 @@ from app.domain.policies.builtin import HOC_2024
 from app.events.sealing import is_sealed, unseal
 from app.events.store import JsonValue, NewEvent, StoredEvent
 from app.events.upcasters import (
+    ASSIGNED_VERSION,
     COMPENSATION_PAID_VERSION,
     LOGGED_VERSION,
     POLICY_PUBLISHED_VERSION,
     Data,
+    assigned_v1_to_v2,
     compensation_paid_v1_to_v2,
     logged_v1_to_v2,
     logged_v2_to_v3,
@@ -40,7 +42,7 @@ Upcaster = Callable[[Data], Data]
 SCHEMA_VERSIONS: dict[str, int] = (
     dict.fromkeys(EVENT_TYPES.values(), 1)
     | dict.fromkeys(LANDLORD_EVENT_TYPES.values(), 1)
-    | {"logged": LOGGED_VERSION}
+    | {"logged": LOGGED_VERSION, "assigned": ASSIGNED_VERSION}
     | {"escalation_refused": 2, "extension_agreed": 2}
     | {"compensation_paid": COMPENSATION_PAID_VERSION}
     | {"policy_published": POLICY_PUBLISHED_VERSION}
@@ -57,6 +59,7 @@ UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("logged", 2): logged_v2_to_v3,
     ("logged", 3): logged_v3_to_v4,
     ("logged", 4): logged_v4_to_v5,
+    ("assigned", 1): assigned_v1_to_v2,
     ("escalation_refused", 1): reason_to_explanation,
     ("extension_agreed", 1): reason_to_explanation,
     ("compensation_paid", 1): compensation_paid_v1_to_v2,

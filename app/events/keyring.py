@@ -85,6 +85,10 @@ class Keyring:
                 algorithm=hashes.SHA256(), length=32, salt=None, info=b"redress blind index v1"
             ).derive(master_key)
         )
+        # Links to the workload page are signed with a key of their own.
+        self.board_links_key = HKDF(
+            algorithm=hashes.SHA256(), length=32, salt=None, info=b"redress board links v1"
+        ).derive(master_key)
         # Webhook signing secrets are sealed at rest under a key of their own, for the same reason.
         self.webhook_secrets_key = HKDF(
             algorithm=hashes.SHA256(), length=32, salt=None, info=b"redress webhook secrets v1"

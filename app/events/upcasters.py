@@ -39,6 +39,9 @@ unknown kind and consent. Its name and tenure are as they were.
 a landlord's complaints about one property. None was recorded before: a v4 event reads with it
 null.
 
+`assigned` v2 (2026-12, issue 16): the handler's `team`, for the workload view. No team was
+recorded before: a v1 event reads with it null.
+
 `compensation_paid` v2 (2027-01, issue 12): a credit to the resident's rent account is paid only
 at their request, recorded as `requested_on` and `requested_by`. A v1 event reads with both null
 (no request recorded then), whatever its method: it is not guessed, and it is not refused either,
@@ -104,6 +107,13 @@ def logged_v3_to_v4(data: Data) -> Data:
 
 def logged_v4_to_v5(data: Data) -> Data:
     return {**data, "uprn": None}
+
+
+ASSIGNED_VERSION = 2
+
+
+def assigned_v1_to_v2(data: Data) -> Data:
+    return {**data, "team": None}
 
 
 def compensation_paid_v1_to_v2(data: Data) -> Data:

@@ -43,6 +43,7 @@ def row_for(
         "category": state.category,
         "channel": state.channel.value,
         "handler": state.handler,
+        "team": state.team,
         "received_at": state.received_at,
         "last_occurred_at": state.last_occurred_at,
         "version": state.version,
@@ -73,6 +74,7 @@ class ListFilter:
     sla: str | None = None  # "breached" | "due_soon", judged on `today`
     category: str | None = None
     handler: str | None = None
+    team: str | None = None
     resident_id: str | None = None
     received_from: datetime | None = None
     received_to: datetime | None = None
@@ -115,6 +117,8 @@ def list_query(
         query = query.where(c.category == flt.category)
     if flt.handler is not None:
         query = query.where(c.handler == flt.handler)
+    if flt.team is not None:
+        query = query.where(c.team == flt.team)
     if flt.resident_id is not None:
         query = query.where(c.resident_id == flt.resident_id)
     for field, digest in flt.found_by:

@@ -23,6 +23,7 @@ complaints = sa.Table(
     sa.Column("category", sa.String(64), nullable=False),
     sa.Column("channel", sa.String(32), nullable=False),
     sa.Column("handler", sa.String(128), nullable=True),
+    sa.Column("team", sa.String(64), nullable=True),  # the handler's team (`assigned` v2)
     sa.Column("received_at", UtcDateTime, nullable=False),
     sa.Column("last_occurred_at", UtcDateTime, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
@@ -50,6 +51,7 @@ complaints = sa.Table(
         "ix_complaints_landlord_category_received", "landlord", "category", "received_at", "id"
     ),
     sa.Index("ix_complaints_landlord_handler_received", "landlord", "handler", "received_at", "id"),
+    sa.Index("ix_complaints_landlord_team_received", "landlord", "team", "received_at", "id"),
     sa.Index("ix_complaints_landlord_sla_due", "landlord", "sla_due"),
     # `?sla=` lists walk only the complaints with a due date (migration 0015).
     sa.Index(

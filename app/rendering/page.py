@@ -36,6 +36,8 @@ class Page:
     title: str
     subtitle: str
     parts: list[str] = field(default_factory=list)
+    # A page kept open on a wall: the browser reloads it itself, no script needed.
+    refresh_seconds: int | None = None
 
     def heading(self, text: str) -> None:
         self.parts.append(f"<h2>{escape(text)}</h2>")
@@ -75,7 +77,12 @@ class Page:
         return (
             '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(self.title)}</title><style>{STYLE}</style></head><body><main>"
+            + (
+                ""
+                if self.refresh_seconds is None
+                else f'<meta http-equiv="refresh" content="{int(self.refresh_seconds)}">'
+            )
+            + f"<title>{escape(self.title)}</title><style>{STYLE}</style></head><body><main>"
             f'<h1>{escape(self.title)}</h1><p class="lead">{escape(self.subtitle)}</p>'
             + "".join(self.parts)
             + "</main></body></html>\n"

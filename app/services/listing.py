@@ -42,6 +42,7 @@ def matches(complaint: Complaint, flt: projection.ListFilter, at: datetime) -> b
         and (flt.stage is None or state.stage == flt.stage)
         and (flt.category is None or state.category == flt.category)
         and (flt.handler is None or state.handler == flt.handler)
+        and (flt.team is None or state.team == flt.team)
         and (flt.sla is None or sla_state(complaint, at) == flt.sla)
     )
 
@@ -58,7 +59,14 @@ async def list_as_of(
     before = as_of + timedelta(microseconds=1)
     received_to = before if flt.received_to is None else min(flt.received_to, before)
     candidates = replace(
-        flt, status=None, stage=None, sla=None, category=None, handler=None, received_to=received_to
+        flt,
+        status=None,
+        stage=None,
+        sla=None,
+        category=None,
+        handler=None,
+        team=None,
+        received_to=received_to,
     )
     page: list[Complaint] = []
     while True:

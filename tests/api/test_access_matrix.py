@@ -46,6 +46,7 @@ class World:
     foreign_key: str  # a key of OTHER_LANDLORD
     own_webhook: str  # a CRM-role subscription of LANDLORD, to delete last
     foreign_webhook: str  # a subscription of OTHER_LANDLORD
+    board: str  # a signed link to LANDLORD's workload page
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def target(self, kind: str) -> dict[str, Any]:
@@ -257,6 +258,16 @@ MATRIX = [
         "/v1/webhooks/{webhook}/deliveries",
         {OWN: WEBHOOKS_OWN, OTHER_LANDLORD_T: WEBHOOKS_OTHER},
     ),
+    Cell("GET", "/v1/workload", {OWN: statuses(403, 200, 200, 200)}),
+    Cell("GET", "/v1/workload", {OWN: statuses(403, 200, 200, 200)}, params={"format": "html"}),
+    Cell(
+        "POST",
+        "/v1/workload/board-links",
+        {OWN: statuses(403, 201, 201, 201)},
+        body=lambda: {"hours": 1},
+    ),
+    # The link is the credential: whoever holds it sees the page, with or without a key.
+    Cell("GET", "/boards/workload/{board}", {OWN: statuses(200, 200, 200, 200, anonymous=200)}),
     # The CRM key deletes it; the admin key then finds it gone.
     Cell(
         "DELETE",
@@ -279,6 +290,7 @@ async def test_the_matrix_covers_every_route() -> None:
         "{policy_id}": "{policy}",
         "{resident_id}": "{resident}",
         "{subscription_id}": "{webhook}",
+        "{token}": "{board}",
     }
     covered = {(cell.method, cell.path) for cell in MATRIX}
     for path in list(served):
@@ -312,12 +324,19 @@ async def world(client: httpx.AsyncClient, make_key: MakeKey, db: AsyncEngine) -
         foreign_key=(await make_key(Role.analyst, OTHER_LANDLORD)).split("_")[1],
         own_webhook=await _webhook(client, await make_key(Role.admin)),
         foreign_webhook=await _webhook(client, await make_key(Role.admin, OTHER_LANDLORD)),
+        board=await _board(client, crm),
     )
     for role in Role:
         result.headers[role] = {"Authorization": f"Bearer {await make_key(role)}"}
     result.headers[Role.portal]["X-Resident-Id"] = "R-0001"
     result.headers[NONE] = {}
     return result
+
+
+async def _board(client: httpx.AsyncClient, crm: dict[str, str]) -> str:
+    made = await client.post("/v1/workload/board-links", json={"hours": 1}, headers=crm)
+    assert made.status_code == 201, made.text
+    return str(made.json()["url"]).rsplit("/", 1)[1]
 
 
 async def _webhook(client: httpx.AsyncClient, admin_token: str) -> str:
@@ -342,6 +361,7 @@ def fill(template: str, target: str, w: World) -> str:
         .replace("{policy}", "hoc-2024")
         .replace("{resident}", "R-0001")
         .replace("{webhook}", w.foreign_webhook if target == OTHER_LANDLORD_T else w.own_webhook)
+        .replace("{board}", w.board)
     )
 
 

@@ -78,6 +78,7 @@ class Assign:
     occurred_at: datetime
     handler: str
     role: str | None = None
+    team: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

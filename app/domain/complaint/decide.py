@@ -254,9 +254,9 @@ def _decide(
             return Acknowledged(occurred_at=at, stage=stage, method=method, summary=summary)
         case RecordContact(method=method, summary=summary):
             return Contacted(occurred_at=at, stage=stage, method=method, summary=summary)
-        case Assign(handler=handler, role=role):
+        case Assign(handler=handler, role=role, team=team):
             require_independent(state, policy, handler)
-            return Assigned(occurred_at=at, stage=stage, handler=handler, role=role)
+            return Assigned(occurred_at=at, stage=stage, handler=handler, role=role, team=team)
         case AgreeExtension():
             _require_open(state, "agree an extension")
             return _extend(command, state, policy, calendar)

@@ -144,9 +144,9 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
             if current.contacted_at is not None:
                 return state
             return changed(state, stages=_with_current(state, changed(current, contacted_at=at)))
-        case Assigned(handler=handler, role=role):
+        case Assigned(handler=handler, role=role, team=team):
             record = changed(current, handler=handler, handler_role=role)
-            return changed(state, handler=handler, stages=_with_current(state, record))
+            return changed(state, handler=handler, team=team, stages=_with_current(state, record))
         case ExtensionAgreed(occurred_at=at, response_due=due, reason=reason):
             record = changed(
                 current,
@@ -186,6 +186,7 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
                 stages=(*state.stages, StageRecord(stage=stage, started_at=started)),
                 requested_stage=None,
                 handler=None,
+                team=None,
             )
         case EscalationRefused(reason=reason):
             record = changed(

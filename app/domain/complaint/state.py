@@ -248,6 +248,7 @@ class ComplaintState:
     late_acceptance_reason: LateAcceptanceReason | None = None
     late_acceptance_explanation: str | None = None
     uprn: str | None = None  # `logged` v5: the home's Unique Property Reference Number
+    team: str | None = None  # the current handler's team (`assigned` v2); a new stage has none
 
     @property
     def current(self) -> StageRecord:

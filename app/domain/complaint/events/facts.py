@@ -108,12 +108,15 @@ class Contacted:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Assigned:
-    """A handler (in a role) now owns the current stage."""
+    """A handler (in a role, of a team) now owns the current stage."""
 
     occurred_at: datetime
     stage: Annotated[int, RESIDENT]
     handler: Annotated[str, RESIDENT]
     role: Annotated[str | None, RESIDENT]
+    # Since schema v2 (None on every older `assigned`): the team the handler works in, for the
+    # workload view (GET /v1/workload).
+    team: Annotated[str | None, RESIDENT] = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
