@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from app.demo.scenarios import (
     CATEGORIES,
     FIRST_NAMES,
+    HANDLERS,
     ISSUES,
     LAST_NAMES,
     SCENARIOS,
@@ -149,11 +150,20 @@ class _Demo:
             reasonable_adjustments=None,
             # Mostly rented homes, some shared ownership, a few not known.
             tenure=TENURES[self.logged % len(TENURES)],
+            uprn=str(rng.randrange(10**11, 10**12)),
         )
         async with self.engine.begin() as conn:
             complaint = await service.log_complaint(
                 conn, self.store, command, metadata=DEMO_METADATA, now=now
             )
+            if self.logged % 4 and not any(isinstance(f(now), c.Assign) for _, f in steps):
+                # Most complaints go to a handler in a team at once: the workload has people.
+                handler, team = HANDLERS[self.logged % len(HANDLERS)]
+                assign = c.Assign(occurred_at=received, handler=handler, team=team)
+                complaint = await service.record(
+                    conn, self.store, complaint, assign, if_match=None, metadata=DEMO_METADATA,
+                    now=now,
+                )  # fmt: skip
             for offset, factory in steps:
                 at = max(
                     _moment(calendar, calendar.add_working_days(received_day, offset), rng),

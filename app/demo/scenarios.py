@@ -30,6 +30,15 @@ ISSUES = {
     "staff_conduct": "An operative was rude during the visit and left without finishing.",
 }
 
+# Made-up staff and the teams they work in.
+HANDLERS = [
+    ("Priya Example", "Repairs"),
+    ("Tom Example", "Repairs"),
+    ("Grace Example", "Tenancy"),
+    ("Sam Example", "Customer resolution"),
+    ("Lee Example", "Customer resolution"),
+]
+
 TENURES = [*[Tenure.rented] * 7, Tenure.shared_ownership, Tenure.shared_ownership, None]
 
 # Each scenario: (working days ago the complaint was received, steps). A step is

@@ -40,7 +40,7 @@ def workload_page(landlord: str, load: Workload, today: date) -> str:
         name = team.team or "No team recorded"
         rows = [_row(h.handler or "Not assigned", h.totals, stages) for h in team.handlers]
         page.heading(name)
-        page.table(f"{name}, by handler", headers, [*rows, _row("Team", team.totals, stages)])
+        page.table(f"{name}, by handler", headers, [*rows, _row("Team total", team.totals, stages)])
     if not load.teams:
         page.paragraph("No complaint is open.")
     return page.render()
