@@ -11,6 +11,7 @@ markup. Templates may extend and include the built-in `base.html`, `_response.ht
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -21,6 +22,10 @@ from jinja2.sandbox import SandboxedEnvironment
 from app.domain.complaint.events import LetterKind
 from app.domain.letters.errors import LetterIncomplete
 from app.domain.letters.parts import REQUIRED, missing_parts
+
+# WeasyPrint narrates each of its seven steps at INFO for every PDF: noise in the service's log,
+# one line a request being the rule (its warnings and errors still come through).
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 BUILTIN_TEMPLATE_ID = "builtin"
 BUILTIN_VERSION = 0
