@@ -38,12 +38,13 @@ from app.api.writes import (
 from app.db import reading
 from app.domain.complaint.commands import IssueLetter
 from app.domain.complaint.events import LetterIssued, LetterKind
+from app.domain.errors import DomainError
 from app.domain.landlord.state import LandlordState
 from app.events.codec import decode
 from app.rendering.letters.compose import ComposedLetter, TemplateGone, compose, recompose
 from app.rendering.letters.render import TemplateInvalid, render_pdf, sha256
 from app.services import complaints as service
-from app.services import landlords
+from app.services import current, landlords
 from app.services.idempotency import StoredResponse
 
 router = APIRouter(prefix="/v1", tags=["letters"], dependencies=[Depends(reject_unknown_query)])
@@ -185,24 +186,23 @@ async def issue_letter(
     template version and the SHA-256 of the PDF: the letter is then in the hash chain. Fetch the
     PDF to send from `href` (the same bytes)."""
     expected = parse_if_match(if_match)
+    # Rendered before the write, so SQLite's write lock is not held while WeasyPrint works (a
+    # tenth of a second or more). A refusal here is left for the write to give: a retry with the
+    # same Idempotency-Key must get its first answer back, even if the letter is refused now.
+    async with reading(engine) as conn:
+        ahead = await _command_for(conn, store, actor, complaint_id, body)
 
     async def operation(conn: AsyncConnection) -> Planned:
         now = datetime.now(UTC)
-        writable = await service.writable_from_stream(conn, store, complaint_id)
+        writable = await current.for_write(conn, store, complaint_id)
         if writable is None or not actor.can_see(writable.complaint.state):
             raise ApiError(404, "not-found", "No such complaint.")
-        landlord = await _landlord(conn, store, writable.complaint.state.landlord)
-        at = body.occurred_at or now
-        letter = _compose(writable.complaint, landlord, body.kind, at)
-        command = IssueLetter(
-            occurred_at=at,
-            kind=body.kind,
-            stage=letter.stage,
-            template_id=letter.template.id,
-            template_version=letter.template.version,
-            sha256=sha256(await _pdf(letter.html)),
-            method=body.method,
-        )
+        command = ahead[1] if ahead is not None and ahead[0] == writable.complaint.version else None
+        if command is None:
+            # The complaint moved since (or the letter was refused): render against it as it is.
+            writable = await service.writable_from_stream(conn, store, complaint_id)
+            assert writable is not None
+            command = await _issue_command(conn, store, writable.complaint, body)
         pending = await service.prepare_record(
             conn,
             store,
@@ -215,8 +215,7 @@ async def issue_letter(
 
         def render() -> Written:
             version = pending.complaint.version
-            event = _as_event(command)
-            view = _issued_view(complaint_id, version, event)
+            view = _issued_view(complaint_id, version, _as_event(command))
             # Nothing personal in the body (kinds, dates, a hash): remembered as it is.
             return Written(201, dump(view), {"Location": view.href, "ETag": f'"{version}"'})
 
@@ -226,6 +225,41 @@ async def issue_letter(
         raise AssertionError("a letter's response holds nothing to shred")
 
     return await run_write(request, engine, actor, idempotency_key, operation, rederive=rederive)
+
+
+async def _command_for(
+    conn: AsyncConnection,
+    store: Store,
+    actor: Actor,
+    complaint_id: str,
+    body: IssueLetterRequest,
+) -> tuple[int, IssueLetter] | None:
+    """The letter's record, rendered against the complaint as read now, with the version it was
+    rendered from; None where it is refused (or not visible): the write says why."""
+    complaint = await service.load(conn, store, complaint_id)
+    if complaint is None or not actor.can_see(complaint.state):
+        return None
+    try:
+        return complaint.version, await _issue_command(conn, store, complaint, body)
+    except (DomainError, ApiError):
+        return None
+
+
+async def _issue_command(
+    conn: AsyncConnection, store: Store, complaint: service.Complaint, body: IssueLetterRequest
+) -> IssueLetter:
+    landlord = await _landlord(conn, store, complaint.state.landlord)
+    at = body.occurred_at or datetime.now(UTC)
+    letter = _compose(complaint, landlord, body.kind, at)
+    return IssueLetter(
+        occurred_at=at,
+        kind=body.kind,
+        stage=letter.stage,
+        template_id=letter.template.id,
+        template_version=letter.template.version,
+        sha256=sha256(await _pdf(letter.html)),
+        method=body.method,
+    )
 
 
 def _as_event(command: IssueLetter) -> LetterIssued:

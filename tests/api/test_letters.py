@@ -307,3 +307,22 @@ async def test_after_erasure_no_letter_gives_the_person_back(
         f"/v1/complaints/{cid}/letters/preview", params={"kind": "stage_1_response"}, headers=crm
     )
     assert preview.status_code == 409
+
+
+async def test_issuing_is_retry_safe_and_guarded_by_if_match(
+    client: httpx.AsyncClient, crm: dict[str, str]
+) -> None:
+    complaint = await _responded(client, crm)
+    cid = complaint["id"]
+    url = f"/v1/complaints/{cid}/letters"
+    body = {"kind": "stage_1_response", "method": "email"}
+    stale = await client.post(url, json=body, headers={**crm, "If-Match": '"2"'})
+    assert stale.status_code == 412, stale.text
+    retry = {**crm, "Idempotency-Key": "letter-1", "If-Match": '"4"'}
+    first = await client.post(url, json=body, headers=retry)
+    again = await client.post(url, json=body, headers=retry)
+    assert first.status_code == again.status_code == 201, (first.text, again.text)
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json() == first.json()
+    listed = (await client.get(url, headers=crm)).json()["items"]
+    assert len(listed) == 1
