@@ -7,6 +7,11 @@ RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 
 # Runtime: slim, non-root. Migrations are a separate step: `docker compose run api redress migrate`.
 FROM python:3.11-slim
+# What WeasyPrint loads to make letters' PDFs (scripts/ensure-letters.sh lists the same).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 redress
 COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir /wheels/* && rm -rf /wheels

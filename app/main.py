@@ -22,6 +22,8 @@ from app.api import (
     landlord_history,
     landlord_policies,
     landlords,
+    letter_templates,
+    letters,
     policies,
     reports,
     resident_events,
@@ -137,6 +139,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(landlords.router)
     app.include_router(landlord_history.router)
     app.include_router(landlord_policies.router)
+    app.include_router(letters.router)
+    app.include_router(letter_templates.router)
     app.include_router(keys.router)
     app.include_router(webhooks.router)
     app.include_router(workload.router)

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+scripts/ensure-letters.sh
 .venv/bin/redress migrate
 .venv/bin/redress demo
 echo "Redress: http://${REDRESS_HOST:-127.0.0.1}:${REDRESS_PORT:-8000}/docs (Authorize with a key above)"

@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/ensure-postgres.sh
 scripts/ensure-chromium.sh
+scripts/ensure-letters.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy

@@ -33,6 +33,7 @@ class Action(StrEnum):
     record_event = "record_event"
     record_resident_event = "record_resident_event"
     read_events = "read_events"
+    read_letters = "read_letters"
     read_feed = "read_feed"
     audit = "audit"
     read_reports = "read_reports"
@@ -52,6 +53,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.record_event: frozenset({Role.crm, Role.admin}),
     Action.record_resident_event: frozenset({Role.portal}),
     Action.read_events: frozenset({Role.crm, Role.analyst, Role.admin}),
+    # An issued letter is the person's own correspondence: never an analyst's.
+    Action.read_letters: frozenset({Role.portal, Role.crm, Role.admin}),
     Action.read_feed: frozenset({Role.crm, Role.analyst, Role.admin}),
     Action.audit: frozenset({Role.analyst, Role.admin}),
     Action.read_reports: frozenset({Role.analyst, Role.admin}),
@@ -65,7 +68,12 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
 
 # What a portal may do only on behalf of a named resident.
 RESIDENT_SCOPED = frozenset(
-    {Action.log_complaint, Action.read_complaint, Action.record_resident_event}
+    {
+        Action.log_complaint,
+        Action.read_complaint,
+        Action.record_resident_event,
+        Action.read_letters,
+    }
 )
 
 # What a resident does themselves, and so may record from the portal (`record_resident_event`):
@@ -85,7 +93,9 @@ RESIDENT_EVENT_TYPES = frozenset(
     }
 )
 # Deadline alerts are the service's own record (app/services/alerts.py): no key may append one.
-SYSTEM_EVENT_TYPES = frozenset({"deadline_alert_raised"})
+# A letter's record carries the hash of what the service rendered: it has a route of its own
+# (POST /v1/complaints/{id}/letters), which renders the letter and records it.
+SYSTEM_EVENT_TYPES = frozenset({"deadline_alert_raised", "letter_issued"})
 CASE_FILE_EVENT_TYPES = (
     frozenset(COMPLAINT_EVENTS) - {"logged", "personal_data_erased"} - SYSTEM_EVENT_TYPES
 )

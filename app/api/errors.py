@@ -52,6 +52,7 @@ CONFLICT_CODES = frozenset(
         "offer-already-made",
         "offer-already-answered",
         "offer-not-accepted",
+        "letter-not-issuable",
     }
 )
 

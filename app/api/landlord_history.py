@@ -11,9 +11,21 @@ from fastapi.responses import Response
 from app.api.deps import Action, Actor, Store, authorize, reject_unknown_query
 from app.api.landlords import LandlordId, load_own
 from app.api.reads import Reads, lagging
-from app.api.schemas.landlords import FieldChange, LandlordEventView, LandlordHistory, PolicyRefView
+from app.api.schemas.landlords import (
+    FieldChange,
+    LandlordEventView,
+    LandlordHistory,
+    LetterTemplateRef,
+    PolicyRefView,
+)
 from app.api.writes import dump
-from app.domain.landlord.events import CHANGEABLE, LandlordChanged, PolicyPublished
+from app.domain.landlord.events import (
+    CHANGEABLE,
+    LandlordChanged,
+    LandlordRegistered,
+    LetterTemplatePublished,
+    PolicyPublished,
+)
 from app.domain.landlord.state import LandlordState, evolve_landlord
 from app.events.codec import decode_landlord
 
@@ -40,11 +52,11 @@ async def landlord_history(
         event = decode_landlord(stored)
         after = evolve_landlord(landlord_id, before, event)
         published = event.policy if isinstance(event, PolicyPublished) else None
-        fields = (
-            [f for f in CHANGEABLE if getattr(event, f) is not None]
-            if isinstance(event, LandlordChanged)
-            else ([] if published is not None else list(CHANGEABLE))
-        )
+        template = event.template if isinstance(event, LetterTemplatePublished) else None
+        if isinstance(event, LandlordChanged):
+            fields = [f for f in CHANGEABLE if getattr(event, f) is not None]
+        else:
+            fields = list(CHANGEABLE) if isinstance(event, LandlordRegistered) else []
         items.append(
             LandlordEventView(
                 version=stored.version,
@@ -63,6 +75,11 @@ async def landlord_history(
                     None
                     if published is None
                     else PolicyRefView(id=published.id, version=published.version)
+                ),
+                letter_template=(
+                    None
+                    if template is None
+                    else LetterTemplateRef(kind=template.kind, version=template.version)
                 ),
             )
         )

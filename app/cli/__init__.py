@@ -1,5 +1,5 @@
 """The `redress` command: serve, worker, migrate, keys, landlords, demo, verify, rebuild, export,
-report, alerts.
+report, alerts, letters.
 
 Each command lives in the module of its subject; this one puts them together, in the order
 `redress --help` lists them.
@@ -16,6 +16,7 @@ from app.cli import (
     export,
     idempotency,
     keys,
+    letters,
     policies,
     retention,
     search,
@@ -35,6 +36,7 @@ cli.add_typer(retention.retention_cli, name="retention")
 cli.add_typer(idempotency.idempotency_cli, name="idempotency")
 cli.add_typer(alerts.alerts_cli, name="alerts")
 cli.add_typer(search.search_cli, name="search")
+cli.add_typer(letters.letters_cli, name="letters")
 cli.command()(serve.serve)
 cli.command()(database.migrate)
 cli.command()(demo.demo)

@@ -156,6 +156,7 @@ class CatalogueWorld:
     complaints: dict[str, dict[str, Any]]
     markers: Markers
     appended: set[str]
+    letter: int  # the version of the main complaint's `letter_issued`
 
 
 # One complaint lives through most of the catalogue; others are refused escalation or declined.
@@ -249,6 +250,19 @@ async def build(
         assert response.status_code == 201, (event_type, response.text)
         complaints[name] = response.json()
         appended.add(event_type)
+    # A letter's record has a route of its own, which renders the letter and hashes it: the main
+    # complaint's, so a portal reading it back is held to the markers it may not see.
+    letter = await client.post(
+        f"/v1/complaints/{complaints['main']['id']}/letters",
+        json={
+            "kind": "stage_2_response",
+            "method": "letter",
+            "occurred_at": "2026-06-05T10:00:00Z",
+        },
+        headers=crm,
+    )
+    assert letter.status_code == 201, letter.text
+    appended.add("letter_issued")
     erased = await client.post(
         "/v1/complaints", json=logged_body(Markers(), "2026-03-02T09:00:00Z"), headers=crm
     )
@@ -262,7 +276,7 @@ async def build(
     # the state document as the server's own writes do.
     if await raise_due_alerts(engine, make_store(Settings()), now=ALERTS_AT):
         appended.add("deadline_alert_raised")
-    return CatalogueWorld(complaints, markers, appended)
+    return CatalogueWorld(complaints, markers, appended, letter=letter.json()["version"])
 
 
 def _last(markers: Markers, event_type: str, path: str) -> str:

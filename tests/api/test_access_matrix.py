@@ -44,6 +44,7 @@ class World:
     foreign: dict[str, Any]  # a complaint at OTHER_LANDLORD
     own_key: str  # a spare key of LANDLORD, to revoke or rotate
     foreign_key: str  # a key of OTHER_LANDLORD
+    letter: int  # the version of the letter issued on `mine`
     own_webhook: str  # a CRM-role subscription of LANDLORD, to delete last
     foreign_webhook: str  # a subscription of OTHER_LANDLORD
     board: str  # a signed link to LANDLORD's workload page
@@ -99,6 +100,11 @@ def new_policy() -> dict[str, Any]:
     }  # fmt: skip
 
 
+DECLINE_TEMPLATE = (
+    "<p data-part='complaint'>{{ complaint.description }}</p>"
+    "<p data-part='decline'>{{ decline.reason }}</p>"
+    "<p data-part='ombudsman'>{{ ombudsman.phone }}</p>"
+)
 READ_COMPLAINT = {
     OWN: same(200),
     OTHER_LANDLORD_T: same(404),
@@ -219,6 +225,41 @@ MATRIX = [
         {OWN: statuses(403, 403, 403, 201), OTHER_LANDLORD_T: statuses(403, 403, 403, 404)},
         body=new_policy,
     ),
+    # Letters: a preview and an issue are the case handler's; an issued letter is the person's
+    # own correspondence (its portal reads it, an analyst never); the list is structured only.
+    Cell(
+        "GET",
+        "/v1/complaints/{complaint}/letters/preview",
+        {OWN: statuses(403, 200, 403, 200), OTHER_LANDLORD_T: statuses(403, 404, 403, 404)},
+        params={"kind": "stage_1_response"},
+    ),
+    Cell(
+        "POST",
+        "/v1/complaints/{complaint}/letters",
+        {OWN: statuses(403, 201, 403, 201), OTHER_LANDLORD_T: statuses(403, 404, 403, 404)},
+        body=lambda: {"kind": "stage_1_response", "method": "email"},
+    ),
+    Cell("GET", "/v1/complaints/{complaint}/letters", READ_COMPLAINT),
+    Cell(
+        "GET",
+        "/v1/complaints/{complaint}/letters/{letter}",
+        {
+            OWN: statuses(200, 200, 403, 200),
+            OTHER_LANDLORD_T: statuses(404, 404, 403, 404),
+            OTHER_RESIDENT: statuses(404, 404, 403, 404),
+        },
+    ),
+    Cell(
+        "POST",
+        "/v1/landlords/{landlord}/letter-templates",
+        {OWN: statuses(403, 403, 403, 201), OTHER_LANDLORD_T: statuses(403, 403, 403, 404)},
+        body=lambda: {"kind": "decline", "source": DECLINE_TEMPLATE},
+    ),
+    Cell(
+        "GET",
+        "/v1/landlords/{landlord}/letter-templates",
+        {OWN: statuses(403, 200, 200, 200), OTHER_LANDLORD_T: statuses(403, 404, 404, 404)},
+    ),
     Cell("GET", "/v1/keys", {OWN: ADMIN_ONLY_OWN}),
     Cell("POST", "/v1/keys", {OWN: statuses(403, 403, 403, 201)}, body=lambda: {"role": "crm"}),
     Cell(
@@ -291,6 +332,7 @@ async def test_the_matrix_covers_every_route() -> None:
         "{resident_id}": "{resident}",
         "{subscription_id}": "{webhook}",
         "{token}": "{board}",
+        "{version}": "{letter}",
     }
     covered = {(cell.method, cell.path) for cell in MATRIX}
     for path in list(served):
@@ -322,6 +364,7 @@ async def world(client: httpx.AsyncClient, make_key: MakeKey, db: AsyncEngine) -
         foreign=foreign,
         own_key=(await make_key(Role.analyst)).split("_")[1],
         foreign_key=(await make_key(Role.analyst, OTHER_LANDLORD)).split("_")[1],
+        letter=catalogue.letter,
         own_webhook=await _webhook(client, await make_key(Role.admin)),
         foreign_webhook=await _webhook(client, await make_key(Role.admin, OTHER_LANDLORD)),
         board=await _board(client, crm),
@@ -360,6 +403,7 @@ def fill(template: str, target: str, w: World) -> str:
         .replace("{key}", key)
         .replace("{policy}", "hoc-2024")
         .replace("{resident}", "R-0001")
+        .replace("{letter}", str(w.letter))
         .replace("{webhook}", w.foreign_webhook if target == OTHER_LANDLORD_T else w.own_webhook)
         .replace("{board}", w.board)
     )

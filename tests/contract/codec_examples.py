@@ -37,6 +37,8 @@ from app.domain.complaint.events import (
     ExtensionAgreed,
     InformedOf,
     LearningRecorded,
+    LetterIssued,
+    LetterKind,
     Logged,
     NoteAdded,
     NoteVisibility,
@@ -185,5 +187,14 @@ EXAMPLES: list[ComplaintEvent] = [
         alert=AlertKind.due_soon,
         working_days_before=2,
         point_date=date(2025, 6, 11),
+    ),
+    LetterIssued(
+        occurred_at=T,
+        kind=LetterKind.stage_1_response,
+        stage=1,
+        template_id="builtin",
+        template_version=0,
+        sha256="3f" * 32,
+        method=ContactMethod.letter,
     ),
 ]

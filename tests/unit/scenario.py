@@ -24,6 +24,7 @@ from app.domain.complaint.commands import (
     DeclineCompensation,
     Escalate,
     InformResident,
+    IssueLetter,
     LogComplaint,
     OfferCompensation,
     ProvideOmbudsmanEvidence,
@@ -58,6 +59,7 @@ from app.domain.complaint.events import (
     EscalationRequested,
     ExtensionAgreed,
     InformedOf,
+    LetterKind,
     Logged,
     NoteAdded,
     NoteVisibility,
@@ -269,6 +271,15 @@ def every_other_command(at: datetime) -> list[Command]:
         ProvideOmbudsmanEvidence(occurred_at=at),
         RecordLearning(occurred_at=at, root_cause="c", lesson="l", improvement="i"),
         InformResident(occurred_at=at, about=InformedOf.decline, method=ContactMethod.letter),
+        IssueLetter(
+            occurred_at=at,
+            kind=LetterKind.acknowledgement,
+            stage=1,
+            template_id="builtin",
+            template_version=0,
+            sha256="0" * 64,
+            method=ContactMethod.letter,
+        ),
     ]
 
 

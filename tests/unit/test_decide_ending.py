@@ -222,8 +222,8 @@ class TestEndedComplaint:
             when(state, Acknowledge(occurred_at=uk(2026, 3, 20)))
         assert refused.value.message == (
             "the complaint is declined: only notes, actions, compensation, referral, "
-            "Ombudsman evidence, Ombudsman determination, learning, telling the resident and "
-            "erasure of personal data can be recorded now"
+            "Ombudsman evidence, Ombudsman determination, learning, telling the resident, "
+            "letters and erasure of personal data can be recorded now"
         )
 
 

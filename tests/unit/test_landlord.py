@@ -8,9 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from app.domain.complaint.errors import OccurredInFuture, UnknownPolicy
+from app.domain.complaint.events import LetterKind
 from app.domain.landlord.commands import (
     ChangeLandlord,
     PolicyChoice,
+    PublishLetterTemplate,
     PublishPolicy,
     RegisterLandlord,
 )
@@ -128,3 +130,27 @@ def test_policy_versions_are_published_in_order_and_may_become_the_default() -> 
 def test_built_in_ids_are_reserved() -> None:
     with pytest.raises(PolicyIdReserved):
         run(REGISTER, PublishPolicy(occurred_at=NOW, policy=replace(HOC_2024, version=2)))
+
+
+def test_letter_templates_are_versioned_per_kind_from_one() -> None:
+    def publish(kind: LetterKind, source: str) -> PublishLetterTemplate:
+        return PublishLetterTemplate(occurred_at=NOW, kind=kind, source=source)
+
+    state = run(
+        REGISTER,
+        publish(LetterKind.stage_1_response, "first"),
+        publish(LetterKind.decline, "decline"),
+        publish(LetterKind.stage_1_response, "second"),
+    )
+    latest = state.letter_template(LetterKind.stage_1_response)
+    assert latest is not None
+    assert (latest.version, latest.source) == (2, "second")
+    first = state.letter_template(LetterKind.stage_1_response, 1)
+    assert first is not None
+    assert first.source == "first"
+    decline = state.letter_template(LetterKind.decline)
+    assert decline is not None
+    assert decline.version == 1
+    assert state.letter_template(LetterKind.extension) is None
+    with pytest.raises(LandlordNotRegistered):
+        run(publish(LetterKind.decline, "x"))

@@ -114,8 +114,8 @@ class TestReopen:
         assert refused.value.message == (
             "the complaint is closed: "
             "only notes, actions, compensation, referral, Ombudsman evidence, "
-            "Ombudsman determination, learning, telling the resident, erasure of personal data, "
-            "satisfaction and reopening can be recorded now"
+            "Ombudsman determination, learning, telling the resident, letters, "
+            "erasure of personal data, satisfaction and reopening can be recorded now"
         )
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.schemas.inputs import DAY_RANGE, Day
+from app.domain.complaint.events import LetterKind
 from app.domain.policies.check import Divergence
 from app.domain.policies.model import Policy
 
@@ -124,6 +125,11 @@ class FieldChange(BaseModel):
     after: object | None
 
 
+class LetterTemplateRef(BaseModel):
+    kind: LetterKind
+    version: int
+
+
 class LandlordEventView(BaseModel):
     version: int
     type: str
@@ -132,6 +138,9 @@ class LandlordEventView(BaseModel):
     actor: object | None = Field(description="The key (or `cli`) that made the change.")
     changes: dict[str, FieldChange]
     policy: PolicyRefView | None = Field(description="The version published, for policy events.")
+    letter_template: LetterTemplateRef | None = Field(
+        default=None, description="The version published, for letter template events."
+    )
 
 
 class LandlordHistory(BaseModel):

@@ -20,6 +20,7 @@ from app.domain.complaint.events import (
     ErasureReason,
     InformedOf,
     LateAcceptanceReason,
+    LetterKind,
     NoteVisibility,
     OmbudsmanFinding,
     Outcome,
@@ -280,6 +281,19 @@ class InformResident:
     summary: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class IssueLetter:
+    """Record that a letter the service rendered was sent: `sha256` of the bytes sent."""
+
+    occurred_at: datetime
+    kind: LetterKind
+    stage: int
+    template_id: str
+    template_version: int
+    sha256: str
+    method: ContactMethod
+
+
 Command = (
     LogComplaint
     | Acknowledge
@@ -312,4 +326,5 @@ Command = (
     | RecordLearning
     | ErasePersonalData
     | InformResident
+    | IssueLetter
 )

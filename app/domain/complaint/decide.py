@@ -36,6 +36,7 @@ from app.domain.complaint.commands import (
     ErasePersonalData,
     Escalate,
     InformResident,
+    IssueLetter,
     LogComplaint,
     OfferCompensation,
     OffsetCompensation,
@@ -105,6 +106,7 @@ from app.domain.complaint.remedies import (
 )
 from app.domain.complaint.rules import can_decline, closure_reasons, refuse
 from app.domain.complaint.state import ComplaintState, Status
+from app.domain.letters.issuing import issue_letter
 from app.domain.policies.model import Policy
 
 # What may still be recorded once a complaint has ended, named as a refusal lists them. A declined
@@ -120,6 +122,7 @@ AFTER_DECLINE: dict[type[Command], str] = {
     RecordOmbudsmanDetermination: "Ombudsman determination",
     RecordLearning: "learning",
     InformResident: "telling the resident",
+    IssueLetter: "letters",
     ErasePersonalData: "erasure of personal data",
 }
 AFTER_CLOSURE: dict[type[Command], str] = {
@@ -354,6 +357,8 @@ def _decide(
             return record_learning(command)
         case InformResident():
             return inform(command, state)
+        case IssueLetter():
+            return issue_letter(command, state)
         case _:
             assert_never(command)
 

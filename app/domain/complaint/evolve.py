@@ -33,6 +33,7 @@ from app.domain.complaint.events import (
     EscalationRequested,
     ExtensionAgreed,
     LearningRecorded,
+    LetterIssued,
     Logged,
     NoteAdded,
     OmbudsmanDetermined,
@@ -304,6 +305,9 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
             return changed(state, learning=(*state.learning, learnt))
         case ResidentInformed():
             return informed(state, event)
+        case LetterIssued():
+            # A letter reports facts already folded; the stream keeps which, and its hash.
+            return state
         case DeadlineAlertRaised():
             raised = RaisedAlert(
                 clock=event.clock,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from app.domain.complaint.events.vocabulary import LetterKind
 from app.domain.policies.model import Policy
 
 
@@ -51,4 +52,14 @@ class PublishPolicy:
     make_default: bool = False
 
 
-LandlordCommand = RegisterLandlord | ChangeLandlord | PublishPolicy
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PublishLetterTemplate:
+    """Publish the next version of the landlord's template for `kind` (checked for the Code's
+    parts before it gets here: rendering is not the domain's)."""
+
+    occurred_at: datetime
+    kind: LetterKind
+    source: str
+
+
+LandlordCommand = RegisterLandlord | ChangeLandlord | PublishPolicy | PublishLetterTemplate

@@ -11,6 +11,7 @@ from app.domain.landlord.commands import (
     ChangeLandlord,
     LandlordCommand,
     PolicyChoice,
+    PublishLetterTemplate,
     PublishPolicy,
     RegisterLandlord,
 )
@@ -26,6 +27,8 @@ from app.domain.landlord.events import (
     LandlordChanged,
     LandlordEvent,
     LandlordRegistered,
+    LetterTemplate,
+    LetterTemplatePublished,
     PolicyPublished,
     PolicyRef,
 )
@@ -63,6 +66,16 @@ def decide_landlord(
             if state is None:
                 raise LandlordNotRegistered(landlord_id)
             return _publish(command, state, builtin)
+        case PublishLetterTemplate():
+            if state is None:
+                raise LandlordNotRegistered(landlord_id)
+            latest = state.letter_template(command.kind)
+            template = LetterTemplate(
+                kind=command.kind,
+                version=1 if latest is None else latest.version + 1,
+                source=command.source,
+            )
+            return [LetterTemplatePublished(occurred_at=command.occurred_at, template=template)]
 
 
 def _register(command: RegisterLandlord, builtin: PolicyRegistry) -> LandlordRegistered:

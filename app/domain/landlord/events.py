@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, ClassVar
 
+from app.domain.complaint.events.vocabulary import LetterKind
 from app.domain.policies.model import Policy
 from app.domain.treatment import INTERNAL, Audience
 
@@ -69,12 +70,36 @@ class PolicyPublished:
     policy: Annotated[Policy, INTERNAL]
 
 
-LandlordEvent = LandlordRegistered | LandlordChanged | PolicyPublished
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LetterTemplate:
+    """One version of the landlord's own template for a kind of letter: Jinja2 HTML, rendered in
+    the sandbox over a complaint's plain facts (docs/letters.md). Versions count from 1 per kind;
+    the service's built-in template is version 0."""
+
+    kind: LetterKind
+    version: int
+    source: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LetterTemplatePublished:
+    """A new version of one of the landlord's letter templates. Like a policy, the landlord's own
+    published document (its wording, its letterhead): about the organisation, not a person, so
+    internal and structured as a whole."""
+
+    AUDIENCE: ClassVar[Audience] = Audience.internal
+
+    occurred_at: datetime
+    template: Annotated[LetterTemplate, INTERNAL]
+
+
+LandlordEvent = LandlordRegistered | LandlordChanged | PolicyPublished | LetterTemplatePublished
 
 LANDLORD_EVENT_TYPES: dict[type[LandlordEvent], str] = {
     LandlordRegistered: "landlord_registered",
     LandlordChanged: "landlord_changed",
     PolicyPublished: "policy_published",
+    LetterTemplatePublished: "letter_template_published",
 }
 
 # The fields a change may carry, in the order they are shown.

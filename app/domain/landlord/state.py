@@ -8,11 +8,14 @@ from datetime import date, datetime
 from typing import assert_never
 
 from app.domain.clocks.calendar import WorkingCalendar
+from app.domain.complaint.events.vocabulary import LetterKind
 from app.domain.landlord.events import (
     CHANGEABLE,
     LandlordChanged,
     LandlordEvent,
     LandlordRegistered,
+    LetterTemplate,
+    LetterTemplatePublished,
     PolicyPublished,
     PolicyRef,
 )
@@ -22,6 +25,12 @@ from app.domain.policies.model import Policy
 @dataclass(frozen=True, kw_only=True, slots=True)
 class PublishedPolicy:
     policy: Policy
+    published_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PublishedTemplate:
+    template: LetterTemplate
     published_at: datetime
 
 
@@ -37,6 +46,8 @@ class LandlordState:
     retention_years: int
     # Every published version of the landlord's own policies, oldest first.
     policies: tuple[PublishedPolicy, ...]
+    # Every published version of the landlord's letter templates, oldest first.
+    letter_templates: tuple[PublishedTemplate, ...]
     registered_at: datetime
     changed_at: datetime
     version: int
@@ -48,6 +59,15 @@ class LandlordState:
     @property
     def calendar(self) -> WorkingCalendar:
         return WorkingCalendar(region=self.region, closures=frozenset(self.closures))
+
+    def letter_template(
+        self, kind: LetterKind, version: int | None = None
+    ) -> LetterTemplate | None:
+        """The landlord's template for `kind` at `version` (the latest when None)."""
+        versions = [t.template for t in self.letter_templates if t.template.kind is kind]
+        if version is None:
+            return versions[-1] if versions else None
+        return next((t for t in versions if t.version == version), None)
 
     def own_policy(self, policy_id: str, version: int | None = None) -> Policy | None:
         """The landlord's own policy `policy_id` at `version` (the latest when None)."""
@@ -84,6 +104,7 @@ def evolve_landlord(
             default_policy=event.default_policy,
             retention_years=event.retention_years,
             policies=(),
+            letter_templates=(),
             registered_at=event.occurred_at,
             changed_at=event.occurred_at,
             version=1,
@@ -98,6 +119,9 @@ def evolve_landlord(
         case PolicyPublished(occurred_at=at, policy=policy):
             published = PublishedPolicy(policy=policy, published_at=at)
             state = replace(state, policies=(*state.policies, published))
+        case LetterTemplatePublished(occurred_at=at, template=template):
+            added = PublishedTemplate(template=template, published_at=at)
+            state = replace(state, letter_templates=(*state.letter_templates, added))
         case _:
             assert_never(event)
     return replace(state, changed_at=event.occurred_at, version=state.version + 1)

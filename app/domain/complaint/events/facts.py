@@ -38,6 +38,7 @@ from app.domain.complaint.events.vocabulary import (
     ErasureReason,
     InformedOf,
     LateAcceptanceReason,
+    LetterKind,
     NoteVisibility,
     Outcome,
     StopReasonCategory,
@@ -277,6 +278,23 @@ class DeadlineAlertRaised:
     point_date: Annotated[date, INTERNAL]
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LetterIssued:
+    """A letter of `kind` about `stage` was sent to the resident by `method`, rendered by the
+    service from the complaint's facts with template `template_id` at `template_version`
+    (`builtin` 0: the service's own; else the landlord's published version). `sha256` is the hash
+    of the exact bytes sent (the PDF): being in the event, it is in the hash chain. The letter
+    itself is not stored; it is rendered again from the log (docs/letters.md)."""
+
+    occurred_at: datetime
+    kind: Annotated[LetterKind, RESIDENT]
+    stage: Annotated[int, RESIDENT]
+    template_id: Annotated[str, RESIDENT]
+    template_version: Annotated[int, RESIDENT]
+    sha256: Annotated[str, RESIDENT]
+    method: Annotated[ContactMethod, RESIDENT]
+
+
 ComplaintEvent = (
     Logged
     | Acknowledged
@@ -310,6 +328,7 @@ ComplaintEvent = (
     | PersonalDataErased
     | ResidentInformed
     | DeadlineAlertRaised
+    | LetterIssued
 )
 
 # The stored `type` of each event: snake_case, past tense (SPEC.md).
@@ -346,4 +365,5 @@ EVENT_TYPES: dict[type[ComplaintEvent], str] = {
     PersonalDataErased: "personal_data_erased",
     ResidentInformed: "resident_informed",
     DeadlineAlertRaised: "deadline_alert_raised",
+    LetterIssued: "letter_issued",
 }

@@ -206,3 +206,15 @@ class AlertKind(StrEnum):
 
     due_soon = "due_soon"
     breached = "breached"
+
+
+class LetterKind(StrEnum):
+    """The letters the service renders from a complaint's facts (docs/letters.md)."""
+
+    acknowledgement = "acknowledgement"
+    stage_1_response = "stage_1_response"
+    stage_2_response = "stage_2_response"
+    extension = "extension"
+    escalation_refusal = "escalation_refusal"
+    decline = "decline"
+    quick_fix_confirmation = "quick_fix_confirmation"

@@ -1,0 +1,1 @@
+"""Letters to residents: the built-in templates, the sandboxed rendering, the PDF."""
