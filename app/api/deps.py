@@ -42,6 +42,9 @@ class Action(StrEnum):
     manage_keys = "manage_keys"
     manage_webhooks = "manage_webhooks"
     erase = "erase"
+    attach_evidence = "attach_evidence"
+    read_attachment = "read_attachment"
+    evidence_pack = "evidence_pack"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -59,11 +62,22 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.manage_keys: frozenset({Role.admin}),
     Action.manage_webhooks: frozenset({Role.crm, Role.admin}),
     Action.erase: frozenset({Role.admin}),
+    # Evidence files: a portal attaches and reads its own resident's (resident-visible ones);
+    # an analyst sees only that they exist (the complaint's attachments list), never the bytes.
+    Action.attach_evidence: frozenset({Role.portal, Role.crm, Role.admin}),
+    Action.read_attachment: frozenset({Role.portal, Role.crm, Role.admin}),
+    Action.evidence_pack: frozenset({Role.crm, Role.admin}),
 }
 
 # What a portal may do only on behalf of a named resident.
 RESIDENT_SCOPED = frozenset(
-    {Action.log_complaint, Action.read_complaint, Action.record_resident_event}
+    {
+        Action.log_complaint,
+        Action.read_complaint,
+        Action.record_resident_event,
+        Action.attach_evidence,
+        Action.read_attachment,
+    }
 )
 
 # What a resident does themselves, and so may record from the portal (`record_resident_event`):
@@ -84,9 +98,10 @@ RESIDENT_EVENT_TYPES = frozenset(
 )
 # Deadline alerts are the service's own record (app/services/alerts.py): no key may append one.
 SYSTEM_EVENT_TYPES = frozenset({"deadline_alert_raised"})
-CASE_FILE_EVENT_TYPES = (
-    frozenset(COMPLAINT_EVENTS) - {"logged", "personal_data_erased"} - SYSTEM_EVENT_TYPES
-)
+# Events with a door of their own, which a JSON body cannot open: a complaint is logged at
+# POST /v1/complaints, erased at .../erasure, and a file attached with its bytes at .../attachments.
+OWN_ROUTE_EVENT_TYPES = frozenset({"logged", "personal_data_erased", "attachment_added"})
+CASE_FILE_EVENT_TYPES = frozenset(COMPLAINT_EVENTS) - OWN_ROUTE_EVENT_TYPES - SYSTEM_EVENT_TYPES
 # The complaint events each role may append, at the route its action above allows it.
 EVENT_TYPES: dict[Role, frozenset[str]] = {
     Role.portal: RESIDENT_EVENT_TYPES,

@@ -1,5 +1,5 @@
 """The `redress` command: serve, worker, migrate, keys, landlords, demo, verify, rebuild, export,
-report, alerts.
+report, alerts, verify-pack.
 
 Each command lives in the module of its subject; this one puts them together, in the order
 `redress --help` lists them.
@@ -16,6 +16,7 @@ from app.cli import (
     export,
     idempotency,
     keys,
+    pack,
     policies,
     retention,
     serve,
@@ -42,6 +43,7 @@ cli.command()(database.rebuild)
 cli.command()(export.export)
 cli.command("import")(import_complaints)
 cli.command("worker")(worker.work)
+cli.command("verify-pack")(pack.verify_pack)
 
 
 def main() -> None:

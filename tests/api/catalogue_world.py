@@ -152,6 +152,7 @@ class CatalogueWorld:
     complaints: dict[str, dict[str, Any]]
     markers: Markers
     appended: set[str]
+    attachments: dict[str, str] = field(default_factory=dict)  # visibility -> attachment id
 
 
 # One complaint lives through most of the catalogue; others are refused escalation or declined.
@@ -245,6 +246,15 @@ async def build(
         assert response.status_code == 201, (event_type, response.text)
         complaints[name] = response.json()
         appended.add(event_type)
+    portal = {
+        "Authorization": f"Bearer {await make_key(Role.portal)}",
+        "X-Resident-Id": RESIDENT_ID,
+    }
+    attachments = {
+        visibility: await _attach(client, headers, complaints, markers, visibility)
+        for headers, visibility in ((crm, "internal"), (portal, "resident"))
+    }
+    appended.add("attachment_added")
     erased = await client.post(
         "/v1/complaints", json=logged_body(Markers(), "2026-03-02T09:00:00Z"), headers=crm
     )
@@ -258,7 +268,40 @@ async def build(
     # the state document as the server's own writes do.
     if await raise_due_alerts(engine, make_store(Settings()), now=ALERTS_AT):
         appended.add("deadline_alert_raised")
-    return CatalogueWorld(complaints, markers, appended)
+    return CatalogueWorld(complaints, markers, appended, attachments)
+
+
+# A JPEG by its magic number: an evidence file's bytes are judged, not its Content-Type.
+PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+
+
+async def _attach(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    complaints: dict[str, dict[str, Any]],
+    markers: Markers,
+    visibility: str,
+) -> str:
+    """An evidence file on the main complaint, its name and description markers: files come in
+    as bytes at a door of their own, not as a JSON event."""
+    spec = COMPLAINT_EVENTS["attachment_added"]
+    seen = visibility == "resident"
+    name = markers.new(spec, "filename", spec.field("filename"), seen)
+    description = markers.new(spec, "description", spec.field("description"), seen)
+    response = await client.post(
+        f"/v1/complaints/{complaints['main']['id']}/attachments",
+        content=PHOTO,
+        params={"occurred_at": "2026-06-05T10:00:00Z", "kind": "photo"}
+        | ({"visibility": visibility} if "X-Resident-Id" not in headers else {}),
+        headers=headers
+        | {
+            "Content-Type": "image/jpeg",
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Attachment-Description": description,
+        },
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
 
 
 def _last(markers: Markers, event_type: str, path: str) -> str:

@@ -46,6 +46,8 @@ class World:
     foreign_key: str  # a key of OTHER_LANDLORD
     own_webhook: str  # a CRM-role subscription of LANDLORD, to delete last
     foreign_webhook: str  # a subscription of OTHER_LANDLORD
+    own_attachment: str  # a resident-visible evidence file on R-0001's complaint
+    foreign_attachment: str  # an evidence file on OTHER_LANDLORD's complaint
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def target(self, kind: str) -> dict[str, Any]:
@@ -61,6 +63,9 @@ class Cell:
     expected: dict[str, dict[object, int]]  # target -> role -> status
     body: Callable[[], Any] | None = None
     params: dict[str, str] = field(default_factory=dict)
+    # A raw body (an evidence file) and the headers that say what it is, instead of JSON.
+    content: bytes | None = None
+    content_headers: dict[str, str] = field(default_factory=dict)
 
 
 def statuses(
@@ -153,6 +158,33 @@ MATRIX = [
         "/v1/complaints/{complaint}/resident-events",
         {OWN: statuses(403, 403, 403, 403), OTHER_RESIDENT: statuses(403, 403, 403, 403)},
         body=lambda: {"type": "escalated", "occurred_at": "2026-11-30T10:00:00Z"},
+    ),
+    # Evidence files: a portal attaches to and reads its resident's own; an analyst sees that they
+    # exist (the list, without names), never their bytes; the pack is the case handlers'.
+    Cell(
+        "POST",
+        "/v1/complaints/{complaint}/attachments",
+        {
+            OWN: statuses(201, 201, 403, 201),
+            OTHER_LANDLORD_T: statuses(404, 404, 403, 404),
+            OTHER_RESIDENT: statuses(404, 201, 403, 201),
+        },
+        content=catalogue_world.PHOTO,
+        content_headers={
+            "Content-Type": "image/jpeg",
+            "Content-Disposition": 'attachment; filename="matrix.jpg"',
+        },
+    ),
+    Cell("GET", "/v1/complaints/{complaint}/attachments", READ_COMPLAINT),
+    Cell(
+        "GET",
+        "/v1/complaints/{complaint}/attachments/{attachment}",
+        {OWN: statuses(200, 200, 403, 200), OTHER_LANDLORD_T: statuses(404, 404, 403, 404)},
+    ),
+    Cell(
+        "GET",
+        "/v1/complaints/{complaint}/evidence-pack",
+        {OWN: statuses(403, 200, 403, 200), OTHER_LANDLORD_T: statuses(403, 404, 403, 404)},
     ),
     Cell("GET", "/v1/events", {OWN: statuses(403, 200, 200, 200)}),
     Cell(
@@ -272,6 +304,7 @@ async def test_the_matrix_covers_every_route() -> None:
         "{policy_id}": "{policy}",
         "{resident_id}": "{resident}",
         "{subscription_id}": "{webhook}",
+        "{attachment_id}": "{attachment}",
     }
     covered = {(cell.method, cell.path) for cell in MATRIX}
     for path in list(served):
@@ -305,6 +338,8 @@ async def world(client: httpx.AsyncClient, make_key: MakeKey, db: AsyncEngine) -
         foreign_key=(await make_key(Role.analyst, OTHER_LANDLORD)).split("_")[1],
         own_webhook=await _webhook(client, await make_key(Role.admin)),
         foreign_webhook=await _webhook(client, await make_key(Role.admin, OTHER_LANDLORD)),
+        own_attachment=_resident_attachment(catalogue),
+        foreign_attachment=await _attachment(client, foreign_crm, foreign["id"]),
     )
     for role in Role:
         result.headers[role] = {"Authorization": f"Bearer {await make_key(role)}"}
@@ -323,6 +358,21 @@ async def _webhook(client: httpx.AsyncClient, admin_token: str) -> str:
     return str(made.json()["subscription"]["id"])
 
 
+def _resident_attachment(catalogue: catalogue_world.CatalogueWorld) -> str:
+    return str(catalogue.attachments["resident"])
+
+
+async def _attachment(client: httpx.AsyncClient, headers: dict[str, str], cid: str) -> str:
+    made = await client.post(
+        f"/v1/complaints/{cid}/attachments",
+        content=catalogue_world.PHOTO,
+        headers=headers
+        | {"Content-Type": "image/jpeg", "Content-Disposition": 'attachment; filename="f.jpg"'},
+    )
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
+
+
 def fill(template: str, target: str, w: World) -> str:
     complaint = w.target(target)
     landlord = OTHER_LANDLORD if target == OTHER_LANDLORD_T else LANDLORD
@@ -335,6 +385,10 @@ def fill(template: str, target: str, w: World) -> str:
         .replace("{policy}", "hoc-2024")
         .replace("{resident}", "R-0001")
         .replace("{webhook}", w.foreign_webhook if target == OTHER_LANDLORD_T else w.own_webhook)
+        .replace(
+            "{attachment}",
+            w.foreign_attachment if target == OTHER_LANDLORD_T else w.own_attachment,
+        )
     )
 
 
@@ -383,7 +437,8 @@ async def test_every_cell(client: httpx.AsyncClient, make_key: MakeKey, db: Asyn
                     fill(cell.path, target, w),
                     params=cell.params,
                     json=filled_body(cell, target, w),
-                    headers=w.headers[role],
+                    content=cell.content,
+                    headers=w.headers[role] | cell.content_headers,
                 )
                 if response.status_code != expected[role]:
                     failures.append((name, target, str(role), expected[role], response.status_code))
