@@ -35,6 +35,9 @@ TIMELINE = "timeline/events.json"
 class Document:
     path: str
     content: bytes
+    # Photos, PDFs and Word files are compressed already: deflating them again costs time for
+    # nothing, so they are stored as they are.
+    deflate: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +109,7 @@ def write_zip(documents: Sequence[Document], at: datetime) -> bytes:
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for document in documents:
             info = zipfile.ZipInfo(document.path, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_DEFLATED if document.deflate else zipfile.ZIP_STORED
             archive.writestr(info, document.content)
     return buffer.getvalue()
 
