@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.api.complaints import ComplaintId, _visible
+from app.api.complaints import ComplaintId, visible_complaint
 from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
 from app.api.errors import ApiError
 from app.api.schemas.attachments import AttachmentList, AttachmentView
@@ -250,7 +250,7 @@ async def list_attachments(
     """Oldest first. An analyst sees that each file exists (its type, size and SHA-256), never
     its name or description; a portal sees only those visible to the resident."""
     async with reading(engine, snapshot=False) as conn:
-        complaint = await _visible(conn, store, actor, complaint_id, replay=False)
+        complaint = await visible_complaint(conn, store, actor, complaint_id, replay=False)
     body = AttachmentList(items=visible_attachments(complaint.state, actor))
     return Response(dump(body), media_type="application/json")
 
@@ -273,7 +273,7 @@ async def read_attachment(
     if not isinstance(store, SealingEventStore):
         raise TypeError("attachments need the sealing event store")
     async with reading(engine) as conn:
-        complaint = await _visible(conn, store, actor, complaint_id, replay=False)
+        complaint = await visible_complaint(conn, store, actor, complaint_id, replay=False)
         found = complaint.state.attachment(attachment_id)
         gate = Gate(actor.reader, complaint.state.anonymous)
         if found is None or not gate.sees_event(

@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
-from app.api.complaints import ComplaintId, _visible
+from app.api.complaints import ComplaintId, visible_complaint
 from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
 from app.api.event_views import event_view
 from app.db import reading
@@ -49,7 +49,7 @@ async def evidence_pack(
         raise TypeError("the evidence pack needs the sealing event store")
     now = datetime.now(UTC)
     async with reading(engine) as conn:
-        complaint = await _visible(conn, store, actor, complaint_id)
+        complaint = await visible_complaint(conn, store, actor, complaint_id)
         ids = [a.attachment_id for a in complaint.state.attachments]
         material = await evidence.gather(conn, store, complaint_id, ids)
     recorded = {
