@@ -231,9 +231,12 @@ async def attach(
 
         return Planned(render, pending)
 
+    # The body is the file; what the request says of it is in its query and headers.
+    asked = [kind, visibility, request.query_params.get("occurred_at", ""), filename, said or ""]
     return await run_write(
-        request, engine, actor, idempotency_key, operation, rederive=_rederive(store, actor)
-    )
+        request, engine, actor, idempotency_key, operation,
+        rederive=_rederive(store, actor), asked_also="\x1f".join(asked).encode(),
+    )  # fmt: skip
 
 
 @router.get(

@@ -287,3 +287,20 @@ async def test_after_erasure_no_file_gives_the_person_back(
         shown = (await client.get(path, headers=admin)).text
         assert PHOTO_NAME not in shown
         assert "Damp above" not in shown
+
+
+async def test_a_retried_upload_is_recorded_once(
+    client: httpx.AsyncClient, crm: dict[str, str]
+) -> None:
+    cid = (await log(client, crm))["id"]
+    retry = {**crm, "Idempotency-Key": "crm-upload-1"}
+    first = await attach(client, retry, cid, PHOTO, PHOTO_NAME)
+    again = await attach(client, retry, cid, PHOTO, PHOTO_NAME)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    # The same key and bytes under another name is another request.
+    renamed = await attach(client, retry, cid, PHOTO, "another-name.jpg")
+    assert (renamed.status_code, renamed.json()["code"]) == (422, "idempotency-key-reused")
+    listed = await client.get(f"/v1/complaints/{cid}/attachments", headers=crm)
+    assert len(listed.json()["items"]) == 1
