@@ -130,6 +130,8 @@ def verify(pack: bytes) -> list[Finding]:
         files = {str(f["path"]): f for f in listed["files"]}
     except (orjson.JSONDecodeError, KeyError, TypeError):
         return [*findings, Finding(MANIFEST, "is not a manifest this tool reads")]
+    if listed.get("format") != FORMAT:
+        return [*findings, Finding(MANIFEST, f"is not a {FORMAT} manifest")]
     unreadable = {f.path for f in findings}
     for path, entry in sorted(files.items()):
         content = contents.get(path)
