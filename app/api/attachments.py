@@ -74,7 +74,10 @@ def filename_of(disposition: str | None) -> str:
     if disposition:
         star = _FILENAME_STAR.search(disposition)
         if star:
-            return unquote(star.group(2), encoding=star.group(1), errors="replace")
+            charset = star.group(1).lower()
+            # RFC 8187 allows UTF-8 and ISO-8859-1; anything else is read as UTF-8.
+            charset = charset if charset in ("utf-8", "iso-8859-1") else "utf-8"
+            return unquote(star.group(2), encoding=charset, errors="replace")
         plain = _FILENAME.search(disposition)
         if plain:
             quoted, bare = plain.groups()
@@ -156,7 +159,6 @@ async def attach(
     occurred_at: Annotated[
         Moment | None, Query(description=f"When it was received (default: now). {MOMENT_RANGE}")
     ] = None,
-    content_type: Annotated[str | None, Header(alias="Content-Type")] = None,
     content_disposition: Annotated[
         str | None,
         Header(
@@ -207,7 +209,7 @@ async def attach(
             raise ApiError(404, "not-found", "No such complaint.")
         upload = service.Upload(
             content=content,
-            declared_type=content_type,
+            declared_type=request.headers.get("content-type"),
             filename=filename,
             description=said or None,
             kind=kind,

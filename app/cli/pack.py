@@ -18,7 +18,8 @@ from rich.console import Console
 
 from app.audit.pack import MANIFEST, verify
 
-console = Console(highlight=False)
+# No markup: a path in a pack is shown as it is, whatever brackets it holds.
+console = Console(highlight=False, markup=False)
 
 
 def verify_pack(

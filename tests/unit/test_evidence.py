@@ -7,6 +7,7 @@ import hashlib
 
 import pytest
 
+from app.api.attachments import filename_of
 from app.domain.complaint.commands import AddAttachment
 from app.domain.complaint.errors import InvalidTransition
 from app.domain.complaint.events import AttachmentAdded, AttachmentKind, NoteVisibility
@@ -117,3 +118,18 @@ class TestAddAttachment:
         [event] = when(state, attach_command(3))
         with pytest.raises(InvalidTransition):
             when(given(logged(uk(2026, 3, 2)), event), attach_command(4))
+
+
+@pytest.mark.parametrize(
+    ("disposition", "name"),
+    [
+        ('attachment; filename="ceiling.jpg"', "ceiling.jpg"),
+        ("attachment; filename=ceiling.jpg", "ceiling.jpg"),
+        ('attachment; filename="a \\"quoted\\" name.pdf"', 'a "quoted" name.pdf'),
+        ("attachment; filename*=UTF-8''d%C3%A4mp.jpg", "dämp.jpg"),
+        ("attachment; filename*=klingon''d%C3%A4mp.jpg", "dämp.jpg"),
+        ("attachment; filename=\"fallback.jpg\"; filename*=UTF-8''real.jpg", "real.jpg"),
+    ],
+)
+def test_the_name_a_content_disposition_gives(disposition: str, name: str) -> None:
+    assert filename_of(disposition) == name
