@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from app.audit import pack_zip
 from app.events.hashing import event_hash, format_timestamp
 from app.events.store import StoredEvent
 
@@ -35,9 +35,6 @@ TIMELINE = "timeline/events.json"
 class Document:
     path: str
     content: bytes
-    # Photos, PDFs and Word files are compressed already: deflating them again costs time for
-    # nothing, so they are stored as they are.
-    deflate: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,22 +100,17 @@ def manifest(
 
 
 def write_zip(documents: Sequence[Document], at: datetime) -> bytes:
-    """The documents as a zip, each entry dated `at` (so the same pack is the same bytes)."""
-    stamp = (at.year, at.month, at.day, at.hour, at.minute, at.second)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for document in documents:
-            info = zipfile.ZipInfo(document.path, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED if document.deflate else zipfile.ZIP_STORED
-            archive.writestr(info, document.content)
-    return buffer.getvalue()
+    """The documents as a zip dated `at`: the same documents and moment make the same bytes on
+    any machine (app/audit/pack_zip.py), which is what lets `verify` find a changed header."""
+    content, _ = pack_zip.write([(d.path, d.content) for d in documents], at)
+    return content
 
 
 def verify(pack: bytes) -> list[Finding]:
     """Every way the pack differs from what its manifest and its chain say (none: it verifies)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(pack))
-    except zipfile.BadZipFile:
+    except Exception:  # whatever a damaged zip makes the reader raise, it is not one
         return [Finding("(the pack)", "is not a zip file")]
     with archive:
         contents, findings = _read_all(archive)
@@ -146,6 +138,10 @@ def verify(pack: bytes) -> list[Finding]:
     if chain is not None:
         findings += _attachments_against_chain(listed, files, chain)
         findings += _timeline_against_chain(contents.get(TIMELINE), chain)
+    if not findings:
+        # Every file is what the manifest and the chain say: what is left to change is the zip's
+        # own records, which only a byte-for-byte rebuild of the pack as issued can see.
+        findings += _layout(pack, contents, listed)
     return findings
 
 
@@ -155,10 +151,28 @@ def _read_all(archive: zipfile.ZipFile) -> tuple[dict[str, bytes], list[Finding]
     for info in archive.infolist():
         try:
             contents[info.filename] = archive.read(info)
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError):
-            # A byte changed inside the zip's own data: its CRC no longer matches.
-            findings.append(Finding(info.filename, "does not read back (its zip checksum fails)"))
+        except Exception:  # a damaged entry raises whatever its damage makes
+            # A byte changed inside the entry: its CRC, its header or its method no longer fit.
+            findings.append(
+                Finding(info.filename, "does not read back (its zip record is damaged)")
+            )
     return contents, findings
+
+
+def _layout(pack: bytes, contents: Mapping[str, bytes], listed: Mapping[str, Any]) -> list[Finding]:
+    """A byte changed outside any file's content (a header, a date, a name): the pack rebuilt from
+    what was read, as `write_zip` lays it out, differs from the pack given."""
+    try:
+        at = datetime.fromisoformat(str(listed["generated_at"]))
+    except (KeyError, ValueError):
+        return [Finding(MANIFEST, "has no moment the pack was made at")]
+    expected, spans = pack_zip.write(list(contents.items()), at)
+    differs = pack_zip.first_difference(pack, expected, spans)
+    if differs is None:
+        return []
+    problem = "its record in the zip is not as issued (a header, date or name byte changed, or the "
+    problem += "zip was rewritten); its content matches"
+    return [Finding(differs.name or "(the pack)", problem)]
 
 
 def _chain(

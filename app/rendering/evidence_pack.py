@@ -111,7 +111,7 @@ def file_path(index: int, file: PackFile) -> str:
 
 def evidence_files(pack: PackInput) -> list[Document]:
     return [
-        Document(file_path(i, f), f.content, deflate=f.media_type.startswith("text/"))
+        Document(file_path(i, f), f.content)
         for i, f in enumerate(pack.files, start=1)
         if f.content is not None
     ]

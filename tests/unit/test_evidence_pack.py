@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 import pytest
 
+from app.audit import pack_zip
 from app.audit.pack import CHAIN, MANIFEST, TIMELINE, verify
 from app.events.hashing import event_hash
 from app.events.store import JsonValue, StoredEvent
@@ -138,3 +139,21 @@ def test_what_is_not_a_pack() -> None:
     assert [str(f) for f in verify(b"not a zip")] == ["(the pack): is not a zip file"]
     no_manifest = rewrite(build(pack_input()), lambda name, c: None if name == MANIFEST else c)
     assert [f.path for f in verify(no_manifest)] == [MANIFEST]
+
+
+def test_every_single_byte_changed_anywhere_is_named() -> None:
+    """Not only a file's content: a header, a date, a name, the zip's closing record. Each byte of
+    the pack flipped in turn: something is always named, and a byte of a file's own record (its
+    header, name or content) names that file."""
+    pack = build(pack_input())
+    with zipfile.ZipFile(io.BytesIO(pack)) as archive:
+        entries = [(i.filename, archive.read(i)) for i in archive.infolist()]
+    _, spans = pack_zip.write(entries, AT)
+    records = spans[: len(entries)]  # each entry's header, name and content
+    missed = []
+    for at in range(len(pack)):
+        named = {f.path for f in verify(pack[:at] + bytes([pack[at] ^ 0x01]) + pack[at + 1 :])}
+        owner = next((s.name for s in records if s.start <= at < s.end), None)
+        if not named or (owner is not None and owner not in named):
+            missed.append((at, owner, named))
+    assert missed == []
