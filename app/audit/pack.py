@@ -151,11 +151,11 @@ def _read_all(archive: zipfile.ZipFile) -> tuple[dict[str, bytes], list[Finding]
     for info in archive.infolist():
         try:
             contents[info.filename] = archive.read(info)
-        except Exception:  # a damaged entry raises whatever its damage makes
-            # A byte changed inside the entry: its CRC, its header or its method no longer fit.
-            findings.append(
-                Finding(info.filename, "does not read back (its zip record is damaged)")
-            )
+        except Exception as error:  # a damaged entry raises whatever its damage makes
+            problem = "does not read back (its zip record is damaged)"
+            if "CRC" in str(error):
+                problem = "its content was changed (its CRC-32 in the zip no longer matches)"
+            findings.append(Finding(info.filename, problem))
     return contents, findings
 
 

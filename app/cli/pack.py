@@ -14,12 +14,8 @@ from typing import Annotated
 
 import orjson
 import typer
-from rich.console import Console
 
 from app.audit.pack import MANIFEST, verify
-
-# No markup: a path in a pack is shown as it is, whatever brackets it holds.
-console = Console(highlight=False, markup=False)
 
 
 def verify_pack(
@@ -30,13 +26,13 @@ def verify_pack(
     findings = verify(content)
     if findings:
         for finding in findings:
-            console.print(f"FAIL {finding}")
-        console.print(f"{pack.name}: {len(findings)} problem(s); the pack does not verify")
+            typer.echo(f"FAIL {finding}")
+        typer.echo(f"{pack.name}: {len(findings)} problem(s); the pack does not verify")
         raise typer.Exit(1)
     with zipfile.ZipFile(BytesIO(content)) as archive:
         listed = orjson.loads(archive.read(MANIFEST))
     chain = listed["chain"]
-    console.print(
+    typer.echo(
         f"{pack.name}: ok, {len(listed['files'])} files match the manifest; "
         f"{chain['events']} events chain to {chain['head_hash']}; "
         f"{len(listed['attachments'])} evidence file(s) match their events"
