@@ -275,6 +275,23 @@ async def build(
 PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 
 
+def photo_headers(name: str, description: str | None = None) -> dict[str, str]:
+    """What an upload of PHOTO says of it, beside the caller's key."""
+    said = {"Content-Type": "image/jpeg", "Content-Disposition": f'attachment; filename="{name}"'}
+    return said | ({"X-Attachment-Description": description} if description else {})
+
+
+async def attach_photo(
+    client: httpx.AsyncClient, headers: dict[str, str], cid: str, **params: str
+) -> str:
+    """PHOTO attached to complaint `cid` (`headers`: the key, and the name and description)."""
+    response = await client.post(
+        f"/v1/complaints/{cid}/attachments", content=PHOTO, params=params, headers=headers
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
 async def _attach(
     client: httpx.AsyncClient,
     headers: dict[str, str],
@@ -288,20 +305,11 @@ async def _attach(
     seen = visibility == "resident"
     name = markers.new(spec, "filename", spec.field("filename"), seen)
     description = markers.new(spec, "description", spec.field("description"), seen)
-    response = await client.post(
-        f"/v1/complaints/{complaints['main']['id']}/attachments",
-        content=PHOTO,
-        params={"occurred_at": "2026-06-05T10:00:00Z", "kind": "photo"}
-        | ({"visibility": visibility} if "X-Resident-Id" not in headers else {}),
-        headers=headers
-        | {
-            "Content-Type": "image/jpeg",
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "X-Attachment-Description": description,
-        },
-    )
-    assert response.status_code == 201, response.text
-    return str(response.json()["id"])
+    params = {"occurred_at": "2026-06-05T10:00:00Z", "kind": "photo"}
+    if "X-Resident-Id" not in headers:  # a portal's is always the resident's
+        params["visibility"] = visibility
+    cid = complaints["main"]["id"]
+    return await attach_photo(client, headers | photo_headers(name, description), cid, **params)
 
 
 def _last(markers: Markers, event_type: str, path: str) -> str:

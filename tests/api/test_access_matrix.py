@@ -170,10 +170,7 @@ MATRIX = [
             OTHER_RESIDENT: statuses(404, 201, 403, 201),
         },
         content=catalogue_world.PHOTO,
-        content_headers={
-            "Content-Type": "image/jpeg",
-            "Content-Disposition": 'attachment; filename="matrix.jpg"',
-        },
+        content_headers=catalogue_world.photo_headers("matrix.jpg"),
     ),
     Cell("GET", "/v1/complaints/{complaint}/attachments", READ_COMPLAINT),
     Cell(
@@ -338,8 +335,10 @@ async def world(client: httpx.AsyncClient, make_key: MakeKey, db: AsyncEngine) -
         foreign_key=(await make_key(Role.analyst, OTHER_LANDLORD)).split("_")[1],
         own_webhook=await _webhook(client, await make_key(Role.admin)),
         foreign_webhook=await _webhook(client, await make_key(Role.admin, OTHER_LANDLORD)),
-        own_attachment=_resident_attachment(catalogue),
-        foreign_attachment=await _attachment(client, foreign_crm, foreign["id"]),
+        own_attachment=catalogue.attachments["resident"],
+        foreign_attachment=await catalogue_world.attach_photo(
+            client, foreign_crm | catalogue_world.photo_headers("f.jpg"), foreign["id"]
+        ),
     )
     for role in Role:
         result.headers[role] = {"Authorization": f"Bearer {await make_key(role)}"}
@@ -356,21 +355,6 @@ async def _webhook(client: httpx.AsyncClient, admin_token: str) -> str:
     )
     assert made.status_code == 201, made.text
     return str(made.json()["subscription"]["id"])
-
-
-def _resident_attachment(catalogue: catalogue_world.CatalogueWorld) -> str:
-    return str(catalogue.attachments["resident"])
-
-
-async def _attachment(client: httpx.AsyncClient, headers: dict[str, str], cid: str) -> str:
-    made = await client.post(
-        f"/v1/complaints/{cid}/attachments",
-        content=catalogue_world.PHOTO,
-        headers=headers
-        | {"Content-Type": "image/jpeg", "Content-Disposition": 'attachment; filename="f.jpg"'},
-    )
-    assert made.status_code == 201, made.text
-    return str(made.json()["id"])
 
 
 def fill(template: str, target: str, w: World) -> str:
