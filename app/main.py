@@ -11,10 +11,12 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from app.api import (
+    attachments,
     audit,
     complaints,
     erasure,
     errors,
+    evidence_pack,
     feed,
     health,
     history,
@@ -131,6 +133,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(complaints.router)
     app.include_router(resident_events.router)
+    app.include_router(attachments.router)
+    app.include_router(evidence_pack.router)
     app.include_router(history.router)
     app.include_router(feed.router)
     app.include_router(audit.router)
@@ -148,7 +152,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     # Inside HttpMiddleware, so a request answered at its deadline is counted and gets its headers.
     app.add_middleware(Deadline, seconds=settings.request_timeout_seconds)
-    app.add_middleware(HttpMiddleware, metrics=metrics, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        HttpMiddleware,
+        metrics=metrics,
+        max_body_bytes=settings.max_body_bytes,
+        upload_bytes=settings.attachment_max_bytes,
+    )
 
     def openapi() -> dict[str, Any]:
         return build_openapi(app)

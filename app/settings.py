@@ -35,6 +35,18 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=256 * 1024, ge=1024, description="Largest request body accepted, in bytes."
     )
+    attachment_max_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        ge=1024,
+        description="Largest evidence file accepted, in bytes (413 above it); the upload's body "
+        "limit instead of max_body_bytes.",
+    )
+    attachment_media_types: str = Field(
+        default="application/pdf,image/jpeg,image/png,image/gif,image/webp,image/heic,"
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document,text/plain",
+        description="Media types accepted as evidence, comma-separated, as sniffed from the "
+        "bytes (415 for any other).",
+    )
     db_pool_size: int = Field(default=10, ge=1, description="PostgreSQL connection pool size.")
     db_pool_timeout_seconds: float = Field(
         default=5.0,

@@ -70,7 +70,7 @@ def _etag(version: int) -> str:
     return f'"{version}"'
 
 
-async def _visible(
+async def visible_complaint(
     conn: AsyncConnection,
     store: EventStore,
     actor: Actor,
@@ -254,7 +254,7 @@ async def get_by_reference(
         complaint_id = await projection.find_id_by_reference(conn, actor.landlord, reference)
         if complaint_id is None:
             raise ApiError(404, "not-found", "No complaint has that reference.")
-        complaint = await _visible(conn, store, actor, complaint_id, replay=False)
+        complaint = await visible_complaint(conn, store, actor, complaint_id, replay=False)
     view = complaint_view(complaint, actor, at=now)
     return Response(
         dump(view), media_type="application/json", headers={"ETag": _etag(complaint.version)}
@@ -273,7 +273,9 @@ async def get_complaint(
     async with reading(engine, snapshot=as_of is not None) as conn:
         # Existence and ownership are judged on the whole stream, not the past moment; only a
         # past moment needs the events.
-        complaint = await _visible(conn, store, actor, complaint_id, replay=as_of is not None)
+        complaint = await visible_complaint(
+            conn, store, actor, complaint_id, replay=as_of is not None
+        )
     if as_of is not None:
         then = service.at_moment(complaint, as_of)
         if then is None:
@@ -366,7 +368,7 @@ async def list_complaint_events(
     actor: Annotated[Actor, Depends(authorize(Action.read_events))],
 ) -> Response:
     async with reading(engine) as conn:
-        complaint = await _visible(conn, store, actor, complaint_id)
+        complaint = await visible_complaint(conn, store, actor, complaint_id)
     body = StreamEvents(items=[event_view(e, actor, complaint.pseudonym) for e in complaint.events])
     return Response(
         dump(body), media_type="application/json", headers={"ETag": _etag(complaint.version)}

@@ -44,6 +44,9 @@ class Action(StrEnum):
     manage_webhooks = "manage_webhooks"
     read_workload = "read_workload"
     erase = "erase"
+    attach_evidence = "attach_evidence"
+    read_attachment = "read_attachment"
+    evidence_pack = "evidence_pack"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -64,6 +67,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.manage_webhooks: frozenset({Role.crm, Role.admin}),
     Action.read_workload: frozenset({Role.crm, Role.analyst, Role.admin}),
     Action.erase: frozenset({Role.admin}),
+    # Evidence files: a portal attaches and reads its own resident's (resident-visible ones);
+    # an analyst sees only that they exist (the complaint's attachments list), never the bytes.
+    Action.attach_evidence: frozenset({Role.portal, Role.crm, Role.admin}),
+    Action.read_attachment: frozenset({Role.portal, Role.crm, Role.admin}),
+    Action.evidence_pack: frozenset({Role.crm, Role.admin}),
 }
 
 # What a portal may do only on behalf of a named resident.
@@ -73,6 +81,8 @@ RESIDENT_SCOPED = frozenset(
         Action.read_complaint,
         Action.record_resident_event,
         Action.read_letters,
+        Action.attach_evidence,
+        Action.read_attachment,
     }
 )
 
@@ -93,12 +103,14 @@ RESIDENT_EVENT_TYPES = frozenset(
     }
 )
 # Deadline alerts are the service's own record (app/services/alerts.py): no key may append one.
-# A letter's record carries the hash of what the service rendered: it has a route of its own
-# (POST /v1/complaints/{id}/letters), which renders the letter and records it.
-SYSTEM_EVENT_TYPES = frozenset({"deadline_alert_raised", "letter_issued"})
-CASE_FILE_EVENT_TYPES = (
-    frozenset(COMPLAINT_EVENTS) - {"logged", "personal_data_erased"} - SYSTEM_EVENT_TYPES
+SYSTEM_EVENT_TYPES = frozenset({"deadline_alert_raised"})
+# Events with a door of their own, which a JSON body cannot open: a complaint is logged at
+# POST /v1/complaints, erased at .../erasure, a file attached with its bytes at .../attachments,
+# and a letter rendered and recorded with the hash of what was rendered at .../letters.
+OWN_ROUTE_EVENT_TYPES = frozenset(
+    {"logged", "personal_data_erased", "attachment_added", "letter_issued"}
 )
+CASE_FILE_EVENT_TYPES = frozenset(COMPLAINT_EVENTS) - OWN_ROUTE_EVENT_TYPES - SYSTEM_EVENT_TYPES
 # The complaint events each role may append, at the route its action above allows it.
 EVENT_TYPES: dict[Role, frozenset[str]] = {
     Role.portal: RESIDENT_EVENT_TYPES,

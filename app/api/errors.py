@@ -56,6 +56,9 @@ CONFLICT_CODES = frozenset(
     }
 )
 
+# Refusals of an evidence file by what it is, answered as HTTP says of a body.
+BODY_CODES = {"attachment-too-large": 413, "unsupported-attachment-type": 415}
+
 STATUS_CODES = {
     400: "bad-request",
     401: "unauthenticated",
@@ -160,7 +163,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain_error(request: Request, error: DomainError) -> Response:
-        status = 409 if error.code in CONFLICT_CODES else 422
+        status = 409 if error.code in CONFLICT_CODES else BODY_CODES.get(error.code, 422)
         # A broken policy rule names the rule, the policy version and the allowed values.
         fields: dict[str, object] = getattr(error, "fields", {})
         return problem(status, error.code, error.message, instance=_path(request), fields=fields)

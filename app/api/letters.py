@@ -89,7 +89,7 @@ def _template_invalid(error: TemplateInvalid) -> ApiError:
     )
 
 
-async def _pdf(html: str) -> bytes:
+async def rendered_pdf(html: str) -> bytes:
     # WeasyPrint is CPU-bound for a tenth of a second or so: off the event loop.
     try:
         return await asyncio.to_thread(render_pdf, html)
@@ -126,7 +126,9 @@ async def preview_letter(
         landlord = await _landlord(conn, store, complaint.state.landlord)
     letter = _compose(complaint, landlord, kind, datetime.now(UTC))
     if pdf:
-        return Response(await _pdf(letter.html), media_type=PDF, headers=_template_header(letter))
+        return Response(
+            await rendered_pdf(letter.html), media_type=PDF, headers=_template_header(letter)
+        )
     return Response(letter.html, media_type=HTML, headers=_template_header(letter))
 
 
@@ -259,7 +261,7 @@ async def _issue_command(
         stage=letter.stage,
         template_id=letter.template.id,
         template_version=letter.template.version,
-        sha256=sha256(await _pdf(letter.html)),
+        sha256=sha256(await rendered_pdf(letter.html)),
         method=body.method,
     )
 
@@ -330,6 +332,6 @@ async def get_letter(
     headers = {**_template_header(letter), "X-Letter-Sha256": issued.sha256}
     if not pdf:
         return Response(letter.html, media_type=HTML, headers=headers)
-    body = await _pdf(letter.html)
+    body = await rendered_pdf(letter.html)
     headers["X-Letter-Matches-Issued"] = str(sha256(body) == issued.sha256).lower()
     return Response(body, media_type=PDF, headers=headers)

@@ -78,6 +78,10 @@ class Metrics:
         )
 
 
+# The route an evidence file is uploaded to (app/api/attachments.py).
+_UPLOAD = re.compile(r"/v1/complaints/[^/]+/attachments")
+
+
 class BodyTooLarge(HTTPException):
     """Raised while the body streams in; FastAPI passes HTTP exceptions through untouched, so the
     client gets the same 413 problem as when Content-Length announces a body too large."""
@@ -87,10 +91,19 @@ class BodyTooLarge(HTTPException):
 
 
 class HttpMiddleware:
-    def __init__(self, app: ASGIApp, *, metrics: Metrics, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        metrics: Metrics,
+        max_body_bytes: int,
+        upload_bytes: int | None = None,
+    ) -> None:
         self.app = app
         self.metrics = metrics
         self.max_body_bytes = max_body_bytes
+        # An evidence file's upload is the one body allowed past the JSON limit, up to its own.
+        self.upload_bytes = max_body_bytes if upload_bytes is None else upload_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -102,12 +115,15 @@ class HttpMiddleware:
         # The caller's id for the request (a CRM's trace id), if it is a plain token; else ours.
         given = headers.get(REQUEST_ID, b"")
         request_id = given if _SAFE_ID.fullmatch(given) else uuid.uuid4().hex.encode()
+        limit = self.max_body_bytes
+        if scope.get("method") == "POST" and _UPLOAD.fullmatch(scope.get("path", "")):
+            limit = self.upload_bytes
         declared = headers.get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await problem(
                 413,
                 "payload-too-large",
-                f"Request bodies are limited to {self.max_body_bytes} bytes.",
+                f"Request bodies are limited to {limit} bytes.",
             )(scope, receive, send)
             self._observe(scope, 413, started, request_id)
             return
@@ -119,8 +135,8 @@ class HttpMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
-                    raise BodyTooLarge(self.max_body_bytes)
+                if received > limit:
+                    raise BodyTooLarge(limit)
             return message
 
         async def send_with_headers(message: Message) -> None:

@@ -183,14 +183,19 @@ async def run_write(
     operation: Callable[[AsyncConnection], Awaitable[Callable[[], Written] | Planned]],
     *,
     rederive: Rederive | None = None,
+    asked_also: bytes = b"",
 ) -> Response:
     """Run `operation` on one connection. A complaint write returns a `Planned`: its response is
     rendered, and its append sent with the idempotency record, as one statement; on PostgreSQL
     outside any transaction (autocommit), so the ordering lock that statement takes is never held
     across a round trip (ADR 0001). Another write returns how to render its response and runs in
     a transaction with the record. A route whose responses belong to a complaint
-    (`Written.complaint_id`) gives `rederive`, for replays after erasure."""
+    (`Written.complaint_id`) gives `rederive`, for replays after erasure. `asked_also`: what else
+    the request asks that is not in its body (an upload's name, kind and visibility), so that a
+    key reused with another of them is refused as a different request."""
     request_hash = idempotency.request_hash(request.method, request.url.path, await request.body())
+    if asked_also:
+        request_hash = idempotency.request_hash(request_hash, "", asked_also)
     keyring = _keyring(request)
     for attempt in range(1, ATTEMPTS + 1):
         try:

@@ -1,5 +1,5 @@
 """The `redress` command: serve, worker, migrate, keys, landlords, demo, verify, rebuild, export,
-report, alerts, letters.
+report, alerts, letters, verify-pack.
 
 Each command lives in the module of its subject; this one puts them together, in the order
 `redress --help` lists them.
@@ -17,6 +17,7 @@ from app.cli import (
     idempotency,
     keys,
     letters,
+    pack,
     policies,
     retention,
     search,
@@ -46,6 +47,7 @@ cli.command()(database.rebuild)
 cli.command()(export.export)
 cli.command("import")(import_complaints)
 cli.command("worker")(worker.work)
+cli.command("verify-pack")(pack.verify_pack)
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ The `personal_data_erased` event says when and why; the keys go in the same tran
 complaint is never recorded as erased while still readable, or the reverse. Remembered idempotent
 responses quote the person, but they are sealed with the complaint's keys and go with them; their
 records stay, so a retry after the erasure is replayed instead of logging the person again.
+Evidence files are sealed with the same keys, and their stored ciphertext is emptied as well.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from app.events.sealed_store import SealingEventStore
 from app.events.store import ConcurrencyError, JsonValue
 from app.events.tables import complainant_keys
 from app.projections.tables import complaints, landlords
+from app.services import attachments
 from app.services import complaints as complaint_service
 
 _ATTEMPTS = 5
@@ -72,6 +74,9 @@ async def erase(
                 if attempt == _ATTEMPTS:
                     raise
     done.keys_destroyed = await store.keyring.erase(conn, done.complaints)
+    # The keys alone make the files unreadable; their ciphertext goes too, so nothing of a file
+    # outlives the erasure but its size, type and hash.
+    await attachments.shred(conn, done.complaints)
     return done
 
 

@@ -1,7 +1,8 @@
 """The services' own tables, which are not projections and are not rebuilt from events: API keys
 (app/services/keys.py), idempotency records (app/services/idempotency.py), the per-landlord
 reference counters (app/services/references.py) and the version the caches compare on SQLite
-(app/services/cache.py)."""
+(app/services/cache.py), webhooks (app/services/webhooks.py) and the bytes of evidence files
+(app/services/attachments.py)."""
 
 from __future__ import annotations
 
@@ -116,4 +117,24 @@ webhook_deliveries = sa.Table(
     sa.Column("delivered", sa.Boolean, nullable=False),
     sa.Column("manual", sa.Boolean, nullable=False),
     sa.Index("ix_webhook_deliveries_subscription", "subscription_id", "id"),
+)
+
+# The bytes of each file attached to a complaint (the `attachment_added` event records its type,
+# size and SHA-256; its name and description are sealed in the event). AES-256-GCM under the
+# complaint's data key (`key_id`), bound to the complaint, the attachment and its hash; erasure
+# destroys the key and empties `nonce` and `ciphertext` too (`erased_at`).
+attachments = sa.Table(
+    "attachments",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("complaint_id", sa.String(64), nullable=False),
+    sa.Column("key_id", sa.String(36), nullable=False),
+    sa.Column("nonce", sa.LargeBinary, nullable=True),
+    sa.Column("ciphertext", sa.LargeBinary, nullable=True),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("media_type", sa.String(128), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("erased_at", UtcDateTime, nullable=True),
+    sa.Index("ix_attachments_complaint", "complaint_id"),
 )

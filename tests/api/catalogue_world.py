@@ -157,6 +157,7 @@ class CatalogueWorld:
     markers: Markers
     appended: set[str]
     letter: int  # the version of the main complaint's `letter_issued`
+    attachments: dict[str, str] = field(default_factory=dict)  # visibility -> attachment id
 
 
 # One complaint lives through most of the catalogue; others are refused escalation or declined.
@@ -263,6 +264,15 @@ async def build(
     )
     assert letter.status_code == 201, letter.text
     appended.add("letter_issued")
+    portal = {
+        "Authorization": f"Bearer {await make_key(Role.portal)}",
+        "X-Resident-Id": RESIDENT_ID,
+    }
+    attachments = {
+        visibility: await _attach(client, headers, complaints, markers, visibility)
+        for headers, visibility in ((crm, "internal"), (portal, "resident"))
+    }
+    appended.add("attachment_added")
     erased = await client.post(
         "/v1/complaints", json=logged_body(Markers(), "2026-03-02T09:00:00Z"), headers=crm
     )
@@ -276,7 +286,50 @@ async def build(
     # the state document as the server's own writes do.
     if await raise_due_alerts(engine, make_store(Settings()), now=ALERTS_AT):
         appended.add("deadline_alert_raised")
-    return CatalogueWorld(complaints, markers, appended, letter=letter.json()["version"])
+    return CatalogueWorld(
+        complaints, markers, appended, letter=letter.json()["version"], attachments=attachments
+    )
+
+
+# A JPEG by its magic number: an evidence file's bytes are judged, not its Content-Type.
+PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+
+
+def photo_headers(name: str, description: str | None = None) -> dict[str, str]:
+    """What an upload of PHOTO says of it, beside the caller's key."""
+    said = {"Content-Type": "image/jpeg", "Content-Disposition": f'attachment; filename="{name}"'}
+    return said | ({"X-Attachment-Description": description} if description else {})
+
+
+async def attach_photo(
+    client: httpx.AsyncClient, headers: dict[str, str], cid: str, **params: str
+) -> str:
+    """PHOTO attached to complaint `cid` (`headers`: the key, and the name and description)."""
+    response = await client.post(
+        f"/v1/complaints/{cid}/attachments", content=PHOTO, params=params, headers=headers
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+async def _attach(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    complaints: dict[str, dict[str, Any]],
+    markers: Markers,
+    visibility: str,
+) -> str:
+    """An evidence file on the main complaint, its name and description markers: files come in
+    as bytes at a door of their own, not as a JSON event."""
+    spec = COMPLAINT_EVENTS["attachment_added"]
+    seen = visibility == "resident"
+    name = markers.new(spec, "filename", spec.field("filename"), seen)
+    description = markers.new(spec, "description", spec.field("description"), seen)
+    params = {"occurred_at": "2026-06-05T10:00:00Z", "kind": "photo"}
+    if "X-Resident-Id" not in headers:  # a portal's is always the resident's
+        params["visibility"] = visibility
+    cid = complaints["main"]["id"]
+    return await attach_photo(client, headers | photo_headers(name, description), cid, **params)
 
 
 def _last(markers: Markers, event_type: str, path: str) -> str:

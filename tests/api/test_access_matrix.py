@@ -48,6 +48,8 @@ class World:
     own_webhook: str  # a CRM-role subscription of LANDLORD, to delete last
     foreign_webhook: str  # a subscription of OTHER_LANDLORD
     board: str  # a signed link to LANDLORD's workload page
+    own_attachment: str  # a resident-visible evidence file on R-0001's complaint
+    foreign_attachment: str  # an evidence file on OTHER_LANDLORD's complaint
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def target(self, kind: str) -> dict[str, Any]:
@@ -63,6 +65,9 @@ class Cell:
     expected: dict[str, dict[object, int]]  # target -> role -> status
     body: Callable[[], Any] | None = None
     params: dict[str, str] = field(default_factory=dict)
+    # A raw body (an evidence file) and the headers that say what it is, instead of JSON.
+    content: bytes | None = None
+    content_headers: dict[str, str] = field(default_factory=dict)
 
 
 def statuses(
@@ -167,6 +172,30 @@ MATRIX = [
         "/v1/complaints/{complaint}/resident-events",
         {OWN: statuses(403, 403, 403, 403), OTHER_RESIDENT: statuses(403, 403, 403, 403)},
         body=lambda: {"type": "escalated", "occurred_at": "2026-11-30T10:00:00Z"},
+    ),
+    # Evidence files: a portal attaches to and reads its resident's own; an analyst sees that they
+    # exist (the list, without names), never their bytes; the pack is the case handlers'.
+    Cell(
+        "POST",
+        "/v1/complaints/{complaint}/attachments",
+        {
+            OWN: statuses(201, 201, 403, 201),
+            OTHER_LANDLORD_T: statuses(404, 404, 403, 404),
+            OTHER_RESIDENT: statuses(404, 201, 403, 201),
+        },
+        content=catalogue_world.PHOTO,
+        content_headers=catalogue_world.photo_headers("matrix.jpg"),
+    ),
+    Cell("GET", "/v1/complaints/{complaint}/attachments", READ_COMPLAINT),
+    Cell(
+        "GET",
+        "/v1/complaints/{complaint}/attachments/{attachment}",
+        {OWN: statuses(200, 200, 403, 200), OTHER_LANDLORD_T: statuses(404, 404, 403, 404)},
+    ),
+    Cell(
+        "GET",
+        "/v1/complaints/{complaint}/evidence-pack",
+        {OWN: statuses(403, 200, 403, 200), OTHER_LANDLORD_T: statuses(403, 404, 403, 404)},
     ),
     Cell("GET", "/v1/events", {OWN: statuses(403, 200, 200, 200)}),
     Cell(
@@ -333,6 +362,7 @@ async def test_the_matrix_covers_every_route() -> None:
         "{subscription_id}": "{webhook}",
         "{token}": "{board}",
         "{version}": "{letter}",
+        "{attachment_id}": "{attachment}",
     }
     covered = {(cell.method, cell.path) for cell in MATRIX}
     for path in list(served):
@@ -368,6 +398,10 @@ async def world(client: httpx.AsyncClient, make_key: MakeKey, db: AsyncEngine) -
         own_webhook=await _webhook(client, await make_key(Role.admin)),
         foreign_webhook=await _webhook(client, await make_key(Role.admin, OTHER_LANDLORD)),
         board=await _board(client, crm),
+        own_attachment=catalogue.attachments["resident"],
+        foreign_attachment=await catalogue_world.attach_photo(
+            client, foreign_crm | catalogue_world.photo_headers("f.jpg"), foreign["id"]
+        ),
     )
     for role in Role:
         result.headers[role] = {"Authorization": f"Bearer {await make_key(role)}"}
@@ -406,6 +440,10 @@ def fill(template: str, target: str, w: World) -> str:
         .replace("{letter}", str(w.letter))
         .replace("{webhook}", w.foreign_webhook if target == OTHER_LANDLORD_T else w.own_webhook)
         .replace("{board}", w.board)
+        .replace(
+            "{attachment}",
+            w.foreign_attachment if target == OTHER_LANDLORD_T else w.own_attachment,
+        )
     )
 
 
@@ -454,7 +492,8 @@ async def test_every_cell(client: httpx.AsyncClient, make_key: MakeKey, db: Asyn
                     fill(cell.path, target, w),
                     params=cell.params,
                     json=filled_body(cell, target, w),
-                    headers=w.headers[role],
+                    content=cell.content,
+                    headers=w.headers[role] | cell.content_headers,
                 )
                 if response.status_code != expected[role]:
                     failures.append((name, target, str(role), expected[role], response.status_code))

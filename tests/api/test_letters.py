@@ -5,12 +5,16 @@ made up."""
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from typing import Any
 
 import httpx
+import orjson
 import pypdfium2 as pdfium
 import pytest
 
+from app.audit.pack import verify
 from app.services.keys import Role
 from tests.api.conftest import LANDLORD, MakeKey
 from tests.api.factories import RESIDENT, append, log
@@ -326,3 +330,23 @@ async def test_issuing_is_retry_safe_and_guarded_by_if_match(
     assert again.json() == first.json()
     listed = (await client.get(url, headers=crm)).json()["items"]
     assert len(listed) == 1
+
+
+async def test_the_evidence_pack_holds_every_letter_as_issued(
+    client: httpx.AsyncClient, crm: dict[str, str]
+) -> None:
+    cid = (await _responded(client, crm))["id"]
+    body = {"kind": "stage_1_response", "method": "letter", "occurred_at": "2026-01-08T16:00:00Z"}
+    issued = await client.post(f"/v1/complaints/{cid}/letters", json=body, headers=crm)
+    assert issued.status_code == 201, issued.text
+    letter = issued.json()
+    pack = (await client.get(f"/v1/complaints/{cid}/evidence-pack", headers=crm)).content
+    with zipfile.ZipFile(io.BytesIO(pack)) as zipped:
+        version = letter["version"]
+        pdf = zipped.read(f"letters/{version:04d}-stage_1_response.pdf")
+        record = orjson.loads(zipped.read(f"letters/{version:04d}-letter.json"))
+    # The letter rendered again from the log is the letter sent: its hash is the recorded one.
+    assert hashlib.sha256(pdf).hexdigest() == letter["sha256"] == record["data"]["sha256"]
+    assert record["rendered_again_matches_issued"] is True
+    assert "Housing Ombudsman" in _pdf_text(pdf)
+    assert verify(pack) == []

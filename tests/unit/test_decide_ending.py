@@ -221,7 +221,7 @@ class TestEndedComplaint:
         with pytest.raises(ComplaintClosed) as refused:
             when(state, Acknowledge(occurred_at=uk(2026, 3, 20)))
         assert refused.value.message == (
-            "the complaint is declined: only notes, actions, compensation, referral, "
+            "the complaint is declined: only notes, attachments, actions, compensation, referral, "
             "Ombudsman evidence, Ombudsman determination, learning, telling the resident, "
             "letters and erasure of personal data can be recorded now"
         )

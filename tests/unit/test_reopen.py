@@ -113,7 +113,7 @@ class TestReopen:
             when(given(*CLOSED), Acknowledge(occurred_at=uk(2026, 12, 29)), policy=REOPENING)
         assert refused.value.message == (
             "the complaint is closed: "
-            "only notes, actions, compensation, referral, Ombudsman evidence, "
+            "only notes, attachments, actions, compensation, referral, Ombudsman evidence, "
             "Ombudsman determination, learning, telling the resident, letters, "
             "erasure of personal data, satisfaction and reopening can be recorded now"
         )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from app.domain.complaint.events import (
+    AttachmentKind,
     Channel,
     ClosureReason,
     CompensationKind,
@@ -136,6 +137,22 @@ class Close:
 class AddNote:
     occurred_at: datetime
     text: str
+    visibility: NoteVisibility = NoteVisibility.internal
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AddAttachment:
+    """Attach a file already accepted (`app.domain.evidence.accept`) and stored under
+    `attachment_id`: the command carries what the event records of it, never its bytes."""
+
+    occurred_at: datetime
+    attachment_id: str
+    kind: AttachmentKind
+    media_type: str
+    size: int
+    sha256: str
+    filename: str
+    description: str | None = None
     visibility: NoteVisibility = NoteVisibility.internal
 
 
@@ -307,6 +324,7 @@ Command = (
     | Decline
     | Close
     | AddNote
+    | AddAttachment
     | StopClock
     | RestartClock
     | Reopen

@@ -21,9 +21,11 @@ from app.domain.complaint.aftercare import (
     refer,
     request_evidence,
 )
+from app.domain.complaint.attaching import attach
 from app.domain.complaint.commands import (
     AcceptCompensation,
     Acknowledge,
+    AddAttachment,
     AddNote,
     AgreeAction,
     AgreeExtension,
@@ -113,6 +115,7 @@ from app.domain.policies.model import Policy
 # complaint was never accepted as one, so it cannot be reopened.
 AFTER_DECLINE: dict[type[Command], str] = {
     AddNote: "notes",
+    AddAttachment: "attachments",
     AgreeAction: "actions",
     CompleteAction: "actions",
     **dict.fromkeys(COMPENSATION, "compensation"),
@@ -323,6 +326,8 @@ def _decide(
             return Closed(occurred_at=at, reason=reason, summary=summary)
         case AddNote(text=text, visibility=visibility):
             return NoteAdded(occurred_at=at, text=text, visibility=visibility)
+        case AddAttachment():
+            return attach(command, state)
         case StopClock():
             return stop_clock(command, state, policy)
         case RestartClock():

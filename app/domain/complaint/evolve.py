@@ -15,6 +15,7 @@ from app.domain.complaint.events import (
     ActionAgreed,
     ActionCompleted,
     Assigned,
+    AttachmentAdded,
     ClockRestarted,
     ClockStopped,
     Closed,
@@ -50,6 +51,7 @@ from app.domain.complaint.informing import informed
 from app.domain.complaint.money import settled
 from app.domain.complaint.state import (
     AgreedAction,
+    Attachment,
     ClockStop,
     CompensationOffer,
     ComplaintState,
@@ -316,6 +318,19 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
                 working_days_before=event.working_days_before,
             )
             return changed(state, alerts=(*state.alerts, raised))
+        case AttachmentAdded():
+            attached = Attachment(
+                attachment_id=event.attachment_id,
+                attached_at=event.occurred_at,
+                kind=event.kind,
+                media_type=event.media_type,
+                size=event.size,
+                sha256=event.sha256,
+                filename=event.filename,
+                description=event.description,
+                visibility=event.visibility,
+            )
+            return changed(state, attachments=(*state.attachments, attached))
         case _:
             assert_never(event)
 

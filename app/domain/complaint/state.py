@@ -7,6 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from app.domain.complaint.events import (
+    AttachmentKind,
     Channel,
     ClosureReason,
     CompensationKind,
@@ -41,6 +42,22 @@ TERMINAL = frozenset({Status.closed, Status.declined})
 class Note:
     occurred_at: datetime
     text: str
+    visibility: NoteVisibility
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Attachment:
+    """A file attached as evidence: what `attachment_added` recorded of it (its bytes are kept
+    apart, sealed)."""
+
+    attachment_id: str
+    attached_at: datetime
+    kind: AttachmentKind
+    media_type: str
+    size: int
+    sha256: str
+    filename: str
+    description: str | None
     visibility: NoteVisibility
 
 
@@ -242,6 +259,7 @@ class ComplaintState:
     learning: tuple[Learning, ...] = ()
     informed: tuple[Informing, ...] = ()  # what the resident was told of, and how
     alerts: tuple[RaisedAlert, ...] = ()  # the deadline alerts raised, so none is raised twice
+    attachments: tuple[Attachment, ...] = ()  # the evidence files, in the order attached
     personal_data_erased_at: datetime | None = None  # the last erasure
     # `logged` v4: when the matter happened, and why it was taken on if out of the policy's time.
     incident_at: date | None = None
@@ -269,6 +287,9 @@ class ComplaintState:
     def evidence_outstanding(self) -> bool:
         """Whether the Ombudsman's latest request for evidence awaits the file."""
         return bool(self.evidence_requests) and self.evidence_requests[-1].provided_at is None
+
+    def attachment(self, attachment_id: str) -> Attachment | None:
+        return next((a for a in self.attachments if a.attachment_id == attachment_id), None)
 
     def offer(self, offer_id: str) -> CompensationOffer | None:
         return next((o for o in self.compensation if o.offer_id == offer_id), None)

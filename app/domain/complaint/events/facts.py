@@ -31,6 +31,7 @@ from app.domain.complaint.events.aftercare import (
 from app.domain.complaint.events.people import Complainant, Representative
 from app.domain.complaint.events.vocabulary import (
     AlertKind,
+    AttachmentKind,
     Channel,
     ClosureReason,
     ContactMethod,
@@ -249,6 +250,27 @@ class NoteAdded:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class AttachmentAdded:
+    """A file was attached to the complaint as evidence: `size` bytes of `media_type` (sniffed
+    from the bytes, never taken from the caller) whose SHA-256 is `sha256`, so the hash chain
+    covers the file. The bytes are kept apart, sealed with the complaint's data key; `filename`
+    and `description` are what the person who attached it called it, so they are personal."""
+
+    # Like a note, the attachment says itself whether the resident sees it.
+    AUDIENCE_FIELD: ClassVar[str] = "visibility"
+
+    occurred_at: datetime
+    attachment_id: Annotated[str, RESIDENT]
+    kind: Annotated[AttachmentKind, RESIDENT]
+    media_type: Annotated[str, RESIDENT]
+    size: Annotated[int, RESIDENT]
+    sha256: Annotated[str, RESIDENT]
+    filename: Annotated[str, PERSONAL_TEXT]
+    description: Annotated[str | None, PERSONAL_TEXT]
+    visibility: Annotated[NoteVisibility, RESIDENT]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ResidentInformed:
     """The resident was told of `about` (the latest extension or refusal at `stage`, or the
     decline), by `method`; `summary` is what they were told."""
@@ -329,6 +351,7 @@ ComplaintEvent = (
     | ResidentInformed
     | DeadlineAlertRaised
     | LetterIssued
+    | AttachmentAdded
 )
 
 # The stored `type` of each event: snake_case, past tense (SPEC.md).
@@ -366,4 +389,5 @@ EVENT_TYPES: dict[type[ComplaintEvent], str] = {
     ResidentInformed: "resident_informed",
     DeadlineAlertRaised: "deadline_alert_raised",
     LetterIssued: "letter_issued",
+    AttachmentAdded: "attachment_added",
 }

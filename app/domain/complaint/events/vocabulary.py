@@ -187,6 +187,15 @@ class NoteVisibility(StrEnum):
     resident = "resident"
 
 
+class AttachmentKind(StrEnum):
+    """What a file attached to a complaint is, as the Ombudsman's evidence pack groups it."""
+
+    photo = "photo"  # of the home, the repair, the damage
+    correspondence = "correspondence"  # a letter or email, to or from the resident
+    report = "report"  # a surveyor's, contractor's or specialist's report
+    other = "other"
+
+
 class ErasureReason(StrEnum):
     request = "request"  # the person asked (right to erasure)
     retention = "retention"  # the landlord's retention period after closure ran out
