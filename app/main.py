@@ -16,6 +16,7 @@ from app.api import (
     erasure,
     errors,
     feed,
+    feedback,
     health,
     history,
     keys,
@@ -139,6 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(keys.router)
     app.include_router(webhooks.router)
     app.include_router(erasure.router)
+    app.include_router(feedback.router)
     app.include_router(health.router)
     # Inside HttpMiddleware, so a request answered at its deadline is counted and gets its headers.
     app.add_middleware(Deadline, seconds=settings.request_timeout_seconds)

@@ -22,6 +22,7 @@ from app.api.errors import ApiError
 from app.api.ratelimit import RateLimiter, retry_after
 from app.domain.catalogue import COMPLAINT_EVENTS
 from app.domain.complaint.state import ComplaintState
+from app.domain.feedback.state import FeedbackState
 from app.events.store import EventStore
 from app.services.keys import ApiKey, Role, authenticate_on
 from app.services.privacy import Reader
@@ -42,6 +43,9 @@ class Action(StrEnum):
     manage_keys = "manage_keys"
     manage_webhooks = "manage_webhooks"
     erase = "erase"
+    log_feedback = "log_feedback"
+    read_feedback = "read_feedback"
+    record_feedback = "record_feedback"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -59,11 +63,21 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.manage_keys: frozenset({Role.admin}),
     Action.manage_webhooks: frozenset({Role.crm, Role.admin}),
     Action.erase: frozenset({Role.admin}),
+    # Compliments, comments and enquiries, as complaints: a portal logs and reads its resident's.
+    Action.log_feedback: frozenset({Role.portal, Role.crm, Role.admin}),
+    Action.read_feedback: frozenset({Role.portal, Role.crm, Role.analyst, Role.admin}),
+    Action.record_feedback: frozenset({Role.crm, Role.admin}),
 }
 
 # What a portal may do only on behalf of a named resident.
 RESIDENT_SCOPED = frozenset(
-    {Action.log_complaint, Action.read_complaint, Action.record_resident_event}
+    {
+        Action.log_complaint,
+        Action.read_complaint,
+        Action.record_resident_event,
+        Action.log_feedback,
+        Action.read_feedback,
+    }
 )
 
 # What a resident does themselves, and so may record from the portal (`record_resident_event`):
@@ -132,6 +146,12 @@ class Actor:
         if self.role is Role.portal:
             return state.complainant.resident_id == self.resident_id
         return True
+
+    def can_see_feedback(self, state: FeedbackState) -> bool:
+        """As `can_see`, for a compliment, comment or enquiry."""
+        if state.landlord != self.landlord:
+            return False
+        return self.role is not Role.portal or state.resident_id == self.resident_id
 
 
 # Dependencies are coroutines: FastAPI runs a plain function in a worker thread, a hop to another

@@ -183,18 +183,22 @@ async def run_write(
     operation: Callable[[AsyncConnection], Awaitable[Callable[[], Written] | Planned]],
     *,
     rederive: Rederive | None = None,
+    several_statements: bool = False,
 ) -> Response:
     """Run `operation` on one connection. A complaint write returns a `Planned`: its response is
     rendered, and its append sent with the idempotency record, as one statement; on PostgreSQL
     outside any transaction (autocommit), so the ordering lock that statement takes is never held
     across a round trip (ADR 0001). Another write returns how to render its response and runs in
     a transaction with the record. A route whose responses belong to a complaint
-    (`Written.complaint_id`) gives `rederive`, for replays after erasure."""
+    (`Written.complaint_id`) gives `rederive`, for replays after erasure; one that is not a
+    `Planned` but still seals its response (a piece of feedback's) says `several_statements`, so
+    its statements share one transaction."""
     request_hash = idempotency.request_hash(request.method, request.url.path, await request.body())
     keyring = _keyring(request)
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            async with writing(engine, one_statement=rederive is not None) as conn:
+            one_statement = rederive is not None and not several_statements
+            async with writing(engine, one_statement=one_statement) as conn:
                 if idempotency_key is not None:
                     seen = await idempotency.find(conn, keyring, actor.key_id, idempotency_key)
                     if seen is not None:

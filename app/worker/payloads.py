@@ -13,7 +13,7 @@ from app.api.schemas.complaints import ComplaintView
 from app.api.schemas.events import EventView
 from app.api.views import complaint_view
 from app.events.store import StoredEvent
-from app.events.streams import is_landlord_stream
+from app.events.streams import family_of
 from app.services import complaints as service
 from app.services.webhooks import Subscription
 
@@ -46,8 +46,7 @@ def message_id(event: StoredEvent) -> str:
 
 
 def event_type_name(event: StoredEvent) -> str:
-    family = "landlord" if is_landlord_stream(event.stream_id) else "complaint"
-    return f"uk.redress.{family}.{event.type}"
+    return f"uk.redress.{family_of(event.stream_id)}.{event.type}"
 
 
 def actor_of(subscription: Subscription) -> Actor:

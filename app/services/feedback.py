@@ -1,0 +1,174 @@
+"""Application service for resident feedback: load a feedback stream, decide, append, project.
+
+Feedback lives in streams of its own (`feedback:<id>`), sealed with keys of its own (filed under
+its landlord and resident, as a complaint's are), so erasing a resident reaches their feedback the
+way it reaches their complaints. No commits here: the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.domain.complaint.events import ErasureReason
+from app.domain.feedback.commands import ConvertEnquiry, EraseFeedback, FeedbackCommand
+from app.domain.feedback.decide import decide_feedback
+from app.domain.feedback.events import FeedbackReceived
+from app.domain.feedback.state import FeedbackState, evolve_feedback, fold_feedback
+from app.events.codec import decode_feedback, to_new_event
+from app.events.keyring import Keyring
+from app.events.store import EventStore, JsonValue, StoredEvent
+from app.events.streams import feedback_stream
+from app.events.tables import complainant_keys
+from app.projections import feedback as projection
+from app.projections.tables import complaints, feedback, landlords
+
+
+class FeedbackVersionMismatch(Exception):
+    def __init__(self, expected: int, actual: int) -> None:
+        super().__init__(f"the feedback is at version {actual}, not {expected}")
+        self.expected = expected
+        self.actual = actual
+
+
+class ComplaintNotFound(Exception):
+    """An enquiry converted into a complaint this landlord does not have."""
+
+
+@dataclass(frozen=True)
+class Feedback:
+    id: str
+    state: FeedbackState
+    events: tuple[StoredEvent, ...]  # as the store read them: opened where their key lives
+
+    @property
+    def version(self) -> int:
+        return self.state.version
+
+    @property
+    def received(self) -> StoredEvent:
+        return self.events[0]
+
+
+async def load(conn: AsyncConnection, store: EventStore, feedback_id: str) -> Feedback | None:
+    stored = await store.read_stream(conn, feedback_stream(feedback_id))
+    return _folded(feedback_id, stored)
+
+
+def _folded(feedback_id: str, stored: Sequence[StoredEvent]) -> Feedback | None:
+    state = fold_feedback(feedback_id, (decode_feedback(event) for event in stored))
+    return None if state is None else Feedback(feedback_id, state, tuple(stored))
+
+
+def at_version(found: Feedback, version: int) -> Feedback:
+    """The feedback as it stood after its event `version` (a replay's body)."""
+    earlier = _folded(found.id, found.events[:version])
+    return found if earlier is None else earlier
+
+
+async def execute(
+    conn: AsyncConnection,
+    store: EventStore,
+    feedback_id: str,
+    command: FeedbackCommand,
+    *,
+    metadata: Mapping[str, JsonValue],
+    now: datetime,
+    if_match: int | None = None,
+) -> Feedback:
+    """Apply `command` to the feedback (a new one for `ReceiveFeedback`), in the caller's
+    transaction: its events appended and its row written, or a DomainError and nothing."""
+    found = await load(conn, store, feedback_id)
+    before = None if found is None else found.state
+    version = 0 if before is None else before.version
+    if if_match is not None and if_match != version:
+        raise FeedbackVersionMismatch(if_match, version)
+    if isinstance(command, ConvertEnquiry) and before is not None:
+        await _check_complaint(conn, before.landlord, command.complaint_id)
+    events = decide_feedback(command, before, now=now)
+    state = before
+    for event in events:
+        state = evolve_feedback(feedback_id, state, event)
+    assert state is not None
+    stored = await store.append(
+        conn,
+        feedback_stream(feedback_id),
+        version,
+        [to_new_event(event, metadata) for event in events],
+    )
+    await projection.upsert(conn, projection.row_for(state))
+    return Feedback(feedback_id, state, (*(found.events if found else ()), *stored))
+
+
+async def _check_complaint(conn: AsyncConnection, landlord: str, complaint_id: str) -> None:
+    query = sa.select(complaints.c.id).where(
+        complaints.c.id == complaint_id, complaints.c.landlord == landlord
+    )
+    if (await conn.execute(query)).first() is None:
+        raise ComplaintNotFound(complaint_id)
+
+
+def received_event(found: Feedback) -> FeedbackReceived:
+    event = decode_feedback(found.received)
+    assert isinstance(event, FeedbackReceived)
+    return event
+
+
+@dataclass
+class Erased:
+    feedback: list[str]
+    keys_destroyed: int
+
+
+async def erase(
+    conn: AsyncConnection,
+    store: EventStore,
+    keyring: Keyring,
+    feedback_ids: Sequence[str],
+    *,
+    reason: ErasureReason,
+    metadata: Mapping[str, JsonValue],
+    now: datetime,
+) -> Erased:
+    """Record `feedback_erased` on each (once: one already erased only loses any key made since)
+    and destroy every data key of each, in the caller's transaction."""
+    done: list[str] = []
+    for feedback_id in sorted(set(feedback_ids)):
+        found = await load(conn, store, feedback_id)
+        if found is None:
+            continue
+        if found.state.erased_at is None:
+            at = max(now, found.state.last_occurred_at)
+            command = EraseFeedback(occurred_at=at, reason=reason)
+            await execute(conn, store, feedback_id, command, metadata=metadata, now=at)
+        done.append(feedback_id)
+    keys = await keyring.erase(conn, [feedback_stream(f) for f in done])
+    return Erased(done, keys)
+
+
+async def past_retention(
+    conn: AsyncConnection, *, now: datetime, landlord: str | None = None
+) -> list[str]:
+    """Ended feedback (closed, or converted) whose last event is older than its landlord's
+    retention period and whose data is still readable (as `erasure.past_retention`)."""
+    found: list[str] = []
+    for row in await conn.execute(sa.select(landlords.c.id, landlords.c.retention_years)):
+        if landlord is not None and row.id != landlord:
+            continue
+        cutoff = now - timedelta(days=round(365.25 * int(row.retention_years)))
+        live_key = sa.exists().where(
+            complainant_keys.c.complaint_id == sa.literal("feedback:") + feedback.c.id,
+            complainant_keys.c.wrapped_key.is_not(None),
+        )
+        query = sa.select(feedback.c.id).where(
+            feedback.c.landlord == row.id,
+            feedback.c.status.in_(["closed", "converted"]),
+            feedback.c.last_occurred_at < cutoff,
+            live_key,
+        )
+        found += [str(r.id) for r in await conn.execute(query.order_by(feedback.c.id))]
+    return found
