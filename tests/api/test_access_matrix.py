@@ -24,7 +24,7 @@ from app.services.keys import Role
 from tests.api import catalogue_world
 from tests.api.catalogue_world import Markers
 from tests.api.conftest import LANDLORD, OTHER_LANDLORD, MakeKey
-from tests.api.factories import RESIDENT, complaint_body, log
+from tests.api.factories import RESIDENT, complaint_body, feedback_body, give, log
 
 pytestmark = pytest.mark.asyncio
 
@@ -46,6 +46,9 @@ class World:
     foreign_key: str  # a key of OTHER_LANDLORD
     own_webhook: str  # a CRM-role subscription of LANDLORD, to delete last
     foreign_webhook: str  # a subscription of OTHER_LANDLORD
+    # A compliment of each, as for the complaints: R-0001's still open, R-0002's, another
+    # landlord's.
+    feedback: dict[str, str] = field(default_factory=dict)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def target(self, kind: str) -> dict[str, Any]:
@@ -250,6 +253,28 @@ MATRIX = [
         "/v1/webhooks/{webhook}/deliveries",
         {OWN: WEBHOOKS_OWN, OTHER_LANDLORD_T: WEBHOOKS_OTHER},
     ),
+    # Compliments, comments and enquiries: roles as for complaints. The resident's compliment is
+    # acknowledged by the CRM key; the admin key may record too, but it is acknowledged by then.
+    Cell("POST", "/v1/feedback", {OWN: statuses(201, 201, 403, 201)}, body=feedback_body),
+    Cell("GET", "/v1/feedback", {OWN: same(200)}),
+    Cell("GET", "/v1/feedback/{feedback}", READ_COMPLAINT),
+    Cell("GET", "/v1/feedback/{feedback}/events", CASE_FILE),
+    Cell(
+        "POST",
+        "/v1/feedback/{feedback}/events",
+        {OWN: statuses(403, 201, 403, 409), OTHER_LANDLORD_T: statuses(403, 404, 403, 404)},
+        body=lambda: {
+            "type": "feedback_acknowledged",
+            "occurred_at": "2026-11-30T10:00:00Z",
+            "method": "email",
+        },
+    ),
+    Cell(
+        "POST",
+        "/v1/feedback/{feedback}/erasure",
+        {OWN: ADMIN_ONLY_OWN, OTHER_LANDLORD_T: statuses(403, 403, 403, 404)},
+        body=lambda: {"reason": "request"},
+    ),
     # The CRM key deletes it; the admin key then finds it gone.
     Cell(
         "DELETE",
@@ -272,6 +297,7 @@ async def test_the_matrix_covers_every_route() -> None:
         "{policy_id}": "{policy}",
         "{resident_id}": "{resident}",
         "{subscription_id}": "{webhook}",
+        "{feedback_id}": "{feedback}",
     }
     covered = {(cell.method, cell.path) for cell in MATRIX}
     for path in list(served):
@@ -306,6 +332,13 @@ async def world(client: httpx.AsyncClient, make_key: MakeKey, db: AsyncEngine) -
         own_webhook=await _webhook(client, await make_key(Role.admin)),
         foreign_webhook=await _webhook(client, await make_key(Role.admin, OTHER_LANDLORD)),
     )
+    result.feedback = {
+        OWN: (await give(client, crm))["id"],
+        OTHER_RESIDENT: (
+            await give(client, crm, resident={**OTHER_PERSON, "resident_id": "R-0002"})
+        )["id"],
+        OTHER_LANDLORD_T: (await give(client, foreign_crm, resident=FOREIGN_PERSON))["id"],
+    }
     for role in Role:
         result.headers[role] = {"Authorization": f"Bearer {await make_key(role)}"}
     result.headers[Role.portal]["X-Resident-Id"] = "R-0001"
@@ -335,6 +368,7 @@ def fill(template: str, target: str, w: World) -> str:
         .replace("{policy}", "hoc-2024")
         .replace("{resident}", "R-0001")
         .replace("{webhook}", w.foreign_webhook if target == OTHER_LANDLORD_T else w.own_webhook)
+        .replace("{feedback}", w.feedback[target])
     )
 
 

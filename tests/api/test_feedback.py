@@ -11,39 +11,9 @@ import pytest
 
 from app.services.keys import Role
 from tests.api.conftest import OTHER_LANDLORD, MakeKey
-from tests.api.factories import RESIDENT, log
+from tests.api.factories import PRAISE, RESIDENT, STAFF, feedback_body, give, log
 
 pytestmark = pytest.mark.asyncio
-
-PRAISE = "Sam fixed the boiler fast and tidied up afterwards"
-STAFF = "Sam Madeup"
-
-
-def feedback_body(kind: str = "compliment", **overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "kind": kind,
-        "channel": "email",
-        "received_at": "2025-12-19T10:00:00+00:00",
-        "occurred_at": "2025-12-19T10:05:00+00:00",
-        "category": "repairs",
-        "team": "repairs_north",
-        "text": PRAISE,
-        "resident": dict(RESIDENT),
-        "staff_member": STAFF,
-    }
-    body.update(overrides)
-    return body
-
-
-async def give(
-    client: httpx.AsyncClient, headers: dict[str, str], kind: str = "compliment", **overrides: Any
-) -> dict[str, Any]:
-    response = await client.post(
-        "/v1/feedback", json=feedback_body(kind, **overrides), headers=headers
-    )
-    assert response.status_code == 201, response.text
-    view: dict[str, Any] = response.json()
-    return view
 
 
 async def record(
@@ -152,8 +122,9 @@ async def test_lists_filter_by_kind_status_and_received_dates(
 ) -> None:
     marker = "filters_test"
     compliment = await give(client, crm, "compliment", category=marker)
+    january = "2026-01-05T10:00:00Z"
     comment = await give(client, crm, "comment", category=marker,
-                         received_at="2026-01-05T10:00:00Z", occurred_at="2026-01-05T10:00:00Z")  # fmt: skip
+                         received_at=january, occurred_at=january)  # fmt: skip
     enquiry = await give(client, crm, "enquiry", category=marker)
     await record(client, crm, enquiry["id"], "enquiry_answered", "2025-12-20T09:00:00Z",
                  method="phone")  # fmt: skip
