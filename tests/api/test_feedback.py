@@ -215,3 +215,43 @@ async def test_a_residents_erasure_reaches_their_feedback(
     ).status_code == 403
     analyst = bearer(await make_key(Role.analyst))
     assert (await client.get("/v1/audit/verify", headers=analyst)).json()["ok"] is True
+
+
+async def test_the_annual_report_counts_feedback_apart_from_complaints(
+    client: httpx.AsyncClient, crm: dict[str, str], make_key: MakeKey
+) -> None:
+    analyst = bearer(await make_key(Role.analyst))
+    params = {"year": "2025"}
+    before = (await client.get("/v1/reports/annual", params=params, headers=analyst)).json()
+    for kind, team in (("compliment", "repairs_north"), ("compliment", None), ("comment", None)):
+        await give(client, crm, kind, team=team)
+    enquiry = await give(client, crm, "enquiry")
+    complaint = await log(client, crm)
+    await record(client, crm, enquiry["id"], "enquiry_converted", "2025-12-19T11:00:00Z",
+                 complaint_id=complaint["id"])  # fmt: skip
+    after = (await client.get("/v1/reports/annual", params=params, headers=analyst)).json()
+    feedback = after.pop("feedback")
+    assert before.pop("feedback")["received"] == 0
+    # The complaint logged is counted as a complaint; the feedback in no complaint figure.
+    assert after["volumes"]["received"] == before["volumes"]["received"] + 1
+    assert feedback["received"] == 3
+    assert feedback["enquiries_converted"] == 1
+    assert feedback["by_kind"] == [
+        {"key": "compliment", "count": 2},
+        {"key": "comment", "count": 1},
+        {"key": "enquiry", "count": 0},
+    ]
+    assert feedback["praised"]["by_team"] == [
+        {"key": "not_recorded", "count": 1},
+        {"key": "repairs_north", "count": 1},
+    ]
+    csv = await client.get(
+        "/v1/reports/annual", params={**params, "format": "csv"}, headers=analyst
+    )
+    assert "feedback.praised.by_team[repairs_north].count,,,,1," in csv.text
+    page = await client.get("/v1/reports/annual", params={**params, "format": "html"},
+                            headers=analyst)  # fmt: skip
+    assert "What residents praised: compliments by service" in page.text
+    assert "Compliments by the team praised" in page.text
+    for secret in (PRAISE, STAFF, RESIDENT["name"]):
+        assert secret not in page.text + csv.text
