@@ -87,7 +87,7 @@ async def _give(
         case FeedbackKind.enquiry:
             steps.append(f.AnswerEnquiry(occurred_at=dealt, method=ContactMethod.phone))
     steps.append(f.CloseFeedback(occurred_at=dealt + timedelta(days=1)))
-    feedback_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    feedback_id = str(uuid.uuid4())  # never the seed's: ids are unique across landlords
     async with engine.begin() as conn:
         for step in steps:
             await service.execute(
