@@ -116,10 +116,13 @@ async def test_retention_erases_only_what_is_past_it(db: AsyncEngine, database_u
             name: (await service.load(conn, store, cid)).state.complainant.name  # type: ignore[union-attr]
             for name, cid in ids.items()
         }
-        praised = {
-            name: (await feedback.load(conn, store, name)).received.data["resident"]["name"]  # type: ignore[union-attr, index]
-            for name in ("Old-Praise", "New-Praise")
-        }
+        praised = {}
+        for name in ("Old-Praise", "New-Praise"):
+            given = await feedback.load(conn, store, name)
+            assert given is not None
+            resident = given.received.data["resident"]
+            assert isinstance(resident, dict)
+            praised[name] = resident["name"]
     assert names == {
         "Ancient Closed": "[erased]",
         "Ancient Open": "Ancient Open",
