@@ -97,7 +97,9 @@ RESIDENT_EVENT_TYPES = frozenset(
     }
 )
 # Deadline alerts are the service's own record (app/services/alerts.py): no key may append one.
-SYSTEM_EVENT_TYPES = frozenset({"deadline_alert_raised"})
+# Nor the link to the enquiry a complaint came from: recorded with the enquiry's conversion
+# (`enquiry_converted`, POST /v1/feedback/{id}/events), in the same transaction.
+SYSTEM_EVENT_TYPES = frozenset({"deadline_alert_raised", "raised_from_enquiry"})
 CASE_FILE_EVENT_TYPES = (
     frozenset(COMPLAINT_EVENTS) - {"logged", "personal_data_erased"} - SYSTEM_EVENT_TYPES
 )

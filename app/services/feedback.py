@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.domain.complaint.commands import LinkEnquiry
 from app.domain.complaint.events import ErasureReason
 from app.domain.feedback.commands import ConvertEnquiry, EraseFeedback, FeedbackCommand
 from app.domain.feedback.decide import decide_feedback
@@ -25,7 +26,8 @@ from app.events.store import EventStore, JsonValue, StoredEvent
 from app.events.streams import feedback_stream
 from app.events.tables import complainant_keys
 from app.projections import feedback as projection
-from app.projections.tables import complaints, feedback, landlords
+from app.projections.tables import feedback, landlords
+from app.services import complaints as complaint_service
 
 
 class FeedbackVersionMismatch(Exception):
@@ -87,8 +89,9 @@ async def execute(
     version = 0 if before is None else before.version
     if if_match is not None and if_match != version:
         raise FeedbackVersionMismatch(if_match, version)
+    complaint = None
     if isinstance(command, ConvertEnquiry) and before is not None:
-        await _check_complaint(conn, before.landlord, command.complaint_id)
+        complaint = await _complaint(conn, store, before.landlord, command.complaint_id)
     events = decide_feedback(command, before, now=now)
     state = before
     for event in events:
@@ -101,15 +104,25 @@ async def execute(
         [to_new_event(event, metadata) for event in events],
     )
     await projection.upsert(conn, projection.row_for(state))
+    if complaint is not None:
+        # Both streams say so: the complaint records which enquiry it came from, no earlier than
+        # its own last event (a complaint's events are in the order they happened).
+        at = max(command.occurred_at, complaint.state.last_occurred_at)
+        link = LinkEnquiry(occurred_at=at, feedback_id=feedback_id)
+        await complaint_service.record(
+            conn, store, complaint, link, if_match=None, metadata=metadata, now=max(now, at)
+        )
     return Feedback(feedback_id, state, (*(found.events if found else ()), *stored))
 
 
-async def _check_complaint(conn: AsyncConnection, landlord: str, complaint_id: str) -> None:
-    query = sa.select(complaints.c.id).where(
-        complaints.c.id == complaint_id, complaints.c.landlord == landlord
-    )
-    if (await conn.execute(query)).first() is None:
+async def _complaint(
+    conn: AsyncConnection, store: EventStore, landlord: str, complaint_id: str
+) -> complaint_service.Complaint:
+    """The complaint an enquiry is converted into: the same landlord's, logged already."""
+    found = await complaint_service.load(conn, store, complaint_id)
+    if found is None or found.state.landlord != landlord:
         raise ComplaintNotFound(complaint_id)
+    return found
 
 
 def received_event(found: Feedback) -> FeedbackReceived:

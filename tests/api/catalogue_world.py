@@ -324,6 +324,7 @@ async def _feedback(
         assert response.status_code == 201, (event_type, response.text)
         found[name] = response.json()
         appended.add(event_type)
+    appended.add("raised_from_enquiry")  # on the complaint, with the conversion
     gone = await client.post(
         "/v1/feedback",
         json=feedback_body(Markers(), "comment", "2026-03-02T10:00:00Z"),

@@ -170,6 +170,17 @@ async def test_an_enquiry_that_is_a_complaint_is_converted_and_counted_only_as_o
         complaint["id"],
         [],
     )
+    # Both streams say so.
+    events = (await client.get(f"/v1/complaints/{complaint['id']}/events", headers=crm)).json()
+    assert events["items"][-1]["type"] == "raised_from_enquiry"
+    assert events["items"][-1]["data"] == {"feedback_id": enquiry["id"]}
+    refused = await client.post(
+        f"/v1/complaints/{complaint['id']}/events",
+        json={"type": "raised_from_enquiry", "occurred_at": "2025-12-20T09:00:00Z",
+              "feedback_id": enquiry["id"]},
+        headers=crm,
+    )  # fmt: skip
+    assert refused.status_code == 403
 
 
 async def test_a_residents_erasure_reaches_their_feedback(

@@ -47,6 +47,7 @@ from app.domain.complaint.events import (
     Outcome,
     PaymentMethod,
     PersonalDataErased,
+    RaisedFromEnquiry,
     ReferralBody,
     Referred,
     Reopened,
@@ -186,4 +187,5 @@ EXAMPLES: list[ComplaintEvent] = [
         working_days_before=2,
         point_date=date(2025, 6, 11),
     ),
+    RaisedFromEnquiry(occurred_at=T, feedback_id="0b7e5c1e-3a8f-4d4e-9a51-5f0c2d8b7a10"),
 ]

@@ -257,6 +257,14 @@ class RecordOmbudsmanDetermination:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class LinkEnquiry:
+    """Say which enquiry the complaint came from (the feedback service, converting it)."""
+
+    occurred_at: datetime
+    feedback_id: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ErasePersonalData:
     occurred_at: datetime
     reason: ErasureReason
@@ -310,4 +318,5 @@ Command = (
     | RecordLearning
     | ErasePersonalData
     | InformResident
+    | LinkEnquiry
 )

@@ -36,6 +36,7 @@ from app.domain.complaint.commands import (
     ErasePersonalData,
     Escalate,
     InformResident,
+    LinkEnquiry,
     LogComplaint,
     OfferCompensation,
     OffsetCompensation,
@@ -84,6 +85,7 @@ from app.domain.complaint.events import (
     Logged,
     NoteAdded,
     PersonalDataErased,
+    RaisedFromEnquiry,
     Responded,
 )
 from app.domain.complaint.informing import inform
@@ -158,7 +160,9 @@ def decide(
         raise ValueError("decide was given a policy other than the one the complaint pinned")
     if command.occurred_at < state.last_occurred_at:
         raise OccurredBeforePreviousEvent()
-    if state.is_terminal:
+    # The enquiry a complaint came from may be converted after the complaint ended: not a key's
+    # to record, so not listed to one as possible.
+    if state.is_terminal and not isinstance(command, LinkEnquiry):
         possible = AFTER_CLOSURE if state.status is Status.closed else AFTER_DECLINE
         if type(command) not in possible:
             raise ComplaintClosed(state.status, possible.values())
@@ -349,6 +353,8 @@ def _decide(
             return record_determination(command, state)
         case ErasePersonalData(reason=reason):
             return PersonalDataErased(occurred_at=at, reason=reason)
+        case LinkEnquiry(feedback_id=feedback_id):
+            return RaisedFromEnquiry(occurred_at=at, feedback_id=feedback_id)
         case RecordLearning():
             return record_learning(command)
         case InformResident():

@@ -39,6 +39,7 @@ from app.domain.complaint.events import (
     OmbudsmanEvidenceProvided,
     OmbudsmanEvidenceRequested,
     PersonalDataErased,
+    RaisedFromEnquiry,
     Referred,
     Reopened,
     ResidentInformed,
@@ -310,6 +311,8 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
                 working_days_before=event.working_days_before,
             )
             return changed(state, alerts=(*state.alerts, raised))
+        case RaisedFromEnquiry(feedback_id=feedback_id):
+            return changed(state, enquiries=(*state.enquiries, feedback_id))
         case _:
             assert_never(event)
 

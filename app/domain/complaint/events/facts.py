@@ -270,6 +270,16 @@ class DeadlineAlertRaised:
     point_date: Annotated[date, INTERNAL]
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RaisedFromEnquiry:
+    """The complaint first reached the landlord as the enquiry `feedback_id`, converted into it
+    (that stream records `enquiry_converted`). Recorded by the service with the conversion, never
+    by an API key on its own."""
+
+    occurred_at: datetime
+    feedback_id: Annotated[str, RESIDENT]
+
+
 ComplaintEvent = (
     Logged
     | Acknowledged
@@ -303,6 +313,7 @@ ComplaintEvent = (
     | PersonalDataErased
     | ResidentInformed
     | DeadlineAlertRaised
+    | RaisedFromEnquiry
 )
 
 # The stored `type` of each event: snake_case, past tense (SPEC.md).
@@ -339,4 +350,5 @@ EVENT_TYPES: dict[type[ComplaintEvent], str] = {
     PersonalDataErased: "personal_data_erased",
     ResidentInformed: "resident_informed",
     DeadlineAlertRaised: "deadline_alert_raised",
+    RaisedFromEnquiry: "raised_from_enquiry",
 }
