@@ -23,7 +23,8 @@ class WebhookData(BaseModel):
     event: EventView
     complaint: ComplaintView | None = Field(
         description="The complaint just after the event, as the subscription's role sees it "
-        "(its clocks as they stood when the event occurred); null for a landlord's own events."
+        "(its clocks as they stood when the event occurred); null for a landlord's own events and "
+        "for compliments, comments and enquiries."
     )
 
 
@@ -32,8 +33,8 @@ class WebhookPayload(BaseModel):
     `webhook-timestamp` and `webhook-signature` headers sign exactly these bytes)."""
 
     type: str = Field(
-        description="`uk.redress.complaint.<event type>` (or `uk.redress.landlord.<event type>`), "
-        "as in the NDJSON export's CloudEvents."
+        description="`uk.redress.complaint.<event type>` (or `uk.redress.landlord.<event type>`, "
+        "`uk.redress.feedback.<event type>`), as in the NDJSON export's CloudEvents."
     )
     timestamp: datetime = Field(description="When the event was recorded.")
     data: WebhookData
