@@ -170,7 +170,9 @@ async def test_an_enquiry_that_is_a_complaint_is_converted_and_counted_only_as_o
         complaint["id"],
         [],
     )
-    # Both streams say so.
+    # Both streams say so, and the complaint's view.
+    shown = (await client.get(f"/v1/complaints/{complaint['id']}", headers=crm)).json()
+    assert shown["from_enquiries"] == [enquiry["id"]]
     events = (await client.get(f"/v1/complaints/{complaint['id']}/events", headers=crm)).json()
     assert events["items"][-1]["type"] == "raised_from_enquiry"
     assert events["items"][-1]["data"] == {"feedback_id": enquiry["id"]}
