@@ -227,7 +227,7 @@ async def list_feedback(
             ids, next_cursor = await projection.list_ids(conn, flt, limit=limit, cursor=cursor)
         except InvalidCursor as error:
             raise ApiError(422, "invalid-cursor", str(error)) from error
-        found = [f for i in ids if (f := await service.load(conn, store, i)) is not None]
+        found = await service.load_many(conn, store, ids)
     page = FeedbackPage(items=[feedback_view(f, actor) for f in found], next_cursor=next_cursor)
     return Response(dump(page), media_type="application/json")
 

@@ -61,6 +61,15 @@ async def load(conn: AsyncConnection, store: EventStore, feedback_id: str) -> Fe
     return _folded(feedback_id, stored)
 
 
+async def load_many(
+    conn: AsyncConnection, store: EventStore, feedback_ids: Sequence[str]
+) -> list[Feedback]:
+    """Several, in the order asked for, their streams read in one query (a list page)."""
+    streams = await store.read_streams(conn, [feedback_stream(i) for i in feedback_ids])
+    found = (_folded(i, streams[feedback_stream(i)]) for i in feedback_ids)
+    return [f for f in found if f is not None]
+
+
 def _folded(feedback_id: str, stored: Sequence[StoredEvent]) -> Feedback | None:
     state = fold_feedback(feedback_id, (decode_feedback(event) for event in stored))
     return None if state is None else Feedback(feedback_id, state, tuple(stored))
