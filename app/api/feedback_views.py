@@ -12,6 +12,7 @@ from app.api.schemas.feedback import (
     FeedbackAcknowledgedIn,
     FeedbackClosedIn,
     FeedbackEventRequest,
+    FeedbackStep,
     FeedbackView,
 )
 from app.domain.feedback import commands as c
@@ -37,6 +38,11 @@ def feedback_view(found: service.Feedback, actor: Actor) -> FeedbackView:
         closed_at=state.closed_at,
         erased=state.erased_at is not None,
         received=visible_data(found.received, actor.reader),
+        steps=[
+            FeedbackStep(type=e.type, occurred_at=e.occurred_at, data=visible_data(e, actor.reader))
+            for e in found.events[1:]
+            if actor.reader.sees_event(e.type, e.data)
+        ],
         next=possible(state),
         version=state.version,
     )

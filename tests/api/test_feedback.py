@@ -113,6 +113,18 @@ async def test_a_portal_gives_and_reads_only_its_residents_feedback(
     refused = await record(client, as_r7, mine["id"], "feedback_acknowledged",
                            "2025-12-20T09:00:00Z", method="email")  # fmt: skip
     assert refused.status_code == 403
+    considered = await record(client, crm, mine["id"], "comment_considered",
+                              "2025-12-20T09:00:00Z", acted_upon=True,
+                              response="A bench goes in next month")  # fmt: skip
+    assert considered.status_code == 201, considered.text
+    seen = (await client.get(f"/v1/feedback/{mine['id']}", headers=as_r7)).json()
+    assert seen["steps"] == [
+        {
+            "type": "comment_considered",
+            "occurred_at": "2025-12-20T09:00:00Z",
+            "data": {"acted_upon": True, "response": "A bench goes in next month"},
+        }
+    ]
     other = bearer(await make_key(Role.crm, OTHER_LANDLORD))
     assert (await client.get(f"/v1/feedback/{mine['id']}", headers=other)).status_code == 404
 

@@ -99,6 +99,12 @@ FeedbackEventRequest = Annotated[
 ]
 
 
+class FeedbackStep(BaseModel):
+    type: str
+    occurred_at: datetime
+    data: dict[str, object]
+
+
 class FeedbackView(BaseModel):
     id: str
     landlord: str
@@ -122,6 +128,11 @@ class FeedbackView(BaseModel):
     received: dict[str, object] = Field(
         description="The `feedback_received` event's data as this key may see it (the event "
         "catalogue decides: the words and the person only to keys that see personal data)."
+    )
+    steps: list[FeedbackStep] = Field(
+        description="What happened since it was received, in order, as this key may see it (an "
+        "enquiry's answer and a comment's response to the resident's portal too; a note passing "
+        "a compliment on is the landlord's)."
     )
     next: list[str] = Field(description="The lifecycle events that may be recorded next.")
     version: int
