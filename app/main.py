@@ -18,6 +18,7 @@ from app.api import (
     errors,
     evidence_pack,
     feed,
+    feedback,
     health,
     history,
     keys,
@@ -149,6 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(webhooks.router)
     app.include_router(workload.router)
     app.include_router(erasure.router)
+    app.include_router(feedback.router)
     app.include_router(health.router)
     # Inside HttpMiddleware, so a request answered at its deadline is counted and gets its headers.
     app.add_middleware(Deadline, seconds=settings.request_timeout_seconds)

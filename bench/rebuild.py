@@ -39,7 +39,7 @@ from app.events.store import JsonValue, StoredEvent
 from app.events.tables import events
 from app.projections.reports import OWNER
 from app.projections.reports import TABLES as REPORT_TABLES
-from app.projections.tables import complaints
+from app.projections.tables import complaints, feedback
 from app.services import rebuild_parallel
 from app.services.rebuild import Mode, rebuild
 from bench.common import (
@@ -96,6 +96,10 @@ async def _template(url: str) -> Template:
                 await conn.execute(sa.delete(table))
             await conn.execute(sa.delete(complaints))
             await conn.execute(sa.delete(events).where(events.c.stream_id.in_(ids)))
+            # The demo's compliments, comments and enquiries go too: the bench is of complaints,
+            # and the log it copies onto must have no gap where the complaints were.
+            await conn.execute(sa.delete(feedback))
+            await conn.execute(sa.delete(events).where(events.c.stream_id.like("feedback:%")))
             last = (await conn.execute(sa.select(sa.func.max(events.c.position)))).scalar()
             template.next_position = int(last or 0) + 1
     finally:

@@ -22,6 +22,7 @@ from app.api.errors import ApiError
 from app.api.ratelimit import RateLimiter, retry_after
 from app.domain.catalogue import COMPLAINT_EVENTS
 from app.domain.complaint.state import ComplaintState
+from app.domain.feedback.state import FeedbackState
 from app.events.store import EventStore
 from app.services.keys import ApiKey, Role, authenticate_on
 from app.services.privacy import Reader
@@ -47,6 +48,9 @@ class Action(StrEnum):
     attach_evidence = "attach_evidence"
     read_attachment = "read_attachment"
     evidence_pack = "evidence_pack"
+    log_feedback = "log_feedback"
+    read_feedback = "read_feedback"
+    record_feedback = "record_feedback"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -72,6 +76,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.attach_evidence: frozenset({Role.portal, Role.crm, Role.admin}),
     Action.read_attachment: frozenset({Role.portal, Role.crm, Role.admin}),
     Action.evidence_pack: frozenset({Role.crm, Role.admin}),
+    # Compliments, comments and enquiries, as complaints: a portal logs and reads its resident's.
+    Action.log_feedback: frozenset({Role.portal, Role.crm, Role.admin}),
+    Action.read_feedback: frozenset({Role.portal, Role.crm, Role.analyst, Role.admin}),
+    Action.record_feedback: frozenset({Role.crm, Role.admin}),
 }
 
 # What a portal may do only on behalf of a named resident.
@@ -83,6 +91,8 @@ RESIDENT_SCOPED = frozenset(
         Action.read_letters,
         Action.attach_evidence,
         Action.read_attachment,
+        Action.log_feedback,
+        Action.read_feedback,
     }
 )
 
@@ -103,7 +113,9 @@ RESIDENT_EVENT_TYPES = frozenset(
     }
 )
 # Deadline alerts are the service's own record (app/services/alerts.py): no key may append one.
-SYSTEM_EVENT_TYPES = frozenset({"deadline_alert_raised"})
+# Nor the link to the enquiry a complaint came from: recorded with the enquiry's conversion
+# (`enquiry_converted`, POST /v1/feedback/{id}/events), in the same transaction.
+SYSTEM_EVENT_TYPES = frozenset({"deadline_alert_raised", "raised_from_enquiry"})
 # Events with a door of their own, which a JSON body cannot open: a complaint is logged at
 # POST /v1/complaints, erased at .../erasure, a file attached with its bytes at .../attachments,
 # and a letter rendered and recorded with the hash of what was rendered at .../letters.
@@ -156,6 +168,12 @@ class Actor:
         if self.role is Role.portal:
             return state.complainant.resident_id == self.resident_id
         return True
+
+    def can_see_feedback(self, state: FeedbackState) -> bool:
+        """As `can_see`, for a compliment, comment or enquiry."""
+        if state.landlord != self.landlord:
+            return False
+        return self.role is not Role.portal or state.resident_id == self.resident_id
 
 
 # Dependencies are coroutines: FastAPI runs a plain function in a worker thread, a hop to another

@@ -1,6 +1,7 @@
 """Erasure of a complainant's personal data (admin keys, their own landlord only).
 
-`POST /v1/complainants/{resident_id}/erasure` erases every complaint of that resident;
+`POST /v1/complainants/{resident_id}/erasure` erases every complaint of that resident, and every
+compliment, comment and enquiry they gave (their feedback streams have keys of their own);
 `POST /v1/complaints/{id}/erasure` one complaint (also for complainants without a resident id).
 The events stay, the hash chain still verifies, and stage, dates and outcomes still count in every
 report: only the personal fields, sealed with the destroyed keys, become unreadable.
@@ -9,6 +10,7 @@ report: only the personal fields, sealed with the destroyed keys, become unreada
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
@@ -21,8 +23,10 @@ from app.api.errors import ApiError
 from app.api.writes import CorrelationId, dump, event_metadata
 from app.domain.complaint.events import ErasureReason
 from app.events.sealed_store import SealingEventStore
+from app.projections import feedback as feedback_rows
 from app.services import complaints as complaint_service
 from app.services import erasure as service
+from app.services import feedback as feedback_service
 
 router = APIRouter(prefix="/v1", tags=["privacy"], dependencies=[Depends(reject_unknown_query)])
 
@@ -36,13 +40,17 @@ class ErasureRequest(BaseModel):
 
 class ErasureResult(BaseModel):
     complaints: list[str] = Field(description="The complaints whose personal data was erased.")
+    feedback: list[str] = Field(
+        default_factory=list,
+        description="The compliments, comments and enquiries whose personal data was erased.",
+    )
     keys_destroyed: int
 
 
 Admin = Annotated[Actor, Depends(authorize(Action.erase))]
 
 
-def _sealing(store: Store) -> SealingEventStore:
+def sealing(store: Store) -> SealingEventStore:
     if not isinstance(store, SealingEventStore):  # the app always builds one; a bug otherwise
         raise TypeError("erasure needs the sealing event store")
     return store
@@ -54,25 +62,35 @@ async def _erase(
     actor: Actor,
     reason: ErasureReason,
     correlation_id: str | None,
-    find: Callable[[AsyncConnection], Awaitable[list[str]]],
+    find: Callable[[AsyncConnection], Awaitable[tuple[list[str], list[str]]]],
 ) -> Response:
+    """Erase the complaints and the feedback `find` names, in one transaction."""
+    sealed = sealing(store)
+    metadata = event_metadata(actor, correlation_id)
     async with engine.begin() as conn:
-        ids = await find(conn)
-        done = await service.erase(
+        ids, feedback_ids = await find(conn)
+        done = await service.erase(conn, sealed, ids, reason=reason, metadata=metadata)
+        given = await feedback_service.erase(
             conn,
-            _sealing(store),
-            ids,
+            sealed,
+            sealed.keyring,
+            feedback_ids,
             reason=reason,
-            metadata=event_metadata(actor, correlation_id),
+            metadata=metadata,
+            now=datetime.now(UTC),
         )
-    result = ErasureResult(complaints=done.complaints, keys_destroyed=done.keys_destroyed)
+    result = ErasureResult(
+        complaints=done.complaints,
+        feedback=given.feedback,
+        keys_destroyed=done.keys_destroyed + given.keys_destroyed,
+    )
     return Response(dump(result), media_type="application/json")
 
 
 @router.post(
     "/complainants/{resident_id}/erasure",
     response_model=ErasureResult,
-    summary="Erase a resident's personal data in all their complaints",
+    summary="Erase a resident's personal data in all their complaints and feedback",
 )
 async def erase_resident(
     resident_id: Annotated[str, Path(min_length=1, max_length=128)],
@@ -82,11 +100,14 @@ async def erase_resident(
     actor: Admin,
     correlation_id: CorrelationId = None,
 ) -> Response:
-    async def find(conn: AsyncConnection) -> list[str]:
+    async def find(conn: AsyncConnection) -> tuple[list[str], list[str]]:
         ids = await service.complaints_of_resident(conn, actor.landlord, resident_id)
-        if not ids:
-            raise ApiError(404, "not-found", "No complaint of this landlord has that resident.")
-        return ids
+        given = await feedback_rows.ids_of_resident(conn, actor.landlord, resident_id)
+        if not ids and not given:
+            raise ApiError(
+                404, "not-found", "No complaint or feedback of this landlord has that resident."
+            )
+        return ids, given
 
     return await _erase(engine, store, actor, body.reason, correlation_id, find)
 
@@ -104,10 +125,10 @@ async def erase_complaint(
     actor: Admin,
     correlation_id: CorrelationId = None,
 ) -> Response:
-    async def find(conn: AsyncConnection) -> list[str]:
+    async def find(conn: AsyncConnection) -> tuple[list[str], list[str]]:
         complaint = await complaint_service.load(conn, store, complaint_id)
         if complaint is None or not actor.can_see(complaint.state):
             raise ApiError(404, "not-found", "No such complaint.")
-        return [complaint_id]
+        return [complaint_id], []
 
     return await _erase(engine, store, actor, body.reason, correlation_id, find)

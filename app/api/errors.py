@@ -39,6 +39,9 @@ CONFLICT_CODES = frozenset(
     {
         "already-logged",
         "invalid-transition",
+        "already-received",
+        "feedback-step-refused",
+        "already-erased",
         "already-acknowledged",
         "already-responded",
         "no-further-stage",

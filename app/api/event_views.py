@@ -8,7 +8,13 @@ from collections.abc import Mapping
 from app.api.deps import Actor
 from app.api.schemas.events import EventView, RecordedBy
 from app.events.store import StoredEvent
-from app.events.streams import is_landlord_stream, landlord_of_stream
+from app.events.streams import (
+    feedback_of_stream,
+    is_complaint_stream,
+    is_feedback_stream,
+    is_landlord_stream,
+    landlord_of_stream,
+)
 from app.services import alerts
 from app.services.keys import Role
 from app.services.privacy import current, visible
@@ -19,7 +25,10 @@ def event_view(event: StoredEvent, actor: Actor, pseudonym: str | None = None) -
     return EventView(
         position=event.position,
         stream_id=event.stream_id,
-        complaint_id=None if is_landlord_stream(event.stream_id) else event.stream_id,
+        complaint_id=event.stream_id if is_complaint_stream(event.stream_id) else None,
+        feedback_id=(
+            feedback_of_stream(event.stream_id) if is_feedback_stream(event.stream_id) else None
+        ),
         landlord_id=(
             landlord_of_stream(event.stream_id) if is_landlord_stream(event.stream_id) else None
         ),

@@ -141,6 +141,7 @@ def complaint_view(
         stages=_stages(complaint, gate, at),
         closed_at=state.closed_at,
         personal_data_erased_at=state.personal_data_erased_at,
+        from_enquiries=list(state.enquiries),
         closure_reason=state.closure_reason,
         declined_at=state.declined_at,
         decline_reason=state.decline_reason,

@@ -184,6 +184,7 @@ async def run_write(
     *,
     rederive: Rederive | None = None,
     asked_also: bytes = b"",
+    several_statements: bool = False,
 ) -> Response:
     """Run `operation` on one connection. A complaint write returns a `Planned`: its response is
     rendered, and its append sent with the idempotency record, as one statement; on PostgreSQL
@@ -192,14 +193,17 @@ async def run_write(
     a transaction with the record. A route whose responses belong to a complaint
     (`Written.complaint_id`) gives `rederive`, for replays after erasure. `asked_also`: what else
     the request asks that is not in its body (an upload's name, kind and visibility), so that a
-    key reused with another of them is refused as a different request."""
+    key reused with another of them is refused as a different request. One that is not a
+    `Planned` but still seals its response (a piece of feedback's) says `several_statements`, so
+    its statements share one transaction."""
     request_hash = idempotency.request_hash(request.method, request.url.path, await request.body())
     if asked_also:
         request_hash = idempotency.request_hash(request_hash, "", asked_also)
     keyring = _keyring(request)
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            async with writing(engine, one_statement=rederive is not None) as conn:
+            one_statement = rederive is not None and not several_statements
+            async with writing(engine, one_statement=one_statement) as conn:
                 if idempotency_key is not None:
                     seen = await idempotency.find(conn, keyring, actor.key_id, idempotency_key)
                     if seen is not None:

@@ -19,13 +19,17 @@ from app.audit.findings import Finding, Findings, Kind
 from app.audit.rows import Link
 from app.db import one_of
 from app.events.streams import (
+    FEEDBACK_PREFIX,
     LANDLORD_PREFIX,
+    feedback_of_stream,
+    feedback_stream,
+    is_feedback_stream,
     is_landlord_stream,
     landlord_of_stream,
     landlord_stream,
 )
 from app.events.tables import events
-from app.projections.tables import complaints, landlords
+from app.projections.tables import complaints, feedback, landlords
 
 
 class StreamChecker:
@@ -62,6 +66,18 @@ class StreamChecker:
             )
             self.anchors |= {
                 landlord_stream(str(row.id)): (int(row.version), str(row.id)) for row in rows_
+            }
+        # A piece of feedback's stream is anchored by its feedback row.
+        feedback_ids = [feedback_of_stream(i) for i in ids if is_feedback_stream(i)]
+        if feedback_ids:
+            found_ = await conn.execute(
+                sa.select(feedback.c.id, feedback.c.version, feedback.c.landlord).where(
+                    one_of(conn, feedback.c.id, feedback_ids)
+                )
+            )
+            self.anchors |= {
+                feedback_stream(str(row.id)): (int(row.version), str(row.landlord))
+                for row in found_
             }
 
     def _found(self, kind: Kind, link: Link, detail: str, *, missing: int | None = None) -> None:
@@ -103,7 +119,7 @@ class StreamChecker:
             self._found(
                 Kind.inserted,
                 link,
-                "no complaint or landlord has this stream"
+                "no complaint, landlord or feedback has this stream"
                 if anchor is None
                 else f"past the projection's version {anchor[0]}",
             )
@@ -190,17 +206,24 @@ async def check_heads(conn: AsyncConnection, findings: Findings, heads: Mapping[
 
 async def landlords_of(conn: AsyncConnection, stream_ids: set[str]) -> dict[str, str]:
     owners = {s: landlord_of_stream(s) for s in stream_ids if is_landlord_stream(s)}
-    ids = sorted(stream_ids - owners.keys())
+    feedback_ids = {feedback_of_stream(s): s for s in stream_ids if is_feedback_stream(s)}
+    ids = sorted(stream_ids - owners.keys() - set(feedback_ids.values()))
     if ids:
         query = sa.select(complaints.c.id, complaints.c.landlord).where(
             one_of(conn, complaints.c.id, ids)
         )
         owners |= {str(id_): str(landlord) for id_, landlord in await conn.execute(query)}
+    if feedback_ids:
+        query = sa.select(feedback.c.id, feedback.c.landlord).where(
+            one_of(conn, feedback.c.id, sorted(feedback_ids))
+        )
+        owners |= {feedback_ids[str(id_)]: str(owner) for id_, owner in await conn.execute(query)}
     return owners
 
 
 async def check_orphans(conn: AsyncConnection, findings: Findings, seen_at: int) -> None:
-    """Complaints and landlords without a single event: the stream walk never meets them."""
+    """Complaints, landlords and feedback without a single event: the stream walk never meets
+    them."""
     has_events = sa.exists().where(events.c.stream_id == complaints.c.id)
     query = sa.select(complaints.c.id, complaints.c.landlord).where(~has_events)
     for row in await conn.execute(query.order_by(complaints.c.id)):
@@ -211,6 +234,21 @@ async def check_orphans(conn: AsyncConnection, findings: Findings, seen_at: int)
                 version=1,
                 position=None,
                 detail="the complaint has no events at all",
+                landlord=str(row.landlord),
+                seen_at=seen_at,
+            )
+        )
+    unheard = sa.select(feedback.c.id, feedback.c.landlord).where(
+        ~sa.exists().where(events.c.stream_id == sa.literal(FEEDBACK_PREFIX) + feedback.c.id)
+    )
+    for row in await conn.execute(unheard.order_by(feedback.c.id)):
+        findings.add(
+            Finding(
+                kind=Kind.deleted,
+                stream_id=feedback_stream(str(row.id)),
+                version=1,
+                position=None,
+                detail="the feedback has no events at all",
                 landlord=str(row.landlord),
                 seen_at=seen_at,
             )
@@ -234,12 +272,14 @@ async def check_orphans(conn: AsyncConnection, findings: Findings, seen_at: int)
 async def anchors_match(
     conn: AsyncConnection, heads: Mapping[str, tuple[int, str]], *, batch_size: int = 10_000
 ) -> bool:
-    """Whether every complaint and landlord row has a stream in `heads` ending at its version,
-    and every stream in `heads` has such a row: the anchors, checked without the stream walk."""
+    """Whether every complaint, landlord and feedback row has a stream in `heads` ending at its
+    version, and every stream in `heads` has such a row: the anchors, checked without the stream
+    walk."""
     matched = 0
     for table, stream_of in (
         (complaints, lambda id_: id_),
         (landlords, landlord_stream),
+        (feedback, feedback_stream),
     ):
         after: str | None = None
         while True:

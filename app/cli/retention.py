@@ -24,35 +24,50 @@ def retention_run(
         bool, typer.Option(help="List what would be erased; erase nothing.")
     ] = False,
 ) -> None:
-    """Erase the personal data of complaints that ended more than their landlord's retention
-    period ago (`retention_years`, counted from the complaint's last event)."""
+    """Erase the personal data of complaints, compliments, comments and enquiries that ended
+    more than their landlord's retention period ago (`retention_years`, counted from the last
+    event)."""
     from app.domain.complaint.events import ErasureReason
     from app.services import erasure
+    from app.services import feedback as feedback_service
 
-    async def run() -> tuple[list[str], int]:
+    metadata = {"actor": "cli", "role": "operator", "correlation_id": "retention"}
+
+    async def run() -> tuple[list[str], list[str], int]:
         settings = Settings()
         engine = create_engine(settings.database_url)
         try:
             async with engine.begin() as conn:
                 await erasure.one_retention_run_at_a_time(conn)
-                due = await erasure.past_retention(conn, now=datetime.now(UTC), landlord=landlord)
-                if dry_run or not due:
-                    return due, 0
+                now = datetime.now(UTC)
+                due = await erasure.past_retention(conn, now=now, landlord=landlord)
+                given = await feedback_service.past_retention(conn, now=now, landlord=landlord)
+                if dry_run or not (due or given):
+                    return due, given, 0
+                store = make_store(settings)
                 done = await erasure.erase(
-                    conn,
-                    make_store(settings),
-                    due,
-                    reason=ErasureReason.retention,
-                    metadata={"actor": "cli", "role": "operator", "correlation_id": "retention"},
+                    conn, store, due, reason=ErasureReason.retention, metadata=metadata
                 )
-                return done.complaints, done.keys_destroyed
+                gone = await feedback_service.erase(
+                    conn,
+                    store,
+                    store.keyring,
+                    given,
+                    reason=ErasureReason.retention,
+                    metadata=metadata,
+                    now=now,
+                )
+                return done.complaints, gone.feedback, done.keys_destroyed + gone.keys_destroyed
         finally:
             await engine.dispose()
 
-    complaints, keys = asyncio.run(run())
+    complaints, feedback, keys = asyncio.run(run())
     verb = "would erase" if dry_run else "erased"
     console.print(f"{verb} the personal data of {len(complaints)} complaint(s)")
     for complaint_id in complaints:
         print(complaint_id)
+    console.print(f"and of {len(feedback)} compliment(s), comment(s) and enquiry(ies)")
+    for feedback_id in feedback:
+        print(feedback_id)
     if not dry_run:
         console.print(f"{keys} data key(s) destroyed")

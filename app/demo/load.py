@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from app.demo.feedback import load_demo_feedback
 from app.demo.scenarios import (
     CATEGORIES,
     FIRST_NAMES,
@@ -95,6 +96,15 @@ async def load_demo(
                 if history_since <= day <= until:
                     await demo.play(day, ending[demo.logged % len(ending)])
             month = (month + timedelta(days=32)).replace(day=1)
+    # Compliments, comments and enquiries too, for the annual report's "what residents praised".
+    await load_demo_feedback(
+        engine,
+        store,
+        landlord=landlord,
+        since=history_since or today - timedelta(days=60),
+        now=now,
+        seed=seed,
+    )
     return demo.logged
 
 

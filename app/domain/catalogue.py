@@ -8,12 +8,16 @@ export, the portal and the analysts all ask this one catalogue.
 from __future__ import annotations
 
 from app.domain.complaint.events import EVENT_TYPES
+from app.domain.feedback.events import FEEDBACK_EVENT_TYPES
 from app.domain.landlord.events import LANDLORD_EVENT_TYPES
-from app.domain.treatment import EventSpec, build
+from app.domain.treatment import CatalogueError, EventSpec, build
 
 COMPLAINT_EVENTS: dict[str, EventSpec] = build(EVENT_TYPES)
 LANDLORD_EVENTS: dict[str, EventSpec] = build(LANDLORD_EVENT_TYPES)
-CATALOGUE: dict[str, EventSpec] = COMPLAINT_EVENTS | LANDLORD_EVENTS
+FEEDBACK_EVENTS: dict[str, EventSpec] = build(FEEDBACK_EVENT_TYPES)
+CATALOGUE: dict[str, EventSpec] = COMPLAINT_EVENTS | LANDLORD_EVENTS | FEEDBACK_EVENTS
+if len(CATALOGUE) != len(COMPLAINT_EVENTS) + len(LANDLORD_EVENTS) + len(FEEDBACK_EVENTS):
+    raise CatalogueError("an event type name is used by two kinds of stream")
 
 
 def spec_of(event_type: str) -> EventSpec | None:

@@ -1,4 +1,4 @@
-"""Complaint events to and from their stored form.
+"""Complaint, landlord and feedback events to and from their stored form.
 
 The stored `data` is the event's fields as JSON (pydantic, mode="json"), without `occurred_at`,
 which has a column of its own. Old schema versions are upcast on read, one version at a time by
@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from app.domain.complaint.events import EVENT_TYPES, ComplaintEvent
+from app.domain.feedback.events import FEEDBACK_EVENT_TYPES, FeedbackEvent
 from app.domain.landlord.events import LANDLORD_EVENT_TYPES, LandlordEvent
 from app.domain.policies.builtin import HOC_2024
 from app.events.sealing import is_sealed, unseal
@@ -42,6 +43,7 @@ Upcaster = Callable[[Data], Data]
 SCHEMA_VERSIONS: dict[str, int] = (
     dict.fromkeys(EVENT_TYPES.values(), 1)
     | dict.fromkeys(LANDLORD_EVENT_TYPES.values(), 1)
+    | dict.fromkeys(FEEDBACK_EVENT_TYPES.values(), 1)
     | {"logged": LOGGED_VERSION, "assigned": ASSIGNED_VERSION}
     | {"escalation_refused": 2, "extension_agreed": 2}
     | {"compensation_paid": COMPENSATION_PAID_VERSION}
@@ -74,7 +76,12 @@ _ADAPTERS: dict[str, TypeAdapter[Any]] = {
 _LANDLORD_ADAPTERS: dict[str, TypeAdapter[Any]] = {
     name: TypeAdapter(cls) for cls, name in LANDLORD_EVENT_TYPES.items()
 }
-_NAMES: dict[type, str] = {**EVENT_TYPES, **LANDLORD_EVENT_TYPES}
+_FEEDBACK_ADAPTERS: dict[str, TypeAdapter[Any]] = {
+    name: TypeAdapter(cls) for cls, name in FEEDBACK_EVENT_TYPES.items()
+}
+_ALL_ADAPTERS = {**_ADAPTERS, **_LANDLORD_ADAPTERS, **_FEEDBACK_ADAPTERS}
+_NAMES: dict[type, str] = {**EVENT_TYPES, **LANDLORD_EVENT_TYPES, **FEEDBACK_EVENT_TYPES}
+AnyEvent = ComplaintEvent | LandlordEvent | FeedbackEvent
 
 
 class CodecError(Exception):
@@ -97,19 +104,17 @@ class UnsupportedSchemaVersion(CodecError):
         )
 
 
-def event_type(event: ComplaintEvent | LandlordEvent) -> str:
+def event_type(event: AnyEvent) -> str:
     try:
         return _NAMES[type(event)]
     except KeyError:
         raise UnknownEventType(type(event).__name__) from None
 
 
-def to_new_event(
-    event: ComplaintEvent | LandlordEvent, metadata: Mapping[str, JsonValue] | None = None
-) -> NewEvent:
+def to_new_event(event: AnyEvent, metadata: Mapping[str, JsonValue] | None = None) -> NewEvent:
     """The event ready to append, at the current schema version of its type."""
     name = event_type(event)
-    adapter = _ADAPTERS.get(name) or _LANDLORD_ADAPTERS[name]
+    adapter = _ALL_ADAPTERS[name]
     data: Data = adapter.dump_python(event, mode="json")
     del data["occurred_at"]
     return NewEvent(
@@ -130,6 +135,12 @@ def decode(stored: StoredEvent) -> ComplaintEvent:
 def decode_landlord(stored: StoredEvent) -> LandlordEvent:
     """The landlord event recorded by `stored`, upcast to the current schema version."""
     event: LandlordEvent = _decode(stored, _LANDLORD_ADAPTERS)
+    return event
+
+
+def decode_feedback(stored: StoredEvent) -> FeedbackEvent:
+    """The feedback event recorded by `stored`, upcast to the current schema version."""
+    event: FeedbackEvent = _decode(stored, _FEEDBACK_ADAPTERS)
     return event
 
 

@@ -17,6 +17,10 @@ from app.events.keyring import Keyring
 from app.events.sealing import key_id_of, seal, sealed_fields, unseal
 from app.events.store import EventStore, Head, NewEvent, StoredEvent, Upsert
 
+# The event that opens each kind of stream with personal data, and its field naming the person
+# (whose resident id the stream's keys are filed under, for an erasure by resident).
+_PERSON_OF = {"logged": "complainant", "feedback_received": "resident"}
+
 
 class SealingEventStore:
     def __init__(self, inner: EventStore, keyring: Keyring) -> None:
@@ -62,23 +66,25 @@ class SealingEventStore:
     async def _key(
         self, conn: AsyncConnection, stream_id: str, events: Sequence[NewEvent]
     ) -> tuple[str, bytes]:
-        """The complaint's live key; a new one (the first append, or after an erasure) is filed
-        under the landlord and resident of its `logged`. Only then is the stream read back."""
+        """The stream's live key; a new one (the first append, or after an erasure) is filed
+        under the landlord and resident of its first event (a complaint's `logged`, a piece of
+        feedback's `feedback_received`). Only then is the stream read back."""
         found = await self.keyring.live(conn, stream_id)
         if found is not None:
             return found
-        logged: Mapping[str, object] | None = next(
-            (e.data for e in events if e.type == "logged"), None
+        opening: NewEvent | StoredEvent | None = next(
+            (e for e in events if e.type in _PERSON_OF), None
         )
-        if logged is None:
-            first = await self.inner.read_stream(conn, stream_id)
-            logged = next((e.data for e in first if e.type == "logged"), {})
-        complainant = logged.get("complainant")
-        resident = complainant.get("resident_id") if isinstance(complainant, Mapping) else None
+        if opening is None:
+            stored = await self.inner.read_stream(conn, stream_id)
+            opening = next((e for e in stored if e.type in _PERSON_OF), None)
+        first: Mapping[str, object] = {} if opening is None else opening.data
+        person = None if opening is None else first.get(_PERSON_OF[opening.type])
+        resident = person.get("resident_id") if isinstance(person, Mapping) else None
         return await self.keyring.create(
             conn,
             stream_id,
-            str(logged.get("landlord", "")),
+            str(first.get("landlord", "")),
             None if resident is None else str(resident),
         )
 

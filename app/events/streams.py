@@ -1,10 +1,12 @@
 """Which stream is whose. A complaint's stream id is its UUID; a landlord's configuration (its
-calendar, homes and own policy versions) is the stream `landlord:<id>`, in the same log, so one
-hash-chain check and one export cover both."""
+calendar, homes and own policy versions) is the stream `landlord:<id>`; one piece of resident
+feedback (a compliment, comment or enquiry, never a complaint) is `feedback:<uuid>`. All are in
+the same log, so one hash-chain check and one export cover them."""
 
 from __future__ import annotations
 
 LANDLORD_PREFIX = "landlord:"
+FEEDBACK_PREFIX = "feedback:"
 
 
 def landlord_stream(landlord_id: str) -> str:
@@ -17,3 +19,26 @@ def is_landlord_stream(stream_id: str) -> bool:
 
 def landlord_of_stream(stream_id: str) -> str:
     return stream_id.removeprefix(LANDLORD_PREFIX)
+
+
+def feedback_stream(feedback_id: str) -> str:
+    return f"{FEEDBACK_PREFIX}{feedback_id}"
+
+
+def is_feedback_stream(stream_id: str) -> bool:
+    return stream_id.startswith(FEEDBACK_PREFIX)
+
+
+def feedback_of_stream(stream_id: str) -> str:
+    return stream_id.removeprefix(FEEDBACK_PREFIX)
+
+
+def is_complaint_stream(stream_id: str) -> bool:
+    return not (is_landlord_stream(stream_id) or is_feedback_stream(stream_id))
+
+
+def family_of(stream_id: str) -> str:
+    """The CloudEvents type family of a stream's events: `uk.redress.<family>.<event type>`."""
+    if is_landlord_stream(stream_id):
+        return "landlord"
+    return "feedback" if is_feedback_stream(stream_id) else "complaint"

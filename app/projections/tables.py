@@ -176,3 +176,29 @@ report_items = sa.Table(
     sa.Column("answered_at", UtcDateTime, nullable=True),
     sa.Column("answered_date", sa.Date, nullable=True),  # its London date (migration 0017)
 )
+
+# Resident feedback (compliments, comments, enquiries) as each `feedback:<id>` stream adds up to:
+# the list, the anchor of its stream for the audit, and what the annual report counts. No free
+# text and no person: the resident id only, clear as a complaint's is (it scopes the portal).
+feedback = sa.Table(
+    "feedback",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("landlord", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("channel", sa.String(32), nullable=False),
+    sa.Column("category", sa.String(64), nullable=False),
+    sa.Column("team", sa.String(64), nullable=True),
+    sa.Column("resident_id", sa.String(128), nullable=True),
+    sa.Column("received_at", UtcDateTime, nullable=False),
+    # Its London date: the annual report counts by it in the database (as migration 0017's).
+    sa.Column("received_date", sa.Date, nullable=False),
+    sa.Column("complaint_id", sa.String(64), nullable=True),  # the complaint an enquiry became
+    sa.Column("erased", sa.Boolean, nullable=False),
+    sa.Column("last_occurred_at", UtcDateTime, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Index("ix_feedback_landlord_received", "landlord", "received_at", "id"),
+    sa.Index("ix_feedback_landlord_received_date", "landlord", "received_date"),
+    sa.Index("ix_feedback_resident", "landlord", "resident_id"),
+)

@@ -13,6 +13,7 @@ from app.domain.reporting.code_compliance import (
     SatisfactionFigures,
 )
 from app.domain.reporting.figures import Amount, Ratio, TextCount
+from app.rendering.board_feedback import feedback_section
 from app.rendering.charts import Bar, bar_chart
 from app.rendering.page import Page
 
@@ -361,6 +362,7 @@ def annual_page(report: AnnualReport) -> str:
         ["Finding", "Complaints"],
         [(c.key.replace("_", " "), c.count) for c in referrals.findings],
     )
+    feedback_section(page, report.feedback, so_far=report.to_date is not None)
     return page.render()
 
 

@@ -34,10 +34,17 @@ from app.events.codec import SCHEMA_VERSIONS
 from app.events.keyring import Keyring
 from app.events.sealing import ERASED, SEALED, open_sealed, unseal
 from app.events.store import JsonValue
-from app.events.streams import is_landlord_stream, landlord_of_stream
+from app.events.streams import (
+    family_of,
+    feedback_of_stream,
+    is_complaint_stream,
+    is_feedback_stream,
+    is_landlord_stream,
+    landlord_of_stream,
+)
 from app.events.tables import complainant_keys
 from app.events.texts import Shape, TextRow, padded
-from app.projections.tables import complaints
+from app.projections.tables import complaints, feedback
 from app.services.privacy import Reader, current, pseudonym_subject, visible
 
 # Complaints remembered at once. A complaint forgotten and met again is resolved again.
@@ -80,11 +87,10 @@ def _joined(shown: str, more: str) -> str:
 
 def _stream(stream_id: str, landlord: str, keys: Mapping[str, bytes | None]) -> _Stream:
     escaped = _inner(stream_id)
-    family = "landlord" if is_landlord_stream(stream_id) else "complaint"
     return _Stream(
         landlord,
         f'{{"specversion":"1.0","id":"{escaped}/',
-        _middle(landlord, family),
+        _middle(landlord, family_of(stream_id)),
         f'","subject":"{escaped}","time":',
         keys,
     )
@@ -274,21 +280,29 @@ class Lines:
         # A landlord's own stream (its calendar and policies) belongs to it, and is exported with
         # its complaints: a new closure day moves deadlines.
         owners = {s: landlord_of_stream(s) for s in stream_ids if is_landlord_stream(s)}
-        ids = list(stream_ids.difference(owners))
+        ids = [s for s in stream_ids if is_complaint_stream(s)]
         if ids:
             c = complaints.c
             query = sa.select(c.id, c.landlord).where(one_of(conn, c.id, ids))
             for complaint_id, landlord in await tuples(conn, query):
                 owners[complaint_id] = landlord
+        # A piece of feedback belongs to its landlord as a complaint does (its row says which).
+        feedback_ids = {feedback_of_stream(s): s for s in stream_ids if is_feedback_stream(s)}
+        if feedback_ids:
+            f = feedback.c
+            query = sa.select(f.id, f.landlord).where(one_of(conn, f.id, list(feedback_ids)))
+            for feedback_id, landlord in await tuples(conn, query):
+                owners[feedback_ids[feedback_id]] = landlord
+        sealed_streams = [*ids, *feedback_ids.values()]  # their keys are filed by stream id
         # Events of a stream with no complaint row are not exported (a follower could not tell
         # whose they are).
         wanted = {s: o for s, o in owners.items() if self._landlord in (None, o)}
         keys: dict[str, dict[str, bytes | None]] = {}
-        if self._keyring is not None and self._reader.personal and ids:
+        if self._keyring is not None and self._reader.personal and sealed_streams:
             # Two lookups rather than one join: PostgreSQL answers each from an index, the join
             # by scanning every complaint.
             k = complainant_keys.c
-            complaint_ids = [s for s in ids if s in wanted]
+            complaint_ids = [s for s in sealed_streams if s in wanted]
             held = sa.select(k.complaint_id, k.id, k.wrapped_key)
             held = held.where(one_of(conn, k.complaint_id, complaint_ids))
             for complaint_id, key_id, wrapped in await tuples(conn, held):

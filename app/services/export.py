@@ -22,9 +22,14 @@ from app.db import reading
 from app.events.keyring import Keyring
 from app.events.scan import snapshot
 from app.events.store import EventStore, StoredEvent
-from app.events.streams import is_landlord_stream, landlord_of_stream
+from app.events.streams import (
+    feedback_of_stream,
+    is_feedback_stream,
+    is_landlord_stream,
+    landlord_of_stream,
+)
 from app.events.texts import Span, TextRow, texts
-from app.projections.tables import complaints
+from app.projections.tables import complaints, feedback
 from app.services.cloudevents import CACHED_STREAMS, Lines
 from app.services.privacy import Reader
 
@@ -83,6 +88,15 @@ async def page(
             owner = landlord_of_stream(stream_id)
             if selection.landlord in (None, owner):
                 landlords[stream_id] = owner
+    # A piece of feedback belongs to its landlord as a complaint does.
+    feedback_ids = {feedback_of_stream(s): s for s in stream_ids if is_feedback_stream(s)}
+    if feedback_ids:
+        f = feedback.c
+        owned = sa.select(f.id, f.landlord).where(f.id.in_(list(feedback_ids)))
+        if selection.landlord is not None:
+            owned = owned.where(f.landlord == selection.landlord)
+        for row in await conn.execute(owned):
+            landlords[feedback_ids[str(row.id)]] = str(row.landlord)
     chosen = [e for e in batch if e.stream_id in landlords and selection.wants(e)]
     return Page(chosen, landlords, batch[-1].position)
 

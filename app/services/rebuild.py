@@ -39,7 +39,7 @@ from app.events.keyring import Keyring
 from app.events.sql import stored_event
 from app.events.streams import (
     LANDLORD_PREFIX,
-    is_landlord_stream,
+    is_complaint_stream,
     landlord_of_stream,
     landlord_stream,
 )
@@ -52,6 +52,7 @@ from app.projections.tables import complaints, landlord_policies, landlords
 from app.services import cache
 from app.services.catalog import Catalog
 from app.services.rebuild_documents import Documents, opened
+from app.services.rebuild_feedback import rebuild_feedback
 
 DOCUMENT = frozenset(NO_DOCUMENT)  # compared opened, not as ciphertext
 
@@ -77,6 +78,7 @@ class RebuildReport:
     events: int = 0
     complaints: int = 0
     landlords: int = 0
+    feedback: int = 0  # compliments, comments and enquiries (app/services/rebuild_feedback.py)
     differences: int = 0
     listed: list[Difference] = field(default_factory=list)  # the first MAX_LISTED differences
 
@@ -114,12 +116,13 @@ async def rebuild(
         await conn.execute(
             sa.text(
                 "LOCK TABLE landlords, landlord_policies, complaints, report_complaints, "
-                "report_stages, report_items IN SHARE ROW EXCLUSIVE MODE"
+                "report_stages, report_items, feedback IN SHARE ROW EXCLUSIVE MODE"
             )
         )
     # Landlords first: complaint rows are computed with their landlords' calendars and policies,
     # and those must come from the events too, not from the tables being checked.
     catalog = await rebuild_landlords(conn, report)
+    await rebuild_feedback_rows(conn, report)
     # Extras first: in `apply`, a rebuilt row may take back a reference an extra row holds.
     await remove_extra(conn, report)
     await fold_streams(
@@ -151,7 +154,7 @@ async def fold_streams(
     async for batch in scan.by_stream(conn, batch_size=batch_size, start=start, stop=stop):
         readable = None if docs is None else await docs.open(conn, batch)
         for i, stored in enumerate(batch):
-            if is_landlord_stream(stored.stream_id):
+            if not is_complaint_stream(stored.stream_id):
                 continue
             if stored.stream_id != stream_id:
                 if stream_id is not None and state is not None:
@@ -198,6 +201,13 @@ def _facts(
 ) -> Facts:
     policy = catalog.policy(state.landlord, state.policy_id, state.policy_version)
     return complaint_facts(complaint_id, state, history, policy, catalog.calendar(state.landlord))
+
+
+async def rebuild_feedback_rows(conn: AsyncConnection, report: RebuildReport) -> None:
+    """The feedback rows (compliments, comments, enquiries) against their streams."""
+    report.feedback, found = await rebuild_feedback(conn, apply=report.mode is Mode.apply)
+    for subject, kind, columns in found:
+        report._add(Difference(subject, kind, columns))
 
 
 async def rebuild_landlords(conn: AsyncConnection, report: RebuildReport) -> Catalog:

@@ -57,6 +57,7 @@ async def check(
     try:
         async with snapshot(engine) as conn:
             await rebuild.rebuild_landlords(conn, report)
+            await rebuild.rebuild_feedback_rows(conn, report)
             await rebuild.remove_extra(conn, report)
             exported = (await conn.execute(sa.text("SELECT pg_export_snapshot()"))).scalar_one()
             bounds = await _split(conn, workers)

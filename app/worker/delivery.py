@@ -25,7 +25,7 @@ from standardwebhooks.webhooks import Webhook
 
 from app.db import reading
 from app.events.store import EventStore, StoredEvent
-from app.events.streams import is_landlord_stream
+from app.events.streams import is_complaint_stream
 from app.events.tables import events
 from app.services import complaints as complaint_service
 from app.services import export
@@ -192,7 +192,7 @@ class Deliverer:
     async def _complaints(
         self, conn: AsyncConnection, wanted: list[StoredEvent]
     ) -> dict[str, complaint_service.Complaint]:
-        ids = sorted({e.stream_id for e in wanted if not is_landlord_stream(e.stream_id)})
+        ids = sorted({e.stream_id for e in wanted if is_complaint_stream(e.stream_id)})
         found = await complaint_service.load_many(conn, self.store, ids) if ids else []
         return {c.id: c for c in found}
 

@@ -13,7 +13,7 @@ from app.api.schemas.complaints import ComplaintView
 from app.api.schemas.events import EventView
 from app.api.views import complaint_view
 from app.events.store import StoredEvent
-from app.events.streams import is_landlord_stream
+from app.events.streams import family_of
 from app.services import complaints as service
 from app.services.webhooks import Subscription
 
@@ -23,7 +23,8 @@ class WebhookData(BaseModel):
     event: EventView
     complaint: ComplaintView | None = Field(
         description="The complaint just after the event, as the subscription's role sees it "
-        "(its clocks as they stood when the event occurred); null for a landlord's own events."
+        "(its clocks as they stood when the event occurred); null for a landlord's own events and "
+        "for compliments, comments and enquiries."
     )
 
 
@@ -32,8 +33,8 @@ class WebhookPayload(BaseModel):
     `webhook-timestamp` and `webhook-signature` headers sign exactly these bytes)."""
 
     type: str = Field(
-        description="`uk.redress.complaint.<event type>` (or `uk.redress.landlord.<event type>`), "
-        "as in the NDJSON export's CloudEvents."
+        description="`uk.redress.complaint.<event type>` (or `uk.redress.landlord.<event type>`, "
+        "`uk.redress.feedback.<event type>`), as in the NDJSON export's CloudEvents."
     )
     timestamp: datetime = Field(description="When the event was recorded.")
     data: WebhookData
@@ -46,8 +47,7 @@ def message_id(event: StoredEvent) -> str:
 
 
 def event_type_name(event: StoredEvent) -> str:
-    family = "landlord" if is_landlord_stream(event.stream_id) else "complaint"
-    return f"uk.redress.{family}.{event.type}"
+    return f"uk.redress.{family_of(event.stream_id)}.{event.type}"
 
 
 def actor_of(subscription: Subscription) -> Actor:

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.domain.catalogue import COMPLAINT_EVENTS
+from app.domain.catalogue import COMPLAINT_EVENTS, FEEDBACK_EVENTS
 from app.domain.treatment import Audience, EventSpec, FieldSpec, Sensitivity
 from app.events.factory import make_store
 from app.services.alerts import raise_due_alerts
@@ -151,6 +151,26 @@ def logged_body(markers: Markers, received_at: str, resident_id: str = RESIDENT_
     }
 
 
+def feedback_body(markers: Markers, kind: str, received_at: str) -> Any:
+    """A compliment, comment or enquiry of RESIDENT_ID with a marker in every text field."""
+    spec = FEEDBACK_EVENTS["feedback_received"]
+    person = {p.name: p for p in spec.field("resident").parts}
+    body = fill(markers, spec, {"landlord": None, "category": "repairs", "team": "repairs_north"})
+    del body["landlord"]
+    email = markers.new(spec, "resident.email", person["email"], True)
+    return body | {
+        "kind": kind,
+        "channel": "web",
+        "received_at": received_at,
+        "occurred_at": received_at,
+        "resident": {
+            "name": markers.new(spec, "resident.name", person["name"], True),
+            "email": f"{email}@example.invalid",
+            "resident_id": RESIDENT_ID,
+        },
+    }
+
+
 @dataclass
 class CatalogueWorld:
     complaints: dict[str, dict[str, Any]]
@@ -158,6 +178,19 @@ class CatalogueWorld:
     appended: set[str]
     letter: int  # the version of the main complaint's `letter_issued`
     attachments: dict[str, str] = field(default_factory=dict)  # visibility -> attachment id
+    feedback: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+# The resident's compliments, comments and enquiries, through every feedback event; the enquiry
+# turns out to be the main complaint. (event type, feedback, occurred_at in 2026, values)
+FEEDBACK_SCENARIO: list[tuple[str, str, str, dict[str, Any]]] = [
+    ("feedback_acknowledged", "compliment", "03-03 09:00", {"method": "email"}),
+    ("compliment_passed_on", "compliment", "03-04 09:00", {"team": "repairs_north"}),
+    ("feedback_closed", "compliment", "03-05 09:00", {}),
+    ("comment_considered", "comment", "03-04 09:00", {"acted_upon": True}),
+    ("enquiry_answered", "enquiry", "03-04 09:00", {"method": "phone"}),
+    ("enquiry_converted", "enquiry", "03-05 09:00", {}),
+]
 
 
 # One complaint lives through most of the catalogue; others are refused escalation or declined.
@@ -251,6 +284,8 @@ async def build(
         assert response.status_code == 201, (event_type, response.text)
         complaints[name] = response.json()
         appended.add(event_type)
+    feedback, given = await _feedback(client, crm, admin, markers, complaints["main"]["id"])
+    appended |= given
     # A letter's record has a route of its own, which renders the letter and hashes it: the main
     # complaint's, so a portal reading it back is held to the markers it may not see.
     letter = await client.post(
@@ -287,7 +322,12 @@ async def build(
     if await raise_due_alerts(engine, make_store(Settings()), now=ALERTS_AT):
         appended.add("deadline_alert_raised")
     return CatalogueWorld(
-        complaints, markers, appended, letter=letter.json()["version"], attachments=attachments
+        complaints,
+        markers,
+        appended,
+        letter=letter.json()["version"],
+        attachments=attachments,
+        feedback=feedback,
     )
 
 
@@ -330,6 +370,49 @@ async def _attach(
         params["visibility"] = visibility
     cid = complaints["main"]["id"]
     return await attach_photo(client, headers | photo_headers(name, description), cid, **params)
+
+
+async def _feedback(
+    client: httpx.AsyncClient,
+    crm: dict[str, str],
+    admin: dict[str, str],
+    markers: Markers,
+    complaint_id: str,
+) -> tuple[dict[str, dict[str, Any]], set[str]]:
+    """The resident's feedback through FEEDBACK_SCENARIO, and one more, erased."""
+    found: dict[str, dict[str, Any]] = {}
+    for kind in ("compliment", "comment", "enquiry"):
+        body = feedback_body(markers, kind, "2026-03-02T10:00:00Z")
+        response = await client.post("/v1/feedback", json=body, headers=crm)
+        assert response.status_code == 201, response.text
+        found[kind] = response.json()
+    appended = {"feedback_received"}
+    for event_type, name, at, values in FEEDBACK_SCENARIO:
+        spec = FEEDBACK_EVENTS[event_type]
+        if event_type == "enquiry_converted":
+            values = {"complaint_id": complaint_id}
+        body = fill(markers, spec, values, resident_sees=spec.resident_sees(values))
+        response = await client.post(
+            f"/v1/feedback/{found[name]['id']}/events",
+            json={"type": event_type, "occurred_at": f"2026-{at.replace(' ', 'T')}:00Z", **body},
+            headers=crm,
+        )
+        assert response.status_code == 201, (event_type, response.text)
+        found[name] = response.json()
+        appended.add(event_type)
+    appended.add("raised_from_enquiry")  # on the complaint, with the conversion
+    gone = await client.post(
+        "/v1/feedback",
+        json=feedback_body(Markers(), "comment", "2026-03-02T10:00:00Z"),
+        headers=crm,
+    )
+    assert gone.status_code == 201, gone.text
+    erased = await client.post(
+        f"/v1/feedback/{gone.json()['id']}/erasure", json={"reason": "request"}, headers=admin
+    )
+    assert erased.status_code == 200, erased.text
+    appended.add("feedback_erased")
+    return found, appended
 
 
 def _last(markers: Markers, event_type: str, path: str) -> str:

@@ -81,3 +81,34 @@ async def _post_event(
         json={"type": event_type, "occurred_at": occurred_at, **fields},
         headers=headers,
     )
+
+
+PRAISE = "Sam fixed the boiler fast and tidied up afterwards"
+STAFF = "Sam Madeup"
+
+
+def feedback_body(kind: str = "compliment", **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "kind": kind,
+        "channel": "email",
+        "received_at": "2025-12-19T10:00:00+00:00",
+        "occurred_at": "2025-12-19T10:05:00+00:00",
+        "category": "repairs",
+        "team": "repairs_north",
+        "text": PRAISE,
+        "resident": dict(RESIDENT),
+        "staff_member": STAFF,
+    }
+    body.update(overrides)
+    return body
+
+
+async def give(
+    client: httpx.AsyncClient, headers: dict[str, str], kind: str = "compliment", **overrides: Any
+) -> dict[str, Any]:
+    response = await client.post(
+        "/v1/feedback", json=feedback_body(kind, **overrides), headers=headers
+    )
+    assert response.status_code == 201, response.text
+    view: dict[str, Any] = response.json()
+    return view

@@ -24,7 +24,7 @@ from app.services.keys import Role
 from tests.api import catalogue_world
 from tests.api.catalogue_world import Markers
 from tests.api.conftest import LANDLORD, OTHER_LANDLORD, MakeKey
-from tests.api.factories import RESIDENT, complaint_body, log
+from tests.api.factories import RESIDENT, complaint_body, feedback_body, give, log
 
 pytestmark = pytest.mark.asyncio
 
@@ -50,6 +50,9 @@ class World:
     board: str  # a signed link to LANDLORD's workload page
     own_attachment: str  # a resident-visible evidence file on R-0001's complaint
     foreign_attachment: str  # an evidence file on OTHER_LANDLORD's complaint
+    # A compliment of each, as for the complaints: R-0001's still open, R-0002's, another
+    # landlord's.
+    feedback: dict[str, str] = field(default_factory=dict)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def target(self, kind: str) -> dict[str, Any]:
@@ -338,6 +341,28 @@ MATRIX = [
     ),
     # The link is the credential: whoever holds it sees the page, with or without a key.
     Cell("GET", "/boards/workload/{board}", {OWN: statuses(200, 200, 200, 200, anonymous=200)}),
+    # Compliments, comments and enquiries: roles as for complaints. The resident's compliment is
+    # acknowledged by the CRM key; the admin key may record too, but it is acknowledged by then.
+    Cell("POST", "/v1/feedback", {OWN: statuses(201, 201, 403, 201)}, body=feedback_body),
+    Cell("GET", "/v1/feedback", {OWN: same(200)}),
+    Cell("GET", "/v1/feedback/{feedback}", READ_COMPLAINT),
+    Cell("GET", "/v1/feedback/{feedback}/events", CASE_FILE),
+    Cell(
+        "POST",
+        "/v1/feedback/{feedback}/events",
+        {OWN: statuses(403, 201, 403, 409), OTHER_LANDLORD_T: statuses(403, 404, 403, 404)},
+        body=lambda: {
+            "type": "feedback_acknowledged",
+            "occurred_at": "2026-11-30T10:00:00Z",
+            "method": "email",
+        },
+    ),
+    Cell(
+        "POST",
+        "/v1/feedback/{feedback}/erasure",
+        {OWN: ADMIN_ONLY_OWN, OTHER_LANDLORD_T: statuses(403, 403, 403, 404)},
+        body=lambda: {"reason": "request"},
+    ),
     # The CRM key deletes it; the admin key then finds it gone.
     Cell(
         "DELETE",
@@ -363,6 +388,7 @@ async def test_the_matrix_covers_every_route() -> None:
         "{token}": "{board}",
         "{version}": "{letter}",
         "{attachment_id}": "{attachment}",
+        "{feedback_id}": "{feedback}",
     }
     covered = {(cell.method, cell.path) for cell in MATRIX}
     for path in list(served):
@@ -403,6 +429,13 @@ async def world(client: httpx.AsyncClient, make_key: MakeKey, db: AsyncEngine) -
             client, foreign_crm | catalogue_world.photo_headers("f.jpg"), foreign["id"]
         ),
     )
+    result.feedback = {
+        OWN: (await give(client, crm))["id"],
+        OTHER_RESIDENT: (
+            await give(client, crm, resident={**OTHER_PERSON, "resident_id": "R-0002"})
+        )["id"],
+        OTHER_LANDLORD_T: (await give(client, foreign_crm, resident=FOREIGN_PERSON))["id"],
+    }
     for role in Role:
         result.headers[role] = {"Authorization": f"Bearer {await make_key(role)}"}
     result.headers[Role.portal]["X-Resident-Id"] = "R-0001"
@@ -444,6 +477,7 @@ def fill(template: str, target: str, w: World) -> str:
             "{attachment}",
             w.foreign_attachment if target == OTHER_LANDLORD_T else w.own_attachment,
         )
+        .replace("{feedback}", w.feedback[target])
     )
 
 

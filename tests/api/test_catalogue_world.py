@@ -8,7 +8,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.domain.catalogue import COMPLAINT_EVENTS
+from app.domain.catalogue import COMPLAINT_EVENTS, FEEDBACK_EVENTS
 from app.services.keys import Role
 from tests.api import catalogue_world
 from tests.api.conftest import MakeKey
@@ -21,7 +21,7 @@ async def test_every_form_of_every_event_type(
 ) -> None:
     world = await catalogue_world.build(client, make_key, db)
     # A new event type fails here until the scenario appends one, so its fields get markers.
-    assert world.appended == set(COMPLAINT_EVENTS)
+    assert world.appended == set(COMPLAINT_EVENTS) | set(FEEDBACK_EVENTS)
 
     analyst = {"Authorization": f"Bearer {await make_key(Role.analyst)}"}
     portal = {
@@ -41,6 +41,9 @@ async def test_every_form_of_every_event_type(
         (f"/v1/complaints/{main}/history", {}, {}),
         (f"/v1/complaints/{main}/events", {}, {}),
         ("/v1/complaints", {"status": "closed"}, {}),
+        ("/v1/feedback", {}, {}),
+        *((f"/v1/feedback/{f['id']}", {}, {}) for f in world.feedback.values()),
+        *((f"/v1/feedback/{f['id']}/events", {}, {}) for f in world.feedback.values()),
     ]
     leaks: list[tuple[str, list[str]]] = []
     for path, params, headers in reads:
@@ -49,7 +52,13 @@ async def test_every_form_of_every_event_type(
         found = [m for m in world.markers.personal() if m in response.text]
         if found:
             leaks.append((f"analyst {path} {params}", found))
-    for path in (f"/v1/complaints/{main}", f"/v1/complaints/{main}/history"):
+    portal_reads = [
+        f"/v1/complaints/{main}",
+        f"/v1/complaints/{main}/history",
+        "/v1/feedback",
+        *(f"/v1/feedback/{f['id']}" for f in world.feedback.values()),
+    ]
+    for path in portal_reads:
         response = await client.get(path, headers=portal)
         assert response.status_code == 200, (path, response.text)
         found = [m for m in world.markers.internal() if m in response.text]

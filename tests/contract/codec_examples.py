@@ -51,6 +51,7 @@ from app.domain.complaint.events import (
     Outcome,
     PaymentMethod,
     PersonalDataErased,
+    RaisedFromEnquiry,
     ReferralBody,
     Referred,
     Reopened,
@@ -210,4 +211,5 @@ EXAMPLES: list[ComplaintEvent] = [
         description="Mould above the bath",
         visibility=NoteVisibility.resident,
     ),
+    RaisedFromEnquiry(occurred_at=T, feedback_id="0b7e5c1e-3a8f-4d4e-9a51-5f0c2d8b7a10"),
 ]

@@ -32,7 +32,7 @@ from app.events.sealed_store import SealingEventStore
 from app.events.sealing import ERASED
 from app.events.sql import SqlEventStore
 from app.events.store import EventStore, JsonValue, NewEvent, StoredEvent
-from app.events.streams import is_landlord_stream
+from app.events.streams import family_of
 from app.events.tables import events
 from app.projections.tables import complaints
 from app.services.export import BATCH, Selection, batched_lines, page, snapshot_lines
@@ -60,12 +60,11 @@ LATE = datetime(2026, 1, 5, 9, 30, 0, 120000, tzinfo=UTC)  # microseconds that e
 def cloud_event(
     event: StoredEvent, landlord: str, reader: Reader, pseudonym: str | None = None
 ) -> dict[str, JsonValue]:
-    family = "landlord" if is_landlord_stream(event.stream_id) else "complaint"
     return {
         "specversion": "1.0",
         "id": f"{event.stream_id}/{event.version}",
         "source": f"urn:redress:landlord:{landlord}",
-        "type": f"uk.redress.{family}.{event.type}",
+        "type": f"uk.redress.{family_of(event.stream_id)}.{event.type}",
         "subject": event.stream_id,
         "time": event.occurred_at.isoformat(),
         "datacontenttype": "application/json",

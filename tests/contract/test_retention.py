@@ -1,5 +1,5 @@
-"""`redress retention run`: complaints ended longer ago than their landlord's retention period
-lose their personal data; younger or open ones keep it."""
+"""`redress retention run`: complaints (and compliments, comments and enquiries) ended longer ago
+than their landlord's retention period lose their personal data; younger or open ones keep it."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.domain.complaint import commands as c
 from app.domain.complaint.events import Channel, ClosureReason, Complainant, Outcome
+from app.domain.feedback import commands as f
+from app.domain.feedback.events import FeedbackKind
 from app.domain.landlord.commands import RegisterLandlord
 from app.domain.policies.builtin import HOC_2024
 from app.events.factory import make_store
 from app.services import complaints as service
-from app.services import landlords
+from app.services import feedback, landlords
 from app.settings import Settings
 
 pytestmark = pytest.mark.asyncio
@@ -89,13 +91,24 @@ async def test_retention_erases_only_what_is_past_it(db: AsyncEngine, database_u
                     conn, store, complaint, close_it, if_match=None, metadata=meta, now=NOW
                 )
             ids[name] = complaint.id
+        for name, received in [
+            ("Old Praise", datetime(2021, 3, 1, 10, tzinfo=UTC)),
+            ("New Praise", datetime(2025, 3, 2, 10, tzinfo=UTC)),
+        ]:
+            for command in compliment(received, name):
+                await feedback.execute(
+                    conn, store, name.replace(" ", "-"), command, metadata=meta, now=NOW
+                )
 
     dry = run_cli(database_url, "--dry-run")
+    assert "would erase" in dry
+    assert "and of 1 compliment(s)" in dry
+    assert "Old-Praise" in dry
     assert "would erase the personal data of 1 complaint(s)" in dry
     assert ids["Ancient Closed"] in dry
     done = run_cli(database_url, "--landlord", "old-homes")
     assert ids["Ancient Closed"] in done
-    assert "1 data key(s) destroyed" in done
+    assert "2 data key(s) destroyed" in done  # the complaint's and the old compliment's
     assert "0 complaint(s)" in run_cli(database_url)  # nothing left to do
 
     async with db.connect() as conn:
@@ -103,8 +116,29 @@ async def test_retention_erases_only_what_is_past_it(db: AsyncEngine, database_u
             name: (await service.load(conn, store, cid)).state.complainant.name  # type: ignore[union-attr]
             for name, cid in ids.items()
         }
+        praised = {}
+        for name in ("Old-Praise", "New-Praise"):
+            given = await feedback.load(conn, store, name)
+            assert given is not None
+            resident = given.received.data["resident"]
+            assert isinstance(resident, dict)
+            praised[name] = resident["name"]
     assert names == {
         "Ancient Closed": "[erased]",
         "Ancient Open": "Ancient Open",
         "Recent Closed": "Recent Closed",
     }
+    assert praised == {"Old-Praise": "[erased]", "New-Praise": "New Praise"}
+
+
+def compliment(received: datetime, name: str) -> list[f.FeedbackCommand]:
+    """A compliment received, passed on and closed the same week."""
+    return [
+        f.ReceiveFeedback(
+            occurred_at=received, landlord="old-homes", kind=FeedbackKind.compliment,
+            received_at=received, channel=Channel.phone, category="repairs", text="Thanks",
+            resident=Complainant(name=name),
+        ),
+        f.PassOnCompliment(occurred_at=received.replace(day=3), team="repairs"),
+        f.CloseFeedback(occurred_at=received.replace(day=4)),
+    ]  # fmt: skip

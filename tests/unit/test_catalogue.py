@@ -11,8 +11,15 @@ from typing import Annotated
 import orjson
 import pytest
 
-from app.domain.catalogue import CATALOGUE, COMPLAINT_EVENTS, LANDLORD_EVENTS, spec_for
+from app.domain.catalogue import (
+    CATALOGUE,
+    COMPLAINT_EVENTS,
+    FEEDBACK_EVENTS,
+    LANDLORD_EVENTS,
+    spec_for,
+)
 from app.domain.complaint.events import EVENT_TYPES, Logged, NoteAdded
+from app.domain.feedback.events import FEEDBACK_EVENT_TYPES
 from app.domain.landlord.events import LANDLORD_EVENT_TYPES
 from app.domain.treatment import (
     PERSONAL,
@@ -38,6 +45,7 @@ CASE_HANDLER_OF_ANONYMOUS = Reader(personal=True, internal=True, identity=False)
 def test_every_event_type_is_in_the_catalogue() -> None:
     assert set(COMPLAINT_EVENTS) == set(EVENT_TYPES.values())
     assert set(LANDLORD_EVENTS) == set(LANDLORD_EVENT_TYPES.values())
+    assert set(FEEDBACK_EVENTS) == set(FEEDBACK_EVENT_TYPES.values())
 
 
 @pytest.mark.parametrize("event_type", sorted(CATALOGUE))

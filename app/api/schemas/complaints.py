@@ -275,6 +275,11 @@ class ComplaintView(BaseModel):
         default=None,
         description="When the complainant's personal data was erased; it reads `[erased]` since.",
     )
+    from_enquiries: list[str] = Field(
+        default_factory=list,
+        description="The enquiries (`/v1/feedback/{id}`) converted into this complaint: it first "
+        "reached the landlord as one of them (`raised_from_enquiry`).",
+    )
     closed_at: datetime | None
     closure_reason: ClosureReason | None
     declined_at: datetime | None

@@ -19,8 +19,14 @@ class RecordedBy(StrEnum):
 
 class EventView(BaseModel):
     position: int
-    stream_id: str = Field(description="The complaint id, or `landlord:<id>` for a landlord's.")
-    complaint_id: str | None = Field(description="Null for a landlord's own events.")
+    stream_id: str = Field(
+        description="The complaint id, `landlord:<id>` for a landlord's, or `feedback:<id>` for a "
+        "compliment, comment or enquiry."
+    )
+    complaint_id: str | None = Field(description="Null for a landlord's own events and feedback.")
+    feedback_id: str | None = Field(
+        default=None, description="Set on a compliment's, comment's or enquiry's events."
+    )
     landlord_id: str | None = Field(
         description="Set on a landlord's own events (calendar, homes, policies)."
     )

@@ -277,6 +277,14 @@ class RecordOmbudsmanDetermination:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class LinkEnquiry:
+    """Say which enquiry the complaint came from (the feedback service, converting it)."""
+
+    occurred_at: datetime
+    feedback_id: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ErasePersonalData:
     occurred_at: datetime
     reason: ErasureReason
@@ -345,4 +353,5 @@ Command = (
     | ErasePersonalData
     | InformResident
     | IssueLetter
+    | LinkEnquiry
 )

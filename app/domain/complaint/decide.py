@@ -39,6 +39,7 @@ from app.domain.complaint.commands import (
     Escalate,
     InformResident,
     IssueLetter,
+    LinkEnquiry,
     LogComplaint,
     OfferCompensation,
     OffsetCompensation,
@@ -87,6 +88,7 @@ from app.domain.complaint.events import (
     Logged,
     NoteAdded,
     PersonalDataErased,
+    RaisedFromEnquiry,
     Responded,
 )
 from app.domain.complaint.informing import inform
@@ -164,7 +166,9 @@ def decide(
         raise ValueError("decide was given a policy other than the one the complaint pinned")
     if command.occurred_at < state.last_occurred_at:
         raise OccurredBeforePreviousEvent()
-    if state.is_terminal:
+    # The enquiry a complaint came from may be converted after the complaint ended: not a key's
+    # to record, so not listed to one as possible.
+    if state.is_terminal and not isinstance(command, LinkEnquiry):
         possible = AFTER_CLOSURE if state.status is Status.closed else AFTER_DECLINE
         if type(command) not in possible:
             raise ComplaintClosed(state.status, possible.values())
@@ -358,6 +362,8 @@ def _decide(
             return record_determination(command, state)
         case ErasePersonalData(reason=reason):
             return PersonalDataErased(occurred_at=at, reason=reason)
+        case LinkEnquiry(feedback_id=feedback_id):
+            return RaisedFromEnquiry(occurred_at=at, feedback_id=feedback_id)
         case RecordLearning():
             return record_learning(command)
         case InformResident():

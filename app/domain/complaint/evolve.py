@@ -41,6 +41,7 @@ from app.domain.complaint.events import (
     OmbudsmanEvidenceProvided,
     OmbudsmanEvidenceRequested,
     PersonalDataErased,
+    RaisedFromEnquiry,
     Referred,
     Reopened,
     ResidentInformed,
@@ -331,6 +332,8 @@ def _apply(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
                 visibility=event.visibility,
             )
             return changed(state, attachments=(*state.attachments, attached))
+        case RaisedFromEnquiry(feedback_id=feedback_id):
+            return changed(state, enquiries=(*state.enquiries, feedback_id))
         case _:
             assert_never(event)
 

@@ -260,6 +260,7 @@ class ComplaintState:
     informed: tuple[Informing, ...] = ()  # what the resident was told of, and how
     alerts: tuple[RaisedAlert, ...] = ()  # the deadline alerts raised, so none is raised twice
     attachments: tuple[Attachment, ...] = ()  # the evidence files, in the order attached
+    enquiries: tuple[str, ...] = ()  # the enquiries (feedback ids) converted into it
     personal_data_erased_at: datetime | None = None  # the last erasure
     # `logged` v4: when the matter happened, and why it was taken on if out of the policy's time.
     incident_at: date | None = None

@@ -25,6 +25,7 @@ from app.domain.reporting.code_compliance import (
     satisfaction,
 )
 from app.domain.reporting.facts import ItemFacts, ItemKind
+from app.domain.reporting.feedback import FeedbackFigures, FeedbackTallies, feedback_figures
 from app.domain.reporting.figures import (
     Amount,
     Count,
@@ -156,6 +157,8 @@ class AnnualReport:
     satisfaction: SatisfactionFigures
     learning: LearningFigures
     referrals: Referrals
+    # Compliments, comments and enquiries (never complaints): what residents praised.
+    feedback: FeedbackFigures
 
 
 def annual(
@@ -166,11 +169,13 @@ def annual(
     landlord_name: str | None = None,
     wording: Wording = WITHHELD,
     as_at: date | None = None,
+    feedback: FeedbackTallies | None = None,
 ) -> AnnualReport:
     """The figures of `tallies`, counted for the reporting year; `as_at`, for a year still
     running, the day they stand at. Root causes, lessons and improvements are grouped only from
     `wording`, read for a reader allowed to see them (wording.py); without it the lessons are
-    counted, not listed."""
+    counted, not listed. `feedback`: the year's compliments, comments and enquiries, counted
+    apart (none without it)."""
     period = reporting_year(year)
     received, responded = tallies.received_complaints, tallies.responded
     numbers = sorted({k[0] for k in responded} | {1, 2})
@@ -211,6 +216,7 @@ def annual(
             determined=sum(tallies.determinations.values()),
             findings=tallied(tallies.determinations, every=[f.value for f in OmbudsmanFinding]),
         ),
+        feedback=feedback_figures(feedback or FeedbackTallies()),
     )
 
 

@@ -317,6 +317,16 @@ class LetterIssued:
     method: Annotated[ContactMethod, RESIDENT]
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RaisedFromEnquiry:
+    """The complaint first reached the landlord as the enquiry `feedback_id`, converted into it
+    (that stream records `enquiry_converted`). Recorded by the service with the conversion, never
+    by an API key on its own."""
+
+    occurred_at: datetime
+    feedback_id: Annotated[str, RESIDENT]
+
+
 ComplaintEvent = (
     Logged
     | Acknowledged
@@ -352,6 +362,7 @@ ComplaintEvent = (
     | DeadlineAlertRaised
     | LetterIssued
     | AttachmentAdded
+    | RaisedFromEnquiry
 )
 
 # The stored `type` of each event: snake_case, past tense (SPEC.md).
@@ -390,4 +401,5 @@ EVENT_TYPES: dict[type[ComplaintEvent], str] = {
     DeadlineAlertRaised: "deadline_alert_raised",
     LetterIssued: "letter_issued",
     AttachmentAdded: "attachment_added",
+    RaisedFromEnquiry: "raised_from_enquiry",
 }
