@@ -3,14 +3,12 @@ field, built over HTTP. Which markers a reader must never see is read from the c
 field is covered without anyone remembering it, and a new event type fails `test_every_type`
 until the scenario below appends one.
 
-Markers are `mk<NNN>q`: fixed width, so no marker is a substring of another. Every person is made
-up.
+Markers (tests/api/markers.py) are `mk<NNN>q`: fixed width, so no marker is a substring of
+another. Every person is made up.
 """
 
 from __future__ import annotations
 
-import itertools
-import typing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -19,87 +17,16 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.domain.catalogue import COMPLAINT_EVENTS, FEEDBACK_EVENTS
-from app.domain.treatment import Audience, EventSpec, FieldSpec, Sensitivity
+from app.domain.treatment import FieldSpec
 from app.events.factory import make_store
 from app.services.alerts import raise_due_alerts
 from app.services.keys import Role
 from app.settings import Settings
 from tests.api.conftest import LANDLORD, MakeKey
+from tests.api.evidence_files import attach_photo, photo_headers
+from tests.api.markers import Markers, fill
 
 RESIDENT_ID = "R-0001"
-
-
-@dataclass(frozen=True)
-class Marker:
-    value: str
-    event_type: str
-    path: str
-    field: FieldSpec
-    resident_sees_event: bool  # the event is one a resident's portal is shown at all
-
-
-@dataclass
-class Markers:
-    found: list[Marker] = field(default_factory=list)
-    _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-
-    def new(
-        self,
-        spec: EventSpec,
-        path: str,
-        field: FieldSpec,
-        resident_sees: bool,
-        *,
-        phone: bool = False,
-        uprn: bool = False,
-    ) -> str:
-        number = next(self._numbers)
-        # A phone number or a UPRN can hold only digits: its marker is the whole value.
-        value = f"+44 20 7946 0{number:03d}" if phone else f"mk{number:03d}q"
-        if uprn:
-            value = f"9000{number:08d}"
-        self.found.append(Marker(value, spec.event_type, path, field, resident_sees))
-        return value
-
-    def personal(self) -> list[str]:
-        """What an analyst must never read: every marker not plain (the person, their id, text)."""
-        return [
-            m.value for m in self.found if m.field.treatment.sensitivity is not Sensitivity.plain
-        ]
-
-    def internal(self) -> list[str]:
-        """What a resident's portal must never read: internal fields, and every field of an event
-        the resident is not shown (an internal note, the Ombudsman's evidence requests)."""
-        return [
-            m.value
-            for m in self.found
-            if m.field.treatment.audience is Audience.internal or not m.resident_sees_event
-        ]
-
-
-def _is_text(field: FieldSpec, cls: type) -> bool:
-    hint = typing.get_type_hints(cls)[field.name]
-    args = typing.get_args(hint)
-    return hint is str or (str in args and len(args) == 2) or hint == tuple[str, ...]
-
-
-def fill(
-    markers: Markers,
-    spec: EventSpec,
-    values: dict[str, Any],
-    *,
-    resident_sees: bool = True,
-) -> dict[str, Any]:
-    """A request body for `spec` with a marker in every text field the caller did not set."""
-    body: dict[str, Any] = {}
-    for f in spec.fields:
-        if f.name in values:
-            body[f.name] = values[f.name]
-        elif _is_text(f, spec.cls):
-            marker = markers.new(spec, f.name, f, resident_sees)
-            hint = typing.get_type_hints(spec.cls)[f.name]
-            body[f.name] = [marker] if hint == tuple[str, ...] else marker
-    return body
 
 
 # Fields of `logged` the request does not take (the service sets them), and the person's parts,
@@ -329,27 +256,6 @@ async def build(
         attachments=attachments,
         feedback=feedback,
     )
-
-
-# A JPEG by its magic number: an evidence file's bytes are judged, not its Content-Type.
-PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
-
-
-def photo_headers(name: str, description: str | None = None) -> dict[str, str]:
-    """What an upload of PHOTO says of it, beside the caller's key."""
-    said = {"Content-Type": "image/jpeg", "Content-Disposition": f'attachment; filename="{name}"'}
-    return said | ({"X-Attachment-Description": description} if description else {})
-
-
-async def attach_photo(
-    client: httpx.AsyncClient, headers: dict[str, str], cid: str, **params: str
-) -> str:
-    """PHOTO attached to complaint `cid` (`headers`: the key, and the name and description)."""
-    response = await client.post(
-        f"/v1/complaints/{cid}/attachments", content=PHOTO, params=params, headers=headers
-    )
-    assert response.status_code == 201, response.text
-    return str(response.json()["id"])
 
 
 async def _attach(

@@ -66,7 +66,6 @@ from app.domain.complaint.errors import (
     ComplaintClosed,
     ExtensionBeyondCap,
     ExtensionNotLater,
-    InvalidReceivedAt,
     InvalidTransition,
     NaiveDatetime,
     NoFurtherStage,
@@ -85,14 +84,13 @@ from app.domain.complaint.events import (
     Escalated,
     EscalationRequested,
     ExtensionAgreed,
-    Logged,
     NoteAdded,
     PersonalDataErased,
     RaisedFromEnquiry,
     Responded,
 )
 from app.domain.complaint.informing import inform
-from app.domain.complaint.intake import check_intake
+from app.domain.complaint.intake import logged
 from app.domain.complaint.money import COMPENSATION, reverse_compensation, settle_compensation
 from app.domain.complaint.policy_rules import (
     refuse_escalation,
@@ -159,7 +157,7 @@ def decide(
     if isinstance(command, LogComplaint):
         if state is not None:
             raise AlreadyLogged()
-        return [_log(command, policy, now)]
+        return [logged(command, policy, now)]
     if state is None:
         raise NotLogged()
     if (state.policy_id, state.policy_version) != (policy.id, policy.version):
@@ -178,52 +176,6 @@ def decide(
 def _require_aware(name: str, t: datetime) -> None:
     if t.tzinfo is None or t.utcoffset() is None:
         raise NaiveDatetime(name)
-
-
-def _log(command: LogComplaint, policy: Policy, now: datetime) -> Logged:
-    """Log at the policy's first stage, or at stage 1 where the first is an informal stage 0.
-
-    SPEC: a complaint starts at stage 0 only where the policy has one, else at stage 1; starting
-    part-way through (at stage 2) would leave clocks and reports without the earlier stage.
-    """
-    if (command.policy_id, command.policy_version) != (policy.id, policy.version):
-        raise ValueError("decide was given a policy other than the one the command names")
-    if command.received_at > now:
-        raise InvalidReceivedAt("it is in the future")
-    if command.received_at > command.occurred_at:
-        raise InvalidReceivedAt("it is after occurred_at: a complaint is received, then logged")
-    stage = policy.first_stage if command.stage is None else command.stage
-    policy.stage(stage)  # raises StageNotInPolicy
-    allowed = [policy.first_stage]
-    if policy.first_stage == 0 and policy.has_stage(1):
-        allowed.append(1)
-    if stage not in allowed:
-        listed = " or ".join(str(s) for s in allowed)
-        raise InvalidTransition(f"a complaint can only be logged at stage {listed}, not {stage}")
-    check_intake(command, policy)
-    return Logged(
-        occurred_at=command.occurred_at,
-        reference=command.reference,
-        landlord=command.landlord,
-        policy_id=command.policy_id,
-        policy_version=command.policy_version,
-        channel=command.channel,
-        received_at=command.received_at,
-        stage=stage,
-        category=command.category,
-        description=command.description,
-        desired_outcome=command.desired_outcome,
-        complainant=command.complainant,
-        representative=command.representative,
-        anonymous=command.anonymous,
-        vulnerability=command.vulnerability,
-        reasonable_adjustments=command.reasonable_adjustments,
-        tenure=command.tenure,
-        incident_at=command.incident_at,
-        late_acceptance_reason=command.late_acceptance_reason,
-        late_acceptance_explanation=command.late_acceptance_explanation,
-        uprn=command.uprn,
-    )
 
 
 def _pending_escalation(state: ComplaintState, what: str) -> InvalidTransition:

@@ -18,16 +18,19 @@ date that does not exist (29 February, the 31st) is the month's last day.
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, datetime
 
 from app.domain.clocks.calendar import london_date
 from app.domain.complaint.commands import LogComplaint
 from app.domain.complaint.errors import (
     ComplainantNameRequired,
     InvalidIncidentAt,
+    InvalidReceivedAt,
+    InvalidTransition,
     LateAcceptanceNotNeeded,
     PolicyRuleBroken,
 )
+from app.domain.complaint.events import Logged
 from app.domain.policies.model import Policy
 
 TIME_LIMIT_RULE = "complaint_time_limit_months"
@@ -75,3 +78,49 @@ def check_intake(command: LogComplaint, policy: Policy) -> None:
     if not late and command.late_acceptance_reason is not None:
         why = "the policy sets no time limit" if limit is None else f"it is within {limit} months"
         raise LateAcceptanceNotNeeded(why)
+
+
+def logged(command: LogComplaint, policy: Policy, now: datetime) -> Logged:
+    """Log at the policy's first stage, or at stage 1 where the first is an informal stage 0.
+
+    SPEC: a complaint starts at stage 0 only where the policy has one, else at stage 1; starting
+    part-way through (at stage 2) would leave clocks and reports without the earlier stage.
+    """
+    if (command.policy_id, command.policy_version) != (policy.id, policy.version):
+        raise ValueError("decide was given a policy other than the one the command names")
+    if command.received_at > now:
+        raise InvalidReceivedAt("it is in the future")
+    if command.received_at > command.occurred_at:
+        raise InvalidReceivedAt("it is after occurred_at: a complaint is received, then logged")
+    stage = policy.first_stage if command.stage is None else command.stage
+    policy.stage(stage)  # raises StageNotInPolicy
+    allowed = [policy.first_stage]
+    if policy.first_stage == 0 and policy.has_stage(1):
+        allowed.append(1)
+    if stage not in allowed:
+        listed = " or ".join(str(s) for s in allowed)
+        raise InvalidTransition(f"a complaint can only be logged at stage {listed}, not {stage}")
+    check_intake(command, policy)
+    return Logged(
+        occurred_at=command.occurred_at,
+        reference=command.reference,
+        landlord=command.landlord,
+        policy_id=command.policy_id,
+        policy_version=command.policy_version,
+        channel=command.channel,
+        received_at=command.received_at,
+        stage=stage,
+        category=command.category,
+        description=command.description,
+        desired_outcome=command.desired_outcome,
+        complainant=command.complainant,
+        representative=command.representative,
+        anonymous=command.anonymous,
+        vulnerability=command.vulnerability,
+        reasonable_adjustments=command.reasonable_adjustments,
+        tenure=command.tenure,
+        incident_at=command.incident_at,
+        late_acceptance_reason=command.late_acceptance_reason,
+        late_acceptance_explanation=command.late_acceptance_explanation,
+        uprn=command.uprn,
+    )

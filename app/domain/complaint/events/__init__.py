@@ -1,6 +1,6 @@
 """A complaint's events: the facts of its handling (`facts`) and of what follows it (`aftercare`),
-the words they are written in (`vocabulary`) and the people they name (`people`). Import them from
-here."""
+the facts the service records through doors of its own (`recorded`), the words they are written
+in (`vocabulary`) and the people they name (`people`). Import them from here."""
 
 from app.domain.complaint.events.aftercare import (
     ActionAgreed,
@@ -28,17 +28,14 @@ from app.domain.complaint.events.facts import (
     Closed,
     ComplaintEvent,
     Contacted,
-    DeadlineAlertRaised,
     Declined,
     Escalated,
     EscalationRefused,
     EscalationRequested,
     ExtensionAgreed,
-    LetterIssued,
     Logged,
     NoteAdded,
     PersonalDataErased,
-    RaisedFromEnquiry,
     Reopened,
     ResidentInformed,
     Responded,
@@ -48,6 +45,11 @@ from app.domain.complaint.events.people import (
     Consent,
     PostalAddress,
     Representative,
+)
+from app.domain.complaint.events.recorded import (
+    DeadlineAlertRaised,
+    LetterIssued,
+    RaisedFromEnquiry,
 )
 from app.domain.complaint.events.vocabulary import (
     LEASE_HOLDING,
