@@ -29,6 +29,7 @@ from app.events.streams import (
     landlord_stream,
 )
 from app.events.tables import events
+from app.projections.owners import stream_owners
 from app.projections.tables import complaints, feedback, landlords
 
 
@@ -205,20 +206,7 @@ async def check_heads(conn: AsyncConnection, findings: Findings, heads: Mapping[
 
 
 async def landlords_of(conn: AsyncConnection, stream_ids: set[str]) -> dict[str, str]:
-    owners = {s: landlord_of_stream(s) for s in stream_ids if is_landlord_stream(s)}
-    feedback_ids = {feedback_of_stream(s): s for s in stream_ids if is_feedback_stream(s)}
-    ids = sorted(stream_ids - owners.keys() - set(feedback_ids.values()))
-    if ids:
-        query = sa.select(complaints.c.id, complaints.c.landlord).where(
-            one_of(conn, complaints.c.id, ids)
-        )
-        owners |= {str(id_): str(landlord) for id_, landlord in await conn.execute(query)}
-    if feedback_ids:
-        query = sa.select(feedback.c.id, feedback.c.landlord).where(
-            one_of(conn, feedback.c.id, sorted(feedback_ids))
-        )
-        owners |= {feedback_ids[str(id_)]: str(owner) for id_, owner in await conn.execute(query)}
-    return owners
+    return await stream_owners(conn, stream_ids)
 
 
 async def check_orphans(conn: AsyncConnection, findings: Findings, seen_at: int) -> None:

@@ -36,15 +36,11 @@ from app.events.sealing import ERASED, SEALED, open_sealed, unseal
 from app.events.store import JsonValue
 from app.events.streams import (
     family_of,
-    feedback_of_stream,
-    is_complaint_stream,
-    is_feedback_stream,
     is_landlord_stream,
-    landlord_of_stream,
 )
 from app.events.tables import complainant_keys
 from app.events.texts import Shape, TextRow, padded
-from app.projections.tables import complaints, feedback
+from app.projections.owners import stream_owners
 from app.services.privacy import Reader, current, pseudonym_subject, visible
 
 # Complaints remembered at once. A complaint forgotten and met again is resolved again.
@@ -279,32 +275,18 @@ class Lines:
     async def _resolve(self, conn: AsyncConnection, stream_ids: set[str]) -> None:
         # A landlord's own stream (its calendar and policies) belongs to it, and is exported with
         # its complaints: a new closure day moves deadlines.
-        owners = {s: landlord_of_stream(s) for s in stream_ids if is_landlord_stream(s)}
-        ids = [s for s in stream_ids if is_complaint_stream(s)]
-        if ids:
-            c = complaints.c
-            query = sa.select(c.id, c.landlord).where(one_of(conn, c.id, ids))
-            for complaint_id, landlord in await tuples(conn, query):
-                owners[complaint_id] = landlord
-        # A piece of feedback belongs to its landlord as a complaint does (its row says which).
-        feedback_ids = {feedback_of_stream(s): s for s in stream_ids if is_feedback_stream(s)}
-        if feedback_ids:
-            f = feedback.c
-            query = sa.select(f.id, f.landlord).where(one_of(conn, f.id, list(feedback_ids)))
-            for feedback_id, landlord in await tuples(conn, query):
-                owners[feedback_ids[feedback_id]] = landlord
-        sealed_streams = [*ids, *feedback_ids.values()]  # their keys are filed by stream id
-        # Events of a stream with no complaint row are not exported (a follower could not tell
-        # whose they are).
-        wanted = {s: o for s, o in owners.items() if self._landlord in (None, o)}
+        # Events of a stream with no owner row are not exported (a follower could not tell whose
+        # they are).
+        wanted = await stream_owners(conn, stream_ids, self._landlord)
+        # Complaints' and feedback's keys are filed by stream id; a landlord's stream seals nothing.
+        sealed_streams = [s for s in wanted if not is_landlord_stream(s)]
         keys: dict[str, dict[str, bytes | None]] = {}
         if self._keyring is not None and self._reader.personal and sealed_streams:
             # Two lookups rather than one join: PostgreSQL answers each from an index, the join
             # by scanning every complaint.
             k = complainant_keys.c
-            complaint_ids = [s for s in sealed_streams if s in wanted]
             held = sa.select(k.complaint_id, k.id, k.wrapped_key)
-            held = held.where(one_of(conn, k.complaint_id, complaint_ids))
+            held = held.where(one_of(conn, k.complaint_id, sealed_streams))
             for complaint_id, key_id, wrapped in await tuples(conn, held):
                 key = None if wrapped is None else self._keyring.opened(key_id, wrapped)
                 keys.setdefault(complaint_id, {})[key_id] = key

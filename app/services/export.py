@@ -15,21 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.db import reading
 from app.events.keyring import Keyring
 from app.events.scan import snapshot
 from app.events.store import EventStore, StoredEvent
-from app.events.streams import (
-    feedback_of_stream,
-    is_feedback_stream,
-    is_landlord_stream,
-    landlord_of_stream,
-)
 from app.events.texts import Span, TextRow, texts
-from app.projections.tables import complaints, feedback
+from app.projections.owners import stream_owners
 from app.services.cloudevents import CACHED_STREAMS, Lines
 from app.services.privacy import Reader
 
@@ -76,27 +69,10 @@ async def page(
         batch = [event for event in batch if event.position <= selection.until]
     if not batch:
         return Page([], {}, after)
-    stream_ids = sorted({event.stream_id for event in batch})
-    query = sa.select(complaints.c.id, complaints.c.landlord).where(complaints.c.id.in_(stream_ids))
-    if selection.landlord is not None:
-        query = query.where(complaints.c.landlord == selection.landlord)
-    landlords = {str(row.id): str(row.landlord) for row in await conn.execute(query)}
     # A landlord's own stream (its calendar and policies) belongs to it, and is followed too: a
     # new closure day moves deadlines.
-    for stream_id in stream_ids:
-        if is_landlord_stream(stream_id):
-            owner = landlord_of_stream(stream_id)
-            if selection.landlord in (None, owner):
-                landlords[stream_id] = owner
-    # A piece of feedback belongs to its landlord as a complaint does.
-    feedback_ids = {feedback_of_stream(s): s for s in stream_ids if is_feedback_stream(s)}
-    if feedback_ids:
-        f = feedback.c
-        owned = sa.select(f.id, f.landlord).where(f.id.in_(list(feedback_ids)))
-        if selection.landlord is not None:
-            owned = owned.where(f.landlord == selection.landlord)
-        for row in await conn.execute(owned):
-            landlords[feedback_ids[str(row.id)]] = str(row.landlord)
+    stream_ids = {event.stream_id for event in batch}
+    landlords = await stream_owners(conn, stream_ids, selection.landlord)
     chosen = [e for e in batch if e.stream_id in landlords and selection.wants(e)]
     return Page(chosen, landlords, batch[-1].position)
 
