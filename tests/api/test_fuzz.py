@@ -11,6 +11,7 @@ import pytest
 import pytest_asyncio
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from app.services.keys import Role
@@ -19,6 +20,16 @@ from tests.api.factories import RESIDENT, log
 from tests.depth import DEEP, examples
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"
+# Evidence files the fuzzer cannot make by itself: a real header then noise, or noise alone (which
+# the upload must refuse, 415 or 422, never 5xx).
+for media_type, magic in (
+    ("application/pdf", b"%PDF-1.7\n"),
+    ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK\x03\x04"),
+    ("image/heic", b"\x00\x00\x00\x18ftypheic"),
+):
+    schemathesis.openapi.media_type(
+        media_type, st.one_of(st.binary(max_size=64), st.binary(max_size=64).map(magic.__add__))
+    )
 schema = schemathesis.openapi.from_path(SPEC)
 # The spec's worked examples (one per event type, tests/api/test_event_examples.py) are sent as
 # they are only in the deep run: quick, the fuzz generates.
