@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from app.api.complaints import ComplaintId, visible_complaint
 from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
 from app.api.event_views import event_view
-from app.api.letters import rendered_pdf
+from app.api.letters import landlord_state, rendered_pdf
 from app.db import reading
 from app.domain.landlord.state import LandlordState
 from app.events.sealed_store import SealingEventStore
@@ -25,7 +25,7 @@ from app.rendering.evidence_pack import PackFile, PackInput, PackLetter, build
 from app.rendering.letters.compose import TemplateGone, recompose
 from app.rendering.letters.render import sha256
 from app.services import complaints as complaint_service
-from app.services import evidence, landlords
+from app.services import evidence
 
 router = APIRouter(prefix="/v1", tags=["evidence"], dependencies=[Depends(reject_unknown_query)])
 
@@ -58,7 +58,7 @@ async def evidence_pack(
         complaint = await visible_complaint(conn, store, actor, complaint_id)
         ids = [a.attachment_id for a in complaint.state.attachments]
         material = await evidence.gather(conn, store, complaint_id, ids)
-        landlord = await landlords.load(conn, store, complaint.state.landlord)
+        landlord = await landlord_state(conn, store, complaint.state.landlord)
     recorded = {
         str(e.data.get("attachment_id")): e for e in material.stored if e.type == "attachment_added"
     }
@@ -87,7 +87,7 @@ async def evidence_pack(
         files=files,
         generated_at=now,
     )
-    issued = await _letters(complaint, None if landlord is None else landlord.state)
+    issued = await _letters(complaint, landlord)
     body = build(replace(pack, letters=issued))
     name = "evidence-" + re.sub(r"[^A-Za-z0-9-]", "-", state.reference) + ".zip"
     return Response(

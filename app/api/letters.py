@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.api.complaints import visible_complaint
 from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
 from app.api.errors import ApiError
 from app.api.schemas.letters import (
@@ -76,7 +77,9 @@ def _wants_pdf(request: Request, fmt: str | None) -> bool:
     raise ApiError(406, "not-acceptable", "A letter is text/html or application/pdf.")
 
 
-async def _landlord(conn: AsyncConnection, store: Store, landlord_id: str) -> LandlordState | None:
+async def landlord_state(
+    conn: AsyncConnection, store: Store, landlord_id: str
+) -> LandlordState | None:
     found = await landlords.load(conn, store, landlord_id)
     return None if found is None else found.state
 
@@ -122,8 +125,8 @@ async def preview_letter(
     the Code requires that the template does not render."""
     pdf = _wants_pdf(request, format)
     async with reading(engine) as conn:
-        complaint = await _visible(conn, store, actor, complaint_id)
-        landlord = await _landlord(conn, store, complaint.state.landlord)
+        complaint = await visible_complaint(conn, store, actor, complaint_id)
+        landlord = await landlord_state(conn, store, complaint.state.landlord)
     letter = _compose(complaint, landlord, kind, datetime.now(UTC))
     if pdf:
         return Response(
@@ -139,16 +142,6 @@ def _compose(
         return compose(complaint, landlord, kind, at)
     except TemplateInvalid as error:
         raise _template_invalid(error) from error
-
-
-async def _visible(
-    conn: AsyncConnection, store: Store, actor: Actor, complaint_id: str
-) -> service.Complaint:
-    complaint = await service.load(conn, store, complaint_id)
-    # Another landlord's (or another resident's) complaint is indistinguishable from none.
-    if complaint is None or not actor.can_see(complaint.state):
-        raise ApiError(404, "not-found", "No such complaint.")
-    return complaint
 
 
 def _issued_view(complaint_id: str, version: int, event: LetterIssued) -> IssuedLetterView:
@@ -252,7 +245,7 @@ async def _command_for(
 async def _issue_command(
     conn: AsyncConnection, store: Store, complaint: service.Complaint, body: IssueLetterRequest
 ) -> IssueLetter:
-    landlord = await _landlord(conn, store, complaint.state.landlord)
+    landlord = await landlord_state(conn, store, complaint.state.landlord)
     at = body.occurred_at or datetime.now(UTC)
     letter = _compose(complaint, landlord, body.kind, at)
     return IssueLetter(
@@ -291,7 +284,7 @@ async def list_letters(
 ) -> Response:
     """Oldest first: kind, stage, template version, the hash recorded and how each was sent."""
     async with reading(engine) as conn:
-        complaint = await _visible(conn, store, actor, complaint_id)
+        complaint = await visible_complaint(conn, store, actor, complaint_id)
     items = []
     for stored in complaint.events:
         if stored.type == "letter_issued":
@@ -321,8 +314,8 @@ async def get_letter(
     leaves `[erased]` where the person was)."""
     pdf = _wants_pdf(request, format)
     async with reading(engine) as conn:
-        complaint = await _visible(conn, store, actor, complaint_id)
-        landlord = await _landlord(conn, store, complaint.state.landlord)
+        complaint = await visible_complaint(conn, store, actor, complaint_id)
+        landlord = await landlord_state(conn, store, complaint.state.landlord)
     if version > len(complaint.events) or complaint.events[version - 1].type != "letter_issued":
         raise ApiError(404, "not-found", "No letter was issued at that version.")
     try:
