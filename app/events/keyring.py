@@ -68,31 +68,24 @@ def load_or_create_master_key(path: Path) -> bytes:
 UNWRAPPED_CACHE_SIZE = 4096
 
 
+def derived_key(master_key: bytes, use: str) -> bytes:
+    """The key of one use of the master key: `redress <use> v1` is the HKDF info."""
+    info = f"redress {use} v1".encode()
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(master_key)
+
+
 class Keyring:
     def __init__(self, master_key: bytes) -> None:
         self._master = AESGCM(master_key)
         self._unwrapped: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
         # A separate key for pseudonyms, so a pseudonym reveals nothing about the master key.
         self._pseudonyms = hmac.new(master_key, b"redress pseudonyms", hashlib.sha256).digest()
-        # The audit's checkpoints are signed with a key of their own (HKDF, RFC 5869): a signature
-        # says nothing of the master key, and no other use of the master key can forge one.
-        self.checkpoint_key = HKDF(
-            algorithm=hashes.SHA256(), length=32, salt=None, info=b"redress audit checkpoints v1"
-        ).derive(master_key)
-        # Blind index digests (finding complaints by a person) under a key of their own too.
-        self.blind_index = BlindIndex(
-            HKDF(
-                algorithm=hashes.SHA256(), length=32, salt=None, info=b"redress blind index v1"
-            ).derive(master_key)
-        )
-        # Links to the workload page are signed with a key of their own.
-        self.board_links_key = HKDF(
-            algorithm=hashes.SHA256(), length=32, salt=None, info=b"redress board links v1"
-        ).derive(master_key)
-        # Webhook signing secrets are sealed at rest under a key of their own, for the same reason.
-        self.webhook_secrets_key = HKDF(
-            algorithm=hashes.SHA256(), length=32, salt=None, info=b"redress webhook secrets v1"
-        ).derive(master_key)
+        # Each other use of the master key has a key of its own (HKDF, RFC 5869): a signature or
+        # digest says nothing of the master key, and no use can forge another's.
+        self.checkpoint_key = derived_key(master_key, "audit checkpoints")
+        self.blind_index = BlindIndex(derived_key(master_key, "blind index"))
+        self.board_links_key = derived_key(master_key, "board links")
+        self.webhook_secrets_key = derived_key(master_key, "webhook secrets")
 
     def pseudonym(self, landlord: str, subject: str) -> str:
         """A stable stand-in for a person: the same resident (or, without a resident id, the
