@@ -172,6 +172,18 @@ async def find(
     return None if row is None else _subscription(row)
 
 
+async def leased(conn: AsyncConnection, subscription_id: str, worker: str) -> Subscription | None:
+    """The subscription while `worker` holds its lease (None once it does not)."""
+    row = (
+        await conn.execute(
+            sa.select(subscriptions).where(
+                subscriptions.c.id == subscription_id, subscriptions.c.leased_by == worker
+            )
+        )
+    ).first()
+    return None if row is None else _subscription(row)
+
+
 async def list_for(conn: AsyncConnection, landlord: str, role: Role) -> list[Subscription]:
     query = (
         sa.select(subscriptions)

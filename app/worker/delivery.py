@@ -107,16 +107,7 @@ async def claim(engine: AsyncEngine, worker: str, policy: Policy, now: datetime)
 
 async def _held(engine: AsyncEngine, subscription_id: str, worker: str) -> Subscription | None:
     async with reading(engine) as conn:
-        row = (
-            await conn.execute(
-                sa.select(subscriptions.c.landlord).where(
-                    subscriptions.c.id == subscription_id, subscriptions.c.leased_by == worker
-                )
-            )
-        ).first()
-        if row is None:
-            return None
-        return await subscriptions_service.find(conn, row.landlord, subscription_id)
+        return await subscriptions_service.leased(conn, subscription_id, worker)
 
 
 class Deliverer:
