@@ -37,7 +37,7 @@ from app.api.event_requests import (
     RespondedIn,
     SatisfactionRecordedIn,
 )
-from app.api.schemas.complaint_requests import LogComplaintRequest, RepresentativeIn
+from app.api.schemas.complaint_requests import ComplainantIn, LogComplaintRequest, RepresentativeIn
 from app.domain.complaint import commands as c
 from app.domain.complaint.events import Complainant, Consent, PostalAddress, Representative
 from app.domain.policies.model import Policy
@@ -52,7 +52,6 @@ def log_command(
     resident_id: str | None,
 ) -> c.LogComplaint:
     occurred_at = body.occurred_at or now
-    person = body.complainant
     rep = body.representative
     late = body.late_acceptance
     return c.LogComplaint(
@@ -67,19 +66,7 @@ def log_command(
         category=body.category,
         description=body.description,
         desired_outcome=body.desired_outcome,
-        complainant=Complainant(
-            name=person.name,
-            email=person.email,
-            phone=person.phone,
-            address=(
-                None
-                if person.address is None
-                else PostalAddress(
-                    lines=tuple(person.address.lines), postcode=person.address.postcode
-                )
-            ),
-            resident_id=resident_id or person.resident_id,
-        ),
+        complainant=complainant(body.complainant, resident_id),
         representative=None if rep is None else representative(rep),
         anonymous=body.anonymous,
         vulnerability=body.vulnerability,
@@ -89,6 +76,22 @@ def log_command(
         late_acceptance_reason=None if late is None else late.reason,
         late_acceptance_explanation=None if late is None else late.explanation,
         uprn=body.uprn,
+    )
+
+
+def complainant(person: ComplainantIn, resident_id: str | None) -> Complainant:
+    """The person as the request gives them; a portal's resident id (`resident_id`) wins."""
+    address = person.address
+    return Complainant(
+        name=person.name,
+        email=person.email,
+        phone=person.phone,
+        address=(
+            None
+            if address is None
+            else PostalAddress(lines=tuple(address.lines), postcode=address.postcode)
+        ),
+        resident_id=resident_id or person.resident_id,
     )
 
 

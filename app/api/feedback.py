@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.api.commands import complainant
 from app.api.deps import Action, Actor, Engine, Store, authorize, reject_unknown_query
 from app.api.erasure import ErasureRequest, sealing
 from app.api.errors import ApiError
@@ -42,7 +43,6 @@ from app.api.writes import (
     run_write,
 )
 from app.db import reading
-from app.domain.complaint.events.people import Complainant, PostalAddress
 from app.domain.feedback import commands as c
 from app.domain.feedback.events import FeedbackKind
 from app.domain.feedback.state import FeedbackStatus
@@ -150,7 +150,6 @@ async def log_feedback(
     async def operation(conn: AsyncConnection) -> Callable[[], Written]:
         now = datetime.now(UTC)
         occurred_at = body.occurred_at or now
-        person = body.resident
         command = c.ReceiveFeedback(
             occurred_at=occurred_at,
             landlord=actor.landlord,
@@ -160,17 +159,7 @@ async def log_feedback(
             category=body.category,
             team=body.team,
             text=body.text,
-            resident=Complainant(
-                name=person.name,
-                email=person.email,
-                phone=person.phone,
-                address=None
-                if person.address is None
-                else PostalAddress(
-                    lines=tuple(person.address.lines), postcode=person.address.postcode
-                ),
-                resident_id=actor.resident_id or person.resident_id,
-            ),
+            resident=complainant(body.resident, actor.resident_id),
             staff_member=body.staff_member,
         )
         found = await _execute(
