@@ -30,6 +30,7 @@ from app.api import (
     policies,
     reports,
     resident_events,
+    restrictions,
     webhooks,
     workload,
 )
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(workload.router)
     app.include_router(erasure.router)
     app.include_router(feedback.router)
+    app.include_router(restrictions.router)
     app.include_router(health.router)
     # Inside HttpMiddleware, so a request answered at its deadline is counted and gets its headers.
     app.add_middleware(Deadline, seconds=settings.request_timeout_seconds)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from fastapi import Depends, Header, Request
 from fastapi.dependencies.models import Dependant
@@ -22,7 +22,6 @@ from app.api.errors import ApiError
 from app.api.ratelimit import RateLimiter, retry_after
 from app.domain.catalogue import COMPLAINT_EVENTS
 from app.domain.complaint.state import ComplaintState
-from app.domain.feedback.state import FeedbackState
 from app.events.store import EventStore
 from app.services.keys import ApiKey, Role, authenticate_on
 from app.services.privacy import Reader
@@ -51,6 +50,9 @@ class Action(StrEnum):
     log_feedback = "log_feedback"
     read_feedback = "read_feedback"
     record_feedback = "record_feedback"
+    impose_restriction = "impose_restriction"
+    read_restrictions = "read_restrictions"
+    challenge_restriction = "challenge_restriction"
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -80,6 +82,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.log_feedback: frozenset({Role.portal, Role.crm, Role.admin}),
     Action.read_feedback: frozenset({Role.portal, Role.crm, Role.analyst, Role.admin}),
     Action.record_feedback: frozenset({Role.crm, Role.admin}),
+    # Contact restrictions (ADR 0020): the landlord imposes and reviews them; the resident reads
+    # their own and challenges it from the portal; analysts count them, never seeing the person.
+    Action.impose_restriction: frozenset({Role.crm, Role.admin}),
+    Action.read_restrictions: frozenset({Role.portal, Role.crm, Role.analyst, Role.admin}),
+    Action.challenge_restriction: frozenset({Role.portal, Role.crm, Role.admin}),
 }
 
 # What a portal may do only on behalf of a named resident.
@@ -93,6 +100,8 @@ RESIDENT_SCOPED = frozenset(
         Action.read_attachment,
         Action.log_feedback,
         Action.read_feedback,
+        Action.read_restrictions,
+        Action.challenge_restriction,
     }
 )
 
@@ -169,11 +178,21 @@ class Actor:
             return state.complainant.resident_id == self.resident_id
         return True
 
-    def can_see_feedback(self, state: FeedbackState) -> bool:
-        """As `can_see`, for a compliment, comment or enquiry."""
+    def can_see_feedback(self, state: AboutResident) -> bool:
+        """As `can_see`, for a compliment, comment or enquiry, or a contact restriction."""
         if state.landlord != self.landlord:
             return False
         return self.role is not Role.portal or state.resident_id == self.resident_id
+
+
+class AboutResident(Protocol):
+    """A record of a landlord's about one resident (a piece of feedback, a restriction)."""
+
+    @property
+    def landlord(self) -> str: ...
+
+    @property
+    def resident_id(self) -> str | None: ...
 
 
 # Dependencies are coroutines: FastAPI runs a plain function in a worker thread, a hop to another

@@ -1,7 +1,8 @@
 """Erasure of a complainant's personal data (admin keys, their own landlord only).
 
 `POST /v1/complainants/{resident_id}/erasure` erases every complaint of that resident, and every
-compliment, comment and enquiry they gave (their feedback streams have keys of their own);
+compliment, comment and enquiry they gave and every contact restriction on them (those streams
+have keys of their own);
 `POST /v1/complaints/{id}/erasure` one complaint (also for complainants without a resident id).
 The events stay, the hash chain still verifies, and stage, dates and outcomes still count in every
 report: only the personal fields, sealed with the destroyed keys, become unreadable.
@@ -10,6 +11,7 @@ report: only the personal fields, sealed with the destroyed keys, become unreada
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -24,9 +26,11 @@ from app.api.writes import CorrelationId, dump, event_metadata
 from app.domain.complaint.events import ErasureReason
 from app.events.sealed_store import SealingEventStore
 from app.projections import feedback as feedback_rows
+from app.projections import restrictions as restriction_rows
 from app.services import complaints as complaint_service
 from app.services import erasure as service
 from app.services import feedback as feedback_service
+from app.services import restrictions as restriction_service
 
 router = APIRouter(prefix="/v1", tags=["privacy"], dependencies=[Depends(reject_unknown_query)])
 
@@ -44,7 +48,20 @@ class ErasureResult(BaseModel):
         default_factory=list,
         description="The compliments, comments and enquiries whose personal data was erased.",
     )
+    restrictions: list[str] = Field(
+        default_factory=list,
+        description="The contact restrictions whose personal data was erased.",
+    )
     keys_destroyed: int
+
+
+@dataclass(frozen=True)
+class Streams:
+    """What one erasure reaches: complaints, and a resident's feedback and restrictions."""
+
+    complaints: list[str]
+    feedback: list[str] = field(default_factory=list)
+    restrictions: list[str] = field(default_factory=list)
 
 
 Admin = Annotated[Actor, Depends(authorize(Action.erase))]
@@ -62,27 +79,28 @@ async def _erase(
     actor: Actor,
     reason: ErasureReason,
     correlation_id: str | None,
-    find: Callable[[AsyncConnection], Awaitable[tuple[list[str], list[str]]]],
+    find: Callable[[AsyncConnection], Awaitable[Streams]],
 ) -> Response:
-    """Erase the complaints and the feedback `find` names, in one transaction."""
+    """Erase the complaints, the feedback and the restrictions `find` names, in one
+    transaction."""
     sealed = sealing(store)
     metadata = event_metadata(actor, correlation_id)
     async with engine.begin() as conn:
-        ids, feedback_ids = await find(conn)
-        done = await service.erase(conn, sealed, ids, reason=reason, metadata=metadata)
+        found = await find(conn)
+        now = datetime.now(UTC)
+        done = await service.erase(conn, sealed, found.complaints, reason=reason, metadata=metadata)
         given = await feedback_service.erase(
-            conn,
-            sealed,
-            sealed.keyring,
-            feedback_ids,
-            reason=reason,
-            metadata=metadata,
-            now=datetime.now(UTC),
+            conn, sealed, sealed.keyring, found.feedback, reason=reason, metadata=metadata, now=now
         )
+        lifted = await restriction_service.erase(
+            conn, sealed, sealed.keyring, found.restrictions, reason=reason, metadata=metadata,
+            now=now,
+        )  # fmt: skip
     result = ErasureResult(
         complaints=done.complaints,
         feedback=given.feedback,
-        keys_destroyed=done.keys_destroyed + given.keys_destroyed,
+        restrictions=lifted.restrictions,
+        keys_destroyed=done.keys_destroyed + given.keys_destroyed + lifted.keys_destroyed,
     )
     return Response(dump(result), media_type="application/json")
 
@@ -90,7 +108,7 @@ async def _erase(
 @router.post(
     "/complainants/{resident_id}/erasure",
     response_model=ErasureResult,
-    summary="Erase a resident's personal data in all their complaints and feedback",
+    summary="Erase a resident's personal data in all their complaints, feedback and restrictions",
 )
 async def erase_resident(
     resident_id: Annotated[str, Path(min_length=1, max_length=128)],
@@ -100,14 +118,19 @@ async def erase_resident(
     actor: Admin,
     correlation_id: CorrelationId = None,
 ) -> Response:
-    async def find(conn: AsyncConnection) -> tuple[list[str], list[str]]:
-        ids = await service.complaints_of_resident(conn, actor.landlord, resident_id)
-        given = await feedback_rows.ids_of_resident(conn, actor.landlord, resident_id)
-        if not ids and not given:
+    async def find(conn: AsyncConnection) -> Streams:
+        found = Streams(
+            await service.complaints_of_resident(conn, actor.landlord, resident_id),
+            await feedback_rows.ids_of_resident(conn, actor.landlord, resident_id),
+            await restriction_rows.ids_of_resident(conn, actor.landlord, resident_id),
+        )
+        if not (found.complaints or found.feedback or found.restrictions):
             raise ApiError(
-                404, "not-found", "No complaint or feedback of this landlord has that resident."
+                404,
+                "not-found",
+                "No complaint, feedback or restriction of this landlord has that resident.",
             )
-        return ids, given
+        return found
 
     return await _erase(engine, store, actor, body.reason, correlation_id, find)
 
@@ -125,10 +148,10 @@ async def erase_complaint(
     actor: Admin,
     correlation_id: CorrelationId = None,
 ) -> Response:
-    async def find(conn: AsyncConnection) -> tuple[list[str], list[str]]:
+    async def find(conn: AsyncConnection) -> Streams:
         complaint = await complaint_service.load(conn, store, complaint_id)
         if complaint is None or not actor.can_see(complaint.state):
             raise ApiError(404, "not-found", "No such complaint.")
-        return [complaint_id], []
+        return Streams([complaint_id])
 
     return await _erase(engine, store, actor, body.reason, correlation_id, find)

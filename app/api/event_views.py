@@ -13,7 +13,9 @@ from app.events.streams import (
     is_complaint_stream,
     is_feedback_stream,
     is_landlord_stream,
+    is_restriction_stream,
     landlord_of_stream,
+    restriction_of_stream,
 )
 from app.services import alerts
 from app.services.keys import Role
@@ -31,6 +33,11 @@ def event_view(event: StoredEvent, actor: Actor, pseudonym: str | None = None) -
         ),
         landlord_id=(
             landlord_of_stream(event.stream_id) if is_landlord_stream(event.stream_id) else None
+        ),
+        restriction_id=(
+            restriction_of_stream(event.stream_id)
+            if is_restriction_stream(event.stream_id)
+            else None
         ),
         version=event.version,
         type=event.type,

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import TypeVar
 
 from app.api.deps import Actor
+from app.api.restriction_views import in_force_view
 from app.api.schemas.complaints import (
     ActionView,
     CalendarRef,
@@ -142,6 +143,9 @@ def complaint_view(
         closed_at=state.closed_at,
         personal_data_erased_at=state.personal_data_erased_at,
         from_enquiries=list(state.enquiries),
+        restriction_in_force=(
+            None if state.anonymous or as_of is not None else in_force_view(complaint.restriction)
+        ),
         closure_reason=state.closure_reason,
         declined_at=state.declined_at,
         decline_reason=state.decline_reason,

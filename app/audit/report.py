@@ -74,7 +74,8 @@ def render_verify_report(console: Console, report: VerifyReport) -> None:
 def render_rebuild_report(console: Console, report: RebuildReport) -> None:
     console.print(
         f"{report.events} events folded into {report.complaints} complaints, "
-        f"{report.landlords} landlords and {report.feedback} compliments, comments and enquiries"
+        f"{report.landlords} landlords, {report.feedback} compliments, comments and enquiries "
+        f"and {report.restrictions} contact restrictions"
     )
     if report.equal:
         console.print("[green]the projection equals the rebuild[/green]")

@@ -19,18 +19,16 @@ from app.audit.findings import Finding, Findings, Kind
 from app.audit.rows import Link
 from app.db import one_of
 from app.events.streams import (
-    FEEDBACK_PREFIX,
     LANDLORD_PREFIX,
-    feedback_of_stream,
     feedback_stream,
-    is_feedback_stream,
     is_landlord_stream,
     landlord_of_stream,
     landlord_stream,
+    restriction_stream,
 )
 from app.events.tables import events
-from app.projections.owners import stream_owners
-from app.projections.tables import complaints, feedback, landlords
+from app.projections.owners import PREFIXED, stream_owners
+from app.projections.tables import complaints, feedback, landlords, restrictions
 
 
 class StreamChecker:
@@ -68,17 +66,18 @@ class StreamChecker:
             self.anchors |= {
                 landlord_stream(str(row.id)): (int(row.version), str(row.id)) for row in rows_
             }
-        # A piece of feedback's stream is anchored by its feedback row.
-        feedback_ids = [feedback_of_stream(i) for i in ids if is_feedback_stream(i)]
-        if feedback_ids:
+        # A piece of feedback's stream, and a restriction's, is anchored by its row.
+        for table, prefix in PREFIXED:
+            prefixed_ids = [i.removeprefix(prefix) for i in ids if i.startswith(prefix)]
+            if not prefixed_ids:
+                continue
             found_ = await conn.execute(
-                sa.select(feedback.c.id, feedback.c.version, feedback.c.landlord).where(
-                    one_of(conn, feedback.c.id, feedback_ids)
+                sa.select(table.c.id, table.c.version, table.c.landlord).where(
+                    one_of(conn, table.c.id, prefixed_ids)
                 )
             )
             self.anchors |= {
-                feedback_stream(str(row.id)): (int(row.version), str(row.landlord))
-                for row in found_
+                f"{prefix}{row.id}": (int(row.version), str(row.landlord)) for row in found_
             }
 
     def _found(self, kind: Kind, link: Link, detail: str, *, missing: int | None = None) -> None:
@@ -210,8 +209,8 @@ async def landlords_of(conn: AsyncConnection, stream_ids: set[str]) -> dict[str,
 
 
 async def check_orphans(conn: AsyncConnection, findings: Findings, seen_at: int) -> None:
-    """Complaints, landlords and feedback without a single event: the stream walk never meets
-    them."""
+    """Complaints, landlords, feedback and restrictions without a single event: the stream walk
+    never meets them."""
     has_events = sa.exists().where(events.c.stream_id == complaints.c.id)
     query = sa.select(complaints.c.id, complaints.c.landlord).where(~has_events)
     for row in await conn.execute(query.order_by(complaints.c.id)):
@@ -226,21 +225,22 @@ async def check_orphans(conn: AsyncConnection, findings: Findings, seen_at: int)
                 seen_at=seen_at,
             )
         )
-    unheard = sa.select(feedback.c.id, feedback.c.landlord).where(
-        ~sa.exists().where(events.c.stream_id == sa.literal(FEEDBACK_PREFIX) + feedback.c.id)
-    )
-    for row in await conn.execute(unheard.order_by(feedback.c.id)):
-        findings.add(
-            Finding(
-                kind=Kind.deleted,
-                stream_id=feedback_stream(str(row.id)),
-                version=1,
-                position=None,
-                detail="the feedback has no events at all",
-                landlord=str(row.landlord),
-                seen_at=seen_at,
-            )
+    for table, prefix in PREFIXED:
+        unheard = sa.select(table.c.id, table.c.landlord).where(
+            ~sa.exists().where(events.c.stream_id == sa.literal(prefix) + table.c.id)
         )
+        for row in await conn.execute(unheard.order_by(table.c.id)):
+            findings.add(
+                Finding(
+                    kind=Kind.deleted,
+                    stream_id=f"{prefix}{row.id}",
+                    version=1,
+                    position=None,
+                    detail=f"the {prefix.removesuffix(':')} has no events at all",
+                    landlord=str(row.landlord),
+                    seen_at=seen_at,
+                )
+            )
     stream = sa.literal(LANDLORD_PREFIX) + landlords.c.id
     orphans = sa.select(landlords.c.id).where(~sa.exists().where(events.c.stream_id == stream))
     for row in await conn.execute(orphans.order_by(landlords.c.id)):
@@ -260,14 +260,15 @@ async def check_orphans(conn: AsyncConnection, findings: Findings, seen_at: int)
 async def anchors_match(
     conn: AsyncConnection, heads: Mapping[str, tuple[int, str]], *, batch_size: int = 10_000
 ) -> bool:
-    """Whether every complaint, landlord and feedback row has a stream in `heads` ending at its
-    version, and every stream in `heads` has such a row: the anchors, checked without the stream
-    walk."""
+    """Whether every complaint, landlord, feedback and restriction row has a stream in `heads`
+    ending at its version, and every stream in `heads` has such a row: the anchors, checked
+    without the stream walk."""
     matched = 0
     for table, stream_of in (
         (complaints, lambda id_: id_),
         (landlords, landlord_stream),
         (feedback, feedback_stream),
+        (restrictions, restriction_stream),
     ):
         after: str | None = None
         while True:

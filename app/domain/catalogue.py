@@ -10,13 +10,18 @@ from __future__ import annotations
 from app.domain.complaint.events import EVENT_TYPES
 from app.domain.feedback.events import FEEDBACK_EVENT_TYPES
 from app.domain.landlord.events import LANDLORD_EVENT_TYPES
+from app.domain.restriction.events import RESTRICTION_EVENT_TYPES
 from app.domain.treatment import CatalogueError, EventSpec, build
 
 COMPLAINT_EVENTS: dict[str, EventSpec] = build(EVENT_TYPES)
 LANDLORD_EVENTS: dict[str, EventSpec] = build(LANDLORD_EVENT_TYPES)
 FEEDBACK_EVENTS: dict[str, EventSpec] = build(FEEDBACK_EVENT_TYPES)
-CATALOGUE: dict[str, EventSpec] = COMPLAINT_EVENTS | LANDLORD_EVENTS | FEEDBACK_EVENTS
-if len(CATALOGUE) != len(COMPLAINT_EVENTS) + len(LANDLORD_EVENTS) + len(FEEDBACK_EVENTS):
+RESTRICTION_EVENTS: dict[str, EventSpec] = build(RESTRICTION_EVENT_TYPES)
+_FAMILIES = (COMPLAINT_EVENTS, LANDLORD_EVENTS, FEEDBACK_EVENTS, RESTRICTION_EVENTS)
+CATALOGUE: dict[str, EventSpec] = {
+    name: spec for family in _FAMILIES for name, spec in family.items()
+}
+if len(CATALOGUE) != sum(len(family) for family in _FAMILIES):
     raise CatalogueError("an event type name is used by two kinds of stream")
 
 

@@ -1,4 +1,4 @@
-"""Complaint, landlord and feedback events to and from their stored form.
+"""Complaint, landlord, feedback and restriction events to and from their stored form.
 
 The stored `data` is the event's fields as JSON (pydantic, mode="json"), without `occurred_at`,
 which has a column of its own. Old schema versions are upcast on read, one version at a time by
@@ -16,6 +16,7 @@ from app.domain.complaint.events import EVENT_TYPES, ComplaintEvent
 from app.domain.feedback.events import FEEDBACK_EVENT_TYPES, FeedbackEvent
 from app.domain.landlord.events import LANDLORD_EVENT_TYPES, LandlordEvent
 from app.domain.policies.builtin import HOC_2024
+from app.domain.restriction.events import RESTRICTION_EVENT_TYPES, RestrictionEvent
 from app.events.sealing import is_sealed, unseal
 from app.events.store import JsonValue, NewEvent, StoredEvent
 from app.events.upcasters import (
@@ -44,6 +45,7 @@ SCHEMA_VERSIONS: dict[str, int] = (
     dict.fromkeys(EVENT_TYPES.values(), 1)
     | dict.fromkeys(LANDLORD_EVENT_TYPES.values(), 1)
     | dict.fromkeys(FEEDBACK_EVENT_TYPES.values(), 1)
+    | dict.fromkeys(RESTRICTION_EVENT_TYPES.values(), 1)
     | {"logged": LOGGED_VERSION, "assigned": ASSIGNED_VERSION}
     | {"escalation_refused": 2, "extension_agreed": 2}
     | {"compensation_paid": COMPENSATION_PAID_VERSION}
@@ -79,9 +81,22 @@ _LANDLORD_ADAPTERS: dict[str, TypeAdapter[Any]] = {
 _FEEDBACK_ADAPTERS: dict[str, TypeAdapter[Any]] = {
     name: TypeAdapter(cls) for cls, name in FEEDBACK_EVENT_TYPES.items()
 }
-_ALL_ADAPTERS = {**_ADAPTERS, **_LANDLORD_ADAPTERS, **_FEEDBACK_ADAPTERS}
-_NAMES: dict[type, str] = {**EVENT_TYPES, **LANDLORD_EVENT_TYPES, **FEEDBACK_EVENT_TYPES}
-AnyEvent = ComplaintEvent | LandlordEvent | FeedbackEvent
+_RESTRICTION_ADAPTERS: dict[str, TypeAdapter[Any]] = {
+    name: TypeAdapter(cls) for cls, name in RESTRICTION_EVENT_TYPES.items()
+}
+_ALL_ADAPTERS = {
+    **_ADAPTERS,
+    **_LANDLORD_ADAPTERS,
+    **_FEEDBACK_ADAPTERS,
+    **_RESTRICTION_ADAPTERS,
+}
+_NAMES: dict[type, str] = {
+    **EVENT_TYPES,
+    **LANDLORD_EVENT_TYPES,
+    **FEEDBACK_EVENT_TYPES,
+    **RESTRICTION_EVENT_TYPES,
+}
+AnyEvent = ComplaintEvent | LandlordEvent | FeedbackEvent | RestrictionEvent
 
 
 class CodecError(Exception):
@@ -141,6 +156,12 @@ def decode_landlord(stored: StoredEvent) -> LandlordEvent:
 def decode_feedback(stored: StoredEvent) -> FeedbackEvent:
     """The feedback event recorded by `stored`, upcast to the current schema version."""
     event: FeedbackEvent = _decode(stored, _FEEDBACK_ADAPTERS)
+    return event
+
+
+def decode_restriction(stored: StoredEvent) -> RestrictionEvent:
+    """The restriction event recorded by `stored`, upcast to the current schema version."""
+    event: RestrictionEvent = _decode(stored, _RESTRICTION_ADAPTERS)
     return event
 
 

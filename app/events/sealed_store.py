@@ -18,8 +18,21 @@ from app.events.sealing import key_id_of, seal, sealed_fields, unseal
 from app.events.store import EventStore, Head, NewEvent, StoredEvent, Upsert
 
 # The event that opens each kind of stream with personal data, and its field naming the person
-# (whose resident id the stream's keys are filed under, for an erasure by resident).
-_PERSON_OF = {"logged": "complainant", "feedback_received": "resident"}
+# (whose resident id the stream's keys are filed under, for an erasure by resident); None: the
+# event names the resident id itself (a restriction is on a resident, not by one).
+_PERSON_OF: dict[str, str | None] = {
+    "logged": "complainant",
+    "feedback_received": "resident",
+    "restriction_imposed": None,
+}
+
+
+def _resident_of(event_type: str, data: Mapping[str, object]) -> object:
+    field = _PERSON_OF[event_type]
+    if field is None:
+        return data.get("resident_id")
+    person = data.get(field)
+    return person.get("resident_id") if isinstance(person, Mapping) else None
 
 
 class SealingEventStore:
@@ -68,7 +81,8 @@ class SealingEventStore:
     ) -> tuple[str, bytes]:
         """The stream's live key; a new one (the first append, or after an erasure) is filed
         under the landlord and resident of its first event (a complaint's `logged`, a piece of
-        feedback's `feedback_received`). Only then is the stream read back."""
+        feedback's `feedback_received`, a restriction's `restriction_imposed`). Only then is the
+        stream read back."""
         found = await self.keyring.live(conn, stream_id)
         if found is not None:
             return found
@@ -79,8 +93,7 @@ class SealingEventStore:
             stored = await self.inner.read_stream(conn, stream_id)
             opening = next((e for e in stored if e.type in _PERSON_OF), None)
         first: Mapping[str, object] = {} if opening is None else opening.data
-        person = None if opening is None else first.get(_PERSON_OF[opening.type])
-        resident = person.get("resident_id") if isinstance(person, Mapping) else None
+        resident = None if opening is None else _resident_of(opening.type, first)
         return await self.keyring.create(
             conn,
             stream_id,

@@ -1,9 +1,10 @@
 """Whose streams these are: the landlord each stream of the log belongs to.
 
-A landlord's own stream (`landlord:<id>`) names it; a complaint's and a piece of feedback's
-(`feedback:<id>`) are on their projection rows. The feed, the export and the audit each ask this
-of a batch of streams; a stream with no owner (no row) is not shown to a landlord's followers, who
-could not tell whose it is. One place to teach a new kind of stream.
+A landlord's own stream (`landlord:<id>`) names it; a complaint's, a piece of feedback's
+(`feedback:<id>`) and a contact restriction's (`restriction:<id>`) are on their projection rows.
+The feed, the export and the audit each ask this of a batch of streams; a stream with no owner (no
+row) is not shown to a landlord's followers, who could not tell whose it is. One place to teach a
+new kind of stream.
 """
 
 from __future__ import annotations
@@ -15,13 +16,19 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import one_of, tuples
 from app.events.streams import (
-    feedback_of_stream,
+    FEEDBACK_PREFIX,
+    RESTRICTION_PREFIX,
     is_complaint_stream,
-    is_feedback_stream,
     is_landlord_stream,
     landlord_of_stream,
 )
-from app.projections.tables import complaints, feedback
+from app.projections.tables import complaints, feedback, restrictions
+
+# The kinds of stream named `<prefix><row id>`, each with the projection table of its rows.
+PREFIXED: tuple[tuple[sa.Table, str], ...] = (
+    (feedback, FEEDBACK_PREFIX),
+    (restrictions, RESTRICTION_PREFIX),
+)
 
 
 async def stream_owners(
@@ -30,10 +37,12 @@ async def stream_owners(
     """Each stream's landlord, in one lookup per kind of stream; with `landlord`, only its."""
     ids = set(stream_ids)
     owners = {s: landlord_of_stream(s) for s in ids if is_landlord_stream(s)}
-    for table, by_id in (
-        (complaints, {s: s for s in ids if is_complaint_stream(s)}),
-        (feedback, {feedback_of_stream(s): s for s in ids if is_feedback_stream(s)}),
-    ):
+    kinds = [(complaints, {s: s for s in ids if is_complaint_stream(s)})]
+    kinds += [
+        (table, {s.removeprefix(prefix): s for s in ids if s.startswith(prefix)})
+        for table, prefix in PREFIXED
+    ]
+    for table, by_id in kinds:
         if not by_id:
             continue
         query = sa.select(table.c.id, table.c.landlord).where(

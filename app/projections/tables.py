@@ -202,3 +202,37 @@ feedback = sa.Table(
     sa.Index("ix_feedback_landlord_received_date", "landlord", "received_date"),
     sa.Index("ix_feedback_resident", "landlord", "resident_id"),
 )
+
+# Contact restrictions (ADR 0020) as each `restriction:<id>` stream adds up to: the anchor of its
+# stream, the reviews coming up, the alert scheduler's candidates, and `shown`, what a complaint
+# view of the resident shows while it is in force (read in the complaint row's own statement). No
+# free text: the measures, the staff contact and the channels are plain, the resident id is clear
+# as a complaint's is (it scopes the portal).
+restrictions = sa.Table(
+    "restrictions",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("landlord", sa.String(64), nullable=False),
+    sa.Column("resident_id", sa.String(128), nullable=False),
+    sa.Column("in_force", sa.Boolean, nullable=False),
+    sa.Column("measures", sa.String(200), nullable=False),  # their codes, comma-separated
+    sa.Column("shown", sa.Text, nullable=True),  # JSON; null once it has ended
+    sa.Column("imposed_at", UtcDateTime, nullable=False),
+    sa.Column("imposed_date", sa.Date, nullable=False),  # its London date, for the report
+    sa.Column("review_due", sa.Date, nullable=True),
+    sa.Column("alert_due_on", sa.Date, nullable=True),
+    sa.Column("challenged", sa.Boolean, nullable=False),
+    sa.Column("ended_at", UtcDateTime, nullable=True),
+    sa.Column("erased", sa.Boolean, nullable=False),
+    sa.Column("last_occurred_at", UtcDateTime, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Index("ix_restrictions_resident", "landlord", "resident_id", "in_force"),
+    sa.Index("ix_restrictions_landlord_imposed", "landlord", "imposed_at", "id"),
+    sa.Index("ix_restrictions_landlord_review", "landlord", "review_due"),
+    sa.Index(
+        "ix_restrictions_alert_due_on",
+        "alert_due_on",
+        postgresql_where=sa.text("alert_due_on IS NOT NULL"),
+        sqlite_where=sa.text("alert_due_on IS NOT NULL"),
+    ),
+)

@@ -27,6 +27,7 @@ from app.projections.tables import complaints
 from app.services import complaints as service
 from app.services import current
 from app.services.complaints import Complaint
+from app.services.restriction_alerts import raise_review_alerts
 
 ACTOR = "system:alerts"
 ROLE = "system"  # no key's role: the service itself (app/api/event_views.py)
@@ -38,7 +39,8 @@ async def raise_due_alerts(
     engine: AsyncEngine, store: EventStore, *, now: datetime, batch: int = 200
 ) -> int:
     """Raise the alerts owed at `now`; how many were raised. Each candidate is visited once a pass
-    (in id order), so a complaint skipped on a conflict waits for the next pass."""
+    (in id order), so a complaint skipped on a conflict waits for the next pass. Contact
+    restrictions' review dates are clocks too (app/services/restriction_alerts.py)."""
     today = london_date(now)
     metadata: dict[str, JsonValue] = {
         "actor": ACTOR,
@@ -57,7 +59,7 @@ async def raise_due_alerts(
             )
             ids = [str(row.id) for row in await conn.execute(query)]
         if not ids:
-            return raised
+            return raised + await raise_review_alerts(engine, store, now=now, metadata=metadata)
         for complaint_id in ids:
             raised += await _visit(engine, store, complaint_id, now, metadata)
         after = ids[-1]

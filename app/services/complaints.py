@@ -64,6 +64,9 @@ class Complaint:
     events: tuple[StoredEvent, ...]
     # A stable stand-in for the complainant, shown to roles that may not see who they are.
     pseudonym: str | None = None
+    # The contact restriction in force on the complainant now (`projections.restrictions.shown`),
+    # read in the complaint row's own statement (ADR 0020). None: none, or not read (history).
+    restriction: str | None = None
 
     @property
     def version(self) -> int:
@@ -211,6 +214,7 @@ async def _pending(
     key: tuple[str, bytes] | None,
     key_row: Mapping[str, object] | None = None,
     more: Sequence[Upsert] = (),
+    restriction: str | None = None,
 ) -> Pending:
     """Everything of the write but the statement: the new state and items, the projection rows
     (the state document sealed with `key`), the events to append."""
@@ -247,8 +251,15 @@ async def _pending(
             conn, complaint_id, head.version, new_events, head=head, also=[*rows, *also]
         )
 
+    if before is not None:
+        restriction = before.complaint.restriction
     complaint = Complaint(
-        id=complaint_id, state=state, policy=policy, calendar=calendar, events=tuple(prior)
+        id=complaint_id,
+        state=state,
+        policy=policy,
+        calendar=calendar,
+        events=tuple(prior),
+        restriction=restriction,
     )
     return Pending(with_pseudonym(complaint, store), key, append)
 
@@ -272,7 +283,10 @@ async def prepare_log(
     calendar = catalog.calendar(command.landlord)
     decide(command, None, policy=policy, calendar=calendar, now=now)
     year = london_date(command.received_at).year
-    command = replace(command, reference=await next_reference(conn, command.landlord, year))
+    # An anonymous complaint is not tied to the restriction of whoever made it.
+    resident = None if command.anonymous else command.complainant.resident_id
+    reference, restriction = await next_reference(conn, command.landlord, year, resident)
+    command = replace(command, reference=reference)
     events = decide(command, None, policy=policy, calendar=calendar, now=now)
     complaint_id = complaint_id or str(uuid.uuid4())
     key, key_row, found_by = None, None, []
@@ -286,8 +300,9 @@ async def prepare_log(
     # In the append's one statement, like the key: a complaint is findable once it exists.
     search = [Upsert(complaint_search, found_by, ("complaint_id", "field"))] if found_by else []
     return await _pending(
-        conn, store, None, complaint_id, events, metadata, policy, calendar, key, key_row, search
-    )
+        conn, store, None, complaint_id, events, metadata, policy, calendar, key, key_row, search,
+        restriction,
+    )  # fmt: skip
 
 
 async def prepare_record(

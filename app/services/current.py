@@ -13,6 +13,7 @@ complaint with `for_write`, which needs the stream only when the document cannot
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -21,6 +22,7 @@ from app.domain.complaint.state import ComplaintState
 from app.events.sealed_store import SealingEventStore
 from app.events.store import EventStore, Head
 from app.events.tables import complainant_keys
+from app.projections.restrictions import in_force_for, shown_for
 from app.projections.state_document import open_document, open_state
 from app.projections.tables import complaints
 from app.services.complaints import (
@@ -33,18 +35,24 @@ from app.services.complaints import (
 )
 
 
+def _restriction() -> sa.Label[str | None]:
+    """The restriction in force on the row's resident, in the row's own statement (ADR 0020)."""
+    return shown_for(complaints.c.landlord, complaints.c.resident_id).label("restriction")
+
+
 async def _documents(
     conn: AsyncConnection, store: SealingEventStore, complaint_ids: Sequence[str]
-) -> dict[str, ComplaintState]:
-    """The states whose documents open; a complaint missing here is to be replayed."""
+) -> dict[str, tuple[ComplaintState, str | None]]:
+    """The states whose documents open, with their restriction; a complaint missing here is to
+    be replayed."""
     c, k = complaints.c, complainant_keys.c
     query = (
         sa.select(c.id, c.version, c.state_key_id, c.state_nonce, c.state_ciphertext,
-                  c.state_version, k.wrapped_key)
+                  c.state_version, k.wrapped_key, _restriction())
         .select_from(complaints.join(complainant_keys, k.id == c.state_key_id))
         .where(c.id.in_(list(complaint_ids)))
     )  # fmt: skip
-    opened: dict[str, ComplaintState] = {}
+    opened: dict[str, tuple[ComplaintState, str | None]] = {}
     for row in await conn.execute(query):
         # A document of an older version than its row (not written by this code) is not used;
         # an erased key (NULL) leaves the events' placeholders as what the complaint reads as.
@@ -55,8 +63,22 @@ async def _documents(
             str(row.id), int(row.version), bytes(row.state_nonce), bytes(row.state_ciphertext), key
         )
         if state is not None:
-            opened[str(row.id)] = state
+            opened[str(row.id)] = (state, row.restriction)
     return opened
+
+
+async def with_restrictions(conn: AsyncConnection, found: Sequence[Complaint]) -> list[Complaint]:
+    """Complaints replayed from their streams, with their restriction (the slow path's query)."""
+    pairs = {
+        (c.state.landlord, c.state.complainant.resident_id)
+        for c in found
+        if c.state.complainant.resident_id is not None
+    }
+    shown = await in_force_for(conn, {(a, b) for a, b in pairs if b is not None})
+    return [
+        replace(c, restriction=shown.get((c.state.landlord, c.state.complainant.resident_id or "")))
+        for c in found
+    ]
 
 
 async def read_many(
@@ -65,25 +87,30 @@ async def read_many(
     """The complaints now, in the order asked for; unknown ids are left out."""
     if not complaint_ids:
         return []
-    opened: dict[str, ComplaintState] = {}
+    opened: dict[str, tuple[ComplaintState, str | None]] = {}
     if isinstance(store, SealingEventStore):
         opened = await _documents(conn, store, complaint_ids)
     rest = [cid for cid in complaint_ids if cid not in opened]
-    replayed = {c.id: c for c in await load_many(conn, store, rest)} if rest else {}
-    catalog = await catalog_for(conn, list(opened.values()))
+    replayed: dict[str, Complaint] = {}
+    if rest:
+        replayed = {
+            c.id: c for c in await with_restrictions(conn, await load_many(conn, store, rest))
+        }
+    catalog = await catalog_for(conn, [state for state, _ in opened.values()])
     found: list[Complaint] = []
     for cid in complaint_ids:
-        state = opened.get(cid)
-        if state is None:
+        if cid not in opened:
             if cid in replayed:
                 found.append(replayed[cid])
             continue
+        state, restriction = opened[cid]
         complaint = Complaint(
             id=cid,
             state=state,
             policy=catalog.policy(state.landlord, state.policy_id, state.policy_version),
             calendar=catalog.calendar(state.landlord),
             events=(),
+            restriction=restriction,
         )
         found.append(with_pseudonym(complaint, store))
     return found
@@ -98,7 +125,7 @@ async def for_write(conn: AsyncConnection, store: EventStore, complaint_id: str)
         c, k = complaints.c, complainant_keys.c
         query = (
             sa.select(c.version, c.state_key_id, c.state_nonce, c.state_ciphertext,
-                      c.state_version, c.head_hash, k.wrapped_key)
+                      c.state_version, c.head_hash, k.wrapped_key, _restriction())
             .select_from(complaints.outerjoin(complainant_keys, k.id == c.state_key_id))
             .where(c.id == complaint_id)
         )  # fmt: skip
@@ -122,10 +149,15 @@ async def for_write(conn: AsyncConnection, store: EventStore, complaint_id: str)
                 policy=catalog.policy(state.landlord, state.policy_id, state.policy_version),
                 calendar=catalog.calendar(state.landlord),
                 events=(),
+                restriction=row.restriction,
             )
             head = Head(int(row.version), str(row.head_hash))
             return Writable(with_pseudonym(complaint, store), document.items, head, (key_id, key))
-    return await writable_from_stream(conn, store, complaint_id)
+    writable = await writable_from_stream(conn, store, complaint_id)
+    if writable is None:
+        return None
+    [complaint] = await with_restrictions(conn, [writable.complaint])
+    return replace(writable, complaint=complaint)
 
 
 async def read(conn: AsyncConnection, store: EventStore, complaint_id: str) -> Complaint | None:

@@ -53,6 +53,7 @@ from app.services import cache
 from app.services.catalog import Catalog
 from app.services.rebuild_documents import Documents, opened
 from app.services.rebuild_feedback import rebuild_feedback
+from app.services.rebuild_restrictions import rebuild_restrictions
 
 DOCUMENT = frozenset(NO_DOCUMENT)  # compared opened, not as ciphertext
 
@@ -79,6 +80,7 @@ class RebuildReport:
     complaints: int = 0
     landlords: int = 0
     feedback: int = 0  # compliments, comments and enquiries (app/services/rebuild_feedback.py)
+    restrictions: int = 0  # contact restrictions (app/services/rebuild_restrictions.py)
     differences: int = 0
     listed: list[Difference] = field(default_factory=list)  # the first MAX_LISTED differences
 
@@ -116,7 +118,7 @@ async def rebuild(
         await conn.execute(
             sa.text(
                 "LOCK TABLE landlords, landlord_policies, complaints, report_complaints, "
-                "report_stages, report_items, feedback IN SHARE ROW EXCLUSIVE MODE"
+                "report_stages, report_items, feedback, restrictions IN SHARE ROW EXCLUSIVE MODE"
             )
         )
     # Landlords first: complaint rows are computed with their landlords' calendars and policies,
@@ -204,9 +206,12 @@ def _facts(
 
 
 async def rebuild_feedback_rows(conn: AsyncConnection, report: RebuildReport) -> None:
-    """The feedback rows (compliments, comments, enquiries) against their streams."""
-    report.feedback, found = await rebuild_feedback(conn, apply=report.mode is Mode.apply)
-    for subject, kind, columns in found:
+    """The feedback rows (compliments, comments, enquiries) and the contact restrictions' against
+    their streams."""
+    apply = report.mode is Mode.apply
+    report.feedback, found = await rebuild_feedback(conn, apply=apply)
+    report.restrictions, restricted = await rebuild_restrictions(conn, apply=apply)
+    for subject, kind, columns in (*found, *restricted):
         report._add(Difference(subject, kind, columns))
 
 

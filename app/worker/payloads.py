@@ -24,7 +24,7 @@ class WebhookData(BaseModel):
     complaint: ComplaintView | None = Field(
         description="The complaint just after the event, as the subscription's role sees it "
         "(its clocks as they stood when the event occurred); null for a landlord's own events and "
-        "for compliments, comments and enquiries."
+        "for compliments, comments, enquiries and contact restrictions."
     )
 
 
@@ -34,7 +34,8 @@ class WebhookPayload(BaseModel):
 
     type: str = Field(
         description="`uk.redress.complaint.<event type>` (or `uk.redress.landlord.<event type>`, "
-        "`uk.redress.feedback.<event type>`), as in the NDJSON export's CloudEvents."
+        "`uk.redress.feedback.<event type>`, `uk.redress.restriction.<event type>`), as in the "
+        "NDJSON export's CloudEvents."
     )
     timestamp: datetime = Field(description="When the event was recorded.")
     data: WebhookData

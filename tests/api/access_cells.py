@@ -65,6 +65,14 @@ def new_policy() -> dict[str, Any]:
     }  # fmt: skip
 
 
+def restriction_body() -> dict[str, Any]:
+    return {
+        "resident_id": f"R-MATRIX-{next(_counter)}",
+        "measures": ["acknowledge_only"],
+        "reason": "Repeated calls about a closed matter.",
+    }
+
+
 DECLINE_TEMPLATE = (
     "<p data-part='complaint'>{{ complaint.description }}</p>"
     "<p data-part='decline'>{{ decline.reason }}</p>"
@@ -317,6 +325,41 @@ MATRIX = [
     Cell(
         "POST",
         "/v1/feedback/{feedback}/erasure",
+        {OWN: ADMIN_ONLY_OWN, OTHER_LANDLORD_T: statuses(403, 403, 403, 404)},
+        body=lambda: {"reason": "request"},
+    ),
+    # Contact restrictions: the landlord imposes and records; the resident reads theirs and
+    # challenges it (the world's was challenged already: heard once); analysts read, never search.
+    Cell("POST", "/v1/restrictions", {OWN: statuses(403, 201, 403, 201)}, body=restriction_body),
+    Cell("GET", "/v1/restrictions", {OWN: same(200)}),
+    Cell("GET", "/v1/restrictions/{restriction}", READ_COMPLAINT),
+    Cell("GET", "/v1/restrictions/{restriction}/events", CASE_FILE),
+    Cell(
+        "POST",
+        "/v1/restrictions/{restriction}/events",
+        {OWN: statuses(403, 201, 403, 201), OTHER_LANDLORD_T: statuses(403, 404, 403, 404)},
+        body=lambda: {
+            "type": "restriction_reviewed",
+            "occurred_at": "2026-11-30T10:00:00Z",
+            "outcome": "continued",
+        },
+    ),
+    Cell(
+        "POST",
+        "/v1/restrictions/{restriction}/challenge",
+        {
+            OWN: statuses(409, 409, 403, 409),
+            OTHER_RESIDENT: statuses(404, 201, 403, 409),
+            OTHER_LANDLORD_T: statuses(404, 404, 403, 404),
+        },
+        body=lambda: {
+            "grounds": "Nobody answers my emails.",
+            "occurred_at": "2026-11-30T11:00:00Z",
+        },
+    ),
+    Cell(
+        "POST",
+        "/v1/restrictions/{restriction}/erasure",
         {OWN: ADMIN_ONLY_OWN, OTHER_LANDLORD_T: statuses(403, 403, 403, 404)},
         body=lambda: {"reason": "request"},
     ),

@@ -22,6 +22,7 @@ from app.events.factory import make_store
 from app.services.alerts import raise_due_alerts
 from app.services.keys import Role
 from app.settings import Settings
+from tests.api.catalogue_restrictions import alerted, restrictions
 from tests.api.conftest import LANDLORD, MakeKey
 from tests.api.evidence_files import attach_photo, photo_headers
 from tests.api.markers import Markers, fill
@@ -106,6 +107,7 @@ class CatalogueWorld:
     letter: int  # the version of the main complaint's `letter_issued`
     attachments: dict[str, str] = field(default_factory=dict)  # visibility -> attachment id
     feedback: dict[str, dict[str, Any]] = field(default_factory=dict)
+    restriction: str = ""  # the contact restriction on RESIDENT_ID
 
 
 # The resident's compliments, comments and enquiries, through every feedback event; the enquiry
@@ -235,6 +237,8 @@ async def build(
         for headers, visibility in ((crm, "internal"), (portal, "resident"))
     }
     appended.add("attachment_added")
+    restriction, restricted = await restrictions(client, crm, admin, portal, markers, RESIDENT_ID)
+    appended |= restricted
     erased = await client.post(
         "/v1/complaints", json=logged_body(Markers(), "2026-03-02T09:00:00Z"), headers=crm
     )
@@ -248,6 +252,7 @@ async def build(
     # the state document as the server's own writes do.
     if await raise_due_alerts(engine, make_store(Settings()), now=ALERTS_AT):
         appended.add("deadline_alert_raised")
+    appended |= await alerted(client, crm, restriction)
     return CatalogueWorld(
         complaints,
         markers,
@@ -255,6 +260,7 @@ async def build(
         letter=letter.json()["version"],
         attachments=attachments,
         feedback=feedback,
+        restriction=restriction,
     )
 
 

@@ -49,6 +49,9 @@ class World:
     # A compliment of each, as for the complaints: R-0001's still open, R-0002's, another
     # landlord's.
     feedback: dict[str, str] = field(default_factory=dict)
+    # A contact restriction of each: the world's on R-0001 (challenged already), R-0002's,
+    # another landlord's.
+    restrictions: dict[str, str] = field(default_factory=dict)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def target(self, kind: str) -> dict[str, Any]:
@@ -74,6 +77,7 @@ async def test_the_matrix_covers_every_route() -> None:
         "{version}": "{letter}",
         "{attachment_id}": "{attachment}",
         "{feedback_id}": "{feedback}",
+        "{restriction_id}": "{restriction}",
     }
     covered = {(cell.method, cell.path) for cell in MATRIX}
     for path in list(served):
@@ -121,11 +125,31 @@ async def world(client: httpx.AsyncClient, make_key: MakeKey, db: AsyncEngine) -
         )["id"],
         OTHER_LANDLORD_T: (await give(client, foreign_crm, resident=FOREIGN_PERSON))["id"],
     }
+    result.restrictions = {
+        OWN: catalogue.restriction,
+        OTHER_RESIDENT: await _restrict(client, crm, "R-0002"),
+        OTHER_LANDLORD_T: await _restrict(client, foreign_crm, "R-FOREIGN"),
+    }
     for role in Role:
         result.headers[role] = {"Authorization": f"Bearer {await make_key(role)}"}
     result.headers[Role.portal]["X-Resident-Id"] = "R-0001"
     result.headers[NONE] = {}
     return result
+
+
+async def _restrict(client: httpx.AsyncClient, crm: dict[str, str], resident_id: str) -> str:
+    made = await client.post(
+        "/v1/restrictions",
+        json={
+            "resident_id": resident_id,
+            "measures": ["acknowledge_only"],
+            "reason": "Calls.",
+            "occurred_at": "2026-03-02T11:00:00Z",
+        },
+        headers=crm,
+    )
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
 
 
 async def _board(client: httpx.AsyncClient, crm: dict[str, str]) -> str:
@@ -163,6 +187,7 @@ def fill(template: str, target: str, w: World) -> str:
             w.foreign_attachment if target == OTHER_LANDLORD_T else w.own_attachment,
         )
         .replace("{feedback}", w.feedback[target])
+        .replace("{restriction}", w.restrictions[target])
     )
 
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.domain.catalogue import COMPLAINT_EVENTS, FEEDBACK_EVENTS
+from app.domain.catalogue import COMPLAINT_EVENTS, FEEDBACK_EVENTS, RESTRICTION_EVENTS
 from app.services.keys import Role
 from tests.api import catalogue_world
 from tests.api.conftest import MakeKey
@@ -21,7 +21,7 @@ async def test_every_form_of_every_event_type(
 ) -> None:
     world = await catalogue_world.build(client, make_key, db)
     # A new event type fails here until the scenario appends one, so its fields get markers.
-    assert world.appended == set(COMPLAINT_EVENTS) | set(FEEDBACK_EVENTS)
+    assert world.appended == set(COMPLAINT_EVENTS) | set(FEEDBACK_EVENTS) | set(RESTRICTION_EVENTS)
 
     analyst = {"Authorization": f"Bearer {await make_key(Role.analyst)}"}
     portal = {
@@ -44,6 +44,10 @@ async def test_every_form_of_every_event_type(
         ("/v1/feedback", {}, {}),
         *((f"/v1/feedback/{f['id']}", {}, {}) for f in world.feedback.values()),
         *((f"/v1/feedback/{f['id']}/events", {}, {}) for f in world.feedback.values()),
+        ("/v1/restrictions", {}, {}),
+        (f"/v1/restrictions/{world.restriction}", {}, {}),
+        (f"/v1/restrictions/{world.restriction}/events", {}, {}),
+        (f"/v1/complaints/{main}", {}, {}),
     ]
     leaks: list[tuple[str, list[str]]] = []
     for path, params, headers in reads:
@@ -57,14 +61,17 @@ async def test_every_form_of_every_event_type(
         f"/v1/complaints/{main}/history",
         "/v1/feedback",
         *(f"/v1/feedback/{f['id']}" for f in world.feedback.values()),
+        "/v1/restrictions",
+        f"/v1/restrictions/{world.restriction}",
     ]
     for path in portal_reads:
         response = await client.get(path, headers=portal)
         assert response.status_code == 200, (path, response.text)
         found = [m for m in world.markers.internal() if m in response.text]
         # A deadline alert has no text to carry a marker: the whole event is the landlord's.
-        if "deadline_alert_raised" in response.text:
-            found.append("deadline_alert_raised")
+        for internal in ("deadline_alert_raised", "restriction_review_alert_raised"):
+            if internal in response.text:
+                found.append(internal)
         if found:
             leaks.append((f"portal {path}", found))
     assert leaks == [], leaks

@@ -77,7 +77,12 @@ async def test_erasing_a_resident_forgets_them_everywhere_and_keeps_the_record(
         f"/v1/complainants/{RESIDENT['resident_id']}/erasure", json={}, headers=admin
     )
     assert erased.status_code == 200, erased.text
-    assert erased.json() == {"complaints": [cid], "feedback": [], "keys_destroyed": 1}
+    assert erased.json() == {
+        "complaints": [cid],
+        "feedback": [],
+        "restrictions": [],
+        "keys_destroyed": 1,
+    }
 
     shown = await everything(client, crm, cid)
     for secret in SECRETS:

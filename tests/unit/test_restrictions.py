@@ -22,7 +22,11 @@ from app.domain.restriction.commands import (
     Review,
 )
 from app.domain.restriction.decide import a_year_after, decide
-from app.domain.restriction.errors import AlreadyChallenged, RestrictionRefused
+from app.domain.restriction.errors import (
+    AlreadyChallenged,
+    RestrictionRefused,
+    RestrictionTermsInvalid,
+)
 from app.domain.restriction.events import EndReason, Measure, ReviewOutcome
 from app.domain.restriction.state import RestrictionState, evolve, fold
 
@@ -73,7 +77,7 @@ def test_imposed_with_its_reason_and_a_review_a_year_on() -> None:
 )
 def test_a_restriction_says_what_it_needs(change: dict[str, object], why: str) -> None:
     fields = {f: getattr(IMPOSE, f) for f in IMPOSE.__dataclass_fields__} | change
-    with pytest.raises(RestrictionRefused, match=why):
+    with pytest.raises(RestrictionTermsInvalid, match=why):
         run(Impose(**fields))
 
 

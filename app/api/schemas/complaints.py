@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from app.api.schemas.restrictions import RestrictionInForce
 from app.domain.clocks.deadlines import ClockStatus
 from app.domain.complaint.events import (
     Channel,
@@ -274,6 +275,13 @@ class ComplaintView(BaseModel):
     personal_data_erased_at: datetime | None = Field(
         default=None,
         description="When the complainant's personal data was erased; it reads `[erased]` since.",
+    )
+    restriction_in_force: RestrictionInForce | None = Field(
+        default=None,
+        description="The contact restriction in force on the complainant now (how the landlord "
+        "and the resident are to be in touch: `/v1/restrictions/{id}`), if any. It never stops a "
+        "complaint being logged or handled. Null on an anonymous complaint and on a view of the "
+        "past (`as_of`).",
     )
     from_enquiries: list[str] = Field(
         default_factory=list,

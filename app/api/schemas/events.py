@@ -20,12 +20,17 @@ class RecordedBy(StrEnum):
 class EventView(BaseModel):
     position: int
     stream_id: str = Field(
-        description="The complaint id, `landlord:<id>` for a landlord's, or `feedback:<id>` for a "
-        "compliment, comment or enquiry."
+        description="The complaint id, `landlord:<id>` for a landlord's, `feedback:<id>` for a "
+        "compliment, comment or enquiry, or `restriction:<id>` for a contact restriction."
     )
-    complaint_id: str | None = Field(description="Null for a landlord's own events and feedback.")
+    complaint_id: str | None = Field(
+        description="Null for a landlord's own events, feedback and restrictions."
+    )
     feedback_id: str | None = Field(
         default=None, description="Set on a compliment's, comment's or enquiry's events."
+    )
+    restriction_id: str | None = Field(
+        default=None, description="Set on a contact restriction's events."
     )
     landlord_id: str | None = Field(
         description="Set on a landlord's own events (calendar, homes, policies)."

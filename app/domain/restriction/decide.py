@@ -22,7 +22,11 @@ from app.domain.restriction.commands import (
     RestrictionCommand,
     Review,
 )
-from app.domain.restriction.errors import AlreadyChallenged, RestrictionRefused
+from app.domain.restriction.errors import (
+    AlreadyChallenged,
+    RestrictionRefused,
+    RestrictionTermsInvalid,
+)
 from app.domain.restriction.events import (
     Measure,
     RestrictionChallenged,
@@ -48,25 +52,25 @@ def a_year_after(day: date) -> date:
 
 def _needs(command: Impose) -> None:
     if not command.measures:
-        raise RestrictionRefused("say which measures the restriction takes")
+        raise RestrictionTermsInvalid("say which measures the restriction takes")
     if len(set(command.measures)) != len(command.measures):
-        raise RestrictionRefused("a measure is named twice")
+        raise RestrictionTermsInvalid("a measure is named twice")
     if not command.reason.strip():
-        raise RestrictionRefused("say why: the reason is explained to the resident")
+        raise RestrictionTermsInvalid("say why: the reason is explained to the resident")
     if Measure.single_point_of_contact in command.measures and not command.contact_person:
-        raise RestrictionRefused("a single point of contact needs the member of staff's name")
+        raise RestrictionTermsInvalid("a single point of contact needs the member of staff's name")
     if Measure.channels in command.measures and not command.channels:
-        raise RestrictionRefused("a restriction to channels needs the channels allowed")
+        raise RestrictionTermsInvalid("a restriction to channels needs the channels allowed")
     if Measure.set_times in command.measures and not (command.times or "").strip():
-        raise RestrictionRefused("calls at set times need the times")
+        raise RestrictionTermsInvalid("calls at set times need the times")
 
 
 def _review_due(asked: date | None, on: date) -> date:
     due = asked or a_year_after(on)
     if due <= on:
-        raise RestrictionRefused(f"the review must fall after {on.isoformat()}")
+        raise RestrictionTermsInvalid(f"the review must fall after {on.isoformat()}")
     if due > a_year_after(on):
-        raise RestrictionRefused("a restriction is reviewed at least once a year")
+        raise RestrictionTermsInvalid("a restriction is reviewed at least once a year")
     return due
 
 
@@ -130,7 +134,7 @@ def _decide(
                     f"{london_date(current.challenged_at).isoformat()}: a challenge is heard once"
                 )
             if not command.grounds.strip():
-                raise RestrictionRefused("say why the restriction is challenged")
+                raise RestrictionTermsInvalid("say why the restriction is challenged")
             return RestrictionChallenged(occurred_at=at, grounds=command.grounds)
         case DecideChallenge():
             current = _in_force(state, "decide")
@@ -148,3 +152,17 @@ def _decide(
             return RestrictionErased(occurred_at=at, reason=command.reason)
         case _:
             assert_never(command)
+
+
+def possible(state: RestrictionState | None) -> list[str]:
+    """The events that may be recorded next (the view's `next`)."""
+    if state is None:
+        return ["restriction_imposed"]
+    if not state.in_force or state.erased_at is not None:
+        return []
+    steps = ["restriction_imposed", "restriction_reviewed", "restriction_ended"]
+    if state.challenged_at is None:
+        steps.append("restriction_challenged")
+    if state.challenge_pending:
+        steps.append("restriction_challenge_decided")
+    return steps

@@ -8,7 +8,15 @@ from app.domain.errors import DomainError
 
 
 class RestrictionRefused(DomainError):
+    """Not now: the restriction's state does not allow it (it ended, it was erased, ...)."""
+
     code: ClassVar[str] = "restriction-step-refused"
+
+
+class RestrictionTermsInvalid(DomainError):
+    """Not ever, as asked: a measure without what it needs, no reason, a review too far off."""
+
+    code: ClassVar[str] = "restriction-terms-invalid"
 
 
 class AlreadyChallenged(DomainError):

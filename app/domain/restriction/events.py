@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, ClassVar
 
-from app.domain.complaint.events.vocabulary import ContactMethod, ErasureReason
-from app.domain.treatment import IDENTIFIER, PERSONAL_TEXT, RESIDENT
+from app.domain.complaint.events.vocabulary import AlertKind, ContactMethod, ErasureReason
+from app.domain.treatment import IDENTIFIER, INTERNAL, PERSONAL_TEXT, RESIDENT, Audience
 
 
 class Measure(StrEnum):
@@ -98,6 +98,22 @@ class RestrictionErased:
     reason: Annotated[ErasureReason, RESIDENT]
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RestrictionReviewAlertRaised:
+    """The service warned the landlord that the review due on `review_due` is coming up
+    (`due_soon`, `working_days_before` it on the landlord's calendar) or overdue (`breached`, the
+    day after). `point_date` is the London date the point fell on. Raised by the alert scheduler,
+    never by an API key; for the landlord."""
+
+    AUDIENCE: ClassVar[Audience] = Audience.internal
+
+    occurred_at: datetime
+    review_due: Annotated[date, INTERNAL]
+    alert: Annotated[AlertKind, INTERNAL]
+    working_days_before: Annotated[int | None, INTERNAL]
+    point_date: Annotated[date, INTERNAL]
+
+
 RestrictionEvent = (
     RestrictionImposed
     | RestrictionReviewed
@@ -105,4 +121,15 @@ RestrictionEvent = (
     | RestrictionChallengeDecided
     | RestrictionEnded
     | RestrictionErased
+    | RestrictionReviewAlertRaised
 )
+
+RESTRICTION_EVENT_TYPES: dict[type[RestrictionEvent], str] = {
+    RestrictionImposed: "restriction_imposed",
+    RestrictionReviewed: "restriction_reviewed",
+    RestrictionChallenged: "restriction_challenged",
+    RestrictionChallengeDecided: "restriction_challenge_decided",
+    RestrictionEnded: "restriction_ended",
+    RestrictionErased: "restriction_erased",
+    RestrictionReviewAlertRaised: "restriction_review_alert_raised",
+}

@@ -16,9 +16,13 @@ from app.domain.restriction.events import (
     RestrictionErased,
     RestrictionEvent,
     RestrictionImposed,
+    RestrictionReviewAlertRaised,
     RestrictionReviewed,
     ReviewOutcome,
 )
+
+# (the review date it was for, working days before it or None for overdue): one alert raised.
+Alerted = tuple[date, int | None]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -34,6 +38,7 @@ class RestrictionState:
     challenged_at: datetime | None = None  # the one challenge, when made
     challenge_decided_at: datetime | None = None
     erased_at: datetime | None = None
+    alerts: tuple[Alerted, ...] = ()  # the review alerts raised, oldest first
     last_occurred_at: datetime
     version: int = 1
 
@@ -87,6 +92,9 @@ def evolve(state: RestrictionState | None, event: RestrictionEvent) -> Restricti
             return _ended(state, event.occurred_at)
         case RestrictionErased():
             return replace(state, erased_at=event.occurred_at)
+        case RestrictionReviewAlertRaised():
+            alerted = (event.review_due, event.working_days_before)
+            return replace(state, alerts=(*state.alerts, alerted))
         case _:
             assert_never(event)
 
