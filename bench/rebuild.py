@@ -37,9 +37,10 @@ from app.events.scan import snapshot
 from app.events.sql import SqlEventStore
 from app.events.store import JsonValue, StoredEvent
 from app.events.tables import events
+from app.projections.owners import PREFIXED
 from app.projections.reports import OWNER
 from app.projections.reports import TABLES as REPORT_TABLES
-from app.projections.tables import complaints, feedback
+from app.projections.tables import complaints
 from app.services import rebuild_parallel
 from app.services.rebuild import Mode, rebuild
 from bench.common import (
@@ -96,10 +97,12 @@ async def _template(url: str) -> Template:
                 await conn.execute(sa.delete(table))
             await conn.execute(sa.delete(complaints))
             await conn.execute(sa.delete(events).where(events.c.stream_id.in_(ids)))
-            # The demo's compliments, comments and enquiries go too: the bench is of complaints,
-            # and the log it copies onto must have no gap where the complaints were.
-            await conn.execute(sa.delete(feedback))
-            await conn.execute(sa.delete(events).where(events.c.stream_id.like("feedback:%")))
+            # The demo's compliments, comments, enquiries and contact restrictions go too: the
+            # bench is of complaints, and the log it copies onto must have no gap where the
+            # complaints were.
+            for table, prefix in PREFIXED:
+                await conn.execute(sa.delete(table))
+                await conn.execute(sa.delete(events).where(events.c.stream_id.like(f"{prefix}%")))
             last = (await conn.execute(sa.select(sa.func.max(events.c.position)))).scalar()
             template.next_position = int(last or 0) + 1
     finally:

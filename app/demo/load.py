@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.demo.feedback import load_demo_feedback
+from app.demo.restrictions import load_demo_restrictions
 from app.demo.scenarios import (
     CATEGORIES,
     FIRST_NAMES,
@@ -105,6 +106,8 @@ async def load_demo(
         now=now,
         seed=seed,
     )
+    # A contact restriction on the resident of a recent complaint, shown on its view.
+    await load_demo_restrictions(engine, store, landlord=landlord, now=now)
     return demo.logged
 
 

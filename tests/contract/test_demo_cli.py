@@ -9,11 +9,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from app import migrations
 from app.cli import cli
+from app.db import create_engine
 from app.domain.reporting.period import year_of
+from app.projections.tables import restrictions
 from app.services.keys import TOKEN_PREFIX
 
 pytestmark = pytest.mark.asyncio
@@ -44,3 +47,9 @@ async def test_the_demo_fills_last_year_and_this_one(tmp_path: Path) -> None:
             assert figures["referrals"]["referred"] > 0
     again = await asyncio.to_thread(runner.invoke, cli, ["demo"], env=env)
     assert "none added" in again.stdout
+    # A contact restriction in force on a recent complaint's resident, and one lifted.
+    engine = create_engine(url)
+    async with engine.connect() as conn:
+        rows = (await conn.execute(sa.select(restrictions.c.in_force))).scalars().all()
+    await engine.dispose()
+    assert sorted(rows) == [False, True]
