@@ -34,10 +34,9 @@ from app.services.complaints import (
     writable_from_stream,
 )
 
-
-def _restriction() -> sa.Label[str | None]:
-    """The restriction in force on the row's resident, in the row's own statement (ADR 0020)."""
-    return shown_for(complaints.c.landlord, complaints.c.resident_id).label("restriction")
+# The restriction in force on the row's resident, in the row's own statement (ADR 0020). Built
+# once: a new subquery for every read would cost its construction and cache key each time.
+_RESTRICTION = shown_for(complaints.c.landlord, complaints.c.resident_id).label("restriction")
 
 
 async def _documents(
@@ -48,7 +47,7 @@ async def _documents(
     c, k = complaints.c, complainant_keys.c
     query = (
         sa.select(c.id, c.version, c.state_key_id, c.state_nonce, c.state_ciphertext,
-                  c.state_version, k.wrapped_key, _restriction())
+                  c.state_version, k.wrapped_key, _RESTRICTION)
         .select_from(complaints.join(complainant_keys, k.id == c.state_key_id))
         .where(c.id.in_(list(complaint_ids)))
     )  # fmt: skip
@@ -125,7 +124,7 @@ async def for_write(conn: AsyncConnection, store: EventStore, complaint_id: str)
         c, k = complaints.c, complainant_keys.c
         query = (
             sa.select(c.version, c.state_key_id, c.state_nonce, c.state_ciphertext,
-                      c.state_version, c.head_hash, k.wrapped_key, _restriction())
+                      c.state_version, c.head_hash, k.wrapped_key, _RESTRICTION)
             .select_from(complaints.outerjoin(complainant_keys, k.id == c.state_key_id))
             .where(c.id == complaint_id)
         )  # fmt: skip

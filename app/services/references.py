@@ -21,6 +21,13 @@ from app.services.tables import reference_counters
 PREFIX = "RDR"
 
 
+# The restriction in force on the resident named at execution (ADR 0020), built once.
+_RESTRICTION = shown_for(
+    sa.bindparam("restricted_landlord", type_=sa.String),
+    sa.bindparam("restricted_resident", type_=sa.String),
+).label("restriction")
+
+
 async def next_reference(
     conn: AsyncConnection, landlord: str, year: int, resident_id: str | None = None
 ) -> tuple[str, str | None]:
@@ -28,16 +35,14 @@ async def next_reference(
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     insert = dialect.insert(reference_counters).values(landlord=landlord, year=year, last=1)
     returned: list[sa.ColumnElement[Any]] = [reference_counters.c.last]
+    params: dict[str, str] = {}
     if resident_id is not None:
-        restriction = shown_for(
-            sa.bindparam("restricted_landlord", landlord, type_=sa.String),
-            sa.bindparam("restricted_resident", resident_id, type_=sa.String),
-        )
-        returned.append(restriction.label("restriction"))
+        returned.append(_RESTRICTION)
+        params = {"restricted_landlord": landlord, "restricted_resident": resident_id}
     statement = insert.on_conflict_do_update(
         index_elements=["landlord", "year"],
         set_={"last": reference_counters.c.last + 1},
     ).returning(*returned)
-    row = (await conn.execute(statement)).one()
+    row = (await conn.execute(statement, params)).one()
     restriction_shown = None if resident_id is None else row.restriction
     return f"{PREFIX}-{year}-{int(row.last):06d}", restriction_shown
