@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -24,6 +24,7 @@ from app.api.errors import ApiError
 from app.api.event_views import event_view
 from app.api.restriction_views import restriction_command, restriction_view
 from app.api.schemas.events import StreamEvents
+from app.api.schemas.inputs import DAY_RANGE, QueryDay
 from app.api.schemas.restrictions import (
     ChallengeRequest,
     ImposeRestrictionRequest,
@@ -207,8 +208,8 @@ async def list_restrictions(
     resident_id: Annotated[ResidentId | None, Query()] = None,
     in_force: bool | None = None,
     review_due_by: Annotated[
-        date | None,
-        Query(description="Only those in force whose review is due on or before this day."),
+        QueryDay | None,
+        Query(description=f"Only those in force whose review is due by this day. {DAY_RANGE}"),
     ] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,

@@ -81,6 +81,26 @@ Instant = Annotated[AwareDatetime, AfterValidator(_within_calendar)]
 Day = Annotated[date, AfterValidator(_within_years)]
 
 
+def _iso_day(value: object) -> date:
+    """Query-string days: ISO 8601 (`2026-12-31`), nothing else (no epoch numbers)."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError("expected an ISO 8601 date (YYYY-MM-DD)")
+
+
+QueryDay = Annotated[
+    date,
+    BeforeValidator(_iso_day),
+    AfterValidator(_within_years),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+
+
 def _has_nul(value: object) -> bool:
     if isinstance(value, str):
         return "\x00" in value
