@@ -32,10 +32,12 @@ from pathlib import Path
 import asyncpg
 
 PREFIX = "redress-pg-"
-# Quick rather than durable: both servers are thrown away.
+# Quick rather than durable: both servers are thrown away. Commits are still written out before
+# they return (synchronous_commit, cheap with fsync off), so `catch_up`'s target, the primary's
+# write location, covers every write already answered.
 OPTIONS = {
     "fsync": "off",
-    "synchronous_commit": "off",
+    "synchronous_commit": "on",
     "full_page_writes": "off",
     "shared_buffers": "16MB",
     "max_connections": "60",

@@ -9,13 +9,14 @@ resident. `shown_for` is that column as a scalar subquery, so the complaint row'
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.clocks.calendar import london_date
+from app.domain.reporting.restrictions import RestrictionFacts
 from app.domain.restriction.state import RestrictionState
 from app.projections.complaints import decode_cursor, encode_cursor
 from app.projections.tables import restrictions
@@ -39,6 +40,10 @@ def shown(restriction_id: str, state: RestrictionState) -> str | None:
     ).decode()
 
 
+def _day(moment: datetime | None) -> date | None:
+    return None if moment is None else london_date(moment)
+
+
 def row_for(restriction_id: str, state: RestrictionState, alert_due_on: date | None) -> Row:
     return {
         "id": restriction_id,
@@ -51,8 +56,10 @@ def row_for(restriction_id: str, state: RestrictionState, alert_due_on: date | N
         "imposed_date": london_date(state.imposed_at),
         "review_due": state.review_due,
         "alert_due_on": alert_due_on,
-        "challenged": state.challenged_at is not None,
+        "challenged_date": _day(state.challenged_at),
+        "challenge_upheld": state.challenge_upheld,
         "ended_at": state.ended_at,
+        "ended_date": _day(state.ended_at),
         "erased": state.erased_at is not None,
         "last_occurred_at": state.last_occurred_at,
         "version": state.version,
@@ -155,3 +162,24 @@ async def in_force_of_resident(conn: AsyncConnection, landlord: str, resident_id
         r.landlord == landlord, r.resident_id == resident_id, r.in_force.is_(True)
     )
     return sorted(str(row.id) for row in await conn.execute(query))
+
+
+async def report_facts(
+    conn: AsyncConnection, landlord: str, before: date
+) -> list[RestrictionFacts]:
+    """The annual report's facts of the landlord's restrictions imposed before `before` (the
+    period's end): a landlord has few, so their rows are read whole."""
+    r = restrictions.c
+    query = sa.select(
+        r.measures, r.imposed_date, r.challenged_date, r.challenge_upheld, r.ended_date
+    ).where(r.landlord == landlord, r.imposed_date < before)
+    return [
+        RestrictionFacts(
+            measures=tuple(m for m in str(row.measures).split(",") if m),
+            imposed_on=row.imposed_date,
+            challenged_on=row.challenged_date,
+            challenge_upheld=row.challenge_upheld,
+            ended_on=row.ended_date,
+        )
+        for row in await conn.execute(query)
+    ]

@@ -221,8 +221,11 @@ restrictions = sa.Table(
     sa.Column("imposed_date", sa.Date, nullable=False),  # its London date, for the report
     sa.Column("review_due", sa.Date, nullable=True),
     sa.Column("alert_due_on", sa.Date, nullable=True),
-    sa.Column("challenged", sa.Boolean, nullable=False),
+    # London dates of the challenge and the end, and the challenge's outcome: the annual report's.
+    sa.Column("challenged_date", sa.Date, nullable=True),
+    sa.Column("challenge_upheld", sa.Boolean, nullable=True),
     sa.Column("ended_at", UtcDateTime, nullable=True),
+    sa.Column("ended_date", sa.Date, nullable=True),
     sa.Column("erased", sa.Boolean, nullable=False),
     sa.Column("last_occurred_at", UtcDateTime, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),

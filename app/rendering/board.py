@@ -14,6 +14,7 @@ from app.domain.reporting.code_compliance import (
 )
 from app.domain.reporting.figures import Amount, Ratio, TextCount
 from app.rendering.board_feedback import feedback_section
+from app.rendering.board_restrictions import restrictions_section
 from app.rendering.charts import Bar, bar_chart
 from app.rendering.page import Page
 
@@ -363,6 +364,7 @@ def annual_page(report: AnnualReport) -> str:
         [(c.key.replace("_", " "), c.count) for c in referrals.findings],
     )
     feedback_section(page, report.feedback, so_far=report.to_date is not None)
+    restrictions_section(page, report.restrictions, so_far=report.to_date is not None)
     return page.render()
 
 

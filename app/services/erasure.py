@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -20,10 +20,10 @@ from app.domain.complaint.commands import ErasePersonalData
 from app.domain.complaint.events import ErasureReason
 from app.events.sealed_store import SealingEventStore
 from app.events.store import ConcurrencyError, JsonValue
-from app.events.tables import complainant_keys
-from app.projections.tables import complaints, landlords
+from app.projections.tables import complaints
 from app.services import attachments
 from app.services import complaints as complaint_service
+from app.services.retention import past_retention_in
 
 _ATTEMPTS = 5
 # Retention runs take this transaction-scoped lock first: two at once (two cron hosts, a rerun)
@@ -95,21 +95,11 @@ async def past_retention(
     """Ended complaints whose last event is older than their landlord's retention period and
     whose data is still readable. Counting from the last event, not the closure, keeps a case
     that was still being acted on after it closed (a late repair, an Ombudsman referral)."""
-    rows = await conn.execute(sa.select(landlords.c.id, landlords.c.retention_years))
-    found: list[str] = []
-    for row in rows:
-        if landlord is not None and row.id != landlord:
-            continue
-        cutoff = now - timedelta(days=round(365.25 * int(row.retention_years)))
-        live_key = sa.exists().where(
-            complainant_keys.c.complaint_id == complaints.c.id,
-            complainant_keys.c.wrapped_key.is_not(None),
-        )
-        query = sa.select(complaints.c.id).where(
-            complaints.c.landlord == row.id,
-            complaints.c.status.in_(["closed", "declined"]),
-            complaints.c.last_occurred_at < cutoff,
-            live_key,
-        )
-        found += [str(r.id) for r in await conn.execute(query.order_by(complaints.c.id))]
-    return found
+    return await past_retention_in(
+        conn,
+        complaints,
+        stream_id=complaints.c.id,
+        ended=complaints.c.status.in_(["closed", "declined"]),
+        now=now,
+        landlord=landlord,
+    )

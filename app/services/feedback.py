@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -23,11 +23,11 @@ from app.domain.feedback.state import FeedbackState, evolve_feedback, fold_feedb
 from app.events.codec import decode_feedback, to_new_event
 from app.events.keyring import Keyring
 from app.events.store import EventStore, JsonValue, StoredEvent
-from app.events.streams import feedback_stream
-from app.events.tables import complainant_keys
+from app.events.streams import FEEDBACK_PREFIX, feedback_stream
 from app.projections import feedback as projection
-from app.projections.tables import feedback, landlords
+from app.projections.tables import feedback
 from app.services import complaints as complaint_service
+from app.services.retention import past_retention_in
 
 
 class FeedbackVersionMismatch(Exception):
@@ -175,22 +175,13 @@ async def erase(
 async def past_retention(
     conn: AsyncConnection, *, now: datetime, landlord: str | None = None
 ) -> list[str]:
-    """Ended feedback (closed, or converted) whose last event is older than its landlord's
-    retention period and whose data is still readable (as `erasure.past_retention`)."""
-    found: list[str] = []
-    for row in await conn.execute(sa.select(landlords.c.id, landlords.c.retention_years)):
-        if landlord is not None and row.id != landlord:
-            continue
-        cutoff = now - timedelta(days=round(365.25 * int(row.retention_years)))
-        live_key = sa.exists().where(
-            complainant_keys.c.complaint_id == sa.literal("feedback:") + feedback.c.id,
-            complainant_keys.c.wrapped_key.is_not(None),
-        )
-        query = sa.select(feedback.c.id).where(
-            feedback.c.landlord == row.id,
-            feedback.c.status.in_(["closed", "converted"]),
-            feedback.c.last_occurred_at < cutoff,
-            live_key,
-        )
-        found += [str(r.id) for r in await conn.execute(query.order_by(feedback.c.id))]
-    return found
+    """Ended feedback (closed, or converted) whose last event is older than their landlord's
+    retention period and whose data is still readable (app/services/retention.py)."""
+    return await past_retention_in(
+        conn,
+        feedback,
+        stream_id=sa.literal(FEEDBACK_PREFIX) + feedback.c.id,
+        ended=feedback.c.status.in_(["closed", "converted"]),
+        now=now,
+        landlord=landlord,
+    )

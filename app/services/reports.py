@@ -31,6 +31,7 @@ from app.events.streams import landlord_stream
 from app.projections import landlords as landlords_projection
 from app.projections import report_tallies
 from app.projections import reports as projection
+from app.projections import restrictions as restriction_rows
 from app.projections.feedback_tallies import count_feedback
 from app.services import complaints as complaint_service
 from app.services.privacy import Reader
@@ -94,6 +95,7 @@ async def annual_report(
         landlord_name=await landlord_name(conn, landlord),
         as_at=today if period.start <= today < period.end else None,
         feedback=await count_feedback(conn, landlord, period),
+        restrictions=await restriction_rows.report_facts(conn, landlord, period.end),
     )  # fmt: skip
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -26,10 +26,10 @@ from app.events.codec import decode_restriction, to_new_event
 from app.events.keyring import Keyring
 from app.events.store import EventStore, JsonValue, StoredEvent
 from app.events.streams import RESTRICTION_PREFIX, restriction_stream
-from app.events.tables import complainant_keys
 from app.projections import restrictions as projection
-from app.projections.tables import landlords, restrictions
+from app.projections.tables import restrictions
 from app.services.catalog import settings_for
+from app.services.retention import past_retention_in
 
 
 class RestrictionVersionMismatch(Exception):
@@ -177,21 +177,12 @@ async def past_retention(
     conn: AsyncConnection, *, now: datetime, landlord: str | None = None
 ) -> list[str]:
     """Ended restrictions whose last event is older than their landlord's retention period and
-    whose data is still readable (as `erasure.past_retention`)."""
-    found: list[str] = []
-    for row in await conn.execute(sa.select(landlords.c.id, landlords.c.retention_years)):
-        if landlord is not None and row.id != landlord:
-            continue
-        cutoff = now - timedelta(days=round(365.25 * int(row.retention_years)))
-        live_key = sa.exists().where(
-            complainant_keys.c.complaint_id == sa.literal(RESTRICTION_PREFIX) + restrictions.c.id,
-            complainant_keys.c.wrapped_key.is_not(None),
-        )
-        query = sa.select(restrictions.c.id).where(
-            restrictions.c.landlord == row.id,
-            restrictions.c.in_force.is_(False),
-            restrictions.c.last_occurred_at < cutoff,
-            live_key,
-        )
-        found += [str(r.id) for r in await conn.execute(query.order_by(restrictions.c.id))]
-    return found
+    whose data is still readable (app/services/retention.py)."""
+    return await past_retention_in(
+        conn,
+        restrictions,
+        stream_id=sa.literal(RESTRICTION_PREFIX) + restrictions.c.id,
+        ended=restrictions.c.in_force.is_(False),
+        now=now,
+        landlord=landlord,
+    )

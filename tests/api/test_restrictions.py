@@ -221,3 +221,47 @@ async def test_a_residents_erasure_reaches_their_restriction(
     assert view["in_force"] is True  # erasing the words does not lift the restriction
     analyst = bearer(await make_key(Role.analyst))
     assert (await client.get("/v1/audit/verify", headers=analyst)).json()["ok"] is True
+
+
+async def test_the_annual_report_counts_restrictions_and_never_the_person(
+    client: httpx.AsyncClient, crm: dict[str, str], make_key: MakeKey
+) -> None:
+    analyst = bearer(await make_key(Role.analyst))
+    params = {"year": "2025"}  # 1 April 2025 to 31 March 2026
+    before = (await client.get("/v1/reports/annual", params=params, headers=analyst)).json()
+    assert before["restrictions"]["imposed"] == 0
+    kept = (await impose(client, crm, "R-RESTRICT-7"))["id"]
+    lifted = (await impose(client, crm, "R-RESTRICT-8", measures=["acknowledge_only"],
+                           contact_person=None, channels=[], times=None))["id"]  # fmt: skip
+    challenge = {"grounds": "Made-up grounds.", "occurred_at": "2025-12-02T09:00:00Z"}
+    for rid in (kept, lifted):
+        done = await client.post(f"/v1/restrictions/{rid}/challenge", json=challenge, headers=crm)
+        assert done.status_code == 201, done.text
+        decision = {"upheld": rid == lifted, "explanation": "Made-up.",
+                    "occurred_at": "2025-12-03T09:00:00Z"}  # fmt: skip
+        decided = await record(client, crm, rid, "restriction_challenge_decided", **decision)
+        assert decided.status_code == 201, decided.text
+    after = (await client.get("/v1/reports/annual", params=params, headers=analyst)).json()
+    figures = after["restrictions"]
+    assert {k: v for k, v in figures.items() if k != "by_measure"} == {
+        "imposed": 2,
+        "challenged": 2,
+        "challenges_upheld": 1,
+        "ended": 1,
+        "in_force_at_end": 1,
+    }
+    assert {c["key"]: c["count"] for c in figures["by_measure"]} == {
+        "acknowledge_only": 1,
+        "single_point_of_contact": 1,
+        "channels": 1,
+        "set_times": 1,
+        "appointments_only": 0,
+        "other": 0,
+    }
+    assert after["volumes"]["received"] == before["volumes"]["received"]  # never a complaint
+    page = await client.get("/v1/reports/annual", params={**params, "format": "html"},
+                            headers=analyst)  # fmt: skip
+    assert "Contact restrictions" in page.text
+    assert "1 challenge was upheld" in page.text
+    for secret in (REASON, "R-RESTRICT-7", "Priya Madeup", "Tuesdays"):
+        assert secret not in page.text

@@ -17,9 +17,11 @@ from app.domain.feedback import commands as f
 from app.domain.feedback.events import FeedbackKind
 from app.domain.landlord.commands import RegisterLandlord
 from app.domain.policies.builtin import HOC_2024
+from app.domain.restriction import commands as r
+from app.domain.restriction.events import EndReason, Measure
 from app.events.factory import make_store
 from app.services import complaints as service
-from app.services import feedback, landlords
+from app.services import feedback, landlords, restrictions
 from app.settings import Settings
 
 pytestmark = pytest.mark.asyncio
@@ -99,16 +101,30 @@ async def test_retention_erases_only_what_is_past_it(db: AsyncEngine, database_u
                 await feedback.execute(
                     conn, store, name.replace(" ", "-"), command, metadata=meta, now=NOW
                 )
+        # Two contact restrictions imposed long ago: one lifted since (past retention), one in
+        # force still (kept, however old).
+        for name, lifted in (("Lifted", True), ("Standing", False)):
+            at = datetime(2021, 3, 1, 10, tzinfo=UTC)
+            steps: list[r.RestrictionCommand] = [
+                r.Impose(occurred_at=at, landlord="old-homes", resident_id=f"R-{name}",
+                         measures=(Measure.acknowledge_only,), reason=f"Made up for {name}")
+            ]  # fmt: skip
+            if lifted:
+                steps.append(r.End(occurred_at=at.replace(day=5), reason=EndReason.withdrawn))
+            for step in steps:
+                await restrictions.execute(conn, store, name, step, metadata=meta, now=NOW)
 
     dry = run_cli(database_url, "--dry-run")
     assert "would erase" in dry
     assert "and of 1 compliment(s)" in dry
     assert "Old-Praise" in dry
+    assert "and of 1 contact restriction(s)\nLifted\n" in dry
     assert "would erase the personal data of 1 complaint(s)" in dry
     assert ids["Ancient Closed"] in dry
     done = run_cli(database_url, "--landlord", "old-homes")
     assert ids["Ancient Closed"] in done
-    assert "2 data key(s) destroyed" in done  # the complaint's and the old compliment's
+    # The complaint's, the old compliment's and the lifted restriction's.
+    assert "3 data key(s) destroyed" in done
     assert "0 complaint(s)" in run_cli(database_url)  # nothing left to do
 
     async with db.connect() as conn:
@@ -129,6 +145,13 @@ async def test_retention_erases_only_what_is_past_it(db: AsyncEngine, database_u
         "Recent Closed": "Recent Closed",
     }
     assert praised == {"Old-Praise": "[erased]", "New-Praise": "New Praise"}
+    async with db.connect() as conn:
+        reasons = {}
+        for name in ("Lifted", "Standing"):
+            found = await restrictions.load(conn, store, name)
+            assert found is not None
+            reasons[name] = found.events[0].data["reason"]
+    assert reasons == {"Lifted": "[erased]", "Standing": "Made up for Standing"}
 
 
 def compliment(received: datetime, name: str) -> list[f.FeedbackCommand]:

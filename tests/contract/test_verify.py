@@ -75,9 +75,12 @@ async def test_an_untampered_log_verifies_clean(db: AsyncEngine) -> None:
         complaints = (await conn.execute(sa.text("SELECT count(*) FROM complaints"))).scalar_one()
         landlords = (await conn.execute(sa.text("SELECT count(*) FROM landlords"))).scalar_one()
         feedback = (await conn.execute(sa.text("SELECT count(*) FROM feedback"))).scalar_one()
+        restricted = (await conn.execute(sa.text("SELECT count(*) FROM restrictions"))).scalar_one()
     assert report.events == report.last_position == count
     assert feedback > 0  # the demo's compliments, comments and enquiries: streams of their own
-    assert report.streams == complaints + landlords + feedback == complaints + 2 + feedback
+    assert restricted == 4  # and its contact restrictions, two for each landlord
+    assert report.streams == complaints + landlords + feedback + restricted
+    assert landlords == 2
     assert report.findings() == []
 
 

@@ -24,7 +24,7 @@ from app.events.scan import snapshot
 from app.events.sql import SqlEventStore
 from app.events.store import Head, NewEvent
 from app.events.tables import events
-from app.projections.tables import complaints, feedback
+from app.projections.tables import complaints, feedback, restrictions
 
 pytestmark = pytest.mark.asyncio
 
@@ -118,7 +118,8 @@ async def test_a_clean_check_signs_a_checkpoint_and_the_next_continues_from_it(
     assert second.checked_events == total - first.last_position
     assert second.checked_to == second.written == second.last_position == second.events == total
     # And the two landlords' streams, and the demo's compliments, comments and enquiries.
-    assert second.streams == await count(db, complaints) + 2 + await count(db, feedback)
+    kinds = [await count(db, table) for table in (complaints, feedback, restrictions)]
+    assert second.streams == sum(kinds) + 2  # and the two landlords'
     again = await since(db)
     assert (again.checked_events, again.written, again.ok) == (0, None, True)
     whole = await full(db)

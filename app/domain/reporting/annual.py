@@ -37,6 +37,11 @@ from app.domain.reporting.figures import (
     tallied,
 )
 from app.domain.reporting.period import reporting_year
+from app.domain.reporting.restrictions import (
+    RestrictionFacts,
+    RestrictionFigures,
+    restriction_figures,
+)
 from app.domain.reporting.selection import Timeliness
 from app.domain.reporting.tallies import UNKNOWN, Money, Tallies, by_part
 from app.domain.reporting.wording import WITHHELD, Wording
@@ -159,6 +164,8 @@ class AnnualReport:
     referrals: Referrals
     # Compliments, comments and enquiries (never complaints): what residents praised.
     feedback: FeedbackFigures
+    # Contact restrictions for unreasonable behaviour (never a complaint figure).
+    restrictions: RestrictionFigures
 
 
 def annual(
@@ -170,12 +177,13 @@ def annual(
     wording: Wording = WITHHELD,
     as_at: date | None = None,
     feedback: FeedbackTallies | None = None,
+    restrictions: Iterable[RestrictionFacts] = (),
 ) -> AnnualReport:
     """The figures of `tallies`, counted for the reporting year; `as_at`, for a year still
     running, the day they stand at. Root causes, lessons and improvements are grouped only from
     `wording`, read for a reader allowed to see them (wording.py); without it the lessons are
     counted, not listed. `feedback`: the year's compliments, comments and enquiries, counted
-    apart (none without it)."""
+    apart (none without it); `restrictions`, the landlord's contact restrictions."""
     period = reporting_year(year)
     received, responded = tallies.received_complaints, tallies.responded
     numbers = sorted({k[0] for k in responded} | {1, 2})
@@ -217,6 +225,7 @@ def annual(
             findings=tallied(tallies.determinations, every=[f.value for f in OmbudsmanFinding]),
         ),
         feedback=feedback_figures(feedback or FeedbackTallies()),
+        restrictions=restriction_figures(restrictions, period),
     )
 
 

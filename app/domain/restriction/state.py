@@ -37,6 +37,7 @@ class RestrictionState:
     ended_at: datetime | None = None
     challenged_at: datetime | None = None  # the one challenge, when made
     challenge_decided_at: datetime | None = None
+    challenge_upheld: bool | None = None  # once decided
     erased_at: datetime | None = None
     alerts: tuple[Alerted, ...] = ()  # the review alerts raised, oldest first
     last_occurred_at: datetime
@@ -86,7 +87,9 @@ def evolve(state: RestrictionState | None, event: RestrictionEvent) -> Restricti
         case RestrictionChallenged():
             return replace(state, challenged_at=event.occurred_at)
         case RestrictionChallengeDecided(upheld=upheld):
-            decided = replace(state, challenge_decided_at=event.occurred_at)
+            decided = replace(
+                state, challenge_decided_at=event.occurred_at, challenge_upheld=upheld
+            )
             return _ended(decided, event.occurred_at) if upheld else decided
         case RestrictionEnded():
             return _ended(state, event.occurred_at)
