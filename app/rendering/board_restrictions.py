@@ -25,6 +25,10 @@ def restrictions_section(page: Page, figures: RestrictionFigures, *, so_far: boo
     page.heading("Contact restrictions")
     year = "the year so far" if so_far else "the year"
     at_end = "today" if so_far else "at the end of the year"
+    never = "A restriction never stops a resident's complaint being logged."
+    if not (figures.imposed or figures.in_force_at_end or figures.challenged or figures.ended):
+        page.paragraph(f"We did not restrict how any resident contacted us in {year}. {never}")
+        return
     residents = _times(figures.imposed, "resident", "residents")
     in_force = _times(figures.in_force_at_end, "restriction was", "restrictions were")
     challenged = _times(figures.challenged, "restriction", "restrictions")
@@ -33,8 +37,7 @@ def restrictions_section(page: Page, figures: RestrictionFigures, *, so_far: boo
     page.paragraph(
         f"In {year} we restricted how {residents} contacted us, always saying what and why and "
         f"reviewing it every year; {in_force} in force {at_end}. Residents challenged "
-        f"{challenged} and {upheld} upheld; {lifted} lifted. A restriction never stops a "
-        "resident's complaint being logged."
+        f"{challenged} and {upheld} upheld; {lifted} lifted. {never}"
     )
     if not figures.imposed:
         return
