@@ -18,8 +18,7 @@ from app.db import is_unavailable
 from app.domain.errors import DomainError
 from app.events.store import ConcurrencyError
 from app.projections.complaints import InvalidCursor
-from app.services.complaints import VersionMismatch
-from app.services.landlords import LandlordVersionMismatch
+from app.services.versions import StaleVersion
 
 PROBLEM_TYPE_PREFIX = "urn:redress:problem:"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -174,25 +173,12 @@ def install(app: FastAPI) -> None:
         fields: dict[str, object] = getattr(error, "fields", {})
         return problem(status, error.code, error.message, instance=_path(request), fields=fields)
 
-    @app.exception_handler(VersionMismatch)
-    async def _version_mismatch(request: Request, error: VersionMismatch) -> Response:
+    @app.exception_handler(StaleVersion)
+    async def _stale_version(request: Request, error: StaleVersion) -> Response:
         return problem(
             412,
             "stale-version",
-            f"If-Match names version {error.expected} but the complaint is at version "
-            f"{error.actual}; read it again and retry.",
-            instance=_path(request),
-            current_version=error.actual,
-        )
-
-    @app.exception_handler(LandlordVersionMismatch)
-    async def _landlord_version_mismatch(
-        request: Request, error: LandlordVersionMismatch
-    ) -> Response:
-        return problem(
-            412,
-            "stale-version",
-            f"If-Match names version {error.expected} but the landlord is at version "
+            f"If-Match names version {error.expected} but the {error.what} is at version "
             f"{error.actual}; read it again and retry.",
             instance=_path(request),
             current_version=error.actual,

@@ -40,6 +40,7 @@ from app.api.writes import (
     dump,
     event_metadata,
     parse_if_match,
+    rederive_stream,
     run_write,
 )
 from app.db import reading
@@ -47,11 +48,10 @@ from app.domain.feedback import commands as c
 from app.domain.feedback.events import FeedbackKind
 from app.domain.feedback.state import FeedbackStatus
 from app.events.store import EventStore
-from app.events.streams import feedback_stream
+from app.events.streams import FEEDBACK_PREFIX, feedback_stream
 from app.projections import feedback as projection
 from app.projections.complaints import InvalidCursor
 from app.services import feedback as service
-from app.services.idempotency import StoredResponse
 
 router = APIRouter(prefix="/v1", tags=["feedback"], dependencies=[Depends(reject_unknown_query)])
 
@@ -70,17 +70,13 @@ def _written(found: service.Feedback, actor: Actor) -> Written:
 
 def _rederive(store: EventStore, actor: Actor) -> Rederive:
     """A replay's body once the remembered one is shredded (the feedback was erased)."""
-
-    async def rederive(conn: AsyncConnection, seen: StoredResponse) -> bytes:
-        found = None
-        if seen.complaint_id is not None:
-            found = await service.load(conn, store, seen.complaint_id.removeprefix("feedback:"))
-        if found is None:
-            raise ApiError(404, "not-found", "No such feedback.")
-        then = service.at_version(found, int(seen.headers["ETag"].strip('"')))
-        return dump(feedback_view(then, actor))
-
-    return rederive
+    return rederive_stream(
+        FEEDBACK_PREFIX,
+        lambda conn, feedback_id: service.load(conn, store, feedback_id),
+        service.at_version,
+        lambda found: dump(feedback_view(found, actor)),
+        "No such feedback.",
+    )
 
 
 async def _visible(
@@ -113,14 +109,6 @@ async def _execute(
             now=datetime.now(UTC),
             if_match=if_match,
         )
-    except service.FeedbackVersionMismatch as error:
-        raise ApiError(
-            412,
-            "stale-version",
-            f"If-Match names version {error.expected} but the feedback is at version "
-            f"{error.actual}; read it again and retry.",
-            current_version=error.actual,
-        ) from error
     except service.ComplaintNotFound as error:
         raise ApiError(
             422,

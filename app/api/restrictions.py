@@ -43,16 +43,16 @@ from app.api.writes import (
     dump,
     event_metadata,
     parse_if_match,
+    rederive_stream,
     run_write,
 )
 from app.db import reading
 from app.domain.restriction import commands as c
 from app.events.store import EventStore
-from app.events.streams import restriction_of_stream, restriction_stream
+from app.events.streams import RESTRICTION_PREFIX, restriction_stream
 from app.projections import restrictions as projection
 from app.projections.complaints import InvalidCursor
 from app.services import restrictions as service
-from app.services.idempotency import StoredResponse
 from app.services.privacy import pseudonym_for
 
 router = APIRouter(
@@ -74,17 +74,13 @@ def _written(found: service.Restriction, actor: Actor, store: EventStore) -> Wri
 
 def _rederive(store: EventStore, actor: Actor) -> Rederive:
     """A replay's body once the remembered one is shredded (the restriction was erased)."""
-
-    async def rederive(conn: AsyncConnection, seen: StoredResponse) -> bytes:
-        found = None
-        if seen.complaint_id is not None:
-            found = await service.load(conn, store, restriction_of_stream(seen.complaint_id))
-        if found is None:
-            raise ApiError(404, "not-found", "No such restriction.")
-        then = service.at_version(found, int(seen.headers["ETag"].strip('"')))
-        return dump(restriction_view(then, actor, store))
-
-    return rederive
+    return rederive_stream(
+        RESTRICTION_PREFIX,
+        lambda conn, restriction_id: service.load(conn, store, restriction_id),
+        service.at_version,
+        lambda found: dump(restriction_view(found, actor, store)),
+        "No such restriction.",
+    )
 
 
 async def _visible(
@@ -117,14 +113,6 @@ async def _execute(
             now=datetime.now(UTC),
             if_match=if_match,
         )
-    except service.RestrictionVersionMismatch as error:
-        raise ApiError(
-            412,
-            "stale-version",
-            f"If-Match names version {error.expected} but the restriction is at version "
-            f"{error.actual}; read it again and retry.",
-            current_version=error.actual,
-        ) from error
     except service.RestrictionInForce as error:
         raise ApiError(
             409,

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Header, Request
 from fastapi.responses import Response
@@ -83,6 +83,30 @@ class Written:
 
 # How a route answers a replay whose remembered body is gone (its complaint was erased).
 Rederive = Callable[[AsyncConnection, idempotency.StoredResponse], Awaitable[bytes]]
+
+Found = TypeVar("Found")
+
+
+def rederive_stream(
+    prefix: str,
+    load: Callable[[AsyncConnection, str], Awaitable[Found | None]],
+    at_version: Callable[[Found, int], Found],
+    render: Callable[[Found], bytes],
+    missing: str,
+) -> Rederive:
+    """The `Rederive` of a stream of its own (`<prefix><id>`: a piece of feedback, a
+    restriction): once the remembered body is shredded (the stream was erased), the record as it
+    stood at the version the remembered ETag names, rendered for the caller as it reads now."""
+
+    async def rederive(conn: AsyncConnection, seen: idempotency.StoredResponse) -> bytes:
+        found = None
+        if seen.complaint_id is not None:
+            found = await load(conn, seen.complaint_id.removeprefix(prefix))
+        if found is None:
+            raise ApiError(404, "not-found", missing)
+        return render(at_version(found, int(seen.headers["ETag"].strip('"'))))
+
+    return rederive
 
 
 def event_metadata(actor: Actor, correlation_id: str | None) -> dict[str, JsonValue]:

@@ -42,15 +42,13 @@ from app.projections.tables import complaints as complaints_table
 from app.services.catalog import Catalog, load_catalog
 from app.services.privacy import pseudonym_for
 from app.services.references import next_reference
+from app.services.versions import StaleVersion
 
 
-class VersionMismatch(Exception):
+class VersionMismatch(StaleVersion):
     """The caller's If-Match names a version that is not the complaint's current one."""
 
-    def __init__(self, expected: int, actual: int) -> None:
-        super().__init__(f"the complaint is at version {actual}, not {expected}")
-        self.expected = expected
-        self.actual = actual
+    what = "complaint"
 
 
 @dataclass(frozen=True)

@@ -28,13 +28,11 @@ from app.projections import feedback as projection
 from app.projections.tables import feedback
 from app.services import complaints as complaint_service
 from app.services.retention import past_retention_in
+from app.services.versions import StaleVersion
 
 
-class FeedbackVersionMismatch(Exception):
-    def __init__(self, expected: int, actual: int) -> None:
-        super().__init__(f"the feedback is at version {actual}, not {expected}")
-        self.expected = expected
-        self.actual = actual
+class FeedbackVersionMismatch(StaleVersion):
+    what = "feedback"
 
 
 class ComplaintNotFound(Exception):

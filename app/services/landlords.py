@@ -27,15 +27,13 @@ from app.projections import landlords as projection
 from app.projections.tables import complaints
 from app.services import cache, reports
 from app.services import complaints as complaint_service
+from app.services.versions import StaleVersion
 
 REPROJECT_BATCH = 500
 
 
-class LandlordVersionMismatch(Exception):
-    def __init__(self, expected: int, actual: int) -> None:
-        super().__init__(f"the landlord is at version {actual}, not {expected}")
-        self.expected = expected
-        self.actual = actual
+class LandlordVersionMismatch(StaleVersion):
+    what = "landlord"
 
 
 @dataclass(frozen=True)

@@ -30,13 +30,11 @@ from app.projections import restrictions as projection
 from app.projections.tables import restrictions
 from app.services.catalog import settings_for
 from app.services.retention import past_retention_in
+from app.services.versions import StaleVersion
 
 
-class RestrictionVersionMismatch(Exception):
-    def __init__(self, expected: int, actual: int) -> None:
-        super().__init__(f"the restriction is at version {actual}, not {expected}")
-        self.expected = expected
-        self.actual = actual
+class RestrictionVersionMismatch(StaleVersion):
+    what = "restriction"
 
 
 class RestrictionInForce(Exception):

@@ -206,7 +206,10 @@ async def test_a_residents_erasure_reaches_their_restriction(
 ) -> None:
     resident = {**RESIDENT, "resident_id": "R-RESTRICT-6", "name": "Ivor Pretend"}
     complaint = await log(client, crm, complainant=resident)
-    rid = (await impose(client, crm, "R-RESTRICT-6"))["id"]
+    keyed = {**crm, "Idempotency-Key": "restrict-6"}
+    made = await client.post("/v1/restrictions", json=terms("R-RESTRICT-6"), headers=keyed)
+    assert made.status_code == 201, made.text
+    rid = made.json()["id"]
     admin = bearer(await make_key(Role.admin))
     erased = await client.post("/v1/complainants/R-RESTRICT-6/erasure", json={}, headers=admin)
     assert erased.status_code == 200, erased.text
@@ -219,6 +222,12 @@ async def test_a_residents_erasure_reaches_their_restriction(
     assert view["terms"]["reason"] == "[erased]"
     assert view["terms"]["times"] == "[erased]"
     assert view["in_force"] is True  # erasing the words does not lift the restriction
+    # The retry after the erasure is answered again, without the words erased.
+    again = await client.post("/v1/restrictions", json=terms("R-RESTRICT-6"), headers=keyed)
+    assert again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json()["id"] == rid
+    assert REASON not in again.text
     analyst = bearer(await make_key(Role.analyst))
     assert (await client.get("/v1/audit/verify", headers=analyst)).json()["ok"] is True
 
