@@ -48,6 +48,14 @@ def upgrade() -> None:
         "ix_restrictions_resident", "restrictions", ["landlord", "resident_id", "in_force"]
     )
     op.create_index(
+        "uq_restrictions_in_force",
+        "restrictions",
+        ["landlord", "resident_id"],
+        unique=True,
+        postgresql_where=sa.text("in_force"),
+        sqlite_where=sa.text("in_force"),
+    )
+    op.create_index(
         "ix_restrictions_landlord_imposed", "restrictions", ["landlord", "imposed_at", "id"]
     )
     op.create_index("ix_restrictions_landlord_review", "restrictions", ["landlord", "review_due"])

@@ -230,6 +230,16 @@ restrictions = sa.Table(
     sa.Column("last_occurred_at", UtcDateTime, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Index("ix_restrictions_resident", "landlord", "resident_id", "in_force"),
+    # One in force per resident: a second impose racing the first fails here, and its retry is
+    # refused as `restriction-in-force` (app/services/restrictions.py).
+    sa.Index(
+        "uq_restrictions_in_force",
+        "landlord",
+        "resident_id",
+        unique=True,
+        postgresql_where=sa.text("in_force"),
+        sqlite_where=sa.text("in_force"),
+    ),
     sa.Index("ix_restrictions_landlord_imposed", "landlord", "imposed_at", "id"),
     sa.Index("ix_restrictions_landlord_review", "landlord", "review_due"),
     sa.Index(

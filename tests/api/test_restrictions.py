@@ -5,6 +5,7 @@ here is made up."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -274,3 +275,17 @@ async def test_the_annual_report_counts_restrictions_and_never_the_person(
     assert "1 challenge was upheld" in page.text
     for secret in (REASON, "R-RESTRICT-7", "Priya Madeup", "Tuesdays"):
         assert secret not in page.text
+
+
+async def test_two_restrictions_imposed_at_once_on_one_resident_leave_one_in_force(
+    client: httpx.AsyncClient, crm: dict[str, str]
+) -> None:
+    body = terms("R-RESTRICT-9")
+    answers = await asyncio.gather(
+        *(client.post("/v1/restrictions", json=body, headers=crm) for _ in range(4))
+    )
+    assert sorted(a.status_code for a in answers) == [201, 409, 409, 409], [a.text for a in answers]
+    made = next(a.json()["id"] for a in answers if a.status_code == 201)
+    assert {a.json()["restriction_id"] for a in answers if a.status_code == 409} == {made}
+    listed = await client.get("/v1/restrictions?resident_id=R-RESTRICT-9", headers=crm)
+    assert [r["id"] for r in listed.json()["items"]] == [made]
