@@ -6,6 +6,7 @@ here is made up."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -219,7 +220,7 @@ async def test_a_residents_erasure_reaches_their_restriction(
     assert erased.json()["keys_destroyed"] == 2
     view = (await client.get(f"/v1/restrictions/{rid}", headers=crm)).json()
     assert view["erased"] is True
-    assert view["next"] == []
+    assert view["next"] == ["restriction_ended"]  # it can still be lifted, and nothing else
     assert view["terms"]["reason"] == "[erased]"
     assert view["terms"]["times"] == "[erased]"
     assert view["in_force"] is True  # erasing the words does not lift the restriction
@@ -229,6 +230,14 @@ async def test_a_residents_erasure_reaches_their_restriction(
     assert again.headers["Idempotent-Replayed"] == "true"
     assert again.json()["id"] == rid
     assert REASON not in again.text
+    now = datetime.now(UTC).isoformat()
+    reviewed = await record(client, crm, rid, "restriction_reviewed", outcome="continued",
+                            occurred_at=now)  # fmt: skip
+    assert reviewed.status_code == 409
+    ended = await record(client, crm, rid, "restriction_ended", reason="withdrawn",
+                         occurred_at=now)  # fmt: skip
+    assert ended.status_code == 201, ended.text
+    assert ended.json()["in_force"] is False
     analyst = bearer(await make_key(Role.analyst))
     assert (await client.get("/v1/audit/verify", headers=analyst)).json()["ok"] is True
 

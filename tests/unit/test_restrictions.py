@@ -21,7 +21,7 @@ from app.domain.restriction.commands import (
     RestrictionCommand,
     Review,
 )
-from app.domain.restriction.decide import a_year_after, decide
+from app.domain.restriction.decide import a_year_after, decide, possible
 from app.domain.restriction.errors import (
     AlreadyChallenged,
     RestrictionRefused,
@@ -144,6 +144,12 @@ def test_varied_between_reviews_and_erased() -> None:
     assert erased.erased_at == day(50)
     with pytest.raises(RestrictionRefused, match="erased"):
         decide(Challenge(occurred_at=day(51), grounds="-"), erased, now=NOW)
+    # Lifting it needs no words: an erased restriction can still end, and only that.
+    assert possible(erased) == ["restriction_ended"]
+    lifted = run(IMPOSE, Erase(occurred_at=day(50), reason=ErasureReason.request),
+                 End(occurred_at=day(51), reason=EndReason.withdrawn))  # fmt: skip
+    assert not lifted.in_force
+    assert possible(lifted) == []
 
 
 @given(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)))

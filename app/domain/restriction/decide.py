@@ -144,7 +144,10 @@ def _decide(
                 occurred_at=at, upheld=command.upheld, explanation=command.explanation
             )
         case End():
-            _in_force(state, "end")
+            # Lifting it needs no words, so it is open after an erasure too: a restriction whose
+            # resident's data was erased must not stay in force for want of a way to end it.
+            if state is None or not state.in_force:
+                raise RestrictionRefused("the restriction has ended: nothing to end")
             return RestrictionEnded(occurred_at=at, reason=command.reason)
         case Erase():
             if state is not None and state.erased_at is not None:
@@ -158,8 +161,10 @@ def possible(state: RestrictionState | None) -> list[str]:
     """The events that may be recorded next (the view's `next`)."""
     if state is None:
         return ["restriction_imposed"]
-    if not state.in_force or state.erased_at is not None:
+    if not state.in_force:
         return []
+    if state.erased_at is not None:
+        return ["restriction_ended"]
     steps = ["restriction_imposed", "restriction_reviewed", "restriction_ended"]
     if state.challenged_at is None:
         steps.append("restriction_challenged")
