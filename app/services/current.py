@@ -68,12 +68,8 @@ async def _documents(
 
 async def with_restrictions(conn: AsyncConnection, found: Sequence[Complaint]) -> list[Complaint]:
     """Complaints replayed from their streams, with their restriction (the slow path's query)."""
-    pairs = {
-        (c.state.landlord, c.state.complainant.resident_id)
-        for c in found
-        if c.state.complainant.resident_id is not None
-    }
-    shown = await in_force_for(conn, {(a, b) for a, b in pairs if b is not None})
+    people = {(c.state.landlord, c.state.complainant.resident_id) for c in found}
+    shown = await in_force_for(conn, {(a, b) for a, b in people if b is not None})
     return [
         replace(c, restriction=shown.get((c.state.landlord, c.state.complainant.resident_id or "")))
         for c in found

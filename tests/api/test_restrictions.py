@@ -224,6 +224,10 @@ async def test_a_residents_erasure_reaches_their_restriction(
     assert view["terms"]["reason"] == "[erased]"
     assert view["terms"]["times"] == "[erased]"
     assert view["in_force"] is True  # erasing the words does not lift the restriction
+    # The erased complaint is read by replaying its stream: it still shows the restriction.
+    replayed = (await client.get(f"/v1/complaints/{complaint['id']}", headers=crm)).json()
+    assert replayed["personal_data_erased_at"] is not None
+    assert replayed["restriction_in_force"]["restriction_id"] == rid
     # The retry after the erasure is answered again, without the words erased.
     again = await client.post("/v1/restrictions", json=terms("R-RESTRICT-6"), headers=keyed)
     assert again.status_code == 201
