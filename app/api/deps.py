@@ -178,7 +178,7 @@ class Actor:
             return state.complainant.resident_id == self.resident_id
         return True
 
-    def can_see_feedback(self, state: AboutResident) -> bool:
+    def can_see_record(self, state: AboutResident) -> bool:
         """As `can_see`, for a compliment, comment or enquiry, or a contact restriction."""
         if state.landlord != self.landlord:
             return False

@@ -84,7 +84,7 @@ async def _visible(
 ) -> service.Feedback:
     found = await service.load(conn, store, feedback_id)
     # Another landlord's (or another resident's) feedback is indistinguishable from none.
-    if found is None or not actor.can_see_feedback(found.state):
+    if found is None or not actor.can_see_record(found.state):
         raise ApiError(404, "not-found", "No such feedback.")
     return found
 

@@ -88,7 +88,7 @@ async def _visible(
 ) -> service.Restriction:
     found = await service.load(conn, store, restriction_id)
     # Another landlord's (or another resident's) restriction is indistinguishable from none.
-    if found is None or not actor.can_see_feedback(found.state):
+    if found is None or not actor.can_see_record(found.state):
         raise ApiError(404, "not-found", "No such restriction.")
     return found
 
