@@ -188,6 +188,13 @@ async def test_analysts_count_restrictions_without_the_person_and_reviews_are_li
     found = await client.get("/v1/restrictions?resident_id=R-RESTRICT-3", headers=analyst)
     assert found.status_code == 403
     assert found.json()["type"] == "urn:redress:problem:personal-search-forbidden"
+    first = (await client.get("/v1/restrictions?limit=1", headers=analyst)).json()
+    after = {"limit": "1", "cursor": first["next_cursor"]}
+    second = (await client.get("/v1/restrictions", params=after, headers=analyst)).json()
+    paged = [r["id"] for r in first["items"] + second["items"]]
+    assert sorted(paged) == sorted([later, soon])  # both imposed at once: by id, each once
+    bad = await client.get("/v1/restrictions?cursor=nonsense", headers=crm)
+    assert bad.json()["type"] == "urn:redress:problem:invalid-cursor"
     due = (await client.get("/v1/restrictions?review_due_by=2026-01-31", headers=crm)).json()
     ids = [r["id"] for r in due["items"]]
     assert soon in ids
