@@ -18,6 +18,7 @@ from app.events.streams import RESTRICTION_PREFIX, restriction_of_stream, restri
 from app.events.tables import events
 from app.projections import restrictions as projection
 from app.projections.tables import restrictions
+from app.services.catalog import LandlordSettings, settings_for
 from app.services.rebuild_feedback import Found
 from app.services.restrictions import alert_due_on
 
@@ -38,13 +39,18 @@ async def rebuild_restrictions(conn: AsyncConnection, *, apply: bool) -> tuple[i
     live = {str(r.id): dict(r._mapping) for r in await conn.execute(sa.select(restrictions))}
     differences: list[Found] = []
     rebuilt: dict[str, projection.Row] = {}
+    settings: dict[str, LandlordSettings] = {}  # each landlord's, read once
     for restriction_id in sorted(set(live) | set(states)):
         subject = restriction_stream(restriction_id)
         state, current = states.get(restriction_id), live.get(restriction_id)
         if state is None:
             differences.append((subject, "extra", {}))
             continue
-        expected = projection.row_for(restriction_id, state, await alert_due_on(conn, state))
+        if state.landlord not in settings:
+            settings[state.landlord] = await settings_for(conn, state.landlord)
+        expected = projection.row_for(
+            restriction_id, state, alert_due_on(state, settings[state.landlord])
+        )
         if current is None:
             differences.append((subject, "missing", {}))
         else:

@@ -67,10 +67,10 @@ async def _visit(
             settings = await settings_for(conn, found.state.landlord)
             alerts = review_alerts(found.state, settings.policy, settings.calendar, at)
             if alerts:
-                await service.append(conn, store, found, restriction_id, alerts, metadata)
+                await service.append(conn, store, found, restriction_id, alerts, metadata, settings)
                 return len(alerts)
             # Nothing owed now: the row waits for its next point (set from the state read).
-            due_on = await service.alert_due_on(conn, found.state)
+            due_on = service.alert_due_on(found.state, settings)
             await conn.execute(
                 sa.update(restrictions)
                 .where(

@@ -28,7 +28,7 @@ from app.events.store import EventStore, JsonValue, StoredEvent
 from app.events.streams import RESTRICTION_PREFIX, restriction_stream
 from app.projections import restrictions as projection
 from app.projections.tables import restrictions
-from app.services.catalog import settings_for
+from app.services.catalog import LandlordSettings, settings_for
 from app.services.retention import past_retention_in
 from app.services.versions import StaleVersion
 
@@ -81,9 +81,9 @@ def at_version(found: Restriction, version: int) -> Restriction:
     return found if earlier is None else earlier
 
 
-async def alert_due_on(conn: AsyncConnection, state: RestrictionState) -> date | None:
-    """The next day the review's alert scheduler must look at the restriction."""
-    settings = await settings_for(conn, state.landlord)
+def alert_due_on(state: RestrictionState, settings: LandlordSettings) -> date | None:
+    """The next day the review's alert scheduler must look at the restriction: the landlord's
+    policy's points on its calendar (`settings_for`)."""
     return next_review_alert_on(state, settings.policy, settings.calendar)
 
 
@@ -94,8 +94,10 @@ async def append(
     restriction_id: str,
     events: Sequence[RestrictionEvent],
     metadata: Mapping[str, JsonValue],
+    settings: LandlordSettings,
 ) -> Restriction:
-    """Append decided (or raised) events and write the row, in the caller's transaction."""
+    """Append decided (or raised) events and write the row, in the caller's transaction;
+    `settings`, the landlord's, for the review's next alert day."""
     state = None if found is None else found.state
     version = 0 if state is None else state.version
     for event in events:
@@ -107,7 +109,7 @@ async def append(
         version,
         [to_new_event(event, metadata) for event in events],
     )
-    row = projection.row_for(restriction_id, state, await alert_due_on(conn, state))
+    row = projection.row_for(restriction_id, state, alert_due_on(state, settings))
     await projection.upsert(conn, row)
     return Restriction(restriction_id, state, (*(found.events if found else ()), *stored))
 
@@ -130,13 +132,17 @@ async def execute(
     version = 0 if before is None else before.version
     if if_match is not None and if_match != version:
         raise RestrictionVersionMismatch(if_match, version)
-    if before is None and isinstance(command, Impose):
-        await settings_for(conn, command.landlord)  # an unregistered landlord restricts no one
+    settings = None  # the landlord's, for the review's alert day
+    if before is not None:
+        settings = await settings_for(conn, before.landlord)
+    elif isinstance(command, Impose):
+        settings = await settings_for(conn, command.landlord)  # an unregistered one restricts none
         current = await projection.in_force_of_resident(conn, command.landlord, command.resident_id)
         if current:
             raise RestrictionInForce(current[0])
     events = decide(command, before, now=now)
-    return await append(conn, store, found, restriction_id, events, metadata)
+    assert settings is not None  # decide refuses all but an Impose on a new restriction
+    return await append(conn, store, found, restriction_id, events, metadata, settings)
 
 
 @dataclass
