@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, TypeVar
 
 import orjson
 import sqlalchemy as sa
@@ -138,15 +139,40 @@ def list_query(
         query = query.where(c.sla_due < today)
     elif flt.sla == "due_soon":
         query = query.where(c.sla_due >= today, c.sla_due_soon_from <= today)
+    return newest_first(query, c.received_at, c.id, limit=limit, cursor=cursor)
+
+
+Q = TypeVar("Q", bound=sa.Select[Any])
+
+
+def newest_first(
+    query: Q, moment: sa.Column[datetime], key: sa.Column[str], *, limit: int, cursor: str | None
+) -> Q:
+    """`query` ordered newest first by (`moment`, `key`), after `cursor`, one row more than
+    `limit` (to know whether there is a next page): the lists of complaints, feedback and
+    restrictions."""
     if cursor is not None:
-        after_received, after_id = decode_cursor(cursor)
+        after_moment, after_id = decode_cursor(cursor)
         # A row comparison, so the database seeks in the index instead of filtering.
         after = sa.tuple_(
-            sa.bindparam("after_received", after_received, type_=c.received_at.type),
-            sa.bindparam("after_id", after_id, type_=c.id.type),
+            sa.bindparam("after_moment", after_moment, type_=moment.type),
+            sa.bindparam("after_id", after_id, type_=key.type),
         )
-        query = query.where(sa.tuple_(c.received_at, c.id) < after)
-    return query.order_by(c.received_at.desc(), c.id.desc()).limit(limit + 1)
+        query = query.where(sa.tuple_(moment, key) < after)
+    return query.order_by(moment.desc(), key.desc()).limit(limit + 1)
+
+
+async def page_ids(
+    conn: AsyncConnection, query: sa.Select[Any], moment: sa.Column[datetime], limit: int
+) -> tuple[list[str], str | None]:
+    """The ids of a `newest_first` page, and the cursor of the next page (None: the last)."""
+    rows = (await conn.execute(query)).all()
+    page = rows[:limit]
+    next_cursor = None
+    if len(rows) > limit:
+        last = page[-1]
+        next_cursor = encode_cursor(last._mapping[moment.name], str(last.id))
+    return [str(row.id) for row in page], next_cursor
 
 
 async def list_ids(
@@ -154,13 +180,7 @@ async def list_ids(
 ) -> tuple[list[str], str | None]:
     """A page of complaint ids, newest received first, and the cursor of the next page."""
     query = list_query(flt, today=today, limit=limit, cursor=cursor)
-    rows = (await conn.execute(query)).all()
-    page = rows[:limit]
-    next_cursor = None
-    if len(rows) > limit:
-        last = page[-1]
-        next_cursor = encode_cursor(last.received_at, last.id)
-    return [str(row.id) for row in page], next_cursor
+    return await page_ids(conn, query, complaints.c.received_at, limit)
 
 
 async def find_id_by_reference(conn: AsyncConnection, landlord: str, reference: str) -> str | None:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from app.db import one_of
 from app.domain.clocks.calendar import london_date
 from app.domain.feedback.state import FeedbackState
-from app.projections.complaints import decode_cursor, encode_cursor
+from app.projections.complaints import newest_first, page_ids
 from app.projections.tables import feedback
 
 Row = dict[str, object]
@@ -74,20 +74,8 @@ async def list_ids(
         query = query.where(c.received_at >= flt.received_from)
     if flt.received_to is not None:
         query = query.where(c.received_at < flt.received_to)
-    if cursor is not None:
-        after_received, after_id = decode_cursor(cursor)
-        after = sa.tuple_(
-            sa.bindparam("after_received", after_received, type_=c.received_at.type),
-            sa.bindparam("after_id", after_id, type_=c.id.type),
-        )
-        query = query.where(sa.tuple_(c.received_at, c.id) < after)
-    query = query.order_by(c.received_at.desc(), c.id.desc()).limit(limit + 1)
-    rows = (await conn.execute(query)).all()
-    page = rows[:limit]
-    next_cursor = None
-    if len(rows) > limit:
-        next_cursor = encode_cursor(page[-1].received_at, page[-1].id)
-    return [str(row.id) for row in page], next_cursor
+    query = newest_first(query, c.received_at, c.id, limit=limit, cursor=cursor)
+    return await page_ids(conn, query, c.received_at, limit)
 
 
 async def ids_of_resident(conn: AsyncConnection, landlord: str, resident_id: str) -> list[str]:

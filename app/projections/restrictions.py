@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from app.domain.clocks.calendar import london_date
 from app.domain.reporting.restrictions import RestrictionFacts
 from app.domain.restriction.state import RestrictionState
-from app.projections.complaints import decode_cursor, encode_cursor
+from app.projections.complaints import newest_first, page_ids
 from app.projections.tables import restrictions
 
 Row = dict[str, object]
@@ -132,20 +132,8 @@ async def list_ids(
         query = query.where(c.in_force.is_(flt.in_force))
     if flt.review_due_by is not None:
         query = query.where(c.in_force.is_(True), c.review_due <= flt.review_due_by)
-    if cursor is not None:
-        after_imposed, after_id = decode_cursor(cursor)
-        after = sa.tuple_(
-            sa.bindparam("after_imposed", after_imposed, type_=c.imposed_at.type),
-            sa.bindparam("after_id", after_id, type_=c.id.type),
-        )
-        query = query.where(sa.tuple_(c.imposed_at, c.id) < after)
-    query = query.order_by(c.imposed_at.desc(), c.id.desc()).limit(limit + 1)
-    rows = (await conn.execute(query)).all()
-    page = rows[:limit]
-    next_cursor = None
-    if len(rows) > limit:
-        next_cursor = encode_cursor(page[-1].imposed_at, page[-1].id)
-    return [str(row.id) for row in page], next_cursor
+    query = newest_first(query, c.imposed_at, c.id, limit=limit, cursor=cursor)
+    return await page_ids(conn, query, c.imposed_at, limit)
 
 
 async def ids_of_resident(conn: AsyncConnection, landlord: str, resident_id: str) -> list[str]:
