@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import errno
 import socket
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
@@ -223,6 +223,14 @@ async def reading(engine: AsyncEngine, *, snapshot: bool = True) -> AsyncIterato
         await connection.execution_options(**{READ_ONLY_OPTION: True})
         async with connection.begin():
             yield connection
+
+
+async def upsert_by_id(conn: AsyncConnection, table: sa.Table, row: Mapping[str, object]) -> None:
+    """Write `row` over the row of `table` with its `id`, or insert it: a projection row written
+    with its stream's append (only that writer touches it, in its transaction)."""
+    updated = await conn.execute(sa.update(table).where(table.c.id == row["id"]).values(row))
+    if updated.rowcount == 0:
+        await conn.execute(sa.insert(table).values(row))
 
 
 def one_of(

@@ -15,6 +15,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.db import upsert_by_id
 from app.domain.clocks.alerts import next_alert_among
 from app.domain.clocks.calendar import WorkingCalendar
 from app.domain.clocks.deadlines import earliest_unmet_due, sla_clocks
@@ -60,11 +61,7 @@ def row_for(
 
 
 async def upsert(conn: AsyncConnection, row: Row) -> None:
-    updated = await conn.execute(
-        sa.update(complaints).where(complaints.c.id == row["id"]).values(**row)
-    )
-    if updated.rowcount == 0:
-        await conn.execute(sa.insert(complaints).values(**row))
+    await upsert_by_id(conn, complaints, row)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.db import one_of
+from app.db import one_of, upsert_by_id
 from app.domain.clocks.calendar import london_date
 from app.domain.feedback.state import FeedbackState
 from app.projections.complaints import newest_first, page_ids
@@ -39,9 +39,7 @@ def row_for(state: FeedbackState) -> Row:
 
 
 async def upsert(conn: AsyncConnection, row: Row) -> None:
-    updated = await conn.execute(sa.update(feedback).where(feedback.c.id == row["id"]).values(row))
-    if updated.rowcount == 0:
-        await conn.execute(sa.insert(feedback).values(row))
+    await upsert_by_id(conn, feedback, row)
 
 
 @dataclass(frozen=True)

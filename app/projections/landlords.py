@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.db import upsert_by_id
 from app.domain.clocks.calendar import WorkingCalendar
 from app.domain.landlord.events import PolicyRef
 from app.domain.landlord.state import LandlordState
@@ -54,9 +55,7 @@ def policy_rows(state: LandlordState) -> list[Row]:
 async def save(conn: AsyncConnection, before: LandlordState | None, state: LandlordState) -> None:
     """Write the landlord's row, and the rows of the policy versions published since `before`."""
     row = row_for(state)
-    updated = await conn.execute(sa.update(landlords).where(landlords.c.id == state.id).values(row))
-    if updated.rowcount == 0:
-        await conn.execute(sa.insert(landlords).values(row))
+    await upsert_by_id(conn, landlords, row)
     known = 0 if before is None else len(before.policies)
     published = policy_rows(state)[known:]
     if published:

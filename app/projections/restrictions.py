@@ -15,6 +15,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.db import upsert_by_id
 from app.domain.clocks.calendar import london_date
 from app.domain.reporting.restrictions import RestrictionFacts
 from app.domain.restriction.state import RestrictionState
@@ -67,10 +68,7 @@ def row_for(restriction_id: str, state: RestrictionState, alert_due_on: date | N
 
 
 async def upsert(conn: AsyncConnection, row: Row) -> None:
-    table = restrictions
-    updated = await conn.execute(sa.update(table).where(table.c.id == row["id"]).values(row))
-    if updated.rowcount == 0:
-        await conn.execute(sa.insert(table).values(row))
+    await upsert_by_id(conn, restrictions, row)
 
 
 def shown_for(
